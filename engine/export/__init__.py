@@ -1,0 +1,1 @@
+"""Export to a Python script, ONNX and weights (issue 5)."""

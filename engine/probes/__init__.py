@@ -1,0 +1,1 @@
+"""What the views show, computed as numpy arrays."""

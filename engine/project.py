@@ -1,0 +1,132 @@
+"""Project files: graph and settings as JSON, trained weights as safetensors.
+
+A file is parsed into plain records, checked, and migrated forward before anything
+is built from it; unknown versions are refused; nothing is ever unpickled. Saving
+writes a temporary file and renames it over the target, so a crash or a full disk
+never leaves half a project where the user's work was.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from safetensors.numpy import load as st_load
+from safetensors.numpy import save as st_save
+
+from engine.errors import NodeplayError, ProjectFileError
+from engine.graph import Graph, graph_from_dict, graph_to_dict
+from engine.settings import (DataSettings, TrainSettings, data_from_dict, to_dict,
+                             train_from_dict)
+
+FORMAT_VERSION = 1
+SUFFIX = ".nodeplay"
+MIGRATIONS: dict[int, callable] = {}  # version N -> function turning an N dict into N+1
+
+
+@dataclass
+class Project:
+    graph: Graph
+    data: DataSettings = field(default_factory=DataSettings)
+    train: TrainSettings = field(default_factory=TrainSettings)
+    name: str = "untitled"
+    description: str = ""
+    epoch: int = 0
+    weights: dict[str, np.ndarray] | None = None  # trained state, absent before training
+
+    def to_dict(self) -> dict:
+        out = {"format_version": FORMAT_VERSION, "app": "nodeplay", "name": self.name,
+               "description": self.description, "graph": graph_to_dict(self.graph),
+               "data": to_dict(self.data), "train": to_dict(self.train)}
+        if self.weights is not None:
+            blob = st_save({k: np.ascontiguousarray(v) for k, v in self.weights.items()})
+            out["state"] = {"epoch": self.epoch, "weights": {
+                "format": "safetensors", "encoding": "base64",
+                "data": base64.b64encode(blob).decode("ascii")}}
+        return out
+
+    def copy(self) -> Project:
+        return project_from_dict(self.to_dict())
+
+
+def project_from_dict(data: dict, where: str = "The project") -> Project:
+    if not isinstance(data, dict):
+        raise ProjectFileError(f"{where} is not a Nodeplay project: it holds no JSON object.")
+    version = data.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ProjectFileError(f"{where} is not a Nodeplay project: it has no format_version.")
+    if version > FORMAT_VERSION:
+        raise ProjectFileError(f"{where} was saved by a newer Nodeplay (format {version}; this "
+                               f"version reads up to {FORMAT_VERSION}); update Nodeplay to open it.")
+    while version < FORMAT_VERSION:
+        if version not in MIGRATIONS:
+            raise ProjectFileError(f"{where} uses format {version}, which this Nodeplay "
+                                   "cannot migrate.")
+        data, version = MIGRATIONS[version](data), version + 1
+    try:
+        project = Project(graph_from_dict(data.get("graph")),
+                          data_from_dict(data.get("data", {})),
+                          train_from_dict(data.get("train", {})),
+                          name=str(data.get("name", "untitled")),
+                          description=str(data.get("description", "")))
+        state = data.get("state")
+        if state is not None:
+            project.epoch, project.weights = _read_state(state)
+    except ProjectFileError:
+        raise
+    except NodeplayError as err:
+        raise ProjectFileError(f"{where} cannot be used: {err}") from None
+    return project
+
+
+def _read_state(state) -> tuple[int, dict[str, np.ndarray]]:
+    try:
+        blob = base64.b64decode(state["weights"]["data"], validate=True)
+        weights = dict(st_load(blob))
+        epoch = int(state.get("epoch", 0))
+    except Exception as err:  # any damage in the blob means the same thing to the user
+        raise ProjectFileError(f"its trained weights are damaged ({type(err).__name__}).") from None
+    return epoch, weights
+
+
+def load_project(path: str | os.PathLike) -> Project:
+    path = Path(path)
+    if not path.is_file():
+        raise ProjectFileError(f"There is no project file at {path}.")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ProjectFileError(f"{path} cannot be read ({err.__class__.__name__}).") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ProjectFileError(f"{path} is damaged: it is not valid JSON (line {err.lineno}, "
+                               f"column {err.colno}).") from None
+    try:
+        return project_from_dict(data, str(path))
+    except ProjectFileError as err:
+        msg = str(err)
+        if msg.startswith("its trained weights"):
+            msg = f"{path}: {msg[0].upper()}{msg[1:]}"
+        raise ProjectFileError(msg) from None
+
+
+def save_project(project: Project, path: str | os.PathLike) -> Path:
+    path = Path(path)
+    text = json.dumps(project.to_dict(), indent=1)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,45 @@
+"""Commands the GUI (or any caller) queues for the session; drained between steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Play:
+    pass
+
+
+@dataclass(frozen=True)
+class Pause:
+    pass
+
+
+@dataclass(frozen=True)
+class Step:
+    epochs: int = 1
+
+
+@dataclass(frozen=True)
+class Reset:
+    seed: int | None = None  # None keeps the current seed
+
+
+@dataclass(frozen=True)
+class SetLearningRate:
+    value: float
+
+
+@dataclass(frozen=True)
+class SetSpeed:
+    epochs_per_second: float | None  # None: as fast as the machine allows
+
+
+@dataclass(frozen=True)
+class Capture:
+    pass
+
+
+@dataclass(frozen=True)
+class Shutdown:
+    pass

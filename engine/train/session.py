@@ -1,0 +1,308 @@
+"""A training session: model, optimizer and data on one device.
+
+Headless callers use ``train``/``train_epoch`` directly. The GUI runs ``serve`` on a
+worker thread and queues commands with ``submit``; the session drains them between
+epochs and reports through listeners (see ``engine.train.events``).
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import time
+from collections.abc import Callable
+
+import numpy as np
+import torch
+
+from engine.build import build_model
+from engine.data import make_dataset
+from engine.errors import NodeplayError
+from engine.graph import validate
+from engine.probes.boundary import boundary_values, plane_grid
+from engine.project import Project
+from engine.train import commands as cmd
+from engine.train.device import choose_device
+from engine.train.events import (Diverged, Failed, Finished, Metrics, Snapshot, StateCaptured,
+                                 StateChanged)
+from engine.train.optim import make_optimizer
+
+
+class Session:
+    def __init__(self, project: Project, device: str | None = None, *,
+                 boundary_size: int = 100, snapshot_interval: float = 1 / 60):
+        self.project = project
+        self.dataset = make_dataset(project.data)
+        check = validate(project.graph, self.dataset.spec)
+        check.raise_if_invalid()
+        sample = int(np.prod(self.dataset.spec.x_shape))
+        self.device = choose_device(device or project.train.device, check.total_params, sample)
+        self.boundary_size = boundary_size
+        self.snapshot_interval = snapshot_interval
+        self.max_epochs_per_second: float | None = None
+        self.playing = False
+        self._listeners: list[Callable] = []
+        self._commands: queue.Queue = queue.Queue()
+        self._to_device()
+        self.reset(project.train.seed, weights=project.weights, epoch=project.epoch)
+
+    # -- set-up --------------------------------------------------------------------
+    def _to_device(self) -> None:
+        d, ds = self.device, self.dataset
+        self.x_train = torch.as_tensor(ds.x_train, device=d)
+        self.y_train = torch.as_tensor(ds.y_train, device=d)
+        self.x_test = torch.as_tensor(ds.x_test, device=d)
+        self.y_test = torch.as_tensor(ds.y_test, device=d)
+        self._grid = plane_grid(ds.extent, self.boundary_size, d) if ds.is_2d else None
+
+    def reset(self, seed: int | None = None, *, weights: dict | None = None, epoch: int = 0):
+        """Fresh weights from ``seed`` (or given ``weights``) and an empty history."""
+        if seed is not None:
+            self.seed = seed
+        t = self.project.train
+        self.model = build_model(self.project.graph, self.dataset.spec, self.seed).to(self.device)
+        if weights is not None:
+            self.load_weights(weights)
+        self.optimizer = make_optimizer(t.optimizer, self.model.parameters(), t.learning_rate)
+        self._penalised = self.model.penalised_weights()
+        self.generator = torch.Generator().manual_seed(self.seed)
+        self.epoch, self.step = epoch, 0
+        self.history = Metrics()
+        self._pending: list[tuple] = []  # rows not yet published
+        self._stop_reported = False
+        self._last_publish = -math.inf
+        self._rate = 0.0
+        self._published_reset = False
+
+    def load_weights(self, weights: dict[str, np.ndarray]) -> None:
+        own = self.model.state_dict()
+        if set(weights) != set(own) or any(tuple(weights[k].shape) != tuple(own[k].shape)
+                                           for k in own):
+            raise NodeplayError("The saved weights do not fit this graph; "
+                                "reset the weights or undo the change to the graph.")
+        self.model.load_state_dict({k: torch.as_tensor(v) for k, v in weights.items()})
+
+    def weights(self) -> dict[str, np.ndarray]:
+        return {k: v.detach().cpu().numpy().copy() for k, v in self.model.state_dict().items()}
+
+    # -- training ------------------------------------------------------------------
+    def _penalty(self) -> torch.Tensor | None:
+        t = self.project.train
+        if t.regularization == "none" or t.reg_rate == 0:
+            return None
+        if t.regularization == "l1":
+            return t.reg_rate * sum(w.abs().sum() for w in self._penalised)
+        return t.reg_rate * 0.5 * sum((w * w).sum() for w in self._penalised)
+
+    def train_epoch(self, max_steps: int | None = None) -> dict[str, float]:
+        """One pass over the training data in shuffled mini-batches, then metrics.
+
+        With ``max_steps`` the pass may end early; only whole passes count as epochs.
+        """
+        model, opt = self.model, self.optimizer
+        x, y = self.x_train, self.y_train
+        n, bs = len(x), min(self.project.train.batch_size, len(x))
+        order = torch.randperm(n, generator=self.generator).to(self.device)
+        regularized = self.project.train.regularization != "none"
+        model.train()
+        done = 0
+        for start in range(0, n, bs):
+            if max_steps is not None and done >= max_steps:
+                break
+            idx = order[start:start + bs]
+            loss, _ = model.loss(x[idx], y[idx])
+            if regularized and (pen := self._penalty()) is not None:
+                loss = loss + pen
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            done += 1
+        self.step += done
+        if max_steps is None or done * bs >= n:
+            self.epoch += 1
+        return self._record()
+
+    @torch.inference_mode()
+    def evaluate(self) -> dict[str, float]:
+        model = self.model
+        model.eval()
+        rows = []
+        for x, y in ((self.x_train, self.y_train), (self.x_test, self.y_test)):
+            loss, pred = model.loss(x, y)
+            rows.append(loss)
+            rows.append(self._accuracy(pred, y))
+        model.train()
+        tl, ta, vl, va = torch.stack(rows).tolist()  # one device sync
+        return {"train_loss": tl, "test_loss": vl, "train_acc": ta, "test_acc": va}
+
+    def _accuracy(self, pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        kind = self.model.main.loss
+        if kind == "bce":
+            return ((pred[:, 0] > 0).long() == y).float().mean()
+        if kind == "cross_entropy":
+            return (pred.argmax(1) == y).float().mean()
+        return torch.tensor(float("nan"), device=pred.device)
+
+    def _record(self) -> dict[str, float]:
+        m = self.evaluate()
+        self._pending.append((self.epoch, m["train_loss"], m["test_loss"], m["train_acc"],
+                              m["test_acc"]))
+        return m
+
+    def _flush_history(self) -> Metrics:
+        """Move pending rows into the history; returns just those rows."""
+        if not self._pending:
+            return Metrics()
+        cols = list(zip(*self._pending))
+        new = Metrics(np.array(cols[0], np.int64), *(np.array(c, np.float64) for c in cols[1:]))
+        self._pending = []
+        self.history = self.history.then(new)
+        return new
+
+    def stop_reason(self, m: dict[str, float]) -> str | None:
+        t = self.project.train
+        if t.stop_epochs is not None and self.epoch >= t.stop_epochs:
+            return f"Reached {t.stop_epochs} epochs"
+        if t.stop_loss is not None and m.get("train_loss", math.inf) <= t.stop_loss:
+            return f"Training loss reached {t.stop_loss:g} at epoch {self.epoch}"
+        return None
+
+    def divergence(self, m: dict[str, float]) -> str | None:
+        if math.isfinite(m["train_loss"]):
+            return None
+        what = "NaN" if math.isnan(m["train_loss"]) else "infinite"
+        return (f"Loss became {what} at epoch {self.epoch}: the learning rate "
+                f"{self.optimizer.param_groups[0]['lr']:g} is too high for this network; "
+                "lower it and press Reset.")
+
+    def train(self, epochs: int | None = None, steps: int | None = None) -> dict:
+        """Train headless until ``epochs``, ``steps`` or the project's stop condition."""
+        t = self.project.train
+        if epochs is None and steps is None and t.stop_epochs is None and t.stop_loss is None:
+            raise NodeplayError("This project has no stop condition; pass --epochs or --steps.")
+        start, t0, step0 = self.epoch, time.perf_counter(), self.step
+        m, reason = self.evaluate(), None
+        while True:
+            if epochs is not None and self.epoch - start >= epochs:
+                reason = f"{epochs} epochs"
+                break
+            if steps is not None and self.step - step0 >= steps:
+                reason = f"{steps} steps"
+                break
+            left = None if steps is None else steps - (self.step - step0)
+            m = self.train_epoch(left)
+            if (bad := self.divergence(m)) is not None:
+                raise NodeplayError(bad)
+            if epochs is None and steps is None and (reason := self.stop_reason(m)):
+                break
+        self._flush_history()
+        return {"epoch": self.epoch, "steps": self.step, **m, "stopped_by": reason,
+                "device": str(self.device), "seconds": round(time.perf_counter() - t0, 3)}
+
+    # -- reporting -----------------------------------------------------------------
+    def subscribe(self, listener: Callable) -> None:
+        self._listeners.append(listener)
+
+    def _emit(self, event) -> None:
+        for listener in self._listeners:
+            listener(event)
+
+    def boundary(self) -> np.ndarray | None:
+        if self._grid is None:
+            return None
+        return boundary_values(self.model, self._grid, self.boundary_size)
+
+    def publish(self, force: bool = False) -> None:
+        """Emit a Snapshot, at most once per ``snapshot_interval`` unless forced."""
+        now = time.perf_counter()
+        if not force and now - self._last_publish < self.snapshot_interval:
+            return
+        self._last_publish = now
+        self._emit(Snapshot(self.epoch, self.step, self.playing, self._flush_history(),
+                            self.boundary(), self.dataset.extent, self._rate,
+                            reset=not self._published_reset))
+        self._published_reset = True
+
+    # -- worker loop ---------------------------------------------------------------
+    def submit(self, command) -> None:
+        """Queue a command; safe from any thread."""
+        self._commands.put(command)
+
+    def _set_playing(self, playing: bool) -> None:
+        if playing != self.playing:
+            self.playing = playing
+            self._emit(StateChanged(playing))
+
+    def _apply(self, c) -> bool:
+        """Apply one command; False means shut down."""
+        if isinstance(c, cmd.Shutdown):
+            return False
+        if isinstance(c, cmd.Play):
+            self._set_playing(True)
+        elif isinstance(c, cmd.Pause):
+            self._set_playing(False)
+            self.publish(force=True)
+        elif isinstance(c, cmd.Step):
+            self._set_playing(False)
+            for _ in range(c.epochs):
+                if not self._advance():
+                    break
+            self.publish(force=True)
+        elif isinstance(c, cmd.Reset):
+            self.reset(c.seed)
+            self.publish(force=True)
+        elif isinstance(c, cmd.SetLearningRate):
+            self.project.train.learning_rate = c.value
+            for group in self.optimizer.param_groups:
+                group["lr"] = c.value
+        elif isinstance(c, cmd.SetSpeed):
+            self.max_epochs_per_second = c.epochs_per_second
+        elif isinstance(c, cmd.Capture):
+            self._emit(StateCaptured(self.epoch, self.weights()))
+        return True
+
+    def _advance(self) -> bool:
+        """Train one epoch; pause and report when it diverges or reaches the stop."""
+        m = self.train_epoch()
+        if (bad := self.divergence(m)) is not None:
+            self._set_playing(False)
+            self.publish(force=True)
+            self._emit(Diverged(self.epoch, bad))
+            return False
+        if not self._stop_reported and (reason := self.stop_reason(m)):
+            self._stop_reported = True
+            self._set_playing(False)
+            self.publish(force=True)
+            self._emit(Finished(self.epoch, reason + "; press Play to go on."))
+            return False
+        return True
+
+    def serve(self) -> None:
+        """Run until Shutdown: train while playing, sleep on the queue while paused."""
+        self.publish(force=True)
+        window_start, window_epochs = time.perf_counter(), 0
+        try:
+            while True:
+                try:
+                    c = self._commands.get(block=not self.playing, timeout=None)
+                    while c is not None:
+                        if not self._apply(c):
+                            return
+                        c = self._commands.get_nowait()
+                except queue.Empty:
+                    pass
+                if not self.playing:
+                    continue
+                self._advance()
+                window_epochs += 1
+                now = time.perf_counter()
+                if now - window_start >= 0.5:
+                    self._rate = window_epochs / (now - window_start)
+                    window_start, window_epochs = now, 0
+                if self.max_epochs_per_second:
+                    time.sleep(max(0.0, 1 / self.max_epochs_per_second - (time.perf_counter() - now)))
+                self.publish()
+        except Exception as err:  # report, never die silently on the worker
+            self.playing = False
+            self._emit(Failed(f"Training stopped: {type(err).__name__}: {err}"))
+            raise

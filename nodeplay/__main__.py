@@ -1,0 +1,3 @@
+from nodeplay.cli import main
+
+raise SystemExit(main())
