@@ -1,0 +1,157 @@
+"""The ``nodeplay`` command line.
+
+Headless subcommands import only the engine, so that ``nodeplay train`` runs on a
+GPU machine with no Qt installed; the GUI and ``render`` import ``app`` lazily.
+User mistakes end in one sentence on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from engine.errors import NodeplayError
+
+
+def _load(path: str):
+    from engine.project import load_project
+
+    return load_project(path)
+
+
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise NodeplayError(f"{path} already exists; pass --force to overwrite it.")
+    if not path.parent.exists():
+        raise NodeplayError(f"The folder {path.parent} does not exist.")
+
+
+def cmd_gui(args) -> int:
+    if args.file is not None:
+        _load(args.file)  # refuse a bad file here, with a sentence, before any window opens
+    from app.main import run_gui
+
+    return run_gui(args.file)
+
+
+def cmd_presets(args) -> int:
+    from engine.presets import preset_summaries
+
+    rows = preset_summaries()
+    width = max(len(name) for name, _ in rows)
+    for name, text in rows:
+        print(f"{name:<{width}}  {text}")
+    return 0
+
+
+def cmd_new(args) -> int:
+    from engine.presets import load_preset
+    from engine.project import save_project
+
+    project = load_preset(args.preset)
+    out = Path(args.out)
+    _refuse_overwrite(out, args.force)
+    save_project(project, out)
+    print(f"Wrote preset '{args.preset}' to {out}.", file=sys.stderr)
+    return 0
+
+
+def cmd_train(args) -> int:
+    from engine.project import save_project
+    from engine.train import Session
+
+    project = _load(args.file)
+    if args.seed is not None:
+        project.train.seed = args.seed
+        project.weights, project.epoch = None, 0  # a new seed means new initial weights
+    if args.out:
+        _refuse_overwrite(Path(args.out), args.force)
+    session = Session(project, device=args.device)
+    result = session.train(epochs=args.epochs, steps=args.steps)
+    if args.out:
+        project.weights, project.epoch = session.weights(), session.epoch
+        save_project(project, args.out)
+    if args.json:
+        clean = {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+                 for k, v in result.items()}
+        print(json.dumps(clean))
+    else:
+        acc = (f", test accuracy {result['test_acc']:.1%}"
+               if math.isfinite(result["test_acc"]) else "")
+        print(f"Trained to epoch {result['epoch']} on {result['device']} in "
+              f"{result['seconds']:.1f} s: train loss {result['train_loss']:.4f}, "
+              f"test loss {result['test_loss']:.4f}{acc}.")
+    return 0
+
+
+def cmd_render(args) -> int:
+    project = _load(args.file)
+    out = Path(args.out)
+    _refuse_overwrite(out, args.force)
+    from app.render import render_to_png
+
+    render_to_png(project, args.view, str(out), args.epochs)
+    print(f"Wrote the {args.view} view to {out}.", file=sys.stderr)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="nodeplay", description="A playground for deep learning. "
+                                "Without a command, opens the app on the default preset.")
+    p.set_defaults(func=cmd_gui, file=None)
+    sub = p.add_subparsers(title="commands", metavar="COMMAND")
+
+    s = sub.add_parser("open", help="open the app with a project file")
+    s.add_argument("file")
+    s.set_defaults(func=cmd_gui)
+
+    s = sub.add_parser("presets", help="list the built-in presets")
+    s.set_defaults(func=cmd_presets)
+
+    s = sub.add_parser("new", help="write a preset as a project file")
+    s.add_argument("preset")
+    s.add_argument("--out", required=True)
+    s.add_argument("--force", action="store_true", help="overwrite an existing file")
+    s.set_defaults(func=cmd_new)
+
+    s = sub.add_parser("train", help="train a project headless")
+    s.add_argument("file")
+    stop = s.add_mutually_exclusive_group()
+    stop.add_argument("--epochs", type=int, help="train this many epochs")
+    stop.add_argument("--steps", type=int, help="train this many optimizer steps")
+    s.add_argument("--device", choices=["auto", "cpu", "cuda"], default=None,
+                   help="where to train (default: the project's setting, usually auto)")
+    s.add_argument("--seed", type=int, help="seed for the initial weights and batch order")
+    s.add_argument("--out", help="save the trained project (weights included) here")
+    s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    s.add_argument("--json", action="store_true", help="print final metrics as one JSON object")
+    s.set_defaults(func=cmd_train)
+
+    s = sub.add_parser("render", help="draw one view to a PNG, offscreen")
+    s.add_argument("file")
+    s.add_argument("--view", choices=["window", "boundary", "loss"], default="window")
+    s.add_argument("--out", required=True)
+    s.add_argument("--epochs", type=int, default=0, help="train this many epochs first")
+    s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    s.set_defaults(func=cmd_render)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    for name in ("epochs", "steps"):
+        value = getattr(args, name, None)
+        if value is not None and value < 1:
+            print(f"nodeplay: error: --{name} must be at least 1.", file=sys.stderr)
+            return 2
+    try:
+        return args.func(args)
+    except NodeplayError as err:
+        print(f"nodeplay: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("nodeplay: interrupted.", file=sys.stderr)
+        return 130

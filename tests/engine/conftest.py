@@ -1,0 +1,19 @@
+import pytest
+
+from engine.graph.mlp import mlp_graph
+from engine.presets import load_preset
+from engine.project import Project
+from engine.settings import DataSettings, TrainSettings
+
+
+@pytest.fixture
+def circle() -> Project:
+    return load_preset("circle")
+
+
+@pytest.fixture
+def xor_project() -> Project:
+    """A network big enough to learn XOR quickly and reliably."""
+    return Project(mlp_graph([8], "tanh", loss="bce"), DataSettings(name="xor", samples=400),
+                   TrainSettings(optimizer="adam", learning_rate=0.03, batch_size=20,
+                                 stop_epochs=60, seed=3))

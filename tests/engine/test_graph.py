@@ -1,0 +1,122 @@
+import pytest
+
+from engine.errors import GraphError
+from engine.graph import DataSpec, Graph, graph_from_dict, graph_to_dict, validate
+from engine.graph.mlp import mlp_graph
+
+TWO_D = DataSpec((2,), (), 2)
+REGRESSION = DataSpec((2,), (1,), None)
+
+
+def test_mlp_shapes_and_parameter_count():
+    g = mlp_graph([4, 2], "tanh", features=["x1", "x2", "x1^2"])
+    v = validate(g, TWO_D)
+    assert v.ok, v.errors
+    assert v.values["features", "out"].shape == (3,)
+    assert v.values["dense1", "out"].shape == (4,)
+    assert v.values["act2", "out"].shape == (2,)
+    assert str(v.values["dense1", "out"]) == "(N, 4)"
+    # (3+1)*4 + (4+1)*2 + (2+1)*1
+    assert v.total_params == 16 + 10 + 3
+
+
+def test_unconnected_input_is_reported_on_its_node():
+    g = mlp_graph([4])
+    g.disconnect(g.incoming("dense1", "x"))
+    v = validate(g, TWO_D)
+    assert v.errors["dense1"] == "Input 'x' of Dense is not connected."
+    # downstream nodes wait on the upstream error instead of piling up messages
+    assert "act1" not in v.errors and "head" not in v.errors
+    with pytest.raises(GraphError, match="not connected") as info:
+        v.raise_if_invalid()
+    assert info.value.node_id == "dense1"
+
+
+def test_loss_mismatch_messages():
+    g = mlp_graph([4], outputs=3, loss="bce")
+    assert validate(g, TWO_D).errors["output"] == (
+        "Binary cross-entropy expects one logit (N, 1); this port gives (N, 3).")
+    g = mlp_graph([4], outputs=3, loss="cross_entropy")
+    assert "over 2 classes expects (N, 2)" in validate(g, TWO_D).errors["output"]
+    g = mlp_graph([4], outputs=1, loss="cross_entropy")
+    assert "regression task" in validate(g, REGRESSION).errors["output"]
+    g = mlp_graph([4], outputs=1, loss="mse")
+    assert validate(g, REGRESSION).ok
+    assert "class labels" in validate(g, TWO_D).errors["output"]
+
+
+def test_features_need_two_coordinates():
+    g = mlp_graph([4], features=["x1"])
+    v = validate(g, DataSpec((3,), (), 2))
+    assert v.errors["features"].startswith("Features expects the two coordinates (N, 2)")
+
+
+def test_add_needs_same_shapes():
+    g = mlp_graph([4, 3])
+    g.add_node("Add", id="res")
+    g.connect("act1", "out", "res", "a")
+    g.connect("act2", "out", "res", "b")
+    assert validate(g, TWO_D).errors["res"] == "Add needs inputs of one shape; it gets (N, 4) and (N, 3)."
+
+
+def test_target_port_cannot_feed_a_layer():
+    g = Graph()
+    g.add_node("Input", id="in")
+    g.add_node("Dense", id="d")
+    g.connect("in", "y", "d", "x")
+    assert "expects a tensor on 'x'" in validate(g, TWO_D).errors["d"]
+
+
+def test_edit_refusals():
+    g = mlp_graph([4])
+    with pytest.raises(GraphError, match="already connected"):
+        g.connect("input", "x", "dense1", "x")
+    with pytest.raises(GraphError, match="already connected"):
+        g.connect("act1", "out", "head", "x")
+    g.disconnect(g.incoming("dense1", "x"))
+    with pytest.raises(GraphError, match="would make a cycle"):
+        g.connect("act1", "out", "dense1", "x")
+    with pytest.raises(GraphError, match="no output port 'z'"):
+        g.connect("dense1", "z", "head", "x")
+    with pytest.raises(GraphError, match="Unknown node type 'Conv9d'"):
+        g.add_node("Conv9d")
+    with pytest.raises(GraphError, match="'units' must be at least 1"):
+        g.set_params("dense1", units=0)
+    with pytest.raises(GraphError, match="'fn' must be one of"):
+        g.set_params("act1", fn="swish2")
+    with pytest.raises(GraphError, match="no parameter 'colour'"):
+        g.add_node("Dense", {"colour": 3})
+
+
+def test_missing_output_node():
+    g = mlp_graph([2])
+    g.remove_node("output")
+    assert validate(g, TWO_D).first_error().args[0].startswith("The graph has no Output node")
+
+
+def test_remove_node_returns_what_undo_needs():
+    g = mlp_graph([4])
+    before = g.copy()
+    node, edges = g.remove_node("act1")
+    assert len(edges) == 2 and "act1" not in g.nodes
+    g.nodes[node.id] = node
+    for e in edges:
+        g.connect(e.src, e.src_port, e.dst, e.dst_port)
+    assert g == before
+
+
+def test_json_round_trip():
+    g = mlp_graph([4, 2], "relu", features=["x1", "x2", "sin x1"])
+    g.nodes["dense1"].label = "first layer"
+    again = graph_from_dict(graph_to_dict(g))
+    assert again == g
+    assert graph_to_dict(again) == graph_to_dict(g)
+
+
+def test_bad_json_graphs_are_refused_with_a_sentence():
+    with pytest.raises(GraphError, match="list of 'nodes'"):
+        graph_from_dict({"edges": []})
+    with pytest.raises(GraphError, match="must look like 'node.port'"):
+        graph_from_dict({"nodes": [{"id": "a", "type": "Input"}], "edges": [{"from": "a", "to": "b.x"}]})
+    with pytest.raises(GraphError, match="already exists"):
+        graph_from_dict({"nodes": [{"id": "a", "type": "Input"}, {"id": "a", "type": "Input"}]})

@@ -1,0 +1,183 @@
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+from engine.errors import NodeplayError
+from engine.presets import load_preset
+from engine.train import Session
+from engine.train import commands as cmd
+from engine.train.device import choose_device
+from engine.train.events import Diverged, Finished, Snapshot, StateChanged
+
+
+def test_same_seed_same_loss_curve(circle):
+    a, b = Session(circle.copy()), Session(circle.copy())
+    a.train(epochs=15)
+    b.train(epochs=15)
+    assert np.array_equal(a.history.train_loss, b.history.train_loss)
+    assert np.array_equal(a.history.test_loss, b.history.test_loss)
+    c = Session(circle.copy())
+    c.reset(seed=99)
+    c.train(epochs=15)
+    assert not np.allclose(a.history.train_loss, c.history.train_loss)
+
+
+def test_reset_reseeds_to_the_same_start(circle):
+    s = Session(circle)
+    first = s.train(epochs=5)
+    s.reset()
+    assert s.epoch == 0 and len(s.history) == 0
+    assert s.train(epochs=5)["train_loss"] == first["train_loss"]
+
+
+def test_network_learns_xor(xor_project):
+    s = Session(xor_project)
+    before = s.evaluate()
+    result = s.train()
+    assert result["stopped_by"] == "Reached 60 epochs"
+    assert result["test_acc"] >= 0.95 > before["test_acc"]
+    assert result["train_loss"] < before["train_loss"] / 3
+
+
+def test_regression_has_no_accuracy():
+    s = Session(load_preset("reg-plane"))
+    m = s.train(epochs=30)
+    assert np.isnan(m["test_acc"]) and m["test_loss"] < 0.05
+
+
+def test_steps_count_optimizer_steps(circle):
+    s = Session(circle)
+    s.train(steps=30)  # 25 batches per epoch at batch 10 of 250 points
+    assert (s.step, s.epoch) == (30, 1)
+
+
+def test_stop_loss_condition(circle):
+    circle.train.stop_epochs, circle.train.stop_loss = None, 0.3
+    result = Session(circle).train()
+    assert result["train_loss"] <= 0.3 and result["stopped_by"].startswith("Training loss reached")
+
+
+def test_no_stop_condition_is_refused(circle):
+    circle.train.stop_epochs = None
+    with pytest.raises(NodeplayError, match="no stop condition"):
+        Session(circle).train()
+
+
+def test_regularization_shrinks_weights(circle):
+    plain = Session(circle.copy())
+    plain.train(epochs=20)
+    circle.train.regularization, circle.train.reg_rate = "l2", 0.05
+    l2 = Session(circle)
+    l2.train(epochs=20)
+    norm = lambda s: sum(float((w * w).sum().detach()) for w in s.model.penalised_weights())  # noqa: E731
+    assert norm(l2) < 0.8 * norm(plain)
+
+
+def test_diverging_learning_rate_pauses_with_a_message():
+    project = load_preset("reg-plane")
+    project.train.learning_rate = 100.0
+    with pytest.raises(NodeplayError, match=r"Loss became (NaN|infinite) at epoch \d+"):
+        Session(project).train(epochs=50)
+
+
+def test_weights_round_trip_into_a_new_session(circle):
+    s = Session(circle)
+    s.train(epochs=3)
+    circle.weights, circle.epoch = s.weights(), s.epoch
+    again = Session(circle)
+    assert again.epoch == 3
+    assert again.evaluate() == s.evaluate()
+
+
+def test_auto_device_keeps_tiny_networks_on_the_cpu():
+    assert choose_device("auto", 17, 2).type == "cpu"
+    assert choose_device("cpu", 10**7, 10**4).type == "cpu"
+    if torch.cuda.is_available():
+        assert choose_device("auto", 10**7, 784).type == "cuda"
+    else:
+        assert choose_device("auto", 10**7, 784).type == "cpu"
+        with pytest.raises(NodeplayError, match="no CUDA GPU"):
+            choose_device("cuda", 10, 2)
+
+
+class Recorder:
+    def __init__(self):
+        self.events, self.cond = [], threading.Condition()
+
+    def __call__(self, event):
+        with self.cond:
+            self.events.append(event)
+            self.cond.notify_all()
+
+    def wait_for(self, pred, timeout=20):
+        with self.cond:
+            assert self.cond.wait_for(lambda: any(pred(e) for e in self.events), timeout), \
+                f"no matching event in {self.events[-5:]}"
+            return next(e for e in self.events if pred(e))
+
+
+@pytest.fixture
+def project(circle):
+    return circle
+
+
+@pytest.fixture
+def served(project):
+    """A session serving on a thread, as the GUI runs it."""
+    s = Session(project, snapshot_interval=0.0)
+    rec = Recorder()
+    s.subscribe(rec)
+    t = threading.Thread(target=s.serve, daemon=True)
+    t.start()
+    yield s, rec
+    s.submit(cmd.Shutdown())
+    t.join(10)
+    assert not t.is_alive()
+
+
+def test_served_session_plays_pauses_steps_and_resets(served):
+    s, rec = served
+    rec.wait_for(lambda e: isinstance(e, Snapshot) and e.reset)
+    s.submit(cmd.Play())
+    rec.wait_for(lambda e: isinstance(e, Snapshot) and e.epoch >= 3)
+    s.submit(cmd.Pause())
+    rec.wait_for(lambda e: isinstance(e, StateChanged) and not e.playing)
+    rec.wait_for(lambda e: isinstance(e, Snapshot) and not e.playing)
+    paused_at = s.epoch
+    rows = sum(len(e.metrics) for e in rec.events if isinstance(e, Snapshot))
+    assert rows == paused_at  # every epoch reported exactly once, none lost
+    s.submit(cmd.Step())
+    rec.wait_for(lambda e: isinstance(e, Snapshot) and e.epoch == paused_at + 1)
+    s.submit(cmd.Reset())
+    snap = rec.wait_for(lambda e: isinstance(e, Snapshot) and e.reset and e.epoch == 0
+                        and e is not rec.events[0])
+    assert snap.boundary.shape == (100, 100) and np.abs(snap.boundary).max() <= 1
+
+
+def test_served_session_applies_learning_rate_live(served):
+    s, rec = served
+    s.submit(cmd.SetLearningRate(0.3))
+    s.submit(cmd.Step())
+    rec.wait_for(lambda e: isinstance(e, Snapshot) and e.epoch == 1)
+    assert s.optimizer.param_groups[0]["lr"] == 0.3
+
+
+@pytest.mark.parametrize("project", [load_preset("reg-plane")])
+def test_served_session_reports_divergence_and_stops_playing(served):
+    s, rec = served
+    s.submit(cmd.SetLearningRate(1e6))
+    s.submit(cmd.Play())
+    event = rec.wait_for(lambda e: isinstance(e, Diverged))
+    assert "learning rate 1e+06 is too high" in event.message
+    rec.wait_for(lambda e: isinstance(e, StateChanged) and not e.playing)
+    assert not s.playing
+
+
+def test_served_session_pauses_at_the_stop_condition(served):
+    s, rec = served
+    s.project.train.stop_epochs = 4
+    s.submit(cmd.Play())
+    event = rec.wait_for(lambda e: isinstance(e, Finished))
+    assert event.epoch == 4 and "Reached 4 epochs" in event.message
