@@ -23,6 +23,7 @@ from engine.probes.boundary import boundary_values, plane_grid
 from engine.project import Project
 from engine.train import commands as cmd
 from engine.train.device import choose_device
+from engine.train.fast_mlp import FastMLP
 from engine.train.events import (Diverged, Failed, Finished, Metrics, Snapshot, StateCaptured,
                                  StateChanged)
 from engine.train.optim import make_optimizer
@@ -30,8 +31,10 @@ from engine.train.optim import make_optimizer
 
 class Session:
     def __init__(self, project: Project, device: str | None = None, *,
-                 boundary_size: int = 100, snapshot_interval: float = 1 / 60):
+                 boundary_size: int = 100, snapshot_interval: float = 1 / 60,
+                 fast: bool = True):
         self.project = project
+        self.fast = fast  # allow the numpy path for small perceptrons (engine.train.fast_mlp)
         self.dataset = make_dataset(project.data)
         check = validate(project.graph, self.dataset.spec)
         check.raise_if_invalid()
@@ -65,6 +68,10 @@ class Session:
             self.load_weights(weights)
         self.optimizer = make_optimizer(t.optimizer, self.model.parameters(), t.learning_rate)
         self._penalised = self.model.penalised_weights()
+        self._fast = FastMLP.for_session(self) if self.fast else None
+        # switching train/eval walks every module: skip it where no layer cares
+        self._mode_matters = any(isinstance(m, torch.nn.Dropout | torch.nn.modules.batchnorm._BatchNorm)
+                                 for m in self.model.modules())
         self.generator = torch.Generator().manual_seed(self.seed)
         self.epoch, self.step = epoch, 0
         self.history = Metrics()
@@ -103,7 +110,13 @@ class Session:
         x, y = self.x_train, self.y_train
         n, bs = len(x), min(self.project.train.batch_size, len(x))
         order = torch.randperm(n, generator=self.generator).to(self.device)
-        regularized = self.project.train.regularization != "none"
+        t = self.project.train
+        if self._fast is not None:
+            done = self._fast.train_epoch(
+                order.numpy(), bs, opt.param_groups[0]["lr"], model.main.weight,
+                0.9 if t.optimizer == "momentum" else 0.0, t.regularization, t.reg_rate, max_steps)
+            return self._finish_epoch(done, bs, n, max_steps)
+        regularized = t.regularization != "none"
         model.train()
         done = 0
         for start in range(0, n, bs):
@@ -117,6 +130,9 @@ class Session:
             loss.backward()
             opt.step()
             done += 1
+        return self._finish_epoch(done, bs, n, max_steps)
+
+    def _finish_epoch(self, done: int, bs: int, n: int, max_steps: int | None) -> dict:
         self.step += done
         if max_steps is None or done * bs >= n:
             self.epoch += 1
@@ -125,13 +141,15 @@ class Session:
     @torch.inference_mode()
     def evaluate(self) -> dict[str, float]:
         model = self.model
-        model.eval()
+        if self._mode_matters:
+            model.eval()
         rows = []
         for x, y in ((self.x_train, self.y_train), (self.x_test, self.y_test)):
             loss, pred = model.loss(x, y)
             rows.append(loss)
             rows.append(self._accuracy(pred, y))
-        model.train()
+        if self._mode_matters:
+            model.train()
         tl, ta, vl, va = torch.stack(rows).tolist()  # one device sync
         return {"train_loss": tl, "test_loss": vl, "train_acc": ta, "test_acc": va}
 
