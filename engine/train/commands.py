@@ -36,6 +36,23 @@ class SetSpeed:
 
 
 @dataclass(frozen=True)
+class SetProbes:
+    """Resolution of the boundary and of the per-neuron maps (0 turns maps off)."""
+
+    boundary_size: int = 100
+    neuron_size: int = 0
+
+
+@dataclass(frozen=True)
+class SetWeight:
+    """Set one weight or bias by hand: ``key`` as in the model's state dict."""
+
+    key: str
+    index: tuple[int, ...]
+    value: float
+
+
+@dataclass(frozen=True)
 class Capture:
     pass
 

@@ -48,6 +48,8 @@ class Snapshot:
     extent: float = 6.0
     epochs_per_second: float = 0.0
     reset: bool = False  # history starts again from this snapshot
+    neurons: dict[str, np.ndarray] | None = None  # node id -> (units, h, w) maps, when asked
+    weights: dict[str, np.ndarray] | None = None  # state-dict copy, for small networks
 
     def after(self, older: Snapshot) -> Snapshot:
         if self.reset:

@@ -20,6 +20,7 @@ from engine.data import make_dataset
 from engine.errors import NodeplayError
 from engine.graph import validate
 from engine.probes.boundary import boundary_values, plane_grid
+from engine.probes.neurons import neuron_maps
 from engine.project import Project
 from engine.train import commands as cmd
 from engine.train.device import choose_device
@@ -27,6 +28,9 @@ from engine.train.fast_mlp import FastMLP
 from engine.train.events import (Diverged, Failed, Finished, Metrics, Snapshot, StateCaptured,
                                  StateChanged)
 from engine.train.optim import make_optimizer
+
+
+SMALL_NETWORK = 5000  # parameters; snapshots of smaller networks carry their weights
 
 
 class Session:
@@ -41,6 +45,7 @@ class Session:
         sample = int(np.prod(self.dataset.spec.x_shape))
         self.device = choose_device(device or project.train.device, check.total_params, sample)
         self.boundary_size = boundary_size
+        self.neuron_size = 0  # per-neuron maps are computed only when a view asks
         self.snapshot_interval = snapshot_interval
         self.max_epochs_per_second: float | None = None
         self.playing = False
@@ -56,7 +61,13 @@ class Session:
         self.y_train = torch.as_tensor(ds.y_train, device=d)
         self.x_test = torch.as_tensor(ds.x_test, device=d)
         self.y_test = torch.as_tensor(ds.y_test, device=d)
+        self._make_grids()
+
+    def _make_grids(self) -> None:
+        ds, d = self.dataset, self.device
         self._grid = plane_grid(ds.extent, self.boundary_size, d) if ds.is_2d else None
+        self._neuron_grid = (plane_grid(ds.extent, self.neuron_size, d)
+                             if ds.is_2d and self.neuron_size else None)
 
     def reset(self, seed: int | None = None, *, weights: dict | None = None, epoch: int = 0):
         """Fresh weights from ``seed`` (or given ``weights``) and an empty history."""
@@ -88,6 +99,13 @@ class Session:
             raise NodeplayError("The saved weights do not fit this graph; "
                                 "reset the weights or undo the change to the graph.")
         self.model.load_state_dict({k: torch.as_tensor(v) for k, v in weights.items()})
+
+    def set_weight(self, key: str, index: tuple[int, ...], value: float) -> None:
+        state = self.model.state_dict()
+        if key not in state:
+            raise NodeplayError(f"The network has no weight '{key}'.")
+        with torch.no_grad():
+            state[key][tuple(index)] = float(value)  # state tensors share the parameters' memory
 
     def weights(self) -> dict[str, np.ndarray]:
         return {k: v.detach().cpu().numpy().copy() for k, v in self.model.state_dict().items()}
@@ -236,9 +254,13 @@ class Session:
         if not force and now - self._last_publish < self.snapshot_interval:
             return
         self._last_publish = now
+        neurons = (neuron_maps(self.model, self._neuron_grid, self.neuron_size)
+                   if self._neuron_grid is not None else None)
+        small = sum(p.numel() for p in self.model.parameters()) <= SMALL_NETWORK
         self._emit(Snapshot(self.epoch, self.step, self.playing, self._flush_history(),
                             self.boundary(), self.dataset.extent, self._rate,
-                            reset=not self._published_reset))
+                            reset=not self._published_reset, neurons=neurons,
+                            weights=self.weights() if small else None))
         self._published_reset = True
 
     # -- worker loop ---------------------------------------------------------------
@@ -275,6 +297,13 @@ class Session:
                 group["lr"] = c.value
         elif isinstance(c, cmd.SetSpeed):
             self.max_epochs_per_second = c.epochs_per_second
+        elif isinstance(c, cmd.SetProbes):
+            self.boundary_size, self.neuron_size = c.boundary_size, c.neuron_size
+            self._make_grids()
+            self.publish(force=True)
+        elif isinstance(c, cmd.SetWeight):
+            self.set_weight(c.key, c.index, c.value)
+            self.publish(force=True)
         elif isinstance(c, cmd.Capture):
             self._emit(StateCaptured(self.epoch, self.weights()))
         return True
@@ -304,8 +333,11 @@ class Session:
                 try:
                     c = self._commands.get(block=not self.playing, timeout=None)
                     while c is not None:
-                        if not self._apply(c):
-                            return
+                        try:
+                            if not self._apply(c):
+                                return
+                        except NodeplayError as err:  # a bad command, not a broken session
+                            self._emit(Failed(str(err)))
                         c = self._commands.get_nowait()
                 except queue.Empty:
                     pass

@@ -9,7 +9,7 @@ from engine.presets import load_preset
 from engine.train import Session
 from engine.train import commands as cmd
 from engine.train.device import choose_device
-from engine.train.events import Diverged, Finished, Snapshot, StateChanged
+from engine.train.events import Diverged, Failed, Finished, Snapshot, StateChanged
 
 
 def test_same_seed_same_loss_curve(circle):
@@ -181,3 +181,19 @@ def test_served_session_pauses_at_the_stop_condition(served):
     s.submit(cmd.Play())
     event = rec.wait_for(lambda e: isinstance(e, Finished))
     assert event.epoch == 4 and "Reached 4 epochs" in event.message
+
+
+def test_probes_and_weight_edits_through_commands(served):
+    s, rec = served
+    s.submit(cmd.SetProbes(boundary_size=64, neuron_size=16))
+    snap = rec.wait_for(lambda e: isinstance(e, Snapshot) and e.neurons is not None)
+    assert snap.boundary.shape == (64, 64) and snap.neurons["dense1"].shape == (4, 16, 16)
+    assert snap.weights["layers.dense1.weight"].shape == (4, 2)
+    s.submit(cmd.SetWeight("layers.dense1.weight", (2, 1), 1.5))
+    snap = rec.wait_for(lambda e: isinstance(e, Snapshot) and e.weights is not None
+                        and e.weights["layers.dense1.weight"][2, 1] == 1.5)
+    s.submit(cmd.SetWeight("layers.nope", (0,), 1.0))
+    event = rec.wait_for(lambda e: isinstance(e, Failed))
+    assert event.message == "The network has no weight 'layers.nope'."
+    s.submit(cmd.Step())  # the session survives a bad command
+    rec.wait_for(lambda e: isinstance(e, Snapshot) and e.epoch == 1)
