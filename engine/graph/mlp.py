@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from engine.graph.model import Graph
 
 X_STEP, Y_MID = 190.0, 0.0
@@ -29,3 +31,52 @@ def mlp_graph(hidden: list[int], activation: str = "tanh", *, features: list[str
     g.connect("head", "out", "output", "pred")
     g.connect("input", "y", "output", "target")
     return g
+
+
+@dataclass
+class MLPShape:
+    """What the playground's controls show of a layered perceptron."""
+
+    hidden: list[int]
+    activation: str = "tanh"
+    features: list[str] | None = None
+    outputs: int = 1
+    loss: str = "bce"
+    init: str = "xavier"
+
+    def graph(self) -> Graph:
+        return mlp_graph(list(self.hidden), self.activation, features=self.features,
+                         outputs=self.outputs, loss=self.loss, init=self.init)
+
+
+def describe_mlp(graph: Graph) -> MLPShape | None:
+    """The playground's view of ``graph``, or None when it is not a plain chain
+    Input -> [Features] -> (Dense -> Activation)* -> Dense -> Output that the
+    playground's controls can edit (the node editor handles everything else)."""
+    inputs, outputs = graph.nodes_of_type("Input"), graph.nodes_of_type("Output")
+    if len(inputs) != 1 or len(outputs) != 1:
+        return None
+    chain, node = [], inputs[0].id
+    while True:
+        nxt = [e for e in graph.outgoing(node) if e.src_port in ("x", "out")]
+        if len(nxt) != 1:
+            return None
+        node = nxt[0].dst
+        if graph.nodes[node].type == "Output":
+            break
+        chain.append(graph.nodes[node])
+    if len(chain) + 2 != len(graph.nodes):
+        return None
+    features = None
+    if chain and chain[0].type == "Features":
+        features, chain = list(chain[0].params["features"]), chain[1:]
+    types = [n.type for n in chain]
+    if not types or types[-1] != "Dense" or types[:-1] != ["Dense", "Activation"] * (len(types) // 2):
+        return None
+    acts = {n.params["fn"] for n in chain if n.type == "Activation"}
+    inits = {n.params["init"] for n in chain if n.type == "Dense"}
+    return MLPShape(hidden=[n.params["units"] for n in chain[:-1:2]],
+                    activation=acts.pop() if len(acts) == 1 else "tanh",
+                    features=features, outputs=chain[-1].params["units"],
+                    loss=outputs[0].params["loss"],
+                    init=inits.pop() if len(inits) == 1 else "xavier")

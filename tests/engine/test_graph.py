@@ -120,3 +120,14 @@ def test_bad_json_graphs_are_refused_with_a_sentence():
         graph_from_dict({"nodes": [{"id": "a", "type": "Input"}], "edges": [{"from": "a", "to": "b.x"}]})
     with pytest.raises(GraphError, match="already exists"):
         graph_from_dict({"nodes": [{"id": "a", "type": "Input"}, {"id": "a", "type": "Input"}]})
+
+
+def test_describe_mlp_round_trips_the_playground_shape():
+    from engine.graph.mlp import MLPShape, describe_mlp
+    shape = MLPShape([4, 2], "relu", ["x1", "x2", "x1^2"], outputs=3, loss="cross_entropy")
+    assert describe_mlp(shape.graph()) == shape
+    assert describe_mlp(mlp_graph([])) == MLPShape([], "tanh", None)
+    g = mlp_graph([4, 3])
+    g.add_node("Add", id="res")
+    g.connect("act1", "out", "res", "a")
+    assert describe_mlp(g) is None  # a branch: the node editor's business
