@@ -63,8 +63,8 @@ def main() -> None:
         engine.append(engine_loop(args.seconds))
     p, e = statistics.median(plain), statistics.median(engine)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, circle preset, CPU")
-    print(f"plain eager loop : {p:7.1f} epochs/s  ({p * 25:,.0f} steps/s)  rounds {[round(v) for v in plain]}")
-    print(f"nodeplay engine  : {e:7.1f} epochs/s  ({e * 25:,.0f} steps/s)  rounds {[round(v) for v in engine]}")
+    for label, med, runs in (("plain eager loop", p, plain), ("nodeplay engine ", e, engine)):
+        print(f"{label}: {med:7.1f} epochs/s  ({med * 25:,.0f} steps/s)  rounds {[round(v) for v in runs]}")
     print(f"ratio engine/plain: {e / p:.2f}x  (target >= 0.90x)  {'PASS' if e / p >= 0.9 else 'FAIL'}")
 
 

@@ -24,11 +24,9 @@ from engine.probes.neurons import neuron_maps
 from engine.project import Project
 from engine.train import commands as cmd
 from engine.train.device import choose_device
+from engine.train.events import Diverged, Failed, Finished, Metrics, Snapshot, StateCaptured, StateChanged
 from engine.train.fast_mlp import FastMLP
-from engine.train.events import (Diverged, Failed, Finished, Metrics, Snapshot, StateCaptured,
-                                 StateChanged)
 from engine.train.optim import make_optimizer
-
 
 SMALL_NETWORK = 5000  # parameters; snapshots of smaller networks carry their weights
 
