@@ -1,0 +1,1 @@
+"""PySide6 GUI. The only layer that imports Qt, pyqtgraph or vispy."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -19,10 +20,10 @@ import numpy as np
 from safetensors.numpy import load as st_load
 from safetensors.numpy import save as st_save
 
+from engine.data.user import DECIMALS, MAX_CLASSES, MAX_POINTS, make_points
 from engine.errors import NodeplayError, ProjectFileError
 from engine.graph import Graph, graph_from_dict, graph_to_dict
-from engine.settings import (DataSettings, TrainSettings, data_from_dict, to_dict,
-                             train_from_dict)
+from engine.settings import DataSettings, TrainSettings, data_from_dict, to_dict, train_from_dict
 
 FORMAT_VERSION = 1
 SUFFIX = ".nodeplay"
@@ -38,11 +39,15 @@ class Project:
     description: str = ""
     epoch: int = 0
     weights: dict[str, np.ndarray] | None = None  # trained state, absent before training
+    # the "user" dataset's points: x float32 (n, 2), y (n,) int64 classes or float32 targets
+    points: tuple[np.ndarray, np.ndarray] | None = None
 
     def to_dict(self) -> dict:
         out = {"format_version": FORMAT_VERSION, "app": "nodeplay", "name": self.name,
                "description": self.description, "graph": graph_to_dict(self.graph),
                "data": to_dict(self.data), "train": to_dict(self.train)}
+        if self.points is not None:
+            out["points"] = points_to_dict(self.points)
         if self.weights is not None:
             blob = st_save({k: np.ascontiguousarray(v) for k, v in self.weights.items()})
             out["state"] = {"epoch": self.epoch, "weights": {
@@ -74,6 +79,8 @@ def project_from_dict(data: dict, where: str = "The project") -> Project:
                           train_from_dict(data.get("train", {})),
                           name=str(data.get("name", "untitled")),
                           description=str(data.get("description", "")))
+        if data.get("points") is not None:
+            project.points = points_from_dict(data["points"], where)
         state = data.get("state")
         if state is not None:
             project.epoch, project.weights = _read_state(state)
@@ -82,6 +89,59 @@ def project_from_dict(data: dict, where: str = "The project") -> Project:
     except NodeplayError as err:
         raise ProjectFileError(f"{where} cannot be used: {err}") from None
     return project
+
+
+def points_to_dict(points: tuple[np.ndarray, np.ndarray]) -> dict:
+    """Plain lists, positions and targets rounded to 4 decimals, classes as integers."""
+    x, y = points
+    xs = np.round(np.asarray(x, dtype=np.float64), DECIMALS).tolist()
+    if np.issubdtype(np.asarray(y).dtype, np.integer):
+        ys = np.asarray(y).astype(int).tolist()
+    else:
+        ys = np.round(np.asarray(y, dtype=np.float64), DECIMALS).tolist()
+    return {"x": xs, "y": ys}
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _finite(v) -> bool:
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
+def points_from_dict(data, where: str = "The project") -> tuple[np.ndarray, np.ndarray]:
+    """Checked point arrays from a project's ``points`` entry; integer labels are classes."""
+    def damaged(why: str):
+        return ProjectFileError(f"{where} has damaged points: {why}.")
+
+    if not isinstance(data, dict) or not isinstance(data.get("x"), list) \
+            or not isinstance(data.get("y"), list):
+        raise damaged("they need an 'x' list of positions and a 'y' list of labels")
+    xs, ys = data["x"], data["y"]
+    if len(xs) != len(ys):
+        raise damaged(f"there are {len(xs):,} positions but {len(ys):,} labels")
+    if len(xs) > MAX_POINTS:
+        raise damaged(f"there are {len(xs):,} points, more than the {MAX_POINTS:,} the playground takes")
+    for i, p in enumerate(xs):
+        if not (isinstance(p, list) and len(p) == 2 and all(_is_number(v) for v in p)):
+            raise damaged(f"position {i} is {p!r}, not a pair of numbers")
+        if not all(_finite(v) for v in p):
+            raise damaged(f"position {i} is {p!r}, which is not finite")
+    classes = all(isinstance(v, int) and not isinstance(v, bool) for v in ys)
+    for i, v in enumerate(ys):
+        if not _is_number(v):
+            raise damaged(f"label {i} is {v!r}, not a number")
+        if not _finite(v):
+            raise damaged(f"label {i} is {v!r}, which is not finite")
+        if classes and not 0 <= v < MAX_CLASSES:
+            raise damaged(f"label {i} is {v}, not a class from 0 to {MAX_CLASSES - 1}")
+    x = np.array(xs, dtype=np.float64).reshape(-1, 2)
+    y = np.array(ys, dtype=np.int64 if classes else np.float64)
+    return make_points(x, y)
 
 
 def _read_state(state) -> tuple[int, dict[str, np.ndarray]]:

@@ -27,6 +27,7 @@ class DataSettings:
     noise: float = _f(0.0, 0.0, 50.0)  # TF Playground's 0–50 slider
     train_percent: float = _f(50.0, 10.0, 90.0)
     seed: int = _f(0, 0, 2**31 - 1)
+    classes: int = _f(2, 2, 10)  # classes of the multi-class sets (blobs, spiral); see playground
 
 
 @dataclass

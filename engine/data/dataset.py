@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.data import playground
+from engine.data import playground, user
 from engine.errors import DataError
 from engine.graph.validate import DataSpec
 from engine.settings import DataSettings
@@ -32,6 +32,9 @@ class Dataset:
         return self.x_train.ndim == 2 and self.x_train.shape[1] == 2
 
 
+USER = "user"  # the project's own points, drawn or imported
+
+
 def split(name, x, y, classes, train_percent: float, rng) -> Dataset:
     order = rng.permutation(len(x))
     x, y = x[order], y[order]
@@ -40,12 +43,35 @@ def split(name, x, y, classes, train_percent: float, rng) -> Dataset:
     return Dataset(name, x[:n_train], y[:n_train], x[n_train:], y[n_train:], classes)
 
 
-def make_dataset(settings: DataSettings) -> Dataset:
-    """The dataset a project's data settings describe, the same for the same seed."""
+def make_dataset(settings: DataSettings,
+                 points: tuple[np.ndarray, np.ndarray] | None = None) -> Dataset:
+    """The dataset a project's data settings describe, the same for the same seed.
+
+    The "user" set is the project's own ``points`` (see ``engine.data.user``), split into
+    train and test by ``train_percent`` with the data seed; generated sets ignore ``points``.
+    """
     rng = np.random.default_rng(settings.seed)
+    if settings.name == USER:
+        return _user_dataset(settings, points, rng)
     if settings.name in playground.GENERATORS:
-        x, y = playground.generate(settings.name, settings.samples, settings.noise, rng)
-        classes = None if settings.name in playground.REGRESSION else 2
+        x, y = playground.generate(settings.name, settings.samples, settings.noise, rng,
+                                   settings.classes)
+        classes = playground.class_count(settings.name, settings.classes)
         return split(settings.name, x, y, classes, settings.train_percent, rng)
     raise DataError(f"Unknown dataset '{settings.name}'; choose one of "
-                    f"{', '.join(playground.GENERATORS)}.")
+                    f"{', '.join([*playground.GENERATORS, USER])}.")
+
+
+def _user_dataset(settings: DataSettings, points, rng) -> Dataset:
+    if points is None or len(points[1]) < 2:
+        n = 0 if points is None else len(points[1])
+        raise DataError(f"The user dataset has {n} point{'s' * (n != 1)}; draw or import at "
+                        "least two before training.")
+    x, y = user.make_points(*points)
+    classes = user.class_count(y)
+    if classes is None:
+        y = y.reshape(-1, 1)
+    elif len(np.unique(y)) < 2:
+        raise DataError(f"All the user dataset's points have label {y[0]}; a classifier needs "
+                        "at least two classes.")
+    return split(USER, x, y, classes, settings.train_percent, rng)

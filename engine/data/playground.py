@@ -2,6 +2,10 @@
 
 Points lie in [-6, 6]²; classification labels are 0/1 (the playground's -1/+1),
 regression targets lie in [-1, 1]. ``noise`` is the playground's 0–50 slider.
+
+The sets in ``MULTICLASS`` take a number of classes K (labels 0..K-1, balanced):
+``blobs`` (K Gaussian blobs on a circle) and ``spiral`` (K arms; two arms are the
+playground's spiral exactly).
 """
 
 from __future__ import annotations
@@ -9,14 +13,15 @@ from __future__ import annotations
 import numpy as np
 
 EXTENT = 6.0
-CLASSIFICATION = ("circle", "xor", "gauss", "spiral")
+CLASSIFICATION = ("circle", "xor", "gauss", "spiral", "blobs")
+MULTICLASS = ("blobs", "spiral")  # sets whose class count follows DataSettings.classes
 REGRESSION = ("reg-plane", "reg-gauss")
 
 
 def _circle(n, noise, rng):
     radius = 5.0
     pts, labels = [], []
-    for label, (lo, hi) in ((1, (0.0, radius * 0.5)), (0, (radius * 0.7, radius))):
+    for _label, (lo, hi) in ((1, (0.0, radius * 0.5)), (0, (radius * 0.7, radius))):
         r = rng.uniform(lo, hi, n // 2)
         angle = rng.uniform(0, 2 * np.pi, n // 2)
         x, y = r * np.sin(angle), r * np.cos(angle)
@@ -40,7 +45,9 @@ def _gauss(n, noise, rng):
     return np.concatenate(pts), np.repeat([1, 0], n // 2)
 
 
-def _spiral(n, noise, rng):
+def _spiral(n, noise, rng, classes=2):
+    if classes != 2:
+        return _spiral_arms(n, noise, rng, classes)
     m = n // 2
     pts, labels = [], []
     for label, delta in ((1, 0.0), (0, np.pi)):
@@ -50,6 +57,37 @@ def _spiral(n, noise, rng):
         jitter = rng.uniform(-1, 1, (2, m)) * noise
         pts.append(np.stack([r * np.sin(t) + jitter[0], r * np.cos(t) + jitter[1]], 1))
         labels.append(np.full(m, label))
+    return np.concatenate(pts), np.concatenate(labels)
+
+
+def _spiral_arms(n, noise, rng, classes):
+    """K arms, arm k turned by 2πk/K and labelled k; the same radii as the 2-arm spiral."""
+    m = n // classes
+    i = np.arange(m)
+    r = i / m * 5
+    pts, labels = [], []
+    for k in range(classes):
+        t = 1.75 * i / m * 2 * np.pi + 2 * np.pi * k / classes
+        jitter = rng.uniform(-1, 1, (2, m)) * noise
+        pts.append(np.stack([r * np.sin(t) + jitter[0], r * np.cos(t) + jitter[1]], 1))
+        labels.append(np.full(m, k))
+    return np.concatenate(pts), np.concatenate(labels)
+
+
+BLOB_RADIUS = 3.5
+
+
+def _blobs(n, noise, rng, classes=2):
+    """K Gaussian blobs evenly spaced on a circle of radius 3.5, the first at the top;
+    noise 0..0.5 widens each blob's standard deviation from 0.4 to 1.9."""
+    m = n // classes
+    std = 0.4 + 3.0 * noise
+    pts, labels = [], []
+    for k in range(classes):
+        angle = np.pi / 2 + 2 * np.pi * k / classes
+        centre = BLOB_RADIUS * np.array([np.cos(angle), np.sin(angle)])
+        pts.append(rng.normal(centre, std, (m, 2)))
+        labels.append(np.full(m, k))
     return np.concatenate(pts), np.concatenate(labels)
 
 
@@ -80,12 +118,25 @@ def _reg_gauss(n, noise, rng):
 
 
 GENERATORS = {"circle": _circle, "xor": _xor, "gauss": _gauss, "spiral": _spiral,
-              "reg-plane": _reg_plane, "reg-gauss": _reg_gauss}
+              "blobs": _blobs, "reg-plane": _reg_plane, "reg-gauss": _reg_gauss}
 
 
-def generate(name: str, n: int, noise: float, rng: np.random.Generator):
-    """Points (n, 2) float32 and labels: int64 classes or float32 (n, 1) targets."""
-    xy, labels = GENERATORS[name](n, noise / 100.0, rng)
+def class_count(name: str, classes: int = 2) -> int | None:
+    """How many classes set ``name`` has when asked for ``classes``; None for regression."""
+    if name in REGRESSION:
+        return None
+    return classes if name in MULTICLASS else 2
+
+
+def generate(name: str, n: int, noise: float, rng: np.random.Generator, classes: int = 2):
+    """Points (n, 2) float32 and labels: int64 classes or float32 (n, 1) targets.
+
+    ``classes`` (K) only matters for the sets in ``MULTICLASS``; the others have two.
+    """
+    if name in MULTICLASS:
+        xy, labels = GENERATORS[name](n, noise / 100.0, rng, classes)
+    else:
+        xy, labels = GENERATORS[name](n, noise / 100.0, rng)
     if name in REGRESSION:
         return xy.astype(np.float32), labels.astype(np.float32).reshape(-1, 1)
     return xy.astype(np.float32), labels.astype(np.int64)

@@ -37,7 +37,7 @@ class Session:
                  fast: bool = True):
         self.project = project
         self.fast = fast  # allow the numpy path for small perceptrons (engine.train.fast_mlp)
-        self.dataset = make_dataset(project.data)
+        self.dataset = make_dataset(project.data, project.points)
         check = validate(project.graph, self.dataset.spec)
         check.raise_if_invalid()
         sample = int(np.prod(self.dataset.spec.x_shape))

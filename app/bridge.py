@@ -1,0 +1,198 @@
+"""Runs an engine Session on a worker QThread and turns its events into Qt signals.
+
+The session's listener runs on the worker and never touches a widget:
+
+* Snapshots go into a :class:`SnapshotMailbox`, a lock-protected single slot that
+  merges an undrawn snapshot into the next one (``Snapshot.after``), so no backlog is
+  ever queued and no loss rows are lost. A QTimer on the GUI thread (~60 Hz) takes
+  the latest one and emits :attr:`EngineBridge.snapshot`.
+* Discrete events (StateChanged, Diverged, Finished, Failed, StateCaptured) cross to
+  the GUI thread through a queued signal and come out as their own signals.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+
+from engine.train import commands as cmd
+from engine.train.events import Diverged, Failed, Finished, Snapshot, StateCaptured, StateChanged
+from engine.train.session import Session
+
+TINY_MODEL_PARAMS = 100_000  # below this, one CPU thread trains fastest
+FRAME_MS = 16  # the GUI takes the latest snapshot at most this often
+
+# Every worker thread ever started; tests check that none is left running.
+LIVE_THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
+
+
+class SnapshotMailbox:
+    """A single slot shared by the worker (``put``) and the GUI thread (``take``)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._slot: Snapshot | None = None
+
+    def put(self, snapshot: Snapshot) -> None:
+        with self._lock:
+            self._slot = snapshot if self._slot is None else snapshot.after(self._slot)
+
+    def take(self) -> Snapshot | None:
+        with self._lock:
+            snapshot, self._slot = self._slot, None
+        return snapshot
+
+
+def _limit_cpu_threads(session: Session) -> None:
+    """On the worker: keep a core free for the GUI, and train tiny CPU models on one
+    thread (intra-op threads spin against the GUI thread and run 10x slower).
+
+    Called on the worker thread itself, where OpenMP's thread count is per thread.
+    """
+    if session.device.type != "cpu":
+        return
+    import torch
+
+    cores = os.cpu_count() or 1
+    params = sum(p.numel() for p in session.model.parameters())
+    threads = 1 if params < TINY_MODEL_PARAMS else max(1, min(torch.get_num_threads(), cores - 1))
+    torch.set_num_threads(threads)
+
+
+class _SessionThread(QThread):
+    """Runs ``session.serve()``; the session reports a crash itself (Failed)."""
+
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("nodeplay-session")
+
+    def run(self) -> None:
+        _limit_cpu_threads(self.session)
+        try:
+            self.session.serve()
+        except Exception:  # noqa: BLE001 - already reported through a Failed event
+            pass
+
+
+class EngineBridge(QObject):
+    snapshot = Signal(object)        # Snapshot, on the GUI thread, at most ~60/s
+    stateChanged = Signal(bool)      # playing
+    diverged = Signal(int, str)      # epoch, message
+    finished = Signal(int, str)      # epoch, message (stop condition reached)
+    failed = Signal(str)
+    captured = Signal(object)        # StateCaptured
+
+    _event = Signal(object)          # worker -> GUI thread, queued
+
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.mailbox = SnapshotMailbox()
+        self.playing = False   # what the GUI last asked for or was told
+        self.epoch = session.epoch
+        self._thread: _SessionThread | None = None
+        self._shut = False
+        self._event.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
+        self._timer = QTimer(self)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self._drain)
+        session.subscribe(self._listen)
+
+    # -- worker side: never touches a widget ------------------------------------
+    def _listen(self, event) -> None:
+        if isinstance(event, Snapshot):
+            self.mailbox.put(event)
+        else:
+            self._event.emit(event)
+
+    # -- GUI side ----------------------------------------------------------------
+    @Slot()
+    def _drain(self) -> None:
+        snap = self.mailbox.take()
+        if snap is not None:
+            self.epoch = snap.epoch
+            self.snapshot.emit(snap)
+
+    @Slot(object)
+    def _dispatch(self, event) -> None:
+        self._drain()  # draw the state an event refers to before reporting it
+        if isinstance(event, StateChanged):
+            self.playing = event.playing
+            self.stateChanged.emit(event.playing)
+        elif isinstance(event, Diverged):
+            self.playing = False
+            self.diverged.emit(event.epoch, event.message)
+        elif isinstance(event, Finished):
+            self.playing = False
+            self.finished.emit(event.epoch, event.message)
+        elif isinstance(event, Failed):
+            self.playing = False
+            self.failed.emit(event.message)
+        elif isinstance(event, StateCaptured):
+            self.captured.emit(event)
+
+    # -- life cycle ----------------------------------------------------------------
+    def start(self) -> None:
+        """Start the worker thread (idempotent)."""
+        if self._thread is not None or self._shut:
+            return
+        self._thread = _SessionThread(self.session)
+        LIVE_THREADS.add(self._thread)
+        self._thread.start()
+        self._timer.start()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.isRunning()
+
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Stop the worker and wait for it; True when no thread is left running."""
+        self._shut = True
+        self._timer.stop()
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return True
+        self.session.submit(cmd.Shutdown())
+        thread.quit()
+        done = thread.wait(timeout_ms)
+        self.mailbox.take()
+        return bool(done)
+
+    # -- commands --------------------------------------------------------------------
+    def _submit(self, command) -> None:
+        if not self._shut:
+            self.session.submit(command)
+
+    def play(self) -> None:
+        self.playing = True
+        self._submit(cmd.Play())
+
+    def pause(self) -> None:
+        self.playing = False
+        self._submit(cmd.Pause())
+
+    def toggle(self) -> None:
+        self.pause() if self.playing else self.play()
+
+    def step(self, epochs: int = 1) -> None:
+        self.playing = False
+        self._submit(cmd.Step(epochs))
+
+    def reset(self, seed: int | None = None) -> None:
+        self.playing = False
+        self._submit(cmd.Pause())
+        self._submit(cmd.Reset(seed))
+
+    def set_learning_rate(self, value: float) -> None:
+        self._submit(cmd.SetLearningRate(float(value)))
+
+    def set_speed(self, epochs_per_second: float | None) -> None:
+        self._submit(cmd.SetSpeed(epochs_per_second))
+
+    def capture(self) -> None:
+        """Ask for the weights; answered by ``captured`` after earlier commands apply."""
+        self._submit(cmd.Capture())

@@ -1,0 +1,141 @@
+"""The decision boundary as a heatmap over the input plane, with the data on top.
+
+Colours follow TF Playground: orange is -1 (class 0), white is 0, blue is +1
+(class 1). The boundary grid's row index is y ascending and its column index x
+ascending, which is pyqtgraph's row-major image order with the y axis pointing up.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from engine.train.events import Snapshot
+
+ORANGE = (245, 147, 34)
+WHITE = (232, 234, 235)
+BLUE = (8, 119, 189)
+
+
+def _mix(colour, towards=(255, 255, 255), t=0.0):
+    return tuple(int(round(c + (w - c) * t)) for c, w in zip(colour, towards, strict=True))
+
+
+# The points use full colours; the heatmap is paler so that the points stand out.
+POINT_MAP = pg.ColorMap([0.0, 0.5, 1.0], [ORANGE, WHITE, BLUE])
+FIELD_MAP = pg.ColorMap([0.0, 0.5, 1.0], [_mix(ORANGE, t=0.35), WHITE, _mix(BLUE, t=0.35)])
+
+
+def point_brushes(values: np.ndarray) -> list:
+    """One brush per point; ``values`` in [-1, 1]."""
+    rgba = POINT_MAP.map((np.clip(values, -1, 1) + 1) / 2, mode="byte")
+    return [pg.mkBrush(*c) for c in rgba]
+
+
+def to_signed(y: np.ndarray, classes: int | None) -> np.ndarray:
+    """Labels or targets as values in [-1, 1]: class 1 is +1 (blue), class 0 is -1."""
+    y = np.asarray(y, np.float64).reshape(len(y), -1)[:, 0]
+    return y * 2 - 1 if classes == 2 else y
+
+
+def boundary_field(boundary: np.ndarray) -> np.ndarray:
+    """A (H, W) field in [-1, 1]; K-class probabilities become 2p(class 1) - 1."""
+    if boundary.ndim == 3:
+        return boundary[..., 1] * 2 - 1 if boundary.shape[2] > 1 else boundary[..., 0]
+    return boundary
+
+
+class QtBoundaryView(QWidget):
+    def __init__(self, dataset=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget(background="w")
+        item = self.plot.getPlotItem()
+        item.setTitle("Output", color="#222", size="11pt")
+        for name, text in (("bottom", "x1"), ("left", "x2")):
+            axis = item.getAxis(name)
+            axis.setLabel(text, color="#222")
+            axis.setPen("#555")
+            axis.setTextPen("#222")
+        item.setAspectLocked(True)
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.setMouseEnabled(x=False, y=False)
+        item.disableAutoRange()
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(FIELD_MAP)
+        self.image.setLevels((-1.0, 1.0))
+        item.addItem(self.image)
+        self.colour_bar = pg.ColorBarItem(values=(-1, 1), colorMap=FIELD_MAP, interactive=False,
+                                          width=14, label="")
+        self.colour_bar.setImageItem(self.image, insert_in=item)
+        self.colour_bar.getAxis("right").setTextPen("#222")
+        self.colour_bar.getAxis("right").setPen("#555")
+        self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1.2))
+        self.test_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#111", width=1.2))
+        item.addItem(self.train_points)
+        item.addItem(self.test_points)
+
+        self.show_test = QCheckBox("show test data")
+        self.show_test.toggled.connect(self.test_points.setVisible)
+        self.key = QLabel("")
+        top = QHBoxLayout()
+        top.setContentsMargins(6, 0, 6, 0)
+        top.addWidget(self.key, 1)
+        top.addWidget(self.show_test)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.plot, 1)
+        self.extent = 6.0
+        self.test_points.setVisible(False)
+        if dataset is not None:
+            self.set_dataset(dataset)
+
+    def set_dataset(self, dataset) -> None:
+        self.extent = float(dataset.extent)
+        regression = dataset.classes is None
+        self.key.setText(_key_html(regression))
+        self.colour_bar.axis.setLabel("predicted value" if regression
+                                      else "class 0   ←   output   →   class 1", color="#222")
+        for scatter, x, y in ((self.train_points, dataset.x_train, dataset.y_train),
+                              (self.test_points, dataset.x_test, dataset.y_test)):
+            x = np.asarray(x)
+            if x.ndim != 2 or x.shape[1] != 2:
+                scatter.clear()
+                continue
+            scatter.setData(x[:, 0], x[:, 1], brush=point_brushes(to_signed(y, dataset.classes)))
+        self._fit()
+
+    def _fit(self) -> None:
+        e = self.extent
+        self.image.setRect(QRectF(-e, -e, 2 * e, 2 * e))
+        self.plot.getPlotItem().setRange(xRange=(-e, e), yRange=(-e, e), padding=0)
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        if snapshot.boundary is None:
+            return
+        if snapshot.extent != self.extent:
+            self.extent = float(snapshot.extent)
+            self._fit()
+            self.image.clear()
+        field = boundary_field(snapshot.boundary)
+        placed = self.image.image is not None and self.image.image.shape == field.shape
+        self.image.setImage(field, autoLevels=False, levels=(-1.0, 1.0))
+        if not placed:  # the rectangle maps pixels to the plane, so it needs the size
+            self.image.setRect(QRectF(-self.extent, -self.extent, 2 * self.extent,
+                                      2 * self.extent))
+
+
+def _swatch(rgb) -> str:
+    return f'<span style="color: rgb{tuple(rgb)}; font-size: 14pt;">■</span>'
+
+
+def _key_html(regression: bool) -> str:
+    if regression:
+        return (f"{_swatch(ORANGE)} −1 &nbsp; {_swatch(WHITE)} 0 &nbsp; {_swatch(BLUE)} +1 "
+                "&nbsp; (points: target value)")
+    return (f"{_swatch(ORANGE)} class 0 &nbsp; {_swatch(BLUE)} class 1 &nbsp; "
+            "(background: the network's output)")

@@ -1,0 +1,34 @@
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from app.bridge import LIVE_THREADS  # noqa: E402
+from engine.presets import load_preset  # noqa: E402
+from engine.train.commands import Shutdown  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_running():
+    """Fail a test that leaves a session's worker thread running."""
+    yield
+    running = [t for t in list(LIVE_THREADS) if t.isRunning()]
+    for t in running:  # stop them so that later tests are not disturbed
+        t.session.submit(Shutdown())
+        t.wait(5000)
+    assert not running, f"{len(running)} session thread(s) left running"
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window on the circle preset, with its worker running."""
+    from app.window import MainWindow
+
+    w = MainWindow(load_preset("circle"))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+    assert not w.bridge or not w.bridge.running

@@ -1,0 +1,83 @@
+"""The bridge alone: the mailbox, and a session on a worker thread."""
+
+import numpy as np
+from PySide6.QtCore import QThread
+
+from app.bridge import EngineBridge, SnapshotMailbox
+from engine.presets import load_preset
+from engine.train.events import Metrics, Snapshot
+from engine.train.session import Session
+
+
+def _snap(epochs, reset=False):
+    e = np.array(epochs, np.int64)
+    f = e.astype(float)
+    return Snapshot(int(e[-1]) if len(e) else 0, 0, True, Metrics(e, f, f, f, f), reset=reset)
+
+
+def test_mailbox_merges_without_losing_rows():
+    box = SnapshotMailbox()
+    assert box.take() is None
+    box.put(_snap([1, 2], reset=True))
+    box.put(_snap([3]))
+    box.put(_snap([4, 5, 6]))
+    got = box.take()
+    assert got.epoch == 6 and got.reset  # the reset of an undrawn older one is kept
+    assert got.metrics.epochs.tolist() == [1, 2, 3, 4, 5, 6]
+    assert box.take() is None
+    box.put(_snap([7]))
+    assert box.take().metrics.epochs.tolist() == [7]
+
+
+def test_mailbox_reset_drops_older_rows():
+    box = SnapshotMailbox()
+    box.put(_snap([1, 2]))
+    box.put(_snap([1], reset=True))
+    got = box.take()
+    assert got.reset and got.metrics.epochs.tolist() == [1]
+
+
+def test_mailbox_under_threads_keeps_every_row():
+    import threading
+
+    box, seen, n = SnapshotMailbox(), [], 20_000
+
+    def produce():
+        for i in range(1, n + 1):
+            box.put(_snap([i]))
+
+    t = threading.Thread(target=produce)
+    t.start()
+    while t.is_alive() or (s := box.take()) is not None:
+        s = box.take() if t.is_alive() else s
+        if s is not None:
+            seen.extend(s.metrics.epochs.tolist())
+    t.join()
+    if (s := box.take()) is not None:
+        seen.extend(s.metrics.epochs.tolist())
+    assert seen == list(range(1, n + 1))
+
+
+def test_bridge_delivers_every_row_on_the_gui_thread(qtbot):
+    session = Session(load_preset("circle"))
+    bridge = EngineBridge(session)
+    rows, threads = [], set()
+    main = QThread.currentThread()
+
+    def on_snapshot(s):
+        threads.add(QThread.currentThread() is main)
+        rows.extend(s.metrics.epochs.tolist())
+
+    bridge.snapshot.connect(on_snapshot)
+    bridge.start()
+    try:
+        with qtbot.waitSignal(bridge.stateChanged, timeout=5000):
+            bridge.play()
+        qtbot.waitUntil(lambda: len(rows) >= 40, timeout=10_000)
+        with qtbot.waitSignal(bridge.stateChanged, timeout=5000):
+            bridge.pause()
+        qtbot.waitUntil(lambda: rows and rows[-1] == bridge.epoch, timeout=5000)
+    finally:
+        assert bridge.shutdown()
+    assert rows == list(range(1, rows[-1] + 1))
+    assert threads == {True}

@@ -1,0 +1,52 @@
+"""render_to_png draws real pictures offscreen."""
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QImage
+
+from app.render import render_to_png
+from engine.errors import NodeplayError
+from engine.presets import load_preset
+
+
+def _colours(path) -> int:
+    img = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB32)
+    assert not img.isNull()
+    buf = np.frombuffer(img.constBits(), np.uint32, img.width() * img.height())
+    return len(np.unique(buf))
+
+
+@pytest.mark.parametrize("view", ["window", "boundary", "loss"])
+def test_render_writes_a_picture(qtbot, tmp_path, view):
+    out = tmp_path / f"{view}.png"
+    render_to_png(load_preset("circle"), view, out, 20)
+    assert out.stat().st_size > 5000
+    assert _colours(out) > 200
+
+
+def test_boundary_colours_match_the_points(qtbot):
+    """Blue (class 1) points sit on blue regions: the heatmap is not flipped."""
+    from app.views.boundary_view import QtBoundaryView
+    from engine.train.events import Snapshot
+    from engine.train.session import Session
+
+    session = Session(load_preset("circle"))
+    session.train(epochs=150)
+    view = QtBoundaryView(session.dataset)
+    qtbot.addWidget(view)
+    view.show_snapshot(Snapshot(session.epoch, 0, False, session.history, session.boundary(),
+                                session.dataset.extent, reset=True))
+    placed = view.image.mapRectToParent(view.image.boundingRect())
+    assert [placed.left(), placed.top(), placed.width(), placed.height()] == [-6, -6, 12, 12]
+    field = view.image.image
+    e, n = session.dataset.extent, field.shape[0]
+    x, y = session.dataset.x_train, session.dataset.y_train
+    col = np.clip(((x[:, 0] + e) / (2 * e) * (n - 1)).round().astype(int), 0, n - 1)
+    row = np.clip(((x[:, 1] + e) / (2 * e) * (n - 1)).round().astype(int), 0, n - 1)
+    agree = ((field[row, col] > 0) == (y == 1)).mean()
+    assert agree > 0.9
+
+
+def test_unknown_view_is_refused():
+    with pytest.raises(NodeplayError):
+        render_to_png(load_preset("circle"), "nope", "/tmp/x.png", 0)
