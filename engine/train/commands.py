@@ -41,6 +41,7 @@ class SetProbes:
 
     boundary_size: int = 100
     neuron_size: int = 0
+    hidden_node: str | None = None  # a layer whose hidden space snapshots carry
 
 
 @dataclass(frozen=True)

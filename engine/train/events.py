@@ -50,6 +50,7 @@ class Snapshot:
     reset: bool = False  # history starts again from this snapshot
     neurons: dict[str, np.ndarray] | None = None  # node id -> (units, h, w) maps, when asked
     weights: dict[str, np.ndarray] | None = None  # state-dict copy, for small networks
+    hidden: dict | None = None  # engine.probes.neurons.hidden_space of the asked layer
 
     def after(self, older: Snapshot) -> Snapshot:
         if self.reset:

@@ -20,7 +20,7 @@ from engine.data import make_dataset
 from engine.errors import NodeplayError
 from engine.graph import validate
 from engine.probes.boundary import boundary_values, plane_grid
-from engine.probes.neurons import neuron_maps
+from engine.probes.neurons import hidden_space, neuron_maps
 from engine.project import Project
 from engine.train import commands as cmd
 from engine.train.device import choose_device
@@ -44,6 +44,7 @@ class Session:
         self.device = choose_device(device or project.train.device, check.total_params, sample)
         self.boundary_size = boundary_size
         self.neuron_size = 0  # per-neuron maps are computed only when a view asks
+        self.hidden_node: str | None = None  # likewise the hidden-space view
         self.snapshot_interval = snapshot_interval
         self.max_epochs_per_second: float | None = None
         self.playing = False
@@ -254,11 +255,14 @@ class Session:
         self._last_publish = now
         neurons = (neuron_maps(self.model, self._neuron_grid, self.neuron_size)
                    if self._neuron_grid is not None else None)
+        hidden = None
+        if self.hidden_node is not None and f"{self.hidden_node}.out" in {o for _, o, _ in self.model.steps}:
+            hidden = hidden_space(self.model, self.hidden_node, self.dataset.x_train, self.dataset.extent)
         small = sum(p.numel() for p in self.model.parameters()) <= SMALL_NETWORK
         self._emit(Snapshot(self.epoch, self.step, self.playing, self._flush_history(),
                             self.boundary(), self.dataset.extent, self._rate,
                             reset=not self._published_reset, neurons=neurons,
-                            weights=self.weights() if small else None))
+                            weights=self.weights() if small else None, hidden=hidden))
         self._published_reset = True
 
     # -- worker loop ---------------------------------------------------------------
@@ -297,6 +301,7 @@ class Session:
             self.max_epochs_per_second = c.epochs_per_second
         elif isinstance(c, cmd.SetProbes):
             self.boundary_size, self.neuron_size = c.boundary_size, c.neuron_size
+            self.hidden_node = c.hidden_node
             self._make_grids()
             self.publish(force=True)
         elif isinstance(c, cmd.SetWeight):

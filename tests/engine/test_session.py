@@ -185,9 +185,10 @@ def test_served_session_pauses_at_the_stop_condition(served):
 
 def test_probes_and_weight_edits_through_commands(served):
     s, rec = served
-    s.submit(cmd.SetProbes(boundary_size=64, neuron_size=16))
+    s.submit(cmd.SetProbes(boundary_size=64, neuron_size=16, hidden_node="act2"))
     snap = rec.wait_for(lambda e: isinstance(e, Snapshot) and e.neurons is not None)
     assert snap.boundary.shape == (64, 64) and snap.neurons["dense1"].shape == (4, 16, 16)
+    assert snap.hidden["points"].shape == (250, 2) and snap.hidden["projection"] == "raw"
     assert snap.weights["layers.dense1.weight"].shape == (4, 2)
     s.submit(cmd.SetWeight("layers.dense1.weight", (2, 1), 1.5))
     snap = rec.wait_for(lambda e: isinstance(e, Snapshot) and e.weights is not None
