@@ -193,6 +193,15 @@ class EngineBridge(QObject):
     def set_speed(self, epochs_per_second: float | None) -> None:
         self._submit(cmd.SetSpeed(epochs_per_second))
 
+    def set_stop(self, epochs: int | None, loss: float | None = None) -> None:
+        self._submit(cmd.SetStop(epochs, loss))
+
     def capture(self) -> None:
         """Ask for the weights; answered by ``captured`` after earlier commands apply."""
         self._submit(cmd.Capture())
+
+    def set_probes(self, boundary_size: int = 100, neuron_size: int = 0,
+                   hidden_node: str | None = None) -> None:
+        """Boundary and per-neuron map resolutions, and the layer whose hidden space
+        snapshots carry; a snapshot with them follows at once."""
+        self._submit(cmd.SetProbes(int(boundary_size), int(neuron_size), hidden_node))

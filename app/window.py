@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+import random
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QScrollArea,
     QSplitter,
     QToolBar,
     QToolButton,
@@ -19,11 +26,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.bridge import EngineBridge
+from app.playground import PlaygroundPanel
+from app.playground.edits import ERASE_RADIUS, edited, points_from_dataset
+from app.playground.panel import GROUPS
 from app.views.boundary_view import QtBoundaryView
 from app.views.loss_plot import QtLossPlot
+from engine.data.dataset import USER
+from engine.data.user import add_point, erase_points, read_points_csv
 from engine.errors import NodeplayError
-from engine.presets import DEFAULT, load_preset
-from engine.project import Project, load_project
+from engine.presets import DEFAULT, load_preset, preset_names
+from engine.project import SUFFIX, Project, load_project, save_project
+from engine.share import from_share_string, to_share_string
 from engine.train.events import Snapshot
 from engine.train.session import Session
 
@@ -60,13 +73,18 @@ class MessageBar(QFrame):
 
 
 class MainWindow(QMainWindow):
+    saved = Signal(str)  # the path a project was saved to (after the weights came back)
+
     def __init__(self, project: Project | None = None, *, session: Session | None = None,
                  serve: bool = True) -> None:
         super().__init__()
-        self.resize(1200, 720)
+        self.resize(1400, 860)
         self.bridge: EngineBridge | None = None
         self.session: Session | None = None
         self._serve = serve
+        self.path: Path | None = None  # where Save writes; None until saved or opened
+        self.speed: float | None = None  # epochs/s asked of every session; None: max
+        self.hidden_groups: dict[str, bool] = {}  # classroom mode
         self._build_actions()
         self._build_toolbar()
         self._build_body()
@@ -89,11 +107,24 @@ class MainWindow(QMainWindow):
         self.reset_action.triggered.connect(self.reset)
 
         menu = self.menuBar().addMenu("&File")
+        presets = menu.addMenu("&New from preset")
+        for name in preset_names():
+            presets.addAction(name, lambda name=name: self.open_preset(name))
         self.open_action = menu.addAction("&Open…", self.open_dialog)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.save_action = menu.addAction("&Save", self.save)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_as_action = menu.addAction("Save &As…", self.save_as)
+        self.save_as_action.setShortcut(QKeySequence.StandardKey.SaveAs)
+        menu.addSeparator()
+        self.copy_setup_action = menu.addAction("&Copy setup string", self.copy_setup)
+        self.copy_setup_action.setToolTip("The whole setup as one line to paste or share")
+        self.paste_setup_action = menu.addAction("&Paste setup string", self.paste_setup)
         menu.addSeparator()
         quit_action = menu.addAction("&Quit", self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        view = self.menuBar().addMenu("&View")
+        self.classroom_action = view.addAction("&Classroom mode…", self.classroom_dialog)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Training")
@@ -125,13 +156,26 @@ class MainWindow(QMainWindow):
 
     def _build_body(self) -> None:
         self.message = MessageBar()
+        self.panel = PlaygroundPanel(self)
+        scroll = QScrollArea()
+        scroll.setWidget(self.panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(self.panel.sizeHint().width() + 16)
+        scroll.setMaximumWidth(self.panel.sizeHint().width() + 60)
         self.boundary_view = QtBoundaryView()
+        self.boundary_view.plot.scene().sigMouseClicked.connect(self._plot_clicked)
         self.loss_plot = QtLossPlot()
         split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(scroll)
         split.addWidget(self.boundary_view)
         split.addWidget(self.loss_plot)
         split.setChildrenCollapsible(False)
-        split.setSizes([560, 640])
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setStretchFactor(2, 1)
+        split.setSizes([scroll.minimumWidth(), 560, 540])
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 6, 8, 4)
@@ -149,7 +193,7 @@ class MainWindow(QMainWindow):
     def open_project(self, project: Project, *, session: Session | None = None) -> bool:
         """Show ``project``; on an error the current one stays and a sentence says why."""
         try:
-            new = session or Session(project)
+            new = session or Session(project.copy())  # the worker owns its copy; the window edits its own
         except NodeplayError as err:
             self.show_error(str(err))
             return False
@@ -173,9 +217,23 @@ class MainWindow(QMainWindow):
         self.epoch_label.setText(f"Epoch {new.epoch:,}")
         self.message.hide()
         self._state_changed(False)
+        self.panel.load(project)
+        if self.speed is not None:
+            self.bridge.set_speed(self.speed)
         if self._serve:
             self.bridge.start()
         return True
+
+    def open_preset(self, name: str) -> bool:
+        try:
+            project = load_preset(name)
+        except NodeplayError as err:
+            self.show_error(str(err))
+            return False
+        if self.open_project(project):
+            self.path = None
+            return True
+        return False
 
     def open_file(self, path: str) -> bool:
         try:
@@ -183,7 +241,10 @@ class MainWindow(QMainWindow):
         except NodeplayError as err:
             self.show_error(str(err))
             return False
-        return self.open_project(project)
+        if self.open_project(project):
+            self.path = Path(path)
+            return True
+        return False
 
     def open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open project", "",
@@ -198,6 +259,182 @@ class MainWindow(QMainWindow):
             self.bridge.deleteLater()
             self.bridge = None
 
+    # -- saving and sharing ----------------------------------------------------------
+    def save(self) -> None:
+        if self.path is None:
+            self.save_as()
+        else:
+            self.save_to(self.path)
+
+    def save_as(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save project", f"{self.project.name}{SUFFIX}",
+                                              f"Nodeplay projects (*{SUFFIX})")
+        if path:
+            if not Path(path).suffix:
+                path += SUFFIX
+            self.save_to(path)
+
+    def save_to(self, path) -> None:
+        """Save the project with its trained weights; ``saved`` tells when it is written.
+
+        The weights come back through the worker (Capture -> StateCaptured), so nothing
+        here reads the worker's tensors."""
+        path = Path(path)
+        bridge = self.bridge
+        if bridge is None or not bridge.running:  # no worker: the session is idle here
+            self._write(path, self.session.epoch, self.session.weights())
+            return
+
+        def done(event) -> None:
+            bridge.captured.disconnect(done)
+            if bridge is self.bridge:
+                self._write(path, event.epoch, event.weights)
+
+        bridge.captured.connect(done)
+        bridge.capture()
+
+    def _write(self, path: Path, epoch: int, weights) -> None:
+        project = self.project.copy()
+        project.epoch, project.weights = epoch, weights
+        try:
+            save_project(project, path)
+        except OSError as err:
+            self.show_error(f"The project could not be saved to {path} ({err.strerror or err}).")
+            return
+        self.path = path
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self.saved.emit(str(path))
+
+    def copy_setup(self) -> None:
+        QGuiApplication.clipboard().setText(to_share_string(self.project))
+        self.statusBar().showMessage("The setup string is on the clipboard.", 5000)
+
+    def paste_setup(self, text: str | None = None) -> bool:
+        if text is None:
+            text = QGuiApplication.clipboard().text()
+        try:
+            project = from_share_string(text)
+        except NodeplayError as err:
+            self.show_error(str(err))
+            return False
+        if self.open_project(project):
+            self.path = None
+            return True
+        return False
+
+    def classroom_dialog(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Classroom mode")
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(QLabel("Hide these controls:"))
+        boxes = {}
+        for key in GROUPS:
+            boxes[key] = QCheckBox(self.panel.groups[key].title().capitalize())
+            boxes[key].setChecked(self.hidden_groups.get(key, False))
+            layout.addWidget(boxes[key])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.set_classroom({k: b.isChecked() for k, b in boxes.items()})
+
+    def set_classroom(self, hidden: dict[str, bool]) -> None:
+        self.hidden_groups = dict(hidden)
+        self.panel.set_hidden(self.hidden_groups)
+
+    # -- playground edits ------------------------------------------------------------
+    def edit_project(self, mutate=None, shape_edit=None) -> bool:
+        """Restart training on an edited copy of the project (see app.playground.edits);
+        on an error the current project stays, the controls show it again and a
+        sentence says why."""
+        try:
+            project = edited(self.project, mutate, shape_edit)
+        except NodeplayError as err:
+            project, error = None, str(err)
+        if project is not None and self.open_project(project):
+            return True
+        if project is None:
+            self.show_error(error)
+        self.panel.load(self.project)
+        return False
+
+    def choose_dataset(self, name: str) -> bool:
+        def mutate(p: Project) -> None:
+            p.data.name = name
+            if name == USER and p.points is None:  # start from the points on show
+                p.points = points_from_dataset(self.session.dataset)
+        return self.edit_project(mutate)
+
+    def set_points(self, points) -> bool:
+        def mutate(p: Project) -> None:
+            p.data.name, p.points = USER, points
+        return self.edit_project(mutate)
+
+    def import_csv(self, path) -> bool:
+        try:
+            points = read_points_csv(path)
+        except NodeplayError as err:
+            self.show_error(str(err))
+            return False
+        return self.set_points(points)
+
+    def import_csv_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import points", "",
+                                              "CSV files (*.csv *.txt);;All files (*)")
+        if path:
+            self.import_csv(path)
+
+    def click_plane(self, x: float, y: float, erase: bool = False) -> bool:
+        """Add a point of the chosen label at (x, y), or erase the points near it."""
+        if self.project.data.name != USER:
+            return False
+        try:
+            if erase or self.panel.erase_button.isChecked():
+                points = erase_points(self.project.points, (x, y), ERASE_RADIUS)
+            else:
+                points = add_point(self.project.points, (x, y), self.panel.point_label())
+        except NodeplayError as err:
+            self.show_error(str(err))
+            return False
+        return self.set_points(points)
+
+    def _plot_clicked(self, event) -> None:
+        if self.project.data.name != USER or event.button() != Qt.MouseButton.LeftButton:
+            return
+        box = self.boundary_view.plot.getPlotItem().getViewBox()
+        if not box.sceneBoundingRect().contains(event.scenePos()):
+            return
+        at = box.mapSceneToView(event.scenePos())
+        e = self.boundary_view.extent
+        if abs(at.x()) > e or abs(at.y()) > e:
+            return
+        event.accept()
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        self.click_plane(at.x(), at.y(), erase=shift)
+
+    def reinitialize(self) -> None:
+        """Reset with a new weight seed: fresh random weights."""
+        if self.bridge is None:
+            return
+        seed = random.randrange(2**31 - 1)
+        self.project.train.seed = seed  # read by the session only when it is built
+        self.message.hide()
+        self.bridge.reset(seed)
+        self._state_changed(False)
+
+    def set_stop_epochs(self, epochs: int | None) -> None:
+        """The stop condition applies from the next epoch on, without a restart."""
+        self.project.train.stop_epochs = epochs  # the window's copy, for saving and edits
+        if self.bridge is not None:
+            self.bridge.set_stop(epochs, self.project.train.stop_loss)
+
+    def set_speed(self, epochs_per_second: float | None) -> None:
+        self.speed = epochs_per_second
+        if self.bridge is not None:
+            self.bridge.set_speed(epochs_per_second)
+
     # -- controls --------------------------------------------------------------------
     def _fill_learning_rates(self, current: float) -> None:
         values = sorted(set(LEARNING_RATES) | {current})
@@ -210,7 +447,10 @@ class MainWindow(QMainWindow):
 
     def _lr_chosen(self, index: int) -> None:
         if index >= 0 and self.bridge is not None:
-            self.bridge.set_learning_rate(float(self.lr_combo.itemData(index)))
+            value = float(self.lr_combo.itemData(index))
+            # the session sets it too; set here as well so that an edit copied at once keeps it
+            self.project.train.learning_rate = value
+            self.bridge.set_learning_rate(value)
 
     def set_learning_rate(self, value: float) -> None:
         """Choose ``value`` in the control (it must be one of its entries)."""

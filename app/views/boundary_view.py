@@ -28,10 +28,40 @@ POINT_MAP = pg.ColorMap([0.0, 0.5, 1.0], [ORANGE, WHITE, BLUE])
 FIELD_MAP = pg.ColorMap([0.0, 0.5, 1.0], [_mix(ORANGE, t=0.35), WHITE, _mix(BLUE, t=0.35)])
 
 
+# Classes beyond two: orange and blue first, as in the two-class case, then a
+# qualitative palette (Tableau 10 order) that stays distinct for up to ten classes.
+CLASS_COLOURS = [ORANGE, BLUE, (89, 161, 79), (225, 87, 89), (176, 122, 161),
+                 (156, 117, 95), (237, 201, 72), (118, 183, 178), (255, 157, 167), (186, 176, 172)]
+
+
+def class_brushes(labels: np.ndarray) -> list:
+    return [pg.mkBrush(*CLASS_COLOURS[int(c) % len(CLASS_COLOURS)]) for c in np.ravel(labels)]
+
+
+def class_field_rgb(probs: np.ndarray, discrete: bool = False) -> np.ndarray:
+    """(H, W, K) probabilities -> (H, W, 3) colours: the likeliest class's colour,
+    paled towards white as the network grows unsure (1/K is white)."""
+    k = probs.shape[2]
+    palette = np.array([_mix(c, t=0.35) for c in CLASS_COLOURS], np.float32)[np.arange(k) % 10]
+    best = probs.argmax(2)
+    if discrete:
+        sure = np.ones((*best.shape, 1), np.float32)
+    else:
+        sure = np.clip((probs.max(2, keepdims=True) - 1 / k) / (1 - 1 / k), 0, 1)
+    rgb = palette[best] * sure + np.array(WHITE, np.float32) * (1 - sure)
+    return rgb.astype(np.uint8)
+
+
 def point_brushes(values: np.ndarray) -> list:
     """One brush per point; ``values`` in [-1, 1]."""
     rgba = POINT_MAP.map((np.clip(values, -1, 1) + 1) / 2, mode="byte")
     return [pg.mkBrush(*c) for c in rgba]
+
+
+def dataset_brushes(y: np.ndarray, classes: int | None) -> list:
+    if classes is not None and classes > 2:
+        return class_brushes(y)
+    return point_brushes(to_signed(y, classes))
 
 
 def to_signed(y: np.ndarray, classes: int | None) -> np.ndarray:
@@ -79,10 +109,13 @@ class QtBoundaryView(QWidget):
 
         self.show_test = QCheckBox("show test data")
         self.show_test.toggled.connect(self.test_points.setVisible)
+        self.discrete = QCheckBox("discretize output")
+        self.discrete.toggled.connect(self.set_discretize)
         self.key = QLabel("")
         top = QHBoxLayout()
         top.setContentsMargins(6, 0, 6, 0)
         top.addWidget(self.key, 1)
+        top.addWidget(self.discrete)
         top.addWidget(self.show_test)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -90,6 +123,8 @@ class QtBoundaryView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.plot, 1)
         self.extent = 6.0
+        self.discretize = False
+        self._boundary: np.ndarray | None = None
         self.test_points.setVisible(False)
         if dataset is not None:
             self.set_dataset(dataset)
@@ -97,7 +132,8 @@ class QtBoundaryView(QWidget):
     def set_dataset(self, dataset) -> None:
         self.extent = float(dataset.extent)
         regression = dataset.classes is None
-        self.key.setText(_key_html(regression))
+        self.key.setText(_key_html(regression, dataset.classes))
+        self.colour_bar.setVisible(not (dataset.classes or 0) > 2)
         self.colour_bar.axis.setLabel("predicted value" if regression
                                       else "class 0   ←   output   →   class 1", color="#222")
         for scatter, x, y in ((self.train_points, dataset.x_train, dataset.y_train),
@@ -106,7 +142,7 @@ class QtBoundaryView(QWidget):
             if x.ndim != 2 or x.shape[1] != 2:
                 scatter.clear()
                 continue
-            scatter.setData(x[:, 0], x[:, 1], brush=point_brushes(to_signed(y, dataset.classes)))
+            scatter.setData(x[:, 0], x[:, 1], brush=dataset_brushes(y, dataset.classes))
         self._fit()
 
     def _fit(self) -> None:
@@ -121,9 +157,27 @@ class QtBoundaryView(QWidget):
             self.extent = float(snapshot.extent)
             self._fit()
             self.image.clear()
-        field = boundary_field(snapshot.boundary)
+        self._boundary = snapshot.boundary
+        self._draw()
+
+    def set_discretize(self, on: bool) -> None:
+        """Show the predicted class (or sign) only, as TF Playground's toggle does."""
+        self.discretize = bool(on)
+        if self._boundary is not None:
+            self._draw()
+
+    def _draw(self) -> None:
+        b = self._boundary
+        if b.ndim == 3 and b.shape[2] > 2:
+            field = class_field_rgb(b, self.discretize)
+            levels = (0, 255)
+        else:
+            field = boundary_field(b)
+            if self.discretize:
+                field = np.where(field >= 0, 1.0, -1.0).astype(np.float32)
+            levels = (-1.0, 1.0)
         placed = self.image.image is not None and self.image.image.shape == field.shape
-        self.image.setImage(field, autoLevels=False, levels=(-1.0, 1.0))
+        self.image.setImage(field, autoLevels=False, levels=levels)
         if not placed:  # the rectangle maps pixels to the plane, so it needs the size
             self.image.setRect(QRectF(-self.extent, -self.extent, 2 * self.extent,
                                       2 * self.extent))
@@ -133,7 +187,10 @@ def _swatch(rgb) -> str:
     return f'<span style="color: rgb{tuple(rgb)}; font-size: 14pt;">■</span>'
 
 
-def _key_html(regression: bool) -> str:
+def _key_html(regression: bool, classes: int | None = 2) -> str:
+    if classes is not None and classes > 2:
+        swatches = " &nbsp; ".join(f"{_swatch(CLASS_COLOURS[c])} {c}" for c in range(classes))
+        return f"class {swatches} &nbsp; (background: the likeliest class)"
     if regression:
         return (f"{_swatch(ORANGE)} −1 &nbsp; {_swatch(WHITE)} 0 &nbsp; {_swatch(BLUE)} +1 "
                 "&nbsp; (points: target value)")

@@ -54,6 +54,14 @@ class SetWeight:
 
 
 @dataclass(frozen=True)
+class SetStop:
+    """A new stop condition; it can fire again even if an earlier one already did."""
+
+    epochs: int | None = None
+    loss: float | None = None
+
+
+@dataclass(frozen=True)
 class Capture:
     pass
 

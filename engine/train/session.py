@@ -307,6 +307,9 @@ class Session:
         elif isinstance(c, cmd.SetWeight):
             self.set_weight(c.key, c.index, c.value)
             self.publish(force=True)
+        elif isinstance(c, cmd.SetStop):
+            self.project.train.stop_epochs, self.project.train.stop_loss = c.epochs, c.loss
+            self._stop_reported = False
         elif isinstance(c, cmd.Capture):
             self._emit(StateCaptured(self.epoch, self.weights()))
         return True

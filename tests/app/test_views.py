@@ -52,3 +52,46 @@ def test_qt_bindings_keep_none_alive():
     for _ in range(5_000):
         obj.setObjectName("x")
     assert sys.getrefcount(None) - before > -100
+
+
+def test_discretize_shows_only_the_predicted_side(qtbot):
+    from app.views.boundary_view import QtBoundaryView
+    from engine.presets import load_preset
+    from engine.train import Session
+
+    s = Session(load_preset("circle"))
+    s.train(epochs=5)
+    view = QtBoundaryView(s.dataset)
+    qtbot.addWidget(view)
+    view.show_snapshot(Snapshot(s.epoch, s.step, False, s.history, s.boundary(), reset=True))
+    smooth = view.image.image.copy()
+    assert len(np.unique(smooth)) > 50
+    view.discrete.setChecked(True)
+    assert set(np.unique(view.image.image)) <= {-1.0, 1.0}
+    assert np.array_equal(view.image.image, np.where(smooth >= 0, 1.0, -1.0))
+    view.discrete.setChecked(False)
+    assert np.array_equal(view.image.image, smooth)
+
+
+def test_more_than_two_classes_get_a_colour_each(qtbot):
+    from app.views.boundary_view import CLASS_COLOURS, QtBoundaryView
+    from engine.graph.mlp import mlp_graph
+    from engine.project import Project
+    from engine.settings import DataSettings, TrainSettings
+    from engine.train import Session
+
+    p = Project(mlp_graph([8], "tanh", outputs=4, loss="cross_entropy"),
+                DataSettings(name="blobs", classes=4), TrainSettings(optimizer="adam", batch_size=25))
+    s = Session(p)
+    s.train(epochs=30)
+    view = QtBoundaryView(s.dataset)
+    qtbot.addWidget(view)
+    view.discrete.setChecked(True)
+    view.show_snapshot(Snapshot(s.epoch, s.step, False, s.history, s.boundary(), reset=True))
+    rgb = view.image.image
+    assert rgb.shape == (100, 100, 3)
+    from app.views.boundary_view import _mix
+    seen = {tuple(int(v) for v in px) for px in rgb.reshape(-1, 3)}
+    assert {tuple(_mix(c, t=0.35)) for c in CLASS_COLOURS[:4]} <= seen
+    brushes = view.train_points.data["brush"]
+    assert {b.color().getRgb()[:3] for b in brushes} == {tuple(c) for c in CLASS_COLOURS[:4]}

@@ -198,3 +198,13 @@ def test_probes_and_weight_edits_through_commands(served):
     assert event.message == "The network has no weight 'layers.nope'."
     s.submit(cmd.Step())  # the session survives a bad command
     rec.wait_for(lambda e: isinstance(e, Snapshot) and e.epoch == 1)
+
+
+def test_a_new_stop_condition_fires_again(served):
+    s, rec = served
+    s.submit(cmd.SetStop(epochs=2))
+    s.submit(cmd.Play())
+    rec.wait_for(lambda e: isinstance(e, Finished) and e.epoch == 2)
+    s.submit(cmd.SetStop(epochs=4))
+    s.submit(cmd.Play())
+    rec.wait_for(lambda e: isinstance(e, Finished) and e.epoch == 4)

@@ -1,0 +1,429 @@
+"""The left-hand panel: TF Playground's controls in four groups.
+
+DATA (dataset, classes, noise, train ratio, batch size, regenerate, own points),
+FEATURES, HIDDEN LAYERS (layers, neurons per layer, activation) and TRAINING
+(optimizer, regularization, initializer, stop condition, speed).
+
+The panel never talks to the engine itself: it calls its host (the main window),
+whose ``edit_project`` restarts the session with an edited copy of the project and
+whose bridge carries the live commands (speed).
+"""
+
+from __future__ import annotations
+
+import random
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.playground.edits import DATASETS
+from engine.data import playground
+from engine.data.dataset import USER
+from engine.data.user import is_classification
+from engine.graph.catalogue import ACTIVATIONS, FEATURES, INITS
+from engine.graph.mlp import describe_mlp
+from engine.settings import OPTIMIZERS
+
+MAX_LAYERS, MAX_UNITS = 6, 8
+REG_RATES = (0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)  # TF Playground's
+SPEEDS = (2, 5, 10, 30, 100, 300, 1000, None)  # epochs per second; None: as fast as possible
+FEATURE_TEXT = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1*x2": "x₁·x₂",
+                "sin x1": "sin x₁", "sin x2": "sin x₂"}
+TARGETS = (-1.0, -0.5, 0.0, 0.5, 1.0)  # labels offered for regression points
+GROUPS = ("data", "features", "layers", "training")
+
+
+def _slider(low: int, high: int) -> QSlider:
+    s = QSlider(Qt.Orientation.Horizontal)
+    s.setRange(low, high)
+    s.setPageStep(5)
+    return s
+
+
+def _small_button(text: str, tip: str) -> QToolButton:
+    b = QToolButton()
+    b.setText(text)
+    b.setToolTip(tip)
+    b.setFixedSize(22, 22)
+    return b
+
+
+class _Released:
+    """Calls ``apply(value)`` when a slider is released or moved by keys or code,
+    never while it is dragged (every edit restarts training)."""
+
+    def __init__(self, slider: QSlider, label: QLabel, fmt, apply) -> None:
+        self.slider, self.label, self.fmt, self.apply = slider, label, fmt, apply
+        slider.valueChanged.connect(self._changed)
+        slider.sliderReleased.connect(lambda: self.apply(slider.value()))
+
+    def _changed(self, value: int) -> None:
+        self.label.setText(self.fmt(value))
+        if not self.slider.isSliderDown():
+            self.apply(value)
+
+
+class PlaygroundPanel(QWidget):
+    def __init__(self, host, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self._loading = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 4, 0)
+        layout.setSpacing(6)
+        self.groups: dict[str, QGroupBox] = {}
+        for key, title, build in (("data", "DATA", self._build_data),
+                                  ("features", "FEATURES", self._build_features),
+                                  ("layers", "HIDDEN LAYERS", self._build_layers),
+                                  ("training", "TRAINING", self._build_training)):
+            box = QGroupBox(title)
+            build(box)
+            self.groups[key] = box
+            layout.addWidget(box)
+        layout.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    # -- construction ----------------------------------------------------------------
+    def _build_data(self, box: QGroupBox) -> None:
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.dataset_combo = QComboBox()
+        for name in DATASETS:
+            self.dataset_combo.addItem("your own points" if name == USER else name, name)
+        self.dataset_combo.setToolTip("The data to learn; changing it restarts training")
+        self.dataset_combo.currentIndexChanged.connect(self._dataset_chosen)
+        form.addRow("Dataset", self.dataset_combo)
+        self.classes_spin = QSpinBox()
+        self.classes_spin.setRange(2, 10)
+        self.classes_spin.setToolTip("Number of classes (blobs and spiral only)")
+        self.classes_spin.valueChanged.connect(self._classes_chosen)
+        form.addRow("Classes", self.classes_spin)
+
+        self.noise_slider, self.noise_label = _slider(0, 50), QLabel()
+        self._noise = _Released(self.noise_slider, self.noise_label, lambda v: f"Noise {v}",
+                                lambda v: self._data_edit(noise=float(v)))
+        form.addRow(self.noise_label, self.noise_slider)
+        self.ratio_slider, self.ratio_label = _slider(10, 90), QLabel()
+        self._ratio = _Released(self.ratio_slider, self.ratio_label,
+                                lambda v: f"Training {v}%",
+                                lambda v: self._data_edit(train_percent=float(v)))
+        form.addRow(self.ratio_label, self.ratio_slider)
+        self.batch_slider, self.batch_label = _slider(1, 30), QLabel()
+        self._batch = _Released(self.batch_slider, self.batch_label, lambda v: f"Batch size {v}",
+                                self._batch_chosen)
+        form.addRow(self.batch_label, self.batch_slider)
+        self.regenerate_button = QPushButton("Regenerate")
+        self.regenerate_button.setToolTip("New random points from the same dataset")
+        self.regenerate_button.clicked.connect(self.regenerate)
+        form.addRow(self.regenerate_button)
+
+        # own points: shown while the dataset is "user"
+        self.user_box = QWidget()
+        grid = QGridLayout(self.user_box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(4)
+        hint = QLabel("Click the plot to add a point; shift-click or Erase removes.")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555;")
+        grid.addWidget(hint, 0, 0, 1, 3)
+        self.label_combo = QComboBox()
+        self.label_combo.setToolTip("The class (or target) of the points you add")
+        grid.addWidget(self.label_combo, 1, 0)
+        self.erase_button = QPushButton("Erase")
+        self.erase_button.setCheckable(True)
+        self.erase_button.setToolTip("While on, clicks remove the points near them")
+        grid.addWidget(self.erase_button, 1, 1)
+        self.import_button = QPushButton("Import CSV…")
+        self.import_button.setToolTip("Read points from a CSV of x1, x2, label rows")
+        self.import_button.clicked.connect(lambda: self.host.import_csv_dialog())
+        grid.addWidget(self.import_button, 1, 2)
+        form.addRow(self.user_box)
+
+    def _build_features(self, box: QGroupBox) -> None:
+        grid = QGridLayout(box)
+        grid.setSpacing(4)
+        self.feature_buttons: dict[str, QToolButton] = {}
+        group = QButtonGroup(self)
+        group.setExclusive(False)
+        for i, name in enumerate(FEATURES):
+            b = QToolButton()
+            b.setText(FEATURE_TEXT[name])
+            b.setCheckable(True)
+            b.setToolTip(f"Feed {name} to the network")
+            b.setMinimumWidth(56)
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            b.toggled.connect(self._feature_toggled)
+            group.addButton(b)
+            self.feature_buttons[name] = b
+            grid.addWidget(b, i // 4, i % 4)
+        self._feature_group = group
+        box.setStyleSheet("QToolButton { border: 1px solid #aaa; border-radius: 3px; "
+                          "padding: 3px; background: #f6f6f6; color: #333; }"
+                          "QToolButton:checked { background: #0877bd; color: white; "
+                          "border-color: #065a8f; font-weight: bold; }")
+
+    def _build_layers(self, box: QGroupBox) -> None:
+        outer = QVBoxLayout(box)
+        outer.setSpacing(4)
+        top = QHBoxLayout()
+        self.add_layer_button = _small_button("+", "Add a hidden layer")
+        self.remove_layer_button = _small_button("−", "Remove the last hidden layer")
+        self.add_layer_button.clicked.connect(lambda: self._shape_edit(_add_layer))
+        self.remove_layer_button.clicked.connect(lambda: self._shape_edit(_remove_layer))
+        self.layers_label = QLabel()
+        top.addWidget(self.add_layer_button)
+        top.addWidget(self.remove_layer_button)
+        top.addWidget(self.layers_label, 1)
+        outer.addLayout(top)
+        self.units_row = QHBoxLayout()
+        self.units_row.setSpacing(2)
+        outer.addLayout(self.units_row)
+        self.unit_labels: list[QLabel] = []
+        self.unit_buttons: list[tuple[QToolButton, QToolButton]] = []
+        for i in range(MAX_LAYERS):
+            col = QVBoxLayout()
+            col.setSpacing(1)
+            plus = _small_button("+", f"One more neuron in layer {i + 1}")
+            minus = _small_button("−", f"One neuron less in layer {i + 1}")
+            label = QLabel()
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            plus.clicked.connect(lambda _=False, i=i: self._shape_edit(lambda s: _units(s, i, +1)))
+            minus.clicked.connect(lambda _=False, i=i: self._shape_edit(lambda s: _units(s, i, -1)))
+            col.addWidget(plus, 0, Qt.AlignmentFlag.AlignHCenter)
+            col.addWidget(label)
+            col.addWidget(minus, 0, Qt.AlignmentFlag.AlignHCenter)
+            self.units_row.addLayout(col)
+            self.unit_labels.append(label)
+            self.unit_buttons.append((plus, minus))
+        self.units_row.addStretch(1)
+        form = QFormLayout()
+        self.activation_combo = QComboBox()
+        self.activation_combo.addItems(ACTIVATIONS)
+        self.activation_combo.setToolTip("Activation of every hidden layer")
+        self.activation_combo.currentTextChanged.connect(
+            lambda fn: self._shape_edit(lambda s: setattr(s, "activation", fn)))
+        form.addRow("Activation", self.activation_combo)
+        outer.addLayout(form)
+
+    def _build_training(self, box: QGroupBox) -> None:
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.optimizer_combo = QComboBox()
+        self.optimizer_combo.addItems(OPTIMIZERS)
+        self.optimizer_combo.currentTextChanged.connect(
+            lambda v: self._train_edit(optimizer=v))
+        form.addRow("Optimizer", self.optimizer_combo)
+        reg = QHBoxLayout()
+        self.reg_combo = QComboBox()
+        for value, text in (("none", "None"), ("l1", "L1"), ("l2", "L2")):
+            self.reg_combo.addItem(text, value)
+        self.reg_combo.currentIndexChanged.connect(
+            lambda i: self._train_edit(regularization=self.reg_combo.itemData(i)))
+        self.reg_rate_combo = QComboBox()
+        for v in REG_RATES:
+            self.reg_rate_combo.addItem(f"{v:g}", float(v))
+        self.reg_rate_combo.setToolTip("Regularization rate")
+        self.reg_rate_combo.currentIndexChanged.connect(
+            lambda i: self._train_edit(reg_rate=float(self.reg_rate_combo.itemData(i))))
+        reg.addWidget(self.reg_combo, 1)
+        reg.addWidget(QLabel("rate"))
+        reg.addWidget(self.reg_rate_combo, 1)
+        form.addRow("Regularization", reg)
+        init = QHBoxLayout()
+        self.init_combo = QComboBox()
+        self.init_combo.addItems(INITS)
+        self.init_combo.setToolTip("How the weights start")
+        self.init_combo.currentTextChanged.connect(
+            lambda v: self._shape_edit(lambda s: setattr(s, "init", v)))
+        self.reinit_button = QPushButton("Reinitialize")
+        self.reinit_button.setToolTip("Fresh random weights; training starts again")
+        self.reinit_button.clicked.connect(lambda: self.host.reinitialize())
+        init.addWidget(self.init_combo, 1)
+        init.addWidget(self.reinit_button)
+        form.addRow("Initializer", init)
+        self.stop_spin = QSpinBox()
+        self.stop_spin.setRange(0, 10**9)
+        self.stop_spin.setSingleStep(100)
+        self.stop_spin.setSpecialValueText("none")
+        self.stop_spin.setToolTip("Pause after this many epochs (0: never)")
+        self.stop_spin.valueChanged.connect(lambda v: self.host.set_stop_epochs(v or None))
+        form.addRow("Stop after epochs", self.stop_spin)
+        self.speed_slider, self.speed_label = _slider(0, len(SPEEDS) - 1), QLabel()
+        self.speed_slider.setPageStep(1)
+        self.speed_slider.setValue(len(SPEEDS) - 1)
+        self.speed_slider.setToolTip("From slow motion (2 epochs/s) to as fast as possible")
+        self.speed_label.setText(_speed_text(len(SPEEDS) - 1))
+        self.speed_slider.valueChanged.connect(self._speed_chosen)
+        form.addRow(self.speed_label, self.speed_slider)
+
+    # -- showing a project -----------------------------------------------------------
+    def load(self, project) -> None:
+        """Show ``project``'s settings without editing anything."""
+        self._loading = True
+        try:
+            d, t = project.data, project.train
+            self.dataset_combo.setCurrentIndex(max(0, self.dataset_combo.findData(d.name)))
+            self.classes_spin.setValue(d.classes)
+            self.classes_spin.setEnabled(d.name in playground.MULTICLASS)
+            for s, label, v in ((self.noise_slider, self._noise, d.noise),
+                                (self.ratio_slider, self._ratio, d.train_percent),
+                                (self.batch_slider, self._batch, t.batch_size)):
+                s.setValue(int(round(v)))
+                label.label.setText(label.fmt(s.value()))
+            user = d.name == USER
+            self.noise_slider.setEnabled(not user)
+            self.regenerate_button.setEnabled(not user)
+            self.user_box.setVisible(user)
+            if user:
+                self._fill_labels(project.points)
+            self.optimizer_combo.setCurrentText(t.optimizer)
+            self.reg_combo.setCurrentIndex(self.reg_combo.findData(t.regularization))
+            rates = [float(v) for v in REG_RATES]
+            if t.reg_rate not in rates:
+                self.reg_rate_combo.addItem(f"{t.reg_rate:g}", float(t.reg_rate))
+            self.reg_rate_combo.setCurrentIndex(self.reg_rate_combo.findData(float(t.reg_rate)))
+            self.reg_rate_combo.setEnabled(t.regularization != "none")
+            self.stop_spin.setValue(t.stop_epochs or 0)
+            self._load_shape(describe_mlp(project.graph))
+        finally:
+            self._loading = False
+
+    def _load_shape(self, shape) -> None:
+        editable = shape is not None
+        for key in ("features", "layers"):
+            self.groups[key].setEnabled(editable)
+        self.init_combo.setEnabled(editable)
+        if not editable:
+            self.layers_label.setText("not a layered perceptron:\nedit it in the node editor")
+            for label, (plus, minus) in zip(self.unit_labels, self.unit_buttons, strict=True):
+                label.hide(), plus.hide(), minus.hide()
+            return
+        on = set(shape.features or ("x1", "x2"))
+        for name, b in self.feature_buttons.items():
+            b.setChecked(name in on)
+        n = len(shape.hidden)
+        self.layers_label.setText(f"{n} hidden layer{'s' * (n != 1)}")
+        self.add_layer_button.setEnabled(n < MAX_LAYERS)
+        self.remove_layer_button.setEnabled(n > 0)
+        for i, (label, (plus, minus)) in enumerate(zip(self.unit_labels, self.unit_buttons,
+                                                       strict=True)):
+            shown = i < n
+            for w in (label, plus, minus):
+                w.setVisible(shown)
+            if shown:
+                units = shape.hidden[i]
+                label.setText(f"{units}")
+                label.setToolTip(f"Layer {i + 1}: {units} neuron{'s' * (units != 1)}")
+                plus.setEnabled(units < MAX_UNITS)
+                minus.setEnabled(units > 1)
+        self.activation_combo.setCurrentText(shape.activation)
+        self.init_combo.setCurrentText(shape.init)
+
+    def _fill_labels(self, points) -> None:
+        keep = self.label_combo.currentIndex()
+        self.label_combo.clear()
+        if points is not None and not is_classification(points[1]):
+            for v in TARGETS:
+                self.label_combo.addItem(f"target {v:+g}", float(v))
+            self.label_combo.setCurrentIndex(keep if 0 <= keep < len(TARGETS) else 4)
+        else:
+            for k in range(10):
+                self.label_combo.addItem(f"class {k}", k)
+            self.label_combo.setCurrentIndex(keep if 0 <= keep < 10 else 1)
+
+    def point_label(self):
+        """The label of points added by a click: an int class or a float target."""
+        return self.label_combo.currentData()
+
+    def set_hidden(self, hidden: dict[str, bool]) -> None:
+        """Hide control groups (classroom mode): ``{"data": True, ...}``."""
+        for key, box in self.groups.items():
+            box.setVisible(not hidden.get(key, False))
+
+    # -- edits -----------------------------------------------------------------------
+    def _edit(self, mutate=None, shape_edit=None) -> None:
+        if not self._loading:
+            self.host.edit_project(mutate, shape_edit)
+
+    def _data_edit(self, **values) -> None:
+        def mutate(p):
+            for k, v in values.items():
+                setattr(p.data, k, v)
+        if any(getattr(self.host.project.data, k) != v for k, v in values.items()):
+            self._edit(mutate)
+
+    def _train_edit(self, **values) -> None:
+        def mutate(p):
+            for k, v in values.items():
+                setattr(p.train, k, v)
+        if any(getattr(self.host.project.train, k) != v for k, v in values.items()):
+            self._edit(mutate)
+
+    def _shape_edit(self, fn) -> None:
+        self._edit(shape_edit=fn)
+
+    def _dataset_chosen(self, index: int) -> None:
+        if self._loading or index < 0:
+            return
+        self.host.choose_dataset(self.dataset_combo.itemData(index))
+
+    def _classes_chosen(self, value: int) -> None:
+        self._data_edit(classes=int(value))
+
+    def _batch_chosen(self, value: int) -> None:
+        self._train_edit(batch_size=int(value))
+
+    def regenerate(self) -> None:
+        self._data_edit(seed=random.randrange(2**31 - 1))
+
+    def _feature_toggled(self, _checked: bool) -> None:
+        if self._loading:
+            return
+        chosen = [n for n in FEATURES if self.feature_buttons[n].isChecked()]
+        if not chosen:  # at least one input stays on
+            sender = self.sender()
+            self._loading = True
+            sender.setChecked(True)
+            self._loading = False
+            self.host.show_info("At least one input feature must stay on.")
+            return
+        self._shape_edit(lambda s: setattr(s, "features", chosen))
+
+    def _speed_chosen(self, index: int) -> None:
+        self.speed_label.setText(_speed_text(index))
+        self.host.set_speed(SPEEDS[index])
+
+
+def _speed_text(index: int) -> str:
+    v = SPEEDS[index]
+    return "Speed: max" if v is None else f"Speed: {v:g} epochs/s"
+
+
+def _add_layer(shape) -> None:
+    if len(shape.hidden) < MAX_LAYERS:
+        shape.hidden.append(shape.hidden[-1] if shape.hidden else 2)
+
+
+def _remove_layer(shape) -> None:
+    if shape.hidden:
+        shape.hidden.pop()
+
+
+def _units(shape, i: int, delta: int) -> None:
+    if i < len(shape.hidden):
+        shape.hidden[i] = min(MAX_UNITS, max(1, shape.hidden[i] + delta))

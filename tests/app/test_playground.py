@@ -1,0 +1,234 @@
+"""The playground panel driven like a user: each control's effect on the engine."""
+
+import numpy as np
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QGuiApplication
+
+from engine.graph.mlp import describe_mlp
+from engine.presets import load_preset
+from engine.project import load_project
+
+
+def swapped(window, old_bridge):
+    """The window runs a new session (the edit restarted training)."""
+    return window.bridge is not old_bridge and window.bridge.running and window.session.epoch == 0
+
+
+def first_dense_inputs(session):
+    weights = [p for n, p in session.model.named_parameters() if n.endswith("weight")]
+    return weights[0].shape[1]
+
+
+def test_ratio_noise_and_regenerate_change_the_data(window):
+    old = window.bridge
+    window.panel.ratio_slider.setValue(30)
+    assert swapped(window, old) and not old.running
+    assert len(window.session.dataset.x_train) == 150 and len(window.session.dataset.x_test) == 350
+    assert window.project.data.train_percent == 30 and window.panel.ratio_label.text() == "Training 30%"
+
+    before = window.session.dataset.x_train.copy()
+    window.panel.noise_slider.setValue(40)
+    assert window.project.data.noise == 40
+    labels = window.session.dataset.y_train
+    inner = np.hypot(*window.session.dataset.x_train.T) < 2.5
+    assert (labels[inner] == 0).any()  # noise flips labels inside the circle
+    seed = window.project.data.seed
+    window.panel.regenerate_button.click()
+    assert window.project.data.seed != seed
+    assert not np.array_equal(window.session.dataset.x_train, before)
+
+
+def test_dataset_change_sets_problem_and_head(window):
+    panel = window.panel
+    panel.dataset_combo.setCurrentIndex(panel.dataset_combo.findData("reg-plane"))
+    assert window.session.dataset.name == "reg-plane" and window.session.dataset.classes is None
+    shape = describe_mlp(window.project.graph)
+    assert (shape.outputs, shape.loss) == (1, "mse")
+    assert not panel.classes_spin.isEnabled()
+
+    panel.dataset_combo.setCurrentIndex(panel.dataset_combo.findData("blobs"))
+    assert panel.classes_spin.isEnabled()
+    panel.classes_spin.setValue(4)
+    assert window.session.dataset.classes == 4
+    assert set(np.unique(window.session.dataset.y_train)) == {0, 1, 2, 3}
+    shape = describe_mlp(window.project.graph)
+    assert (shape.outputs, shape.loss) == (4, "cross_entropy")
+
+    panel.dataset_combo.setCurrentIndex(panel.dataset_combo.findData("xor"))
+    shape = describe_mlp(window.project.graph)
+    assert window.session.dataset.name == "xor" and (shape.outputs, shape.loss) == (1, "bce")
+
+
+def test_features_toggle_and_last_one_stays(window):
+    buttons = window.panel.feature_buttons
+    buttons["x1^2"].click()
+    assert describe_mlp(window.project.graph).features == ["x1", "x2", "x1^2"]
+    assert [p["features"] for p in (n.params for n in window.project.graph.nodes.values())
+            if "features" in p] == [["x1", "x2", "x1^2"]]
+    assert first_dense_inputs(window.session) == 3
+    buttons["x1"].click()
+    buttons["x2"].click()
+    assert describe_mlp(window.project.graph).features == ["x1^2"]
+    old = window.bridge
+    buttons["x1^2"].click()  # the last one cannot go
+    assert buttons["x1^2"].isChecked() and window.bridge is old
+    assert describe_mlp(window.project.graph).features == ["x1^2"]
+
+
+def test_layers_neurons_and_activation(window):
+    panel = window.panel
+    hidden = describe_mlp(window.project.graph).hidden
+    panel.add_layer_button.click()
+    assert describe_mlp(window.project.graph).hidden == [*hidden, hidden[-1]]
+    panel.unit_buttons[0][0].click()  # + on layer 1
+    assert describe_mlp(window.project.graph).hidden[0] == hidden[0] + 1
+    assert panel.unit_labels[0].text() == str(hidden[0] + 1)
+    panel.unit_buttons[1][1].click()  # - on layer 2
+    assert describe_mlp(window.project.graph).hidden[1] == hidden[1] - 1
+    panel.remove_layer_button.click()
+    panel.remove_layer_button.click()
+    assert len(describe_mlp(window.project.graph).hidden) == len(hidden) - 1
+    panel.activation_combo.setCurrentText("relu")
+    acts = [n.params["fn"] for n in window.project.graph.nodes.values() if n.type == "Activation"]
+    assert acts and set(acts) == {"relu"}
+    modules = [type(m).__name__ for m in window.session.model.modules()]
+    # the worker trains its own copy of the window's project
+    assert window.session.project is not window.project
+    assert window.session.project.graph == window.project.graph and len(modules) > 1
+
+
+def test_training_settings_reach_the_project(window, qtbot):
+    panel = window.panel
+    panel.optimizer_combo.setCurrentText("adam")
+    assert window.session.project.train.optimizer == "adam"
+    assert type(window.session.optimizer).__name__ == "Adam"
+    panel.reg_combo.setCurrentIndex(panel.reg_combo.findData("l2"))
+    panel.reg_rate_combo.setCurrentIndex(panel.reg_rate_combo.findData(0.01))
+    assert window.session.project.train.regularization == "l2"
+    assert window.session.project.train.reg_rate == 0.01
+    panel.batch_slider.setValue(25)
+    assert window.session.project.train.batch_size == 25
+    panel.init_combo.setCurrentText("he")
+    assert {n.params["init"] for n in window.project.graph.nodes.values()
+            if n.type == "Dense"} == {"he"}
+    panel.stop_spin.setValue(7)
+    assert window.project.train.stop_epochs == 7
+    qtbot.waitUntil(lambda: window.session.project.train.stop_epochs == 7)  # via SetStop
+
+
+def test_stop_speed_and_reinitialize(window, qtbot):
+    window.panel.stop_spin.setValue(12)
+    with qtbot.waitSignal(window.bridge.finished, timeout=10_000):
+        window.play_action.trigger()
+    assert window.session.epoch == 12
+    window.panel.speed_slider.setValue(0)  # 2 epochs/s
+    assert window.speed == 2
+    qtbot.waitUntil(lambda: window.session.max_epochs_per_second == 2, timeout=3000)
+    window.panel.optimizer_combo.setCurrentText("momentum")  # a new session keeps the speed
+    qtbot.waitUntil(lambda: window.session.max_epochs_per_second == 2, timeout=3000)
+    before = window.session.weights()
+    with qtbot.waitSignal(window.bridge.captured, timeout=5000):
+        window.panel.reinit_button.click()
+        window.bridge.capture()
+    after = window.session.weights()
+    assert any(not np.array_equal(before[k], after[k]) for k in before)
+    assert window.session.seed == window.project.train.seed
+
+
+def _click_plot(window, qtbot, x, y, modifier=Qt.KeyboardModifier.NoModifier):
+    plot = window.boundary_view.plot
+    box = plot.getPlotItem().getViewBox()
+    pos = plot.mapFromScene(box.mapViewToScene(QPointF(x, y)))
+    qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, modifier, pos)
+
+
+def test_own_points_click_adds_and_shift_click_erases(window, qtbot):
+    panel = window.panel
+    panel.dataset_combo.setCurrentIndex(panel.dataset_combo.findData("user"))
+    assert window.project.data.name == "user" and len(window.project.points[1]) == 500
+    assert panel.user_box.isVisible()
+    qtbot.wait(50)
+    panel.label_combo.setCurrentIndex(panel.label_combo.findData(1))
+    _click_plot(window, qtbot, 3.0, -4.0)
+    x, y = window.project.points
+    assert len(y) == 501 and y[-1] == 1
+    assert abs(x[-1, 0] - 3.0) < 0.2 and abs(x[-1, 1] + 4.0) < 0.2
+    assert len(window.session.dataset.x_train) + len(window.session.dataset.x_test) == 501
+    _click_plot(window, qtbot, 3.0, -4.0, Qt.KeyboardModifier.ShiftModifier)
+    x, _ = window.project.points
+    assert len(x) < 501 and not (np.hypot(x[:, 0] - 3.0, x[:, 1] + 4.0) <= 0.3).any()
+    panel.erase_button.setChecked(True)
+    n = len(window.project.points[1])
+    assert window.click_plane(0.0, 0.0) and len(window.project.points[1]) < n
+
+
+def test_import_csv_good_and_bad(window, tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text("x1,x2,label\n1,1,0\n-1,-1,1\n2,2,0\n-2,-2,1\n")
+    assert window.import_csv(good)
+    assert window.project.data.name == "user" and len(window.project.points[1]) == 4
+    before = window.project.points
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x1,x2,label\n1,1,0\n1,oops,1\n")
+    assert not window.import_csv(bad)
+    text = window.message.text.text()
+    assert "oops" in text and "not a number" in text and "\n" not in text
+    assert window.message.isVisible()
+    assert window.project.points is before
+
+
+def test_share_string_round_trip(window):
+    window.panel.feature_buttons["sin x1"].click()
+    window.panel.ratio_slider.setValue(70)
+    window.copy_setup()
+    text = QGuiApplication.clipboard().text()
+    assert text.startswith("np1:")
+    original = window.project.to_dict()
+    assert window.paste_setup()
+    assert window.project.to_dict() == original
+    assert not window.paste_setup("np1:garbage!")
+    assert "not a Nodeplay setup string" in window.message.text.text()
+    assert window.project.to_dict() == original
+
+
+def test_save_and_reopen_keeps_graph_settings_and_weights(window, qtbot, tmp_path):
+    window.panel.add_layer_button.click()
+    window.panel.optimizer_combo.setCurrentText("rmsprop")
+    window.step_action.trigger()
+    window.step_action.trigger()
+    qtbot.waitUntil(lambda: window.bridge.epoch == 2, timeout=5000)
+    path = tmp_path / "p.nodeplay"
+    with qtbot.waitSignal(window.saved, timeout=5000):
+        window.save_to(path)
+    saved = load_project(path)
+    assert saved.epoch == 2 and saved.weights is not None
+    assert describe_mlp(saved.graph) == describe_mlp(window.project.graph)
+    assert saved.train == window.project.train and saved.data == window.project.data
+    assert window.open_file(str(path))
+    assert window.session.epoch == 2 and window.panel.optimizer_combo.currentText() == "rmsprop"
+
+
+def test_preset_menu_and_classroom_mode(window):
+    assert window.open_preset("spiral")
+    assert window.windowTitle() == "Nodeplay — spiral"
+    assert window.panel.dataset_combo.currentData() == "spiral"
+    window.set_classroom({"data": True, "layers": True})
+    assert not window.panel.groups["data"].isVisible()
+    assert not window.panel.groups["layers"].isVisible()
+    assert window.panel.groups["features"].isVisible() and window.panel.groups["training"].isVisible()
+    window.set_classroom({})
+    assert window.panel.groups["data"].isVisible()
+
+
+def test_divergence_still_reported_after_edits(qtbot):
+    from app.window import MainWindow
+
+    w = MainWindow(load_preset("reg-plane"))
+    qtbot.addWidget(w)
+    w.show()
+    w.panel.batch_slider.setValue(5)  # an edit restarts the session
+    w.set_learning_rate(10)
+    with qtbot.waitSignal(w.bridge.diverged, timeout=10_000):
+        w.play_action.trigger()
+    assert "learning rate" in w.message.text.text() and w.message.isVisible()
+    w.close()
