@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.path: Path | None = None  # where Save writes; None until saved or opened
         self.speed: float | None = None  # epochs/s asked of every session; None: max
         self.hidden_groups: dict[str, bool] = {}  # classroom mode
+        self.compare_windows: list = []  # kept alive while open
         self._build_actions()
         self._build_toolbar()
         self._build_body()
@@ -125,6 +126,8 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         view = self.menuBar().addMenu("&View")
         self.classroom_action = view.addAction("&Classroom mode…", self.classroom_dialog)
+        self.compare_action = view.addAction("Co&mpare variants…", self.open_compare)
+        self.compare_action.setShortcut("Ctrl+M")
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Training")
@@ -322,6 +325,17 @@ class MainWindow(QMainWindow):
             return True
         return False
 
+    def open_compare(self):
+        """Small multiples of this project's variants, trained together in one batch."""
+        from app.compare_window import CompareWindow
+
+        window = CompareWindow(self.project)
+        window.setWindowTitle(f"Compare — {self.project.name}")
+        self.compare_windows = [w for w in self.compare_windows if w.isVisible()] + [window]
+        window.resize(1200, 800)
+        window.show()
+        return window
+
     def classroom_dialog(self) -> None:
         dialog = QDialog(self)
         dialog.setWindowTitle("Classroom mode")
@@ -500,6 +514,8 @@ class MainWindow(QMainWindow):
         self.message.show_message(text, "info")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        for window in self.compare_windows:
+            window.close()
         self._close_bridge()
         super().closeEvent(event)
 
