@@ -48,6 +48,10 @@ TARGETS = (-1.0, -0.5, 0.0, 0.5, 1.0)  # labels offered for regression points
 GROUPS = ("data", "features", "layers", "training")
 
 
+# The session clamps a batch to the training set: this many means every point, every step.
+FULL_BATCH = 1_000_000
+
+
 def _slider(low: int, high: int) -> QSlider:
     s = QSlider(Qt.Orientation.Horizontal)
     s.setRange(low, high)
@@ -127,6 +131,15 @@ class PlaygroundPanel(QWidget):
         self._batch = _Released(self.batch_slider, self.batch_label, lambda v: f"Batch size {v}",
                                 self._batch_chosen)
         form.addRow(self.batch_label, self.batch_slider)
+        self.batch_mode = QComboBox()
+        for text, tip in (("mini-batch", "A few points per step (the slider)"),
+                          ("online", "One point per step"),
+                          ("full batch", "Every training point in each step")):
+            self.batch_mode.addItem(text)
+            self.batch_mode.setItemData(self.batch_mode.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        self.batch_mode.setToolTip("How many points each gradient step sees")
+        self.batch_mode.currentTextChanged.connect(self._batch_mode_chosen)
+        form.addRow("Gradient steps", self.batch_mode)
         self.regenerate_button = QPushButton("Regenerate")
         self.regenerate_button.setToolTip("New random points from the same dataset")
         self.regenerate_button.clicked.connect(self.regenerate)
@@ -282,9 +295,12 @@ class PlaygroundPanel(QWidget):
             self.classes_spin.setEnabled(d.name in playground.MULTICLASS)
             for s, label, v in ((self.noise_slider, self._noise, d.noise),
                                 (self.ratio_slider, self._ratio, d.train_percent),
-                                (self.batch_slider, self._batch, t.batch_size)):
+                                (self.batch_slider, self._batch, min(t.batch_size, 30))):
                 s.setValue(int(round(v)))
                 label.label.setText(label.fmt(s.value()))
+            self.batch_mode.setCurrentText("full batch" if t.batch_size >= FULL_BATCH else
+                                           "online" if t.batch_size == 1 else "mini-batch")
+            self.batch_slider.setEnabled(self.batch_mode.currentText() == "mini-batch")
             user = d.name == USER
             self.noise_slider.setEnabled(not user)
             self.regenerate_button.setEnabled(not user)
@@ -387,6 +403,12 @@ class PlaygroundPanel(QWidget):
 
     def _batch_chosen(self, value: int) -> None:
         self._train_edit(batch_size=int(value))
+
+    def _batch_mode_chosen(self, mode: str) -> None:
+        self.batch_slider.setEnabled(mode == "mini-batch")
+        if not self._loading:
+            size = {"online": 1, "full batch": FULL_BATCH}.get(mode, self.batch_slider.value())
+            self._train_edit(batch_size=size)
 
     def regenerate(self) -> None:
         self._data_edit(seed=random.randrange(2**31 - 1))

@@ -232,3 +232,20 @@ def test_divergence_still_reported_after_edits(qtbot):
         w.play_action.trigger()
     assert "learning rate" in w.message.text.text() and w.message.isVisible()
     w.close()
+
+
+def test_online_and_full_batch_modes(window, qtbot):
+    panel = window.panel
+    panel.batch_mode.setCurrentText("full batch")
+    assert not panel.batch_slider.isEnabled()
+    window.step_action.trigger()
+    qtbot.waitUntil(lambda: window.session.epoch == 1)
+    assert window.session.step == 1  # the whole training set in one step
+    panel.batch_mode.setCurrentText("online")
+    assert window.session.project.train.batch_size == 1
+    window.step_action.trigger()
+    qtbot.waitUntil(lambda: window.session.epoch == 1)
+    assert window.session.step == len(window.session.dataset.x_train)
+    panel.batch_mode.setCurrentText("mini-batch")
+    assert panel.batch_slider.isEnabled()
+    assert window.session.project.train.batch_size == panel.batch_slider.value()
