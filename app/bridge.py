@@ -196,6 +196,9 @@ class EngineBridge(QObject):
     def set_stop(self, epochs: int | None, loss: float | None = None) -> None:
         self._submit(cmd.SetStop(epochs, loss))
 
+    def set_weight(self, key: str, index: tuple, value: float) -> None:
+        self._submit(cmd.SetWeight(key, tuple(index), float(value)))
+
     def capture(self) -> None:
         """Ask for the weights; answered by ``captured`` after earlier commands apply."""
         self._submit(cmd.Capture())

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+import time
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -30,7 +33,9 @@ from app.playground import PlaygroundPanel
 from app.playground.edits import ERASE_RADIUS, edited, points_from_dataset
 from app.playground.panel import GROUPS
 from app.views.boundary_view import QtBoundaryView
+from app.views.hidden_view import QtHiddenSpaceView
 from app.views.loss_plot import QtLossPlot
+from app.views.network_view import NEURON_MAP_SIZE, QtNetworkView
 from engine.data.dataset import USER
 from engine.data.user import add_point, erase_points, read_points_csv
 from engine.errors import NodeplayError
@@ -42,6 +47,9 @@ from engine.train.session import Session
 
 # TF Playground's learning rates.
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
+
+
+DIAGRAM_INTERVAL = 1 / 12  # seconds between redraws of the network or hidden-space tab
 
 
 class MessageBar(QFrame):
@@ -86,6 +94,9 @@ class MainWindow(QMainWindow):
         self.speed: float | None = None  # epochs/s asked of every session; None: max
         self.hidden_groups: dict[str, bool] = {}  # classroom mode
         self.compare_windows: list = []  # kept alive while open
+        self._hovered: tuple[str, int] | None = None
+        self._last_diagram = 0.0
+        self._pending_tab = None  # the latest snapshot, for a tab shown later
         self._build_actions()
         self._build_toolbar()
         self._build_body()
@@ -169,11 +180,32 @@ class MainWindow(QMainWindow):
         scroll.setMaximumWidth(self.panel.sizeHint().width() + 60)
         self.boundary_view = QtBoundaryView()
         self.boundary_view.plot.scene().sigMouseClicked.connect(self._plot_clicked)
+        self.boundary_view.resolutionChanged.connect(lambda _size: self._push_probes())
         self.loss_plot = QtLossPlot()
+        self.network_view = QtNetworkView()
+        self.network_view.weightEditRequested.connect(
+            lambda key, index, value: self.bridge and self.bridge.set_weight(key, index, value))
+        self.network_view.neuronHovered.connect(self._neuron_hovered)
+        self.hidden_view = QtHiddenSpaceView()
+        self.hidden_view.layerChosen.connect(lambda _node: self._push_probes())
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.network_view, "Network")
+        self.tabs.addTab(self.hidden_view, "Hidden space")
+        self.tabs.currentChanged.connect(
+            lambda _i: self._pending_tab is not None
+            and self.tabs.currentWidget().show_snapshot(self._pending_tab))
+        self.tabs.setToolTip("Network: what each neuron computes (hover one to see it large; "
+                             "click a weight or a neuron to edit it). Hidden space: how a layer "
+                             "bends the input plane.")
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.tabs)
+        right.addWidget(self.loss_plot)
+        right.setChildrenCollapsible(False)
+        right.setSizes([430, 360])
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(scroll)
         split.addWidget(self.boundary_view)
-        split.addWidget(self.loss_plot)
+        split.addWidget(right)
         split.setChildrenCollapsible(False)
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
@@ -211,6 +243,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Nodeplay — {project.name}")
         self.boundary_view.set_dataset(new.dataset)
         self.loss_plot.clear()
+        self.network_view.set_graph(project.graph)
+        self.hidden_view.set_graph(project.graph)
+        self.hidden_view.set_labels(new.dataset.y_train, new.dataset.classes)
+        self._push_probes()
         self._fill_learning_rates(new.project.train.learning_rate)
         ds = new.dataset
         kind = "regression" if ds.classes is None else f"{ds.classes} classes"
@@ -495,6 +531,17 @@ class MainWindow(QMainWindow):
         self.rate_label.setText(f"{rate:,.0f} epochs/s")
         self.boundary_view.show_snapshot(snapshot)
         self.loss_plot.show_snapshot(snapshot)
+        # The diagram shows state, not history: a skipped snapshot loses nothing, and
+        # redrawing hundreds of weight lines at 60 Hz would starve the worker of the GIL.
+        now = time.perf_counter()
+        if not snapshot.playing or snapshot.reset or now - self._last_diagram >= DIAGRAM_INTERVAL:
+            self._last_diagram = now
+            visible = self.tabs.currentWidget()
+            (self.network_view if visible is self.network_view else self.hidden_view
+             ).show_snapshot(snapshot)
+            self._pending_tab = snapshot
+        if self._hovered is not None:
+            self._neuron_hovered(*self._hovered)
         if len(snapshot.metrics):
             last = snapshot.metrics.last()
             text = f"loss train {last['train_loss']:.4f}  test {last['test_loss']:.4f}"
@@ -504,6 +551,25 @@ class MainWindow(QMainWindow):
             self.metrics_label.setText(text + "  ")
         elif snapshot.reset:
             self.metrics_label.setText("")
+
+    def _push_probes(self) -> None:
+        """Ask the worker for what the views draw: the boundary at the chosen
+        resolution, every neuron's map, and the hidden space of the chosen layer."""
+        if self.bridge is not None:
+            self.bridge.set_probes(self.boundary_view.resolution, NEURON_MAP_SIZE,
+                                   self.hidden_view.current_layer())
+
+    def _neuron_hovered(self, node_id: str, unit: int) -> None:
+        """Show the hovered neuron's map in the big view, as TF Playground does."""
+        field = self.network_view.neuron_map(node_id, unit) if node_id else None
+        self._hovered = (node_id, unit) if field is not None else None
+        if field is None:
+            self.boundary_view.show_override(None)
+            return
+        peak = float(np.nanmax(np.abs(field))) if field.size else 0.0
+        scaled = field if peak <= 1.0 else field / peak  # unbounded units: symmetric max-abs
+        label = "output" if node_id == "head" else f"{node_id}, neuron {unit + 1}"
+        self.boundary_view.show_override(np.asarray(scaled, np.float32), f"Neuron: {label}")
 
     def show_error(self, text: str) -> None:
         self.statusBar().showMessage(text, 15_000)

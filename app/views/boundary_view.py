@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.train.events import Snapshot
 
 ORANGE = (245, 147, 34)
 WHITE = (232, 234, 235)
 BLUE = (8, 119, 189)
+RESOLUTIONS = [50, 100, 200, 256]
 
 
 def _mix(colour, towards=(255, 255, 255), t=0.0):
@@ -78,6 +79,8 @@ def boundary_field(boundary: np.ndarray) -> np.ndarray:
 
 
 class QtBoundaryView(QWidget):
+    resolutionChanged = Signal(int)
+
     def __init__(self, dataset=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plot = pg.PlotWidget(background="w")
@@ -109,12 +112,20 @@ class QtBoundaryView(QWidget):
 
         self.show_test = QCheckBox("show test data")
         self.show_test.toggled.connect(self.test_points.setVisible)
+        self.resolution_combo = QComboBox()
+        for size in RESOLUTIONS:
+            self.resolution_combo.addItem(f"{size}×{size}", size)
+        self.resolution_combo.setCurrentIndex(RESOLUTIONS.index(100))
+        self.resolution_combo.setToolTip("Resolution of the heatmap")
+        self.resolution_combo.currentIndexChanged.connect(
+            lambda i: self.resolutionChanged.emit(self.resolution_combo.itemData(i)))
         self.discrete = QCheckBox("discretize output")
         self.discrete.toggled.connect(self.set_discretize)
         self.key = QLabel("")
         top = QHBoxLayout()
         top.setContentsMargins(6, 0, 6, 0)
         top.addWidget(self.key, 1)
+        top.addWidget(self.resolution_combo)
         top.addWidget(self.discrete)
         top.addWidget(self.show_test)
         layout = QVBoxLayout(self)
@@ -125,6 +136,7 @@ class QtBoundaryView(QWidget):
         self.extent = 6.0
         self.discretize = False
         self._boundary: np.ndarray | None = None
+        self._override: np.ndarray | None = None  # a neuron's map while it is hovered
         self.test_points.setVisible(False)
         if dataset is not None:
             self.set_dataset(dataset)
@@ -166,8 +178,19 @@ class QtBoundaryView(QWidget):
         if self._boundary is not None:
             self._draw()
 
+    @property
+    def resolution(self) -> int:
+        return int(self.resolution_combo.currentData())
+
+    def show_override(self, field: np.ndarray | None, title: str = "") -> None:
+        """Draw ``field`` (values in [-1, 1]) instead of the output, or go back to it."""
+        self._override = field
+        self.plot.getPlotItem().setTitle(title or "Output", color="#222", size="11pt")
+        if field is not None or self._boundary is not None:
+            self._draw()
+
     def _draw(self) -> None:
-        b = self._boundary
+        b = self._boundary if self._override is None else self._override
         if b.ndim == 3 and b.shape[2] > 2:
             field = class_field_rgb(b, self.discretize)
             levels = (0, 255)

@@ -28,6 +28,7 @@ from engine.train.events import Diverged, Failed, Finished, Metrics, Snapshot, S
 from engine.train.fast_mlp import FastMLP
 from engine.train.optim import make_optimizer
 
+PROBE_SHARE = 5  # snapshots wait at least this many times what the last one cost
 SMALL_NETWORK = 5000  # parameters; snapshots of smaller networks carry their weights
 
 
@@ -44,6 +45,7 @@ class Session:
         self.device = choose_device(device or project.train.device, check.total_params, sample)
         self.boundary_size = boundary_size
         self.neuron_size = 0  # per-neuron maps are computed only when a view asks
+        self._probe_cost = 0.0  # seconds the last snapshot took to make
         self.hidden_node: str | None = None  # likewise the hidden-space view
         self.snapshot_interval = snapshot_interval
         self.max_epochs_per_second: float | None = None
@@ -248,9 +250,14 @@ class Session:
         return boundary_values(self.model, self._grid, self.boundary_size)
 
     def publish(self, force: bool = False) -> None:
-        """Emit a Snapshot, at most once per ``snapshot_interval`` unless forced."""
+        """Emit a Snapshot, at most once per ``snapshot_interval`` unless forced.
+
+        Probes of a big network can cost more than its training; the interval then
+        stretches so that they take at most ``1 / PROBE_SHARE`` of the worker's time.
+        """
         now = time.perf_counter()
-        if not force and now - self._last_publish < self.snapshot_interval:
+        interval = max(self.snapshot_interval, PROBE_SHARE * self._probe_cost)
+        if not force and now - self._last_publish < interval:
             return
         self._last_publish = now
         neurons = (neuron_maps(self.model, self._neuron_grid, self.neuron_size)
@@ -264,6 +271,7 @@ class Session:
                             reset=not self._published_reset, neurons=neurons,
                             weights=self.weights() if small else None, hidden=hidden))
         self._published_reset = True
+        self._probe_cost = time.perf_counter() - now
 
     # -- worker loop ---------------------------------------------------------------
     def submit(self, command) -> None:

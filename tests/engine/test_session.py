@@ -144,8 +144,9 @@ def test_served_session_plays_pauses_steps_and_resets(served):
     rec.wait_for(lambda e: isinstance(e, Snapshot) and e.epoch >= 3)
     s.submit(cmd.Pause())
     rec.wait_for(lambda e: isinstance(e, StateChanged) and not e.playing)
-    rec.wait_for(lambda e: isinstance(e, Snapshot) and not e.playing)
+    paused = rec.wait_for(lambda e: isinstance(e, Snapshot) and not e.playing and e.epoch >= 3)
     paused_at = s.epoch
+    assert paused.epoch == paused_at
     rows = sum(len(e.metrics) for e in rec.events if isinstance(e, Snapshot))
     assert rows == paused_at  # every epoch reported exactly once, none lost
     s.submit(cmd.Step())
@@ -208,3 +209,24 @@ def test_a_new_stop_condition_fires_again(served):
     s.submit(cmd.SetStop(epochs=4))
     s.submit(cmd.Play())
     rec.wait_for(lambda e: isinstance(e, Finished) and e.epoch == 4)
+
+
+def test_costly_probes_stretch_the_snapshot_interval(circle, monkeypatch):
+    import time as _time
+
+    import engine.train.session as session_module
+    s = Session(circle, snapshot_interval=0.0)
+    shots = []
+    s.subscribe(lambda e: shots.append(e) if isinstance(e, Snapshot) else None)
+    real = session_module.neuron_maps
+    monkeypatch.setattr(session_module, "neuron_maps",
+                        lambda *a: (_time.sleep(0.02), real(*a))[1])
+    s.neuron_size = 8
+    s._make_grids()
+    s.publish(force=True)
+    t0 = _time.perf_counter()
+    while _time.perf_counter() - t0 < 0.5:
+        s.train_epoch()
+        s.publish()
+    # each snapshot costs >= 20 ms, so at most one per 100 ms follows the first
+    assert 2 <= len(shots) <= 7

@@ -1,0 +1,223 @@
+"""How one hidden layer bends the input plane: the images of a square grid's lines
+and of the training points in that layer's space (engine.probes.neurons.hidden_space).
+
+The grid is one curve (its polylines joined by breaks) and the points one scatter,
+both updated in place. The axes keep a fixed range for bounded activations and a
+range that only grows otherwise, so that the animation does not jitter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.views.boundary_view import class_brushes, point_brushes
+from engine.train.events import Snapshot
+
+LINE_PEN = (150, 150, 150)
+RANGES = {"tanh": (-1.05, 1.05), "sine": (-1.05, 1.05), "sigmoid": (-0.05, 1.05),
+          "step": (-0.05, 1.05)}  # fixed ranges of bounded activations (raw coordinates)
+NOTE_3D = "3-D: first two of three coordinates shown"
+
+
+class QtHiddenSpaceView(QWidget):
+    layerChosen = Signal(str)  # the Activation node id whose space should be shown
+
+    def __init__(self, graph=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget(background="w")
+        item = self.plot.getPlotItem()
+        for name in ("bottom", "left"):
+            axis = item.getAxis(name)
+            axis.setPen("#555")
+            axis.setTextPen("#222")
+            axis.enableAutoSIPrefix(False)
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.setMouseEnabled(x=False, y=False)
+        item.disableAutoRange()
+        item.setAspectLocked(True)  # the layer's space is not stretched
+        self.lines = pg.PlotCurveItem(pen=pg.mkPen(LINE_PEN, width=1), connect="finite",
+                                      antialias=True)
+        self.points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=0.8),
+                                         brush=pg.mkBrush(120, 120, 120))
+        item.addItem(self.lines)
+        item.addItem(self.points)
+
+        self.combo = QComboBox()
+        self.combo.setToolTip("The hidden layer whose space is drawn")
+        self.combo.currentIndexChanged.connect(self._chosen)
+        self.note = QLabel("")
+        self.note.setStyleSheet("color: #555;")
+        top = QHBoxLayout()
+        top.setContentsMargins(6, 0, 6, 0)
+        top.addWidget(QLabel("layer"))
+        top.addWidget(self.combo)
+        top.addWidget(self.note, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.plot, 1)
+
+        self._fns: dict[str, str] = {}  # activation id -> its function
+        self._labels: np.ndarray | None = None
+        self._classes: int | None = None
+        self._brushes: list | None = None
+        self._range: tuple[float, float, float, float] | None = None  # grown range
+        self._axes: tuple | None = None
+        self._title: str = ""
+        if graph is not None:
+            self.set_graph(graph)
+
+    # -- layers -------------------------------------------------------------------
+    def set_graph(self, graph) -> None:
+        """List the graph's Activation nodes (left to right). The chosen layer stays
+        when it is still there, else the last hidden layer is chosen; layerChosen
+        fires when the choice changes."""
+        before = self.current_layer()
+        acts = sorted((n for n in graph.nodes.values() if n.type == "Activation"),
+                      key=lambda n: (n.pos[0], n.pos[1]))
+        self._fns = {n.id: n.params.get("fn", "tanh") for n in acts}
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        for i, n in enumerate(acts, 1):
+            units = _units_before(graph, n.id)
+            size = f" ({units} unit{'s' if units != 1 else ''})" if units else ""
+            self.combo.addItem(f"hidden layer {i}{size}", n.id)
+        ids = [n.id for n in acts]
+        self.combo.setCurrentIndex(ids.index(before) if before in ids else len(ids) - 1)
+        self.combo.blockSignals(False)
+        self.combo.setEnabled(bool(ids))
+        now = self.current_layer()
+        if now != before:
+            self._reset_range()
+            self.clear()
+            if now is not None:
+                self.layerChosen.emit(now)
+
+    def current_layer(self) -> str | None:
+        return self.combo.currentData() if self.combo.count() else None
+
+    def layers(self) -> list[str]:
+        return [self.combo.itemData(i) for i in range(self.combo.count())]
+
+    def set_layer(self, node_id: str) -> None:
+        i = self.combo.findData(node_id)
+        if i >= 0:
+            self.combo.setCurrentIndex(i)
+
+    def _chosen(self, _index: int) -> None:
+        self._reset_range()
+        self.clear()
+        layer = self.current_layer()
+        if layer is not None:
+            self.layerChosen.emit(layer)
+
+    def clear(self) -> None:
+        self.lines.setData([], [])
+        self.points.clear()
+        self.note.setText("")
+
+    # -- data -------------------------------------------------------------------------
+    def set_labels(self, y, classes: int | None = None) -> None:
+        """The training points' labels (class indices) or targets, in hidden_space's
+        point order. ``classes`` None guesses: few integer values are classes."""
+        y = np.asarray(y)
+        y = y.reshape(len(y), -1)[:, 0] if y.ndim > 1 else y
+        if classes is None:
+            values = np.unique(y)
+            integral = np.issubdtype(y.dtype, np.integer) or np.all(np.mod(values, 1) == 0)
+            classes = int(values.max()) + 1 if integral and len(values) <= 10 and \
+                values.min() >= 0 else None
+        self._labels, self._classes = y, classes
+        if classes is None:
+            self._brushes = point_brushes(np.asarray(y, np.float64))
+        elif classes <= 2:
+            self._brushes = point_brushes(np.asarray(y, np.float64) * 2 - 1)
+        else:
+            self._brushes = class_brushes(y)
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        hidden = snapshot.hidden
+        if not hidden:
+            return
+        lines = np.asarray(hidden["lines"], np.float64)
+        points = np.asarray(hidden["points"], np.float64)
+        dims = int(hidden["dims"])
+        # one curve: every polyline followed by a NaN break (connect="finite")
+        n_lines, n_along, _ = lines.shape
+        path = np.full((n_lines, n_along + 1, 2), np.nan)
+        path[:, :n_along] = lines[..., :2]
+        path = path.reshape(-1, 2)
+        self.lines.setData(path[:, 0], path[:, 1])
+        brushes = self._brushes if self._brushes is not None and \
+            len(self._brushes) == len(points) else None
+        if brushes is not None:
+            self.points.setData(points[:, 0], points[:, 1], brush=brushes)
+        else:
+            self.points.setData(points[:, 0], points[:, 1], brush=pg.mkBrush(120, 120, 120))
+        self.note.setText(NOTE_3D if dims == 3 else "")
+        self._label_axes(hidden)
+        self._fit(hidden, np.concatenate([path[:, :2], points[:, :2]]))
+
+    def _label_axes(self, hidden: dict) -> None:
+        pca = hidden.get("projection") == "pca"
+        units = int(hidden.get("units", hidden["dims"]))
+        key = (pca, units)
+        if key == self._axes:
+            return
+        self._axes = key
+        name = "PC" if pca else "unit"
+        y_label = f"{name} 2" if units > 1 else "(one unit: nothing across)"
+        item = self.plot.getPlotItem()
+        item.getAxis("bottom").setLabel(f"{name} 1", color="#222")
+        item.getAxis("left").setLabel(y_label, color="#222")
+        layer = self.current_layer()
+        fn = self._fns.get(layer, "")
+        title = f"{self.combo.currentText()}: {fn}" + (" (principal axes)" if pca else "")
+        item.setTitle(title, color="#222", size="10pt")
+
+    def _fit(self, hidden: dict, xy: np.ndarray) -> None:
+        fn = self._fns.get(self.current_layer(), "")
+        if hidden.get("projection") != "pca" and fn in RANGES:
+            lo, hi = RANGES[fn]
+            x0, x1, y0, y1 = lo, hi, lo, hi
+            if int(hidden.get("units", 2)) == 1:
+                y0, y1 = -0.5, 0.5
+        else:
+            finite = xy[np.isfinite(xy).all(1)]
+            if not len(finite):
+                return
+            (ax, ay), (bx, by) = finite.min(0), finite.max(0)
+            if self._range is not None:
+                px0, px1, py0, py1 = self._range
+                if ax >= px0 and bx <= px1 and ay >= py0 and by <= py1:
+                    return  # still inside: keep the range still
+                ax, bx = min(ax, px0), max(bx, px1)
+                ay, by = min(ay, py0), max(by, py1)
+            span = max(bx - ax, by - ay, 1e-6)
+            pad = 0.08 * span
+            x0, x1, y0, y1 = ax - pad, bx + pad, ay - pad, by + pad
+        new = (x0, x1, y0, y1)
+        if new != self._range:
+            self._range = new
+            self.plot.getPlotItem().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+
+    def _reset_range(self) -> None:
+        self._range = None
+        self._axes = None
+
+
+def _units_before(graph, act_id: str) -> int | None:
+    """The units of the Dense node that feeds an Activation node, if one does."""
+    edge = graph.incoming(act_id, "x")
+    if edge is None:
+        return None
+    node = graph.nodes[edge.src]
+    return node.params.get("units") if node.type == "Dense" else None
+
+
+__all__ = ["NOTE_3D", "QtHiddenSpaceView"]
