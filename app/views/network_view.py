@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.views.boundary_view import BLUE, ORANGE, POINT_MAP
-from engine.graph.mlp import describe_mlp
+from engine.graph.mlp import describe_mlp, layer_chain
 from engine.train.events import Snapshot
 
 NEURON_MAP_SIZE = 24  # the neuron maps' resolution the window must ask for (SetProbes)
@@ -539,16 +539,10 @@ def _chain(graph):
     """(features-column node id, [(dense id, activation id), ...], head id) of a
     graph that describe_mlp accepts; the first id is the Input node's when there is
     no Features node."""
-    node = graph.nodes_of_type("Input")[0].id
-    first, ids = node, []
-    while True:
-        nxt = [e for e in graph.outgoing(node) if e.src_port in ("x", "out")]
-        if len(nxt) != 1:
-            return None
-        node = nxt[0].dst
-        if graph.nodes[node].type == "Output":
-            break
-        ids.append(node)
+    chain = layer_chain(graph)
+    if chain is None:
+        return None
+    first, ids = graph.nodes_of_type("Input")[0].id, [n.id for n in chain]
     if ids and graph.nodes[ids[0]].type == "Features":
         first, ids = ids[0], ids[1:]
     return first, list(zip(ids[:-1:2], ids[1:-1:2], strict=True)), ids[-1]

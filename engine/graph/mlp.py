@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.graph.model import Graph
+from engine.graph.model import Graph, Node
 
 X_STEP, Y_MID = 190.0, 0.0
 
@@ -49,10 +49,9 @@ class MLPShape:
                          outputs=self.outputs, loss=self.loss, init=self.init)
 
 
-def describe_mlp(graph: Graph) -> MLPShape | None:
-    """The playground's view of ``graph``, or None when it is not a plain chain
-    Input -> [Features] -> (Dense -> Activation)* -> Dense -> Output that the
-    playground's controls can edit (the node editor handles everything else)."""
+def layer_chain(graph: Graph) -> list[Node] | None:
+    """The nodes between the one Input and the one Output, in order, when the graph
+    is a single unbranched chain of them; None otherwise."""
     inputs, outputs = graph.nodes_of_type("Input"), graph.nodes_of_type("Output")
     if len(inputs) != 1 or len(outputs) != 1:
         return None
@@ -65,8 +64,17 @@ def describe_mlp(graph: Graph) -> MLPShape | None:
         if graph.nodes[node].type == "Output":
             break
         chain.append(graph.nodes[node])
-    if len(chain) + 2 != len(graph.nodes):
+    return chain if len(chain) + 2 == len(graph.nodes) else None
+
+
+def describe_mlp(graph: Graph) -> MLPShape | None:
+    """The playground's view of ``graph``, or None when it is not a plain chain
+    Input -> [Features] -> (Dense -> Activation)* -> Dense -> Output that the
+    playground's controls can edit (the node editor handles everything else)."""
+    chain = layer_chain(graph)
+    if chain is None:
         return None
+    outputs = graph.nodes_of_type("Output")
     features = None
     if chain and chain[0].type == "Features":
         features, chain = list(chain[0].params["features"]), chain[1:]
