@@ -1,4 +1,4 @@
-"""Train and test loss against epoch, fed from snapshots.
+"""Train and test loss (or accuracy) against epoch, fed from snapshots.
 
 Rows are appended to growable numpy buffers (doubling), and the curves draw views of
 them with clip-to-view and peak downsampling, so redrawing stays cheap after an hour
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.train.events import Metrics, Snapshot
 
@@ -70,6 +70,9 @@ class QtLossPlot(QWidget):
                                 brush=pg.mkBrush(255, 255, 255, 200))
         self.train = _Series()
         self.test = _Series()
+        self.train_acc = _Series()
+        self.test_acc = _Series()
+        self.quantity = "loss"
         self._dirty = False
         self.train_curve = item.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2), name="train loss",
                                      connect="finite")
@@ -84,6 +87,10 @@ class QtLossPlot(QWidget):
         self._redraw.setInterval(REDRAW_MS)
         self._redraw.timeout.connect(self.flush)
 
+        self.quantity_combo = QComboBox()
+        self.quantity_combo.addItems(["loss", "accuracy"])
+        self.quantity_combo.setToolTip("What the curves show; accuracy is for classification")
+        self.quantity_combo.currentTextChanged.connect(self.set_quantity)
         self.log_y = QCheckBox("log scale")
         self.log_y.setToolTip("Show the loss on a logarithmic axis")
         self.log_y.toggled.connect(self.set_log_y)
@@ -92,6 +99,7 @@ class QtLossPlot(QWidget):
         top = QHBoxLayout()
         top.setContentsMargins(6, 0, 6, 0)
         top.addWidget(self.summary, 1)
+        top.addWidget(self.quantity_combo)
         top.addWidget(self.log_y)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -106,9 +114,29 @@ class QtLossPlot(QWidget):
         self.plot.getPlotItem().setLogMode(y=on)
         self.log_y.setChecked(on)
 
+    def set_quantity(self, quantity: str) -> None:
+        """Show "loss" or "accuracy" (both are always recorded)."""
+        self.quantity = quantity
+        self.quantity_combo.setCurrentText(quantity)
+        accuracy = quantity == "accuracy"
+        item = self.plot.getPlotItem()
+        item.setTitle("Accuracy" if accuracy else "Loss", color="#222", size="11pt")
+        item.getAxis("left").setLabel(quantity, color="#222")
+        for curve, split in ((self.train_curve, "train"), (self.test_curve, "test")):
+            self.legend.getLabel(curve).setText(f"{split} {quantity}")
+        self.log_y.setEnabled(not accuracy)
+        if accuracy:
+            self.set_log_y(False)
+        self._draw()
+
+    def _pair(self) -> tuple[_Series, _Series]:
+        if self.quantity == "accuracy":
+            return self.train_acc, self.test_acc
+        return self.train, self.test
+
     def clear(self) -> None:
-        self.train.clear()
-        self.test.clear()
+        for series in (self.train, self.test, self.train_acc, self.test_acc):
+            series.clear()
         self._dirty = False
         self.train_curve.setData([], [])
         self.test_curve.setData([], [])
@@ -120,6 +148,12 @@ class QtLossPlot(QWidget):
         x = metrics.epochs.astype(np.float64)
         self.train.extend(x, metrics.train_loss)
         self.test.extend(x, metrics.test_loss)
+        self.train_acc.extend(x, metrics.train_acc)
+        self.test_acc.extend(x, metrics.test_acc)
+        regression = bool(np.isnan(metrics.train_acc[-1]))
+        self.quantity_combo.setEnabled(not regression)
+        if regression and self.quantity == "accuracy":
+            self.set_quantity("loss")
         if not self._redraw.isActive():  # draw now, then at most once per REDRAW_MS
             self._draw()
             self._redraw.start()
@@ -128,12 +162,13 @@ class QtLossPlot(QWidget):
 
     def _draw(self) -> None:
         self._dirty = False
-        if not self.train.n:
+        train, test = self._pair()
+        if not train.n:
             return
-        self.train_curve.setData(*self.train.view())
-        self.test_curve.setData(*self.test.view())
-        self.summary.setText(f"train {self.train.y[self.train.n - 1]:.4g}   "
-                             f"test {self.test.y[self.test.n - 1]:.4g}")
+        self.train_curve.setData(*train.view())
+        self.test_curve.setData(*test.view())
+        fmt = ".1%" if self.quantity == "accuracy" else ".4g"
+        self.summary.setText(f"train {train.y[train.n - 1]:{fmt}}   test {test.y[test.n - 1]:{fmt}}")
 
     def flush(self) -> None:
         """Draw rows that are waiting for the next redraw."""

@@ -95,3 +95,22 @@ def test_more_than_two_classes_get_a_colour_each(qtbot):
     assert {tuple(_mix(c, t=0.35)) for c in CLASS_COLOURS[:4]} <= seen
     brushes = view.train_points.data["brush"]
     assert {b.color().getRgb()[:3] for b in brushes} == {tuple(c) for c in CLASS_COLOURS[:4]}
+
+
+def test_accuracy_view_shows_the_recorded_accuracy(qtbot):
+    plot = QtLossPlot()
+    qtbot.addWidget(plot)
+    rows = Metrics(np.arange(1, 4), np.array([0.7, 0.5, 0.3]), np.array([0.8, 0.6, 0.4]),
+                   np.array([0.5, 0.75, 0.9]), np.array([0.4, 0.7, 0.85]))
+    plot.show_snapshot(Snapshot(3, 0, True, rows, reset=True))
+    assert np.allclose(plot.test_curve.getData()[1], [0.8, 0.6, 0.4])
+    plot.quantity_combo.setCurrentText("accuracy")
+    assert np.allclose(plot.test_curve.getData()[1], [0.4, 0.7, 0.85])
+    assert plot.summary.text() == "train 90.0%   test 85.0%"
+    assert plot.legend.getLabel(plot.test_curve).text == "test accuracy"
+    nan = np.full(2, np.nan)
+    plot.show_snapshot(Snapshot(2, 0, True, Metrics(np.arange(1, 3), np.ones(2), np.ones(2), nan, nan),
+                                reset=True))
+    # regression has no accuracy: back to loss, and the choice is disabled
+    assert plot.quantity == "loss" and not plot.quantity_combo.isEnabled()
+    assert np.allclose(plot.train_curve.getData()[1], [1, 1])
