@@ -263,27 +263,23 @@ class MainWindow(QMainWindow):
             self.bridge.start()
         return True
 
-    def open_preset(self, name: str) -> bool:
+    def _open_loaded(self, load, path: Path | None) -> bool:
+        """Open what ``load()`` gives; ``path`` is where Save writes (None: Save As)."""
         try:
-            project = load_preset(name)
+            project = load()
         except NodeplayError as err:
             self.show_error(str(err))
             return False
         if self.open_project(project):
-            self.path = None
+            self.path = path
             return True
         return False
 
+    def open_preset(self, name: str) -> bool:
+        return self._open_loaded(lambda: load_preset(name), None)
+
     def open_file(self, path: str) -> bool:
-        try:
-            project = load_project(path)
-        except NodeplayError as err:
-            self.show_error(str(err))
-            return False
-        if self.open_project(project):
-            self.path = Path(path)
-            return True
-        return False
+        return self._open_loaded(lambda: load_project(path), Path(path))
 
     def open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open project", "",
