@@ -13,6 +13,7 @@ The session's listener runs on the worker and never touches a widget:
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import weakref
 
@@ -27,6 +28,9 @@ FRAME_MS = 16  # the GUI takes the latest snapshot at most this often
 
 # Every worker thread ever started; tests check that none is left running.
 LIVE_THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
+
+
+GIL_SWITCH_INTERVAL = 0.001  # seconds
 
 
 class SnapshotMailbox:
@@ -140,6 +144,9 @@ class EngineBridge(QObject):
         """Start the worker thread (idempotent)."""
         if self._thread is not None or self._shut:
             return
+        # The worker's numpy path runs Python for long stretches; a waiting GUI thread
+        # would get the GIL only every 5 ms (CPython's default) and stutter.
+        sys.setswitchinterval(GIL_SWITCH_INTERVAL)
         self._thread = _SessionThread(self.session)
         LIVE_THREADS.add(self._thread)
         self._thread.start()

@@ -70,21 +70,52 @@ def _act_grad(name, z, a, g):
 class FastMLP:
     """Trains a GraphModule in place; build with ``FastMLP.for_session`` or get None."""
 
-    def __init__(self, model, features: FeatureMap | None, layers, x_train, y_train,
-                 loss: str, classes: int | None):
+    def __init__(self, model, features: FeatureMap | None, layers, data, loss: str,
+                 classes: int | None):
+        """``data``: (x_train, y_train, x_test, y_test) tensors on the CPU."""
         self.model, self.loss, self.classes = model, loss, classes
         self.layers = layers  # [(W view, b view or None, activation name or None)]
+        # features are fixed functions of the points: compute them once, not per step
         with torch.no_grad():
-            x = features(x_train) if features is not None else x_train
-        self.x = np.ascontiguousarray(x.numpy(), dtype=np.float32)
-        y = y_train.numpy()
-        if loss == "cross_entropy":
-            self.y = np.eye(classes, dtype=np.float32)[y]
-        elif loss == "bce":
-            self.y = y.astype(np.float32).reshape(-1, 1)
-        else:
-            self.y = y.astype(np.float32)
+            xs = [features(x) if features is not None else x for x in data[0::2]]
+        self.splits = [(np.ascontiguousarray(x.numpy(), dtype=np.float32), self._targets(y.numpy()),
+                        y.numpy()) for x, y in zip(xs, data[1::2])]
+        self.x, self.y, _ = self.splits[0]
         self.momentum: list[np.ndarray] | None = None
+
+    def _targets(self, y: np.ndarray) -> np.ndarray:
+        if self.loss == "cross_entropy":
+            return np.eye(self.classes, dtype=np.float32)[y]
+        if self.loss == "bce":
+            return y.astype(np.float32).reshape(-1, 1)
+        return y.astype(np.float32)
+
+    def _forward(self, a: np.ndarray) -> np.ndarray:
+        for w, b, act in self.layers:
+            z = a @ w.T
+            if b is not None:
+                z += b
+            a = _act(act, z) if act else z
+        return a
+
+    def evaluate(self, weight: float) -> dict[str, float]:
+        """Loss (unregularized, as the autograd path reports it) and accuracy of both splits."""
+        out = {}
+        with np.errstate(all="ignore"):
+            for name, (x, y, labels) in zip(("train", "test"), self.splits):
+                z = self._forward(x).astype(np.float64)
+                if self.loss == "bce":
+                    loss = np.mean(np.logaddexp(0, z) - y * z)
+                    acc = np.mean((z[:, 0] > 0) == labels)
+                elif self.loss == "cross_entropy":
+                    top = z.max(1, keepdims=True)
+                    lse = top[:, 0] + np.log(np.exp(z - top).sum(1))
+                    loss = np.mean(lse - z[np.arange(len(z)), labels])
+                    acc = np.mean(z.argmax(1) == labels)
+                else:
+                    loss, acc = np.mean((z - y) ** 2), float("nan")
+                out[f"{name}_loss"], out[f"{name}_acc"] = float(weight * loss), float(acc)
+        return out
 
     @classmethod
     def for_session(cls, session) -> FastMLP | None:
@@ -114,7 +145,8 @@ class FastMLP:
             return None
         if model.main.loss not in ("bce", "cross_entropy", "mse"):
             return None
-        return cls(model, features, layers, session.x_train, session.y_train,
+        return cls(model, features, layers,
+                   (session.x_train, session.y_train, session.x_test, session.y_test),
                    model.main.loss, model.classes)
 
     def train_epoch(self, order: np.ndarray, batch: int, lr: float, weight: float,

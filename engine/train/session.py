@@ -49,6 +49,9 @@ class Session:
         self.hidden_node: str | None = None  # likewise the hidden-space view
         self.snapshot_interval = snapshot_interval
         self.max_epochs_per_second: float | None = None
+        # Evaluate in numpy on the fast path: quicker headless, but it never releases
+        # the GIL, where torch's kernels do; a GUI process turns it off to stay responsive.
+        self.numpy_evaluation = True
         self.playing = False
         self._listeners: list[Callable] = []
         self._commands: queue.Queue = queue.Queue()
@@ -159,6 +162,8 @@ class Session:
 
     @torch.inference_mode()
     def evaluate(self) -> dict[str, float]:
+        if self._fast is not None and self.numpy_evaluation:
+            return self._fast.evaluate(self.model.main.weight)
         model = self.model
         if self._mode_matters:
             model.eval()

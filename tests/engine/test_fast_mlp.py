@@ -63,3 +63,21 @@ def test_other_optimizers_keep_the_autograd_path():
     p = load_preset("circle")
     p.train.optimizer = "adam"
     assert Session(p)._fast is None
+
+
+@pytest.mark.parametrize("loss, data, outputs", [("bce", "xor", 1), ("mse", "reg-gauss", 1),
+                                                 ("cross_entropy", "spiral", 2)])
+def test_numpy_evaluation_matches_torch(loss, data, outputs):
+    p = Project(mlp_graph([6], "tanh", features=["x1", "x2", "x1*x2"], outputs=outputs, loss=loss),
+                DataSettings(name=data))
+    s = Session(p)
+    s.train(epochs=3)
+    fast = s.evaluate()
+    s._fast = None  # the autograd path's evaluation of the same weights
+    slow = s.evaluate()
+    assert fast.keys() == slow.keys()
+    for k in fast:
+        if np.isnan(slow[k]):
+            assert np.isnan(fast[k])
+        else:
+            assert fast[k] == pytest.approx(slow[k], rel=1e-5, abs=1e-6), k
