@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QSizePolicy,
     QSlider,
@@ -36,7 +38,7 @@ from engine.data import playground
 from engine.data.dataset import USER
 from engine.data.user import is_classification
 from engine.graph.catalogue import ACTIVATIONS, FEATURES, INITS
-from engine.graph.mlp import describe_mlp
+from engine.graph.mlp import MLPShape, describe_mlp
 from engine.settings import OPTIMIZERS
 
 MAX_LAYERS, MAX_UNITS = 6, 8
@@ -44,6 +46,8 @@ REG_RATES = (0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)  # TF Playground's
 SPEEDS = (2, 5, 10, 30, 100, 300, 1000, None)  # epochs per second; None: as fast as possible
 FEATURE_TEXT = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1*x2": "x₁·x₂",
                 "sin x1": "sin x₁", "sin x2": "sin x₂"}
+DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)  # the per-layer Dropout menu's rates
+ACT_SHORT = {"leaky_relu": "leaky", "linear": "lin", "sigmoid": "sigm"}  # narrow combos
 TARGETS = (-1.0, -0.5, 0.0, 0.5, 1.0)  # labels offered for regression points
 GROUPS = ("data", "features", "layers", "training")
 
@@ -208,6 +212,10 @@ class PlaygroundPanel(QWidget):
         outer.addLayout(self.units_row)
         self.unit_labels: list[QLabel] = []
         self.unit_buttons: list[tuple[QToolButton, QToolButton]] = []
+        self.layer_act_combos: list[QComboBox] = []
+        self.layer_more_buttons: list[QToolButton] = []
+        # per layer: {"batchnorm": QAction, "residual": QAction, 0.0: QAction, 0.1: ...}
+        self.layer_actions: list[dict] = []
         for i in range(MAX_LAYERS):
             col = QVBoxLayout()
             col.setSpacing(1)
@@ -220,18 +228,68 @@ class PlaygroundPanel(QWidget):
             col.addWidget(plus, 0, Qt.AlignmentFlag.AlignHCenter)
             col.addWidget(label)
             col.addWidget(minus, 0, Qt.AlignmentFlag.AlignHCenter)
+            combo = self._layer_combo(i)
+            col.addWidget(combo, 0, Qt.AlignmentFlag.AlignHCenter)
+            more = self._layer_menu_button(i)
+            col.addWidget(more, 0, Qt.AlignmentFlag.AlignHCenter)
             self.units_row.addLayout(col)
             self.unit_labels.append(label)
             self.unit_buttons.append((plus, minus))
+            self.layer_act_combos.append(combo)
+            self.layer_more_buttons.append(more)
         self.units_row.addStretch(1)
         form = QFormLayout()
         self.activation_combo = QComboBox()
         self.activation_combo.addItems(ACTIVATIONS)
-        self.activation_combo.setToolTip("Activation of every hidden layer")
+        self.activation_combo.setToolTip("Activation of every hidden layer "
+                                         "(each layer's own combo can change it)")
         self.activation_combo.currentTextChanged.connect(
-            lambda fn: self._shape_edit(lambda s: setattr(s, "activation", fn)))
+            lambda fn: self._shape_edit(lambda s: s.set_activation(fn)))
         form.addRow("Activation", self.activation_combo)
         outer.addLayout(form)
+
+    def _layer_combo(self, i: int) -> QComboBox:
+        combo = QComboBox()
+        for fn in ACTIVATIONS:
+            combo.addItem(ACT_SHORT.get(fn, fn), fn)
+        combo.setToolTip(f"Activation of layer {i + 1}")
+        combo.setFixedWidth(52)
+        combo.setStyleSheet("QComboBox { font-size: 8pt; padding: 0 1px; }")
+        combo.view().setMinimumWidth(96)
+        combo.activated.connect(
+            lambda index, i=i, c=combo: self._layer_activation_chosen(i, c.itemData(index)))
+        return combo
+
+    def _layer_menu_button(self, i: int) -> QToolButton:
+        b = QToolButton()
+        b.setText("⋯")
+        b.setFixedSize(30, 18)
+        b.setToolTip(f"Batch norm, dropout and residual connection of layer {i + 1}")
+        b.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        b.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
+        menu = QMenu(b)
+        actions: dict = {}
+        bn = QAction("Batch norm", menu, checkable=True)
+        bn.setToolTip("Normalize the layer's sums over each batch before the activation")
+        bn.triggered.connect(lambda on, i=i: self._layer_set(i, "batchnorm", bool(on)))
+        res = QAction("Residual", menu, checkable=True)
+        res.setToolTip("Add the layer's input to its output (needs equal widths)")
+        res.triggered.connect(lambda on, i=i: self._residual_chosen(i, bool(on)))
+        menu.addAction(bn)
+        menu.addAction(res)
+        sub = menu.addMenu("Dropout")
+        group = QActionGroup(sub)
+        group.setExclusive(True)
+        for p in DROPOUTS:
+            a = QAction("none" if p == 0 else f"{p:g}", sub, checkable=True)
+            a.triggered.connect(lambda _=False, i=i, p=p: self._layer_set(i, "dropout", p))
+            group.addAction(a)
+            sub.addAction(a)
+            actions[p] = a
+        actions.update(batchnorm=bn, residual=res, menu=menu, group=group)
+        b.setMenu(menu)
+        self.layer_actions.append(actions)
+        return b
 
     def _build_training(self, box: QGroupBox) -> None:
         form = QFormLayout(box)
@@ -326,8 +384,10 @@ class PlaygroundPanel(QWidget):
         self.init_combo.setEnabled(editable)
         if not editable:
             self.layers_label.setText("not a layered perceptron:\nedit it in the node editor")
-            for label, (plus, minus) in zip(self.unit_labels, self.unit_buttons, strict=True):
-                label.hide(), plus.hide(), minus.hide()
+            for i, label in enumerate(self.unit_labels):
+                for w in (label, *self.unit_buttons[i], self.layer_act_combos[i],
+                          self.layer_more_buttons[i]):
+                    w.hide()
             return
         on = set(shape.features or ("x1", "x2"))
         for name, b in self.feature_buttons.items():
@@ -336,10 +396,14 @@ class PlaygroundPanel(QWidget):
         self.layers_label.setText(f"{n} hidden layer{'s' * (n != 1)}")
         self.add_layer_button.setEnabled(n < MAX_LAYERS)
         self.remove_layer_button.setEnabled(n > 0)
+        acts = shape.layer_activations()
+        drops, norms = shape.layer_values("dropout"), shape.layer_values("batchnorm")
+        skips = shape.layer_values("residual")
         for i, (label, (plus, minus)) in enumerate(zip(self.unit_labels, self.unit_buttons,
                                                        strict=True)):
             shown = i < n
-            for w in (label, plus, minus):
+            combo, more = self.layer_act_combos[i], self.layer_more_buttons[i]
+            for w in (label, plus, minus, combo, more):
                 w.setVisible(shown)
             if shown:
                 units = shape.hidden[i]
@@ -347,8 +411,27 @@ class PlaygroundPanel(QWidget):
                 label.setToolTip(f"Layer {i + 1}: {units} neuron{'s' * (units != 1)}")
                 plus.setEnabled(units < MAX_UNITS)
                 minus.setEnabled(units > 1)
+                combo.setCurrentIndex(max(0, combo.findData(acts[i])))
+                combo.setToolTip(f"Activation of layer {i + 1}: {acts[i]}")
+                self._show_layer_extras(i, float(drops[i]), bool(norms[i]), bool(skips[i]))
         self.activation_combo.setCurrentText(shape.activation)
         self.init_combo.setCurrentText(shape.init)
+
+    def _show_layer_extras(self, i: int, drop: float, norm: bool, skip: bool) -> None:
+        actions, more = self.layer_actions[i], self.layer_more_buttons[i]
+        actions["batchnorm"].setChecked(norm)
+        actions["residual"].setChecked(skip)
+        closest = min(DROPOUTS, key=lambda p: abs(p - drop))
+        for p in DROPOUTS:
+            actions[p].setChecked(p == closest)
+        on = [t for t, v in (("batch norm", norm), (f"dropout {drop:g}", drop > 0),
+                             ("residual", skip)) if v]
+        more.setToolTip(f"Layer {i + 1}: " + (", ".join(on) if on else "no batch norm, "
+                        "dropout or residual connection") + " (click to change)")
+        more.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }"
+                           + ("QToolButton { color: white; background: #0877bd; "
+                              "border: 1px solid #065a8f; border-radius: 3px; font-weight: bold; }"
+                              if on else ""))
 
     def _fill_labels(self, points) -> None:
         keep = self.label_combo.currentIndex()
@@ -392,6 +475,30 @@ class PlaygroundPanel(QWidget):
 
     def _shape_edit(self, fn) -> None:
         self._edit(shape_edit=fn)
+
+    def _current_shape(self) -> MLPShape | None:
+        return describe_mlp(self.host.project.graph)
+
+    def _layer_activation_chosen(self, i: int, fn: str) -> None:
+        shape = self._current_shape()
+        if shape is not None and i < len(shape.hidden) and shape.layer_activations()[i] != fn:
+            self._shape_edit(lambda s: s.set_layer("activation", i, fn))
+
+    def _layer_set(self, i: int, name: str, value) -> None:
+        shape = self._current_shape()
+        if shape is not None and i < len(shape.hidden) and shape.layer_values(name)[i] != value:
+            self._shape_edit(lambda s: s.set_layer(name, i, value))
+
+    def _residual_chosen(self, i: int, on: bool) -> None:
+        shape = self._current_shape()
+        if on and shape is not None and i < len(shape.hidden) \
+                and shape.hidden[i] != shape.input_width(i):
+            self.layer_actions[i]["residual"].setChecked(False)
+            self.host.show_info(f"Layer {i + 1} can only be residual when it has as many "
+                                f"neurons as its input ({shape.input_width(i)}); "
+                                f"it has {shape.hidden[i]}.")
+            return
+        self._layer_set(i, "residual", on)
 
     def _dataset_chosen(self, index: int) -> None:
         if self._loading or index < 0:

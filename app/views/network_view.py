@@ -545,7 +545,17 @@ def _chain(graph):
     first, ids = graph.nodes_of_type("Input")[0].id, [n.id for n in chain]
     if ids and graph.nodes[ids[0]].type == "Features":
         first, ids = ids[0], ids[1:]
-    return first, list(zip(ids[:-1:2], ids[1:-1:2], strict=True)), ids[-1]
+    # a layer is Dense -> [BatchNorm] -> Activation -> [Dropout] -> [Add]: its column
+    # is the Activation node, its weights the Dense node's
+    pairs, dense = [], None
+    for node_id in ids[:-1]:
+        kind = graph.nodes[node_id].type
+        if kind == "Dense":
+            dense = node_id
+        elif kind == "Activation" and dense is not None:
+            pairs.append((dense, node_id))
+            dense = None
+    return first, pairs, ids[-1]
 
 
 __all__ = ["NEURON_MAP_SIZE", "NOTE", "QtNetworkView", "feature_maps", "field_rgb",

@@ -249,3 +249,71 @@ def test_online_and_full_batch_modes(window, qtbot):
     panel.batch_mode.setCurrentText("mini-batch")
     assert panel.batch_slider.isEnabled()
     assert window.session.project.train.batch_size == panel.batch_slider.value()
+
+
+def _nodes(window, kind):
+    return [n for n in window.project.graph.nodes.values() if n.type == kind]
+
+
+def test_per_layer_activation_and_whole_net_combo(window):
+    panel = window.panel
+    combo = panel.layer_act_combos[1]
+    assert combo.isVisible() and not panel.layer_act_combos[2].isVisible()
+    assert combo.currentData() == "tanh"
+    old = window.bridge
+    combo.setCurrentIndex(combo.findData("relu"))
+    combo.activated.emit(combo.currentIndex())  # as a user's choice does
+    assert swapped(window, old)
+    graph = window.project.graph
+    assert graph.nodes["act2"].params["fn"] == "relu" and graph.nodes["act1"].params["fn"] == "tanh"
+    assert describe_mlp(window.project.graph).activations == ["tanh", "relu"]
+    assert window.session.project.graph == graph
+    panel.activation_combo.setCurrentText("sigmoid")  # the whole net: every layer
+    assert {n.params["fn"] for n in _nodes(window, "Activation")} == {"sigmoid"}
+    assert [c.currentData() for c in panel.layer_act_combos[:2]] == ["sigmoid", "sigmoid"]
+
+
+def test_per_layer_batchnorm_dropout_and_residual(window):
+    panel = window.panel
+    old = window.bridge
+    panel.layer_actions[0]["batchnorm"].trigger()  # layer 1: batch norm on
+    assert swapped(window, old)
+    assert [n.id for n in _nodes(window, "BatchNorm")] == ["bn1"]
+    assert "BatchNorm1d" in {type(m).__name__ for m in window.session.model.modules()}
+    assert panel.layer_actions[0]["batchnorm"].isChecked()
+
+    panel.layer_actions[1][0.2].trigger()  # layer 2: dropout 0.2
+    drops = _nodes(window, "Dropout")
+    assert [(n.id, n.params["p"]) for n in drops] == [("drop2", 0.2)]
+    assert "Dropout" in {type(m).__name__ for m in window.session.model.modules()}
+    assert _nodes(window, "BatchNorm")  # the earlier choice stays
+
+    # residual on 4 -> 2 is refused with a sentence; the graph stays
+    before = window.project.graph
+    old = window.bridge
+    panel.layer_actions[1]["residual"].trigger()
+    assert window.bridge is old and window.project.graph == before
+    assert not panel.layer_actions[1]["residual"].isChecked()
+    assert "Layer 2 can only be residual" in window.message.text.text()
+    assert not _nodes(window, "Add")
+
+    panel.unit_buttons[1][0].click()
+    panel.unit_buttons[1][0].click()  # layer 2: 4 -> 4
+    assert describe_mlp(window.project.graph).hidden == [4, 4]
+    panel.layer_actions[1]["residual"].trigger()
+    adds = _nodes(window, "Add")
+    assert [n.id for n in adds] == ["res2"]
+    graph = window.project.graph
+    assert graph.incoming("res2", "b").src == "act1"
+    assert panel.layer_actions[1]["residual"].isChecked()
+    assert describe_mlp(graph).residual == [False, True]
+    # the network view still shows one column per layer: its Activation node
+    view = window.network_view
+    assert view.canvas is view.stack.currentWidget()
+    assert [c.node_id for c in view.columns] == ["features", "act1", "act2", "head"]
+    assert [c.dense_id for c in view.columns[1:3]] == ["dense1", "dense2"]
+    panel.layer_actions[1][0.0].trigger()  # dropout off again
+    assert not _nodes(window, "Dropout") and _nodes(window, "Add")
+    panel.activation_combo.setCurrentText("relu")
+    assert {n.params["fn"] for n in _nodes(window, "Activation")} == {"relu"}
+    assert _nodes(window, "Add") and _nodes(window, "BatchNorm")  # kept by the whole-net combo

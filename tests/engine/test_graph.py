@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from engine.errors import GraphError
@@ -131,3 +132,118 @@ def test_describe_mlp_round_trips_the_playground_shape():
     g.add_node("Add", id="res")
     g.connect("act1", "out", "res", "a")
     assert describe_mlp(g) is None  # a branch: the node editor's business
+
+
+# -- per-layer settings of the playground's perceptron ---------------------------------
+
+def _per_layer_shapes():
+    from engine.graph.mlp import MLPShape
+    return [
+        MLPShape([4, 4, 2], "tanh", activations=["tanh", "relu", "tanh"]),
+        MLPShape([3, 3], "relu", ["x1", "x2", "x1^2"], dropout=[0.0, 0.3]),
+        MLPShape([4, 2], "tanh", batchnorm=[True, False], outputs=3, loss="cross_entropy"),
+        MLPShape([2, 4, 4], "elu", residual=[True, False, True]),
+        MLPShape([3, 3, 3], "tanh", ["x1", "x2", "sin x1"], activations=["relu", "tanh", "gelu"],
+                 dropout=[0.1, 0.0, 0.5], batchnorm=[False, True, True],
+                 residual=[True, True, False], init="he"),
+    ]
+
+
+@pytest.mark.parametrize("shape", _per_layer_shapes(), ids=range(5))
+def test_per_layer_shapes_round_trip(shape):
+    from engine.graph.mlp import describe_mlp
+    g = shape.graph()
+    assert describe_mlp(g) == shape.normalized()
+    assert describe_mlp(graph_from_dict(graph_to_dict(g))) == shape.normalized()
+    assert describe_mlp(describe_mlp(g).graph()) == describe_mlp(g)
+    validate(g, DataSpec((2,), classes=shape.outputs if shape.outputs > 1 else 2))
+
+
+def test_per_layer_nodes_and_ids():
+    from engine.graph.mlp import MLPShape, layer_chain
+    shape = MLPShape([2, 2], "tanh", activations=["tanh", "relu"], dropout=[0.2, 0.0],
+                     batchnorm=[True, False], residual=[True, True])
+    g = shape.graph()
+    assert [n.id for n in layer_chain(g)] == ["dense1", "bn1", "act1", "drop1", "res1",
+                                              "dense2", "act2", "res2", "head"]
+    assert g.nodes["act1"].params["fn"] == "tanh" and g.nodes["act2"].params["fn"] == "relu"
+    assert g.nodes["drop1"].params["p"] == 0.2 and g.nodes["bn1"].type == "BatchNorm"
+    assert (g.incoming("res1", "a").src, g.incoming("res1", "b").src) == ("drop1", "input")
+    assert (g.incoming("res2", "a").src, g.incoming("res2", "b").src) == ("act2", "res1")
+
+
+def test_normalized_shapes_drop_default_lists():
+    from engine.graph.mlp import MLPShape, describe_mlp
+    shape = MLPShape([4, 2], "tanh", activations=["relu", "relu"], dropout=[0, 0],
+                     batchnorm=[False, False], residual=[False, False])
+    assert shape.normalized() == MLPShape([4, 2], "relu")
+    assert describe_mlp(shape.graph()) == MLPShape([4, 2], "relu")
+    assert describe_mlp(mlp_graph([4, 2], "relu")) == MLPShape([4, 2], "relu")  # as before
+    mixed = MLPShape([4, 4], "tanh", activations=["tanh", "relu"]).normalized()
+    assert mixed.activations == ["tanh", "relu"] and mixed.activation == "tanh"
+    mixed.set_activation("sine")  # the whole-net activation sets every layer
+    assert mixed.layer_activations() == ["sine", "sine"] and mixed.normalized().activations is None
+
+
+def test_residual_needs_equal_widths():
+    from engine.graph.mlp import MLPShape
+    with pytest.raises(GraphError, match="Layer 1 can only be residual.*input \\(2\\)"):
+        MLPShape([4], residual=[True]).graph()
+    with pytest.raises(GraphError, match="Layer 2 can only be residual"):
+        MLPShape([4, 3], residual=[False, True]).graph()
+    MLPShape([3, 3], features=["x1", "x2", "x1^2"], residual=[True, True]).graph()  # 3 -> 3 -> 3
+
+
+def test_branches_other_than_a_layer_skip_are_not_a_perceptron():
+    from engine.graph.mlp import MLPShape, describe_mlp, layer_chain
+    g = MLPShape([2, 2], residual=[False, True]).graph()
+    assert describe_mlp(g) is not None
+    wrong = g.copy()
+    # the skip comes from two layers back: no longer one layer's residual
+    wrong.edges = [e for e in wrong.edges if not (e.dst == "res2" and e.dst_port == "b")]
+    wrong.connect("input", "x", "res2", "b")
+    assert layer_chain(wrong) is not None and describe_mlp(wrong) is None
+    swapped = g.copy()  # the main path into b, the skip into a
+    swapped.edges = [e for e in swapped.edges if e.dst != "res2"]
+    swapped.connect("act2", "out", "res2", "b")
+    swapped.connect("act1", "out", "res2", "a")
+    assert describe_mlp(swapped) is None
+
+
+def _circle_project(shape, optimizer="sgd", lr=0.03):
+    from engine.presets import load_preset
+    p = load_preset("circle")
+    p.graph = shape.graph()
+    p.train.optimizer, p.train.learning_rate = optimizer, lr
+    return p
+
+
+def test_per_layer_models_train():
+    from engine.graph.mlp import MLPShape
+    from engine.train import Session
+    plain = Session(_circle_project(MLPShape([4, 4], activations=["tanh", "relu"])), device="cpu")
+    assert plain._fast is not None  # mixed activations keep the fast path
+    plain.train(epochs=3)
+    shape = MLPShape([4, 4], "tanh", dropout=[0.2, 0.0], batchnorm=[True, False],
+                     residual=[False, True])
+    s = Session(_circle_project(shape), device="cpu")
+    assert s._fast is None  # batch norm and dropout need autograd
+    kinds = {type(m).__name__ for m in s.model.modules()}
+    assert {"BatchNorm1d", "Dropout"} <= kinds
+    m = s.train(epochs=3)
+    assert s.epoch == 3 and all(np.isfinite(v) for v in s.evaluate().values())
+    assert m is not None
+
+
+def test_batchnorm_and_dropout_still_learn_the_circle():
+    import torch
+
+    from engine.graph.mlp import MLPShape
+    from engine.train import Session
+    torch.manual_seed(0)
+    shape = MLPShape([6, 6], "tanh", dropout=[0.1, 0.0], batchnorm=[True, True],
+                     residual=[False, True])
+    s = Session(_circle_project(shape, "adam", 0.03), device="cpu")
+    assert s._fast is None
+    s.train(epochs=40)
+    assert s.evaluate()["test_acc"] > 0.8
