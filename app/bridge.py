@@ -13,41 +13,18 @@ The session's listener runs on the worker and never touches a widget:
 from __future__ import annotations
 
 import os
-import sys
-import threading
-import weakref
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from app.worker import FRAME_MS, LIVE_THREADS, Mailbox, WorkerHandle
 from engine.train import commands as cmd
 from engine.train.events import Diverged, Failed, Finished, Snapshot, StateCaptured, StateChanged
 from engine.train.session import Session
 
 TINY_MODEL_PARAMS = 100_000  # below this, one CPU thread trains fastest
-FRAME_MS = 16  # the GUI takes the latest snapshot at most this often
+SnapshotMailbox = Mailbox  # snapshots merge with Snapshot.after
 
-# Every worker thread ever started; tests check that none is left running.
-LIVE_THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
-
-
-GIL_SWITCH_INTERVAL = 0.001  # seconds
-
-
-class SnapshotMailbox:
-    """A single slot shared by the worker (``put``) and the GUI thread (``take``)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._slot: Snapshot | None = None
-
-    def put(self, snapshot: Snapshot) -> None:
-        with self._lock:
-            self._slot = snapshot if self._slot is None else snapshot.after(self._slot)
-
-    def take(self) -> Snapshot | None:
-        with self._lock:
-            snapshot, self._slot = self._slot, None
-        return snapshot
+__all__ = ["FRAME_MS", "LIVE_THREADS", "EngineBridge", "SnapshotMailbox"]
 
 
 def _limit_cpu_threads(session: Session) -> None:
@@ -66,23 +43,7 @@ def _limit_cpu_threads(session: Session) -> None:
     torch.set_num_threads(threads)
 
 
-class _SessionThread(QThread):
-    """Runs ``session.serve()``; the session reports a crash itself (Failed)."""
-
-    def __init__(self, session: Session, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.setObjectName("nodeplay-session")
-
-    def run(self) -> None:
-        _limit_cpu_threads(self.session)
-        try:
-            self.session.serve()
-        except Exception:  # noqa: BLE001 - already reported through a Failed event
-            pass
-
-
-class EngineBridge(QObject):
+class EngineBridge(WorkerHandle):
     snapshot = Signal(object)        # Snapshot, on the GUI thread, at most ~60/s
     stateChanged = Signal(bool)      # playing
     diverged = Signal(int, str)      # epoch, message
@@ -91,20 +52,17 @@ class EngineBridge(QObject):
     captured = Signal(object)        # StateCaptured
 
     _event = Signal(object)          # worker -> GUI thread, queued
+    thread_name = "nodeplay-session"
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(session, SnapshotMailbox(), parent)
         self.session = session
-        self.mailbox = SnapshotMailbox()
-        self.playing = False   # what the GUI last asked for or was told
         self.epoch = session.epoch
-        self._thread: _SessionThread | None = None
-        self._shut = False
         self._event.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
-        self._timer = QTimer(self)
-        self._timer.setInterval(FRAME_MS)
-        self._timer.timeout.connect(self._drain)
         session.subscribe(self._listen)
+
+    def _on_worker_start(self) -> None:
+        _limit_cpu_threads(self.session)
 
     # -- worker side: never touches a widget ------------------------------------
     def _listen(self, event) -> None:
@@ -139,56 +97,7 @@ class EngineBridge(QObject):
         elif isinstance(event, StateCaptured):
             self.captured.emit(event)
 
-    # -- life cycle ----------------------------------------------------------------
-    def start(self) -> None:
-        """Start the worker thread (idempotent)."""
-        if self._thread is not None or self._shut:
-            return
-        # The worker's numpy path runs Python for long stretches; a waiting GUI thread
-        # would get the GIL only every 5 ms (CPython's default) and stutter.
-        sys.setswitchinterval(GIL_SWITCH_INTERVAL)
-        self._thread = _SessionThread(self.session)
-        LIVE_THREADS.add(self._thread)
-        self._thread.start()
-        self._timer.start()
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.isRunning()
-
-    def shutdown(self, timeout_ms: int = 10_000) -> bool:
-        """Stop the worker and wait for it; True when no thread is left running."""
-        self._shut = True
-        self._timer.stop()
-        thread, self._thread = self._thread, None
-        if thread is None:
-            return True
-        self.session.submit(cmd.Shutdown())
-        thread.quit()
-        done = thread.wait(timeout_ms)
-        self.mailbox.take()
-        return bool(done)
-
-    # -- commands --------------------------------------------------------------------
-    def _submit(self, command) -> None:
-        if not self._shut:
-            self.session.submit(command)
-
-    def play(self) -> None:
-        self.playing = True
-        self._submit(cmd.Play())
-
-    def pause(self) -> None:
-        self.playing = False
-        self._submit(cmd.Pause())
-
-    def toggle(self) -> None:
-        self.pause() if self.playing else self.play()
-
-    def step(self, epochs: int = 1) -> None:
-        self.playing = False
-        self._submit(cmd.Step(epochs))
-
+    # -- commands of a training session ----------------------------------------------
     def reset(self, seed: int | None = None) -> None:
         self.playing = False
         self._submit(cmd.Pause())

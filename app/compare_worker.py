@@ -1,7 +1,7 @@
 """Runs a CompareSession on a worker QThread for the compare window.
 
 The same pattern as ``app.bridge``: commands go to the worker through a thread-safe
-queue; results come back through :class:`FrameMailbox`, a lock-protected single slot
+queue; results come back through a :class:`app.worker.Mailbox`, a lock-protected single slot
 that merges an undrawn frame into the next one (no backlog, no rows lost), drained
 by a ~16 ms QTimer on the GUI thread. The worker never touches a widget and the GUI
 thread never touches the session while the worker is alive (except to hand it a new
@@ -12,19 +12,17 @@ from __future__ import annotations
 
 import math
 import queue
-import threading
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
-from app.bridge import LIVE_THREADS
+from app.worker import Mailbox, WorkerHandle
 from engine.train import commands as cmd
 from engine.train.compare import CompareSession
 from engine.train.events import METRIC_NAMES, Metrics
 
-FRAME_MS = 16          # the GUI takes the latest frame at most this often
 BOUNDARY_SIZE = 64     # resolution of each small boundary map
 BOUNDARY_EVERY_S = 0.03  # while playing, boundaries are computed at most this often
 RATE_WINDOW_S = 0.5
@@ -63,21 +61,7 @@ class Frame:
                      self.diverged_at, self.rate, older.reset, self.error or older.error)
 
 
-class FrameMailbox:
-    """A single slot shared by the worker (``put``) and the GUI thread (``take``)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._slot: Frame | None = None
-
-    def put(self, frame: Frame) -> None:
-        with self._lock:
-            self._slot = frame if self._slot is None else frame.after(self._slot)
-
-    def take(self) -> Frame | None:
-        with self._lock:
-            frame, self._slot = self._slot, None
-        return frame
+FrameMailbox = Mailbox  # frames merge with Frame.after
 
 
 class CompareRunner:
@@ -211,81 +195,24 @@ def ms_latest(cs: CompareSession, rows: list[Metrics]) -> list[dict]:
     return []  # unchanged since the previous frame
 
 
-class _CompareThread(QThread):
-    def __init__(self, runner: CompareRunner, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.session = runner  # ``session.submit(Shutdown())`` stops it (see tests' conftest)
-        self.setObjectName("nodeplay-compare")
-
-    def run(self) -> None:
-        try:
-            self.session.serve()
-        except Exception:  # noqa: BLE001 - a crash must not take the app down
-            pass
-
-
-class CompareWorker(QObject):
+class CompareWorker(WorkerHandle):
     """Owns the worker thread and the mailbox; emits ``frame`` on the GUI thread."""
 
     frame = Signal(object)  # Frame, at most every FRAME_MS
+    thread_name = "nodeplay-compare"
 
     def __init__(self, session: CompareSession, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.mailbox = FrameMailbox()
-        self.runner = CompareRunner(session, self.mailbox)
-        self.session = session           # the newest session handed to the worker
-        self.playing = False             # what the GUI last asked for
-        self._thread: _CompareThread | None = None
-        self._shut = False
-        self._timer = QTimer(self)
-        self._timer.setInterval(FRAME_MS)
-        self._timer.timeout.connect(self.drain)
-
-    def start(self) -> None:
-        if self._thread is not None or self._shut:
-            return
-        self._thread = _CompareThread(self.runner)
-        LIVE_THREADS.add(self._thread)
-        self._thread.start()
-        self._timer.start()
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.isRunning()
+        mailbox = FrameMailbox()
+        super().__init__(CompareRunner(session, mailbox), mailbox, parent)
+        self.session = session  # the newest session handed to the worker
 
     @Slot()
-    def drain(self) -> None:
+    def _drain(self) -> None:
         frame = self.mailbox.take()
         if frame is not None:
             self.frame.emit(frame)
 
-    def shutdown(self, timeout_ms: int = 10_000) -> bool:
-        """Stop the worker and wait for it; True when no thread is left running."""
-        self._shut = True
-        self._timer.stop()
-        thread, self._thread = self._thread, None
-        if thread is None:
-            return True
-        self.runner.submit(cmd.Shutdown())
-        done = thread.wait(timeout_ms)
-        self.mailbox.take()
-        return bool(done)
-
-    def _submit(self, command) -> None:
-        if not self._shut:
-            self.runner.submit(command)
-
-    def play(self) -> None:
-        self.playing = True
-        self._submit(cmd.Play())
-
-    def pause(self) -> None:
-        self.playing = False
-        self._submit(cmd.Pause())
-
-    def step(self, epochs: int = 1) -> None:
-        self.playing = False
-        self._submit(cmd.Step(epochs))
+    drain = _drain  # the window draws a pending frame before reporting an event
 
     def reset(self) -> None:
         self.playing = False
