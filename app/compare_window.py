@@ -37,6 +37,7 @@ from app.views.boundary_view import (
     class_field_rgb,
     dataset_brushes,
 )
+from app.views.style import style_plot
 from engine.build.layers import ACTIVATION_MODULES
 from engine.errors import NodeplayError
 from engine.graph.catalogue import ACTIVATIONS
@@ -305,13 +306,7 @@ class CompareWindow(QWidget):
         self.chart = pg.GraphicsLayoutWidget()
         self.chart.setBackground("w")
         item = self.chart_plot = self.chart.addPlot(row=0, col=0)
-        item.setTitle("Test loss", color="#222", size="11pt")
-        for name, text in (("bottom", "epoch"), ("left", "test loss")):
-            axis = item.getAxis(name)
-            axis.setLabel(text, color="#222")
-            axis.setPen("#555")
-            axis.setTextPen("#222")
-            axis.enableAutoSIPrefix(False)
+        style_plot(item, "Test loss", "epoch", "test loss")
         item.showGrid(x=True, y=True, alpha=0.15)
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")

@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.views.style import plot_widget
 from engine.train.events import Snapshot
 
 ORANGE = (245, 147, 34)
@@ -83,14 +84,8 @@ class QtBoundaryView(QWidget):
 
     def __init__(self, dataset=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = plot_widget("Output", "x1", "x2")
         item = self.plot.getPlotItem()
-        item.setTitle("Output", color="#222", size="11pt")
-        for name, text in (("bottom", "x1"), ("left", "x2")):
-            axis = item.getAxis(name)
-            axis.setLabel(text, color="#222")
-            axis.setPen("#555")
-            axis.setTextPen("#222")
         item.setAspectLocked(True)
         item.setMenuEnabled(False)
         item.hideButtons()
@@ -122,6 +117,7 @@ class QtBoundaryView(QWidget):
         self.discrete = QCheckBox("discretize output")
         self.discrete.toggled.connect(self.set_discretize)
         self.key = QLabel("")
+        self.key.setWordWrap(True)  # the plot may be narrow: the key wraps, the window need not grow
         top = QHBoxLayout()
         top.setContentsMargins(6, 0, 6, 0)
         top.addWidget(self.key, 1)

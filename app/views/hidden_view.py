@@ -14,6 +14,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.views.boundary_view import class_brushes, point_brushes
+from app.views.style import plot_widget
 from engine.train.events import Snapshot
 
 LINE_PEN = (150, 150, 150)
@@ -27,13 +28,8 @@ class QtHiddenSpaceView(QWidget):
 
     def __init__(self, graph=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = plot_widget()
         item = self.plot.getPlotItem()
-        for name in ("bottom", "left"):
-            axis = item.getAxis(name)
-            axis.setPen("#555")
-            axis.setTextPen("#222")
-            axis.enableAutoSIPrefix(False)
         item.setMenuEnabled(False)
         item.hideButtons()
         item.setMouseEnabled(x=False, y=False)

@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.views.style import plot_widget
 from engine.train.events import Metrics, Snapshot
 
 TRAIN_COLOUR = "#333333"
@@ -44,25 +45,12 @@ class _Series:
         return self.x[:self.n], self.y[:self.n]
 
 
-def _plot_widget(title: str, x_label: str, y_label: str) -> pg.PlotWidget:
-    plot = pg.PlotWidget(background="w")
-    item = plot.getPlotItem()
-    item.setTitle(title, color="#222", size="11pt")
-    for name, text in (("bottom", x_label), ("left", y_label)):
-        axis = item.getAxis(name)
-        axis.setLabel(text, color="#222")
-        axis.setPen("#555")
-        axis.setTextPen("#222")
-        axis.enableAutoSIPrefix(False)
-    return plot
-
-
 class QtLossPlot(QWidget):
     """Loss curves with a legend; ``log loss`` switches the y axis to a log scale."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = _plot_widget("Loss", "epoch", "loss")
+        self.plot = plot_widget("Loss", "epoch", "loss")
         item = self.plot.getPlotItem()
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
