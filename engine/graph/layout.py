@@ -12,6 +12,8 @@ from engine.graph.model import Graph
 
 Size = tuple[float, float]
 DEFAULT_SIZE: Size = (160.0, 80.0)
+DUMMY = "~lane"
+LANE = 12.0  # height kept free for a long edge passing a column
 
 
 def layers(graph: Graph) -> dict[str, int]:
@@ -23,17 +25,27 @@ def layers(graph: Graph) -> dict[str, int]:
     return depth
 
 
-def _order_layers(graph: Graph, depth: dict[str, int], sweeps: int) -> list[list[str]]:
-    columns: list[list[str]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
+def _order_layers(graph: Graph, depth: dict[str, int], sweeps: int):
+    """Columns of node ids, plus placeholder ids for edges that skip columns.
+
+    A long edge gets one placeholder per column it crosses (Sugiyama's dummy nodes), so
+    that ordering leaves it a lane instead of drawing it behind the nodes it passes.
+    """
+    columns: list[list] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
     for node_id in graph.topological_order():  # stable start: the graph's own order
         columns[depth[node_id]].append(node_id)
-    preds: dict[str, list[str]] = {n: [] for n in graph.nodes}
-    succs: dict[str, list[str]] = {n: [] for n in graph.nodes}
-    for e in graph.edges:
-        preds[e.dst].append(e.src)
-        succs[e.src].append(e.dst)
+    preds: dict = {n: [] for n in graph.nodes}
+    succs: dict = {n: [] for n in graph.nodes}
+    for k, e in enumerate(graph.edges):
+        chain = [e.src, *[(DUMMY, k, c) for c in range(depth[e.src] + 1, depth[e.dst])], e.dst]
+        for c, dummy in enumerate(chain[1:-1], start=depth[e.src] + 1):
+            columns[c].append(dummy)
+            preds[dummy], succs[dummy] = [], []
+        for a, b in zip(chain, chain[1:]):
+            preds[b].append(a)
+            succs[a].append(b)
 
-    def reorder(col: list[str], neighbours: dict[str, list[str]], rank: dict[str, int]):
+    def reorder(col: list, neighbours: dict, rank: dict):
         def key(item):
             i, n = item
             near = [rank[m] for m in neighbours[n] if m in rank]
@@ -65,10 +77,11 @@ def layered_layout(graph: Graph, sizes: dict[str, Size] | None = None, *, gap_x:
     out: dict[str, tuple[float, float]] = {}
     x = 0.0
     for col in columns:
-        height = sum(size[n][1] for n in col) + gap_y * (len(col) - 1)
-        y = -height / 2
-        for n in col:
-            out[n] = (round(x, 1), round(y, 1))
-            y += size[n][1] + gap_y
-        x += max(size[n][0] for n in col) + gap_x
+        heights = [size[n][1] if n in size else LANE for n in col]
+        y = -(sum(heights) + gap_y * (len(col) - 1)) / 2
+        for n, h in zip(col, heights):
+            if n in size:
+                out[n] = (round(x, 1), round(y, 1))
+            y += h + gap_y
+        x += max((size[n][0] for n in col if n in size), default=0.0) + gap_x
     return out
