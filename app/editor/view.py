@@ -21,7 +21,7 @@ class GraphView(QGraphicsView):
         self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState
                                   | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -42,7 +42,13 @@ class GraphView(QGraphicsView):
     def wheelEvent(self, event):
         steps = event.angleDelta().y() / 120.0
         if steps:
+            at = event.position()
+            under = self.mapToScene(at.toPoint())
             self.zoom_by(1.15 ** steps)
+            # keep the scene point under the cursor where it was (the event's own position,
+            # which the built-in anchor does not use)
+            now = self.mapFromScene(under)
+            self.pan_by(at.x() - now.x(), at.y() - now.y())
         event.accept()
 
     def pan_by(self, dx: float, dy: float) -> None:

@@ -293,7 +293,9 @@ class QtGraphEditor(QWidget):
 
     # -- selection ---------------------------------------------------------------
     def selected_node_ids(self) -> list[str]:
-        return [i.node_id for i in self.scene.selectedItems() if isinstance(i, NodeItem)]
+        """The selected nodes in the graph's order (the scene's order is arbitrary)."""
+        chosen = {i.node_id for i in self.scene.selectedItems() if isinstance(i, NodeItem)}
+        return [n for n in self._graph.nodes if n in chosen]
 
     def select(self, ids) -> None:
         self.scene.clearSelection()

@@ -1,0 +1,298 @@
+"""The node editor driven as a user drives it: palette, mouse drags, keys, inspector."""
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtTest import QTest
+
+from engine.graph import Edge
+from tests.app.editor_helpers import connect_by_drag, drag, make_editor, node_point, port_point
+
+
+def test_palette_lists_every_type_and_adds_by_search_and_double_click(qtbot):
+    from engine.graph.catalogue import CATALOGUE
+
+    e = make_editor(qtbot)
+    assert set(e.palette.items) == set(CATALOGUE)
+    e.palette.search.setText("dens")
+    assert e.palette.visible_types() == ["Dense"]
+    with qtbot.waitSignal(e.edited) as sig:
+        QTest.keyClick(e.palette.search, Qt.Key.Key_Return)
+    assert sig.args[0] == "structure"
+    added = sig.args[1][0]
+    assert e.graph.nodes[added].type == "Dense" and added in e.scene.nodes
+    assert e.selected_node_ids() == [added]  # the new node is ready for the inspector
+    e.palette.search.clear()
+    e.palette._activated(e.palette.items["Dropout"])  # what a double-click or Enter does
+    assert len(e.graph.nodes_of_type("Dropout")) == 1
+    e.undo_stack.undo()
+    e.undo_stack.undo()
+    assert set(e.graph.nodes) == {"input", "dense", "act", "output"}
+
+
+def test_dragging_output_to_input_connects_and_the_edge_shows_its_shape(qtbot):
+    e = make_editor(qtbot)
+    with qtbot.waitSignal(e.edited):
+        connect_by_drag(e, "input", "x", "dense", "x")
+    edge = Edge("input", "x", "dense", "x")
+    assert e.graph.edges == [edge]
+    assert e.scene.edges[edge].label == "(N, 2)"
+    assert e.scene.nodes["dense"].count == 3  # (2 inputs + bias) * 1 unit
+    # dragging backwards, from the input to the output, works too
+    drag(e, port_point(e, "act", "in", "x"), port_point(e, "dense", "out", "out"))
+    assert Edge("dense", "out", "act", "x") in e.graph.edges
+    assert e.scene.edges[Edge("dense", "out", "act", "x")].label == "(N, 1)"
+    e.undo_stack.undo()
+    e.undo_stack.undo()
+    assert e.graph.edges == [] and not e.scene.edges
+
+
+def test_a_refused_connection_explains_itself_and_leaves_the_graph_unchanged(qtbot):
+    e = make_editor(qtbot)
+    connect_by_drag(e, "input", "x", "dense", "x")
+    before = e.graph.copy()
+    with qtbot.waitSignal(e.message) as sig:
+        connect_by_drag(e, "input", "y", "act", "x")  # targets are not a tensor
+    assert sig.args == ["error", "Activation expects a tensor; this port gives targets (2 classes)."]
+    assert e.message_label.text() == sig.args[1]
+    assert e.graph == before and e.undo_stack.count() == 1
+    with qtbot.waitSignal(e.message) as sig:
+        connect_by_drag(e, "input", "x", "dense", "x")  # the model's own refusal
+    assert sig.args[1] == "Input 'x' of Dense is already connected."
+    assert e.graph == before
+
+
+def test_a_shape_refusal_on_the_last_input(qtbot):
+    e = make_editor(qtbot)
+    e.set_params("dense", {"units": 3})
+    connect_by_drag(e, "input", "x", "dense", "x")
+    connect_by_drag(e, "dense", "out", "output", "pred")
+    # pred alone waits for its target, so it is taken; the target shows the mismatch
+    with qtbot.waitSignal(e.message) as sig:
+        connect_by_drag(e, "input", "y", "output", "target")
+    assert sig.args[1] == "Binary cross-entropy expects one logit (N, 1); this port gives (N, 3)."
+    assert e.graph.incoming("output", "target") is None
+
+
+def test_picking_up_a_connected_input_moves_or_removes_its_edge(qtbot):
+    e = make_editor(qtbot)
+    connect_by_drag(e, "input", "x", "dense", "x")
+    drag(e, port_point(e, "dense", "in", "x"), port_point(e, "act", "in", "x"))
+    assert e.graph.edges == [Edge("input", "x", "act", "x")]
+    drag(e, port_point(e, "act", "in", "x"), port_point(e, "act", "in", "x") + QPoint(-120, 90))
+    assert e.graph.edges == []
+    e.undo_stack.undo()
+    assert e.graph.edges == [Edge("input", "x", "act", "x")]
+    e.undo_stack.undo()
+    assert e.graph.edges == [Edge("input", "x", "dense", "x")]
+
+
+def test_a_node_whose_settings_no_longer_fit_shows_its_error(qtbot):
+    e = make_editor(qtbot)
+    e.select(["act"])
+    e.delete_selected()
+    connect_by_drag(e, "input", "x", "dense", "x")
+    connect_by_drag(e, "dense", "out", "output", "pred")
+    connect_by_drag(e, "input", "y", "output", "target")
+    assert e.validation.ok and e.scene.nodes["output"].error is None
+    e.set_params("dense", {"units": 2})
+    msg = "Binary cross-entropy expects one logit (N, 1); this port gives (N, 2)."
+    assert e.scene.nodes["output"].error == msg
+    assert e.scene.nodes["output"].toolTip() == msg
+    assert e.scene.edges[Edge("dense", "out", "output", "pred")].error
+    assert "1 problem" in e.total_label.text()
+    e.set_params("output", {"loss": "cross_entropy"})
+    assert e.validation.ok and e.scene.nodes["output"].error is None
+    assert e.total_label.text().startswith("6 parameters")
+
+
+def test_inspector_edits_are_undoable_and_refusals_are_explained(qtbot):
+    e = make_editor(qtbot)
+    e.select(["dense"])
+    spin = e.inspector.editors["units"]
+    with qtbot.waitSignal(e.edited) as sig:
+        spin.setValue(7)
+    assert sig.args == ["structure", ["dense"]]
+    assert e.graph.nodes["dense"].params["units"] == 7
+    e.inspector.editors["label"].setText("hidden")
+    e.inspector.editors["label"].editingFinished.emit()
+    assert e.graph.nodes["dense"].label == "hidden" and e.scene.nodes["dense"].title == "hidden"
+    e.undo_stack.undo()
+    e.undo_stack.undo()
+    assert e.graph.nodes["dense"].params["units"] == 1 and e.graph.nodes["dense"].label == ""
+    assert e.inspector.editors["units"].value() == 1  # the form follows the model
+    # a live parameter is reported as "params": the running model needs no rebuild
+    drop = e.add_node("Dropout")
+    with qtbot.waitSignal(e.edited) as sig:
+        e.inspector.editors["p"].setValue(0.5)
+    assert sig.args == ["params", [drop]]
+
+
+def test_features_list_refuses_an_empty_choice(qtbot):
+    from engine.graph import Graph
+
+    g = Graph()
+    g.add_node("Features", id="f", pos=(0, 0))
+    e = make_editor(qtbot, g)
+    e.select(["f"])
+    box = e.inspector.editors["features"]
+    box.item(2).setCheckState(Qt.CheckState.Checked)
+    assert e.graph.nodes["f"].params["features"] == ["x1", "x2", "x1^2"]
+    with qtbot.waitSignal(e.message) as sig:
+        for i in range(box.count()):
+            box.item(i).setCheckState(Qt.CheckState.Unchecked)
+    assert "must be a non-empty list" in sig.args[1]
+    assert e.graph.nodes["f"].params["features"]  # never emptied
+    checked = [box.item(i).text() for i in range(box.count())
+               if box.item(i).checkState() == Qt.CheckState.Checked]
+    assert checked == e.graph.nodes["f"].params["features"]
+
+
+def test_keyboard_undo_redo_delete_duplicate_copy_paste(qtbot):
+    e = make_editor(qtbot)
+    connect_by_drag(e, "input", "x", "dense", "x")
+    e.view.setFocus()
+    e.select(["input", "dense"])
+    QTest.keyClick(e.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert len(e.graph.nodes) == 6 and len(e.graph.edges) == 2
+    copies = e.selected_node_ids()
+    assert sorted(e.graph.nodes[c].type for c in copies) == ["Dense", "Input"]
+    assert e.graph.nodes[copies[0]].pos[0] == e.graph.nodes[
+        {"Input": "input", "Dense": "dense"}[e.graph.nodes[copies[0]].type]].pos[0] + 40
+    QTest.keyClick(e.view, Qt.Key.Key_Delete)
+    assert len(e.graph.nodes) == 4 and len(e.graph.edges) == 1
+    QTest.keyClick(e.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(e.graph.nodes) == 6
+    QTest.keyClick(e.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    assert len(e.graph.nodes) == 4
+    # copy only the Dense: the edge from Input stays behind
+    e.select(["dense"])
+    QTest.keyClick(e.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(e.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(e.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    pasted = [n for n in e.graph.nodes.values() if n.id not in ("input", "dense", "act", "output")]
+    assert [n.type for n in pasted] == ["Dense", "Dense"]
+    assert [n.pos for n in pasted] == [(300.0, 40.0), (340.0, 80.0)]  # fresh ids, offset copies
+    assert len(e.graph.edges) == 1
+
+
+def test_paste_of_plain_text_is_refused_politely(qtbot):
+    from PySide6.QtGui import QGuiApplication
+
+    e = make_editor(qtbot)
+    QGuiApplication.clipboard().setText("hello")
+    with qtbot.waitSignal(e.message) as sig:
+        e.paste()
+    assert sig.args[0] == "info" and "no nodes to paste" in sig.args[1]
+    assert len(e.graph.nodes) == 4
+
+
+def test_box_select_and_ctrl_click(qtbot):
+    e = make_editor(qtbot)
+    a = e.view.mapFromScene(QPointF(-40, -40))
+    b = e.view.mapFromScene(QPointF(460, 130))
+    drag(e, a, b)
+    assert sorted(e.selected_node_ids()) == ["dense", "input"]
+    QTest.mouseClick(e.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
+                     node_point(e, "act"))
+    assert sorted(e.selected_node_ids()) == ["act", "dense", "input"]
+    QTest.mouseClick(e.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     node_point(e, "act"))
+    assert e.selected_node_ids() == ["act"]
+
+
+def test_moving_nodes_is_one_undoable_step_per_drag(qtbot):
+    e = make_editor(qtbot)
+    e.select(["input", "dense"])
+    drag(e, node_point(e, "dense"), node_point(e, "dense") + QPoint(50, 30))
+    assert e.graph.nodes["dense"].pos == (310.0, 30.0)
+    assert e.graph.nodes["input"].pos == (50.0, 30.0)
+    assert e.undo_stack.count() == 1
+    e.undo_stack.undo()
+    assert e.graph.nodes["dense"].pos == (260.0, 0.0)
+    assert e.scene.nodes["dense"].pos() == QPointF(260, 0)
+
+
+def test_group_moves_together_and_ungroups(qtbot):
+    e = make_editor(qtbot)
+    e.select(["input", "dense"])
+    e.view.setFocus()
+    QTest.keyClick(e.view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert e.graph.groups == {"Block 1": ["input", "dense"]}
+    frame = e.scene.groups["Block 1"]
+    title = e.view.mapFromScene(frame.title_rect().center())
+    drag(e, title, title + QPoint(0, 60))
+    assert e.graph.nodes["input"].pos == (0.0, 60.0) and e.graph.nodes["dense"].pos == (260.0, 60.0)
+    assert e.graph.nodes["act"].pos == (260.0, 160.0)
+    e.rename_group("Block 1", "Encoder")
+    assert list(e.graph.groups) == ["Encoder"] and "Encoder" in e.scene.groups
+    e.select(["dense"])
+    QTest.keyClick(e.view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    assert e.graph.groups == {} and not e.scene.groups
+    for _ in range(4):
+        e.undo_stack.undo()
+    assert e.graph.groups == {} and e.graph.nodes["input"].pos == (0.0, 0.0)
+
+
+def test_auto_layout_is_one_undoable_command(qtbot):
+    e = make_editor(qtbot)
+    connect_by_drag(e, "input", "x", "dense", "x")
+    connect_by_drag(e, "dense", "out", "act", "x")
+    before = {k: n.pos for k, n in e.graph.nodes.items()}
+    with qtbot.waitSignal(e.edited) as sig:
+        e.actions_by_name["layout"].trigger()
+    assert sig.args[0] == "layout"
+    pos = {k: n.pos for k, n in e.graph.nodes.items()}
+    assert pos["input"][0] < pos["dense"][0] < pos["act"][0]
+    e.undo_stack.undo()
+    assert {k: n.pos for k, n in e.graph.nodes.items()} == before
+
+
+def test_wheel_zooms_around_the_cursor_and_middle_drag_pans(qtbot):
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    e = make_editor(qtbot)
+    vp = e.view.viewport()
+    at = QPoint(300, 200)
+    under = e.view.mapToScene(at)
+    ev = QWheelEvent(QPointF(at), QPointF(vp.mapToGlobal(at)), QPoint(), QPoint(0, 240),
+                     Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+                     False)
+    QApplication.sendEvent(vp, ev)
+    assert abs(e.view.zoom() - 1.15 ** 2) < 1e-6
+    after = e.view.mapToScene(at)
+    assert abs(after.x() - under.x()) < 2 and abs(after.y() - under.y()) < 2
+    centre = e.view.mapToScene(vp.rect().center())
+    drag(e, QPoint(400, 300), QPoint(300, 250), Qt.MouseButton.MiddleButton)
+    moved = e.view.mapToScene(vp.rect().center()) - centre
+    assert abs(moved.x() - 100 / e.view.zoom()) < 3 and abs(moved.y() - 50 / e.view.zoom()) < 3
+    assert e.undo_stack.count() == 0  # looking around is not an edit
+
+
+def test_thumbnails_draw_on_nodes_and_clear(qtbot):
+    import numpy as np
+
+    class Thumb:
+        def __init__(self, kind, values):
+            self.kind, self.values = kind, values
+
+    e = make_editor(qtbot)
+    h = e.scene.nodes["dense"].size()[1]
+    e.set_thumbnails({"dense": Thumb("map", np.outer(np.linspace(-1, 1, 8), np.ones(8))),
+                      "act": Thumb("histogram", np.array([1.0, 4.0, 2.0])), "nope": Thumb("map", [])})
+    assert e.scene.nodes["dense"].thumb is not None and e.scene.nodes["dense"].size()[1] > h
+    image = e.scene.nodes["dense"].thumb.toImage()
+    left, right = image.pixelColor(image.width() // 2, 2), image.pixelColor(image.width() // 2,
+                                                                            image.height() - 3)
+    assert left.blue() > left.red() and right.red() > right.blue()  # negative blue, positive orange
+    e.set_thumbnails(None)
+    assert e.scene.nodes["dense"].thumb is None and e.scene.nodes["dense"].size()[1] == h
+
+
+def test_double_click_opens_a_node(qtbot):
+    e = make_editor(qtbot)
+    with qtbot.waitSignal(e.nodeOpened) as sig:
+        QTest.mouseDClick(e.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                          node_point(e, "dense", dy=50))
+    assert sig.args == ["dense"]
