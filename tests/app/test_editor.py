@@ -51,7 +51,7 @@ def test_a_refused_connection_explains_itself_and_leaves_the_graph_unchanged(qtb
     before = e.graph.copy()
     with qtbot.waitSignal(e.message) as sig:
         connect_by_drag(e, "input", "y", "act", "x")  # targets are not a tensor
-    assert sig.args == ["error", "Activation expects a tensor; this port gives targets (2 classes)."]
+    assert sig.args == ["error", "Activation expects a tensor on 'x'; this port gives targets (2 classes)."]
     assert e.message_label.text() == sig.args[1]
     assert e.graph == before and e.undo_stack.count() == 1
     with qtbot.waitSignal(e.message) as sig:
