@@ -3,8 +3,10 @@
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
-from engine.graph import Edge
+from engine.graph import DataSpec, Edge
 from tests.app.editor_helpers import connect_by_drag, drag, make_editor, node_point, port_point
+
+SPEC_64 = DataSpec((1, 8, 8), (), 10)  # the digits: one 8x8 channel, ten classes
 
 
 def test_palette_lists_every_type_and_adds_by_search_and_double_click(qtbot):
@@ -296,3 +298,68 @@ def test_double_click_opens_a_node(qtbot):
         QTest.mouseDClick(e.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                           node_point(e, "dense", dy=50))
     assert sig.args == ["dense"]
+
+
+def test_conv_after_dense_is_refused_with_the_shape_sentence(qtbot):
+    from engine.graph import Graph
+
+    g = Graph()
+    g.add_node("Input", id="input", pos=(0, 0))
+    g.add_node("Dense", {"units": 64}, id="dense", pos=(260, 0))
+    g.add_node("Conv2d", id="conv", pos=(520, 0))
+    g.connect("input", "x", "dense", "x")
+    e = make_editor(qtbot, g)
+    # hovering the port already says why, before the drop
+    e.scene.begin_connection(e.scene.nodes["dense"].ports["out", "out"],
+                             e.scene.nodes["dense"].ports["out", "out"].scenePos())
+    with qtbot.waitSignal(e.scene.connectionHint) as hint:
+        e.scene.drag_connection(e.scene.nodes["conv"].ports["in", "x"].scenePos())
+    sentence = "Conv2d expects 4-D input (N, C, H, W); this port gives (N, 64)."
+    assert hint.args == [sentence]
+    assert e.scene.nodes["conv"].ports["in", "x"].state == "refused"
+    e.scene.end_connection(e.scene.nodes["conv"].ports["in", "x"].scenePos() + QPointF(300, 300))
+    assert e.scene.nodes["conv"].ports["in", "x"].state == ""
+    with qtbot.waitSignal(e.message) as sig:
+        connect_by_drag(e, "dense", "out", "conv", "x")
+    assert sig.args == ["error", sentence]
+    assert len(e.graph.edges) == 1
+
+
+def test_shape_parameter_is_parsed_and_checked(qtbot):
+    from engine.graph import Graph
+
+    g = Graph()
+    g.add_node("Input", id="input", pos=(0, 0))
+    g.add_node("Reshape", id="reshape", pos=(260, 0))
+    g.connect("input", "x", "reshape", "x")
+    e = make_editor(qtbot, g, spec=SPEC_64)
+    e.select(["reshape"])
+    field = e.inspector.editors["shape"]
+    field.setText("4, 4, 4")
+    field.editingFinished.emit()
+    assert e.graph.nodes["reshape"].params["shape"] == [4, 4, 4]
+    assert e.scene.edges[Edge("input", "x", "reshape", "x")].label == "(N, 1, 8, 8)"
+    assert str(e.validation.values["reshape", "out"]) == "(N, 4, 4, 4)"
+    with qtbot.waitSignal(e.message) as sig:
+        field.setText("4, four")
+        field.editingFinished.emit()
+    assert sig.args[0] == "error" and "shape" in sig.args[1]
+    assert e.graph.nodes["reshape"].params["shape"] == [4, 4, 4] and field.text() == "4, 4, 4"
+    field.setText("2, 2")  # a valid shape that no longer fits the input: applied, with a badge
+    field.editingFinished.emit()
+    assert e.scene.nodes["reshape"].error == e.validation.errors["reshape"]
+    assert "needs 4 values per sample" in e.scene.nodes["reshape"].error
+
+
+def test_optional_inputs_do_not_block_a_connection(qtbot):
+    from engine.graph import Graph
+
+    g = Graph()
+    g.add_node("Input", id="input", pos=(0, 0))
+    g.add_node("Concat", id="cat", pos=(260, 0))
+    e = make_editor(qtbot, g)
+    connect_by_drag(e, "input", "x", "cat", "a")
+    connect_by_drag(e, "input", "x", "cat", "b")
+    assert len(e.graph.edges) == 2 and "cat" not in e.validation.errors
+    assert e.validation.values["cat", "out"].shape == (4,)
+    assert e.scene.nodes["cat"].ports["in", "c"].optional
