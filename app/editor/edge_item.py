@@ -7,6 +7,7 @@ from PySide6.QtGui import QFontMetricsF, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from app.editor import theme
+from app.editor.node_item import FAR
 
 _LABEL = theme.font(7.5)
 _LABEL_FM = QFontMetricsF(_LABEL)
@@ -31,6 +32,8 @@ class EdgeItem(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setZValue(1)
+        # panning blits the curve from a pixmap instead of calling paint() for every edge
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.update_path()
 
     def set_label(self, label: str, error: bool) -> bool:
@@ -38,6 +41,7 @@ class EdgeItem(QGraphicsItem):
             return False
         self.label, self.error = label, error
         self.update_path()
+        self.update()
         return True
 
     def update_path(self) -> None:
@@ -60,13 +64,19 @@ class EdgeItem(QGraphicsItem):
     def paint(self, painter, option, widget=None):
         colour = (theme.SELECTED if self.isSelected() else theme.ERROR if self.error
                   else theme.HOVER if self.hovered else theme.EDGE)
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < FAR:  # far out: a one-pixel curve, no label
+            painter.setRenderHint(painter.RenderHint.Antialiasing, False)
+            painter.setPen(QPen(colour, 0))
+            painter.drawPath(self._path)
+            return
         pen = QPen(colour, 2.6 if self.isSelected() or self.hovered else 1.8)
         if self.error:
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self._path)
-        if self.label and option.levelOfDetailFromTransform(painter.worldTransform()) >= 0.35:
+        if self.label:
             painter.setPen(QPen(colour, 1.0))
             painter.setBrush(theme.EDGE_LABEL_BG)
             painter.drawRoundedRect(self._label_rect, 8, 8)

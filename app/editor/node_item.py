@@ -11,9 +11,10 @@ from PySide6.QtGui import QBrush, QFontMetricsF, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from app.editor import theme
-from app.editor.ports import PortItem
+from app.editor.ports import PortItem, paint_dot
 from engine.graph.catalogue import node_type
 
+FAR = 0.4  # below this zoom text is unreadable: nodes and edges draw as plain shapes
 _TITLE = theme.font(9.5, bold=True)
 _TEXT = theme.font(8.5)
 _SMALL = theme.font(8)
@@ -40,6 +41,19 @@ def summary(node) -> str:
         else:
             parts.append(f"{v} {p.name}" if p.name in ("units", "channels") else f"{p.name} {v}")
     return " · ".join(parts)
+
+
+def _header_path() -> QPainterPath:
+    """The header's shape: rounded on top, square where it meets the body."""
+    w, r = theme.NODE_WIDTH, theme.RADIUS
+    path = QPainterPath()
+    path.setFillRule(Qt.FillRule.WindingFill)
+    path.addRoundedRect(QRectF(0, 0, w, theme.HEADER_H), r, r)
+    path.addRect(QRectF(0, theme.HEADER_H - r, w, r))
+    return path.simplified()
+
+
+_HEADER = _header_path()
 
 
 class NodeItem(QGraphicsItem):
@@ -77,8 +91,6 @@ class NodeItem(QGraphicsItem):
         self.title, self.summary, self.count, self.error = title, summary_text, count, error
         self.linked = set(linked)
         self.setToolTip(error or node_type(self.type_name).doc)
-        for p in self.ports.values():
-            p.update()
         self.update()
         return True
 
@@ -124,18 +136,21 @@ class NodeItem(QGraphicsItem):
         selected = self.isSelected()
         border = (theme.SELECTED if selected else theme.ERROR if self.error
                   else theme.HOVER if self.hovered else theme.NODE_BORDER)
+        if lod < FAR:  # far out: a plain box and its header, cheap enough to skip the cache
+            painter.setRenderHint(painter.RenderHint.Antialiasing, False)
+            painter.setPen(QPen(border, 0 if not (selected or self.error) else 3 / lod))
+            painter.setBrush(theme.NODE_BODY)
+            painter.drawRect(body)
+            painter.fillRect(QRectF(0, 0, w, theme.HEADER_H), self.colour)
+            return
         painter.setPen(QPen(border, 2.2 if selected or self.error else 1.2))
         painter.setBrush(QBrush(theme.NODE_BODY))
         painter.drawRoundedRect(body, r, r)
-        header = QPainterPath()
-        header.setFillRule(Qt.FillRule.WindingFill)
-        header.addRoundedRect(QRectF(0, 0, w, theme.HEADER_H), r, r)
-        header.addRect(QRectF(0, theme.HEADER_H - r, w, r))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(self.colour)
-        painter.drawPath(header.simplified())
-        if lod < 0.35:  # far out: shapes only, text would be unreadable anyway
-            return
+        painter.drawPath(_HEADER)
+        for p in self.ports.values():
+            paint_dot(painter, p.pos(), p.kind, p.hollow())
         painter.setPen(theme.HEADER_TEXT)
         painter.setFont(_TITLE)
         right = w - (26 if self.error else 8)

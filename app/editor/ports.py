@@ -9,8 +9,22 @@ from PySide6.QtWidgets import QGraphicsItem
 from app.editor import theme
 
 
+def paint_dot(painter, centre, kind: str, hollow: bool, ring=None, big: bool = False) -> None:
+    """A port's dot: filled with its kind's colour, hollow for an optional unconnected input."""
+    r = theme.PORT_R + (1.5 if big else 0)
+    colour = theme.port_colour(kind)
+    painter.setPen(QPen(ring or (colour if hollow else theme.NODE_BODY), 2.0 if ring else 1.5))
+    painter.setBrush(QBrush(theme.NODE_BODY if hollow else colour))
+    painter.drawEllipse(QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r))
+
+
 class PortItem(QGraphicsItem):
-    """One input or output port; a child of its node, drawn as a dot on the node's edge."""
+    """One input or output port; a child of its node, and the place a connection drag starts.
+
+    The node draws the resting dot into its cached picture; this item only paints while it
+    is hovered or highlighted during a drag (otherwise Qt skips it), which keeps hundreds
+    of ports from costing a Python call each per frame.
+    """
 
     def __init__(self, node_item, name: str, kind: str, is_output: bool, optional: bool = False):
         super().__init__(node_item)
@@ -21,6 +35,7 @@ class PortItem(QGraphicsItem):
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setZValue(1)
         self._hover = False
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
         self.setToolTip(f"{'output' if is_output else 'input'} '{name}' ({kind})"
                         + (", optional" if optional else ""))
 
@@ -35,33 +50,32 @@ class PortItem(QGraphicsItem):
     def scene_anchor(self) -> QPointF:
         return self.scenePos()
 
+    def hollow(self) -> bool:
+        return self.optional and not self.node_item.connected(self.name, self.is_output)
+
     def set_state(self, state: str) -> None:
         if state != self.state:
             self.state = state
-            self.update()
+            self._refresh()
+
+    def _refresh(self) -> None:
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents,
+                     not (self.state or self._hover))
+        self.update()
 
     def paint(self, painter, option, widget=None):
-        r = theme.PORT_R + (1.5 if self._hover or self.state == "target" else 0)
-        colour = theme.port_colour(self.kind)
-        ring = QColor(theme.NODE_BODY)
-        if self.state in ("compatible", "target"):
-            ring = theme.OK_PORT
-        elif self.state == "refused":
-            ring = theme.ERROR
-        painter.setPen(QPen(ring, 2.0 if self.state else 1.5))
-        hollow = self.optional and not self.node_item.connected(self.name, self.is_output)
-        painter.setBrush(QBrush(theme.NODE_BODY if hollow else colour))
-        if hollow:
-            painter.setPen(QPen(colour if not self.state else ring, 1.8))
-        painter.drawEllipse(QRectF(-r, -r, 2 * r, 2 * r))
+        ring = {"compatible": theme.OK_PORT, "target": theme.OK_PORT,
+                "refused": theme.ERROR}.get(self.state, QColor(theme.HOVER) if self._hover else None)
+        paint_dot(painter, QPointF(0, 0), self.kind, self.hollow(), ring,
+                  big=self._hover or self.state == "target")
 
     def hoverEnterEvent(self, event):
         self._hover = True
-        self.update()
+        self._refresh()
 
     def hoverLeaveEvent(self, event):
         self._hover = False
-        self.update()
+        self._refresh()
 
     # a drag from a port draws a new connection; the scene runs it
     def mousePressEvent(self, event):

@@ -11,7 +11,7 @@ import math
 
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QPen
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from app.editor import theme
 from app.editor.edge_item import DragEdge, EdgeItem
@@ -48,6 +48,7 @@ class EditorScene(QGraphicsScene):
         self._over: PortItem | None = None
         self._base: dict[PortItem, str] = {}  # highlight of each port while a drag runs
         self._syncing = False
+        self._cached = True  # items are made with DeviceCoordinateCache
 
     # -- mirroring the model -----------------------------------------------------
     def sync(self, graph: Graph, validation: Validation) -> None:
@@ -74,9 +75,14 @@ class EditorScene(QGraphicsScene):
             item = self.nodes.get(node_id)
             if item is None:
                 item = self.nodes[node_id] = NodeItem(node_id, node.type)
+                self._cache(item)
                 self.addItem(item)
             if (item.x(), item.y()) != tuple(node.pos):
                 item.setPos(QPointF(*node.pos))
+
+    def _cache(self, item) -> None:
+        if not self._cached:
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
 
     def _drop_edge(self, e: Edge) -> None:
         item = self.edges.pop(e)
@@ -94,6 +100,7 @@ class EditorScene(QGraphicsScene):
                 a, b = self.nodes[e.src], self.nodes[e.dst]
                 item = EdgeItem(e, a.ports["out", e.src_port], b.ports["in", e.dst_port])
                 self.edges[e] = item
+                self._cache(item)
                 a.edges.append(item)
                 b.edges.append(item)
                 self.addItem(item)
@@ -119,6 +126,20 @@ class EditorScene(QGraphicsScene):
                 item = self.groups[name] = GroupItem(name)
                 self.addItem(item)
             item.set_members([self.nodes[i] for i in ids if i in self.nodes])
+
+    def set_caching(self, zooming: bool) -> None:
+        """Cache item pictures while the zoom holds still (panning then blits them).
+
+        While zooming, every cached picture would be re-rendered at each step, which costs
+        more than painting directly.
+        """
+        cached = not zooming
+        if cached == self._cached:
+            return
+        self._cached = cached
+        mode = QGraphicsItem.CacheMode.DeviceCoordinateCache if cached else QGraphicsItem.CacheMode.NoCache
+        for item in [*self.nodes.values(), *self.edges.values()]:
+            item.setCacheMode(mode)
 
     # -- moving ------------------------------------------------------------------
     def node_moved(self, item: NodeItem) -> None:

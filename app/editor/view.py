@@ -3,7 +3,7 @@ and dropping node types from the palette."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsView
 
@@ -30,13 +30,22 @@ class GraphView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._pan_from = None
         self._space = False
+        self._settle = QTimer(self, singleShot=True, interval=250)
+        self._settle.timeout.connect(self.viewport().update)
 
     # -- zoom and pan ------------------------------------------------------------
     def zoom(self) -> float:
         return self.transform().m11()
 
+    def paintEvent(self, event):
+        # scale(), fitInView() and resetTransform() do not pass through a Python hook, so the
+        # zoom-dependent caching is settled here, once per frame (a no-op unless it changes)
+        self.scene().set_caching(self._settle.isActive())
+        super().paintEvent(event)
+
     def zoom_by(self, factor: float) -> None:
         factor = max(MIN_ZOOM / self.zoom(), min(MAX_ZOOM / self.zoom(), factor))
+        self._settle.start()  # items paint uncached until the zoom holds still
         self.scale(factor, factor)
 
     def wheelEvent(self, event):
