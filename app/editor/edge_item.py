@@ -11,6 +11,7 @@ from app.editor.node_item import FAR
 
 _LABEL = theme.font(7.5)
 _LABEL_FM = QFontMetricsF(_LABEL)
+LONG_EDGE = 360.0  # wider than one column gap and node: the edge skips a column
 
 
 def bezier(a: QPointF, b: QPointF) -> QPainterPath:
@@ -18,6 +19,16 @@ def bezier(a: QPointF, b: QPointF) -> QPainterPath:
     dx = max(abs(b.x() - a.x()) * 0.5, 50.0)
     path = QPainterPath(a)
     path.cubicTo(QPointF(a.x() + dx, a.y()), QPointF(b.x() - dx, b.y()), b)
+    return path
+
+
+def routed(a: QPointF, b: QPointF, y: float) -> QPainterPath:
+    """A curve that drops to a free lane at height ``y``, runs along it, and rises to ``b``."""
+    r = min(60.0, (b.x() - a.x()) / 4)
+    path = QPainterPath(a)
+    path.cubicTo(QPointF(a.x() + r, a.y()), QPointF(a.x() + r, y), QPointF(a.x() + 2 * r, y))
+    path.lineTo(QPointF(b.x() - 2 * r, y))
+    path.cubicTo(QPointF(b.x() - r, y), QPointF(b.x() - r, b.y()), b)
     return path
 
 
@@ -44,12 +55,34 @@ class EdgeItem(QGraphicsItem):
         self.update()
         return True
 
+    def is_long(self) -> bool:
+        return self.dst_port.scenePos().x() - self.src_port.scenePos().x() > LONG_EDGE
+
     def update_path(self) -> None:
         self.prepareGeometryChange()
-        self._path = bezier(self.src_port.scenePos(), self.dst_port.scenePos())
-        mid = self._path.pointAtPercent(0.5)
+        a, b = self.src_port.scenePos(), self.dst_port.scenePos()
+        long = b.x() - a.x() > LONG_EDGE
+        lane = self._lane(a, b) if long and self.scene() is not None else None
+        self._path = bezier(a, b) if lane is None else routed(a, b, lane)
+        # a long edge's label sits just after its source, where it is seen (and where
+        # sibling edges of one port share one label)
+        mid = self._path.pointAtPercent(self._path.percentAtLength(62) if long else 0.5)
         w = _LABEL_FM.horizontalAdvance(self.label) + 10 if self.label else 0
         self._label_rect = QRectF(mid.x() - w / 2, mid.y() - 8, w, 16)
+
+    def _lane(self, a: QPointF, b: QPointF) -> float | None:
+        """A height below (or above) the nodes a straight curve would pass behind, or None."""
+        ends = {self.src_port.node_item, self.dst_port.node_item}
+        band = QRectF(a.x() + 20, min(a.y(), b.y()) - 4, b.x() - a.x() - 40, abs(b.y() - a.y()) + 8)
+        blocking = [i.sceneBoundingRect() for i in self.scene().items(band)
+                    if getattr(i, "node_id", None) is not None and hasattr(i, "ports")
+                    and i not in ends]
+        if not blocking:
+            return None
+        below = max(r.bottom() for r in blocking) + 14
+        above = min(r.top() for r in blocking) - 14
+        mean = (a.y() + b.y()) / 2
+        return below if below - mean <= mean - above else above
 
     def boundingRect(self) -> QRectF:
         return self._path.boundingRect().adjusted(-4, -4, 4, 4).united(self._label_rect)
@@ -109,6 +142,20 @@ class DragEdge(QGraphicsItem):
         self.ok = ok
         a, b = (self.anchor, pos) if self.from_output else (pos, self.anchor)
         self._path = bezier(a, b)
+
+    def _lane(self, a: QPointF, b: QPointF) -> float | None:
+        """A height below (or above) the nodes a straight curve would pass behind, or None."""
+        ends = {self.src_port.node_item, self.dst_port.node_item}
+        band = QRectF(a.x() + 20, min(a.y(), b.y()) - 4, b.x() - a.x() - 40, abs(b.y() - a.y()) + 8)
+        blocking = [i.sceneBoundingRect() for i in self.scene().items(band)
+                    if getattr(i, "node_id", None) is not None and hasattr(i, "ports")
+                    and i not in ends]
+        if not blocking:
+            return None
+        below = max(r.bottom() for r in blocking) + 14
+        above = min(r.top() for r in blocking) - 14
+        mean = (a.y() + b.y()) / 2
+        return below if below - mean <= mean - above else above
 
     def boundingRect(self) -> QRectF:
         return self._path.boundingRect().adjusted(-4, -4, 4, 4)

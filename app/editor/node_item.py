@@ -21,15 +21,22 @@ _SMALL = theme.font(8)
 _TITLE_FM, _TEXT_FM, _SMALL_FM = QFontMetricsF(_TITLE), QFontMetricsF(_TEXT), QFontMetricsF(_SMALL)
 
 
+_SHORT = {"kernel": "k", "stride": "s", "padding": "p", "output_padding": "op"}
+
+
 def summary(node) -> str:
-    """The settings in a few words: '16 units · xavier', 'tanh', 'x1, x2, sin x1'."""
+    """The settings in a few words: '16 units', 'tanh', '8 channels · k3 s1 p1', 'x1, x2'."""
     spec = node_type(node.type)
-    parts = []
+    parts, short = [], []
     for p in spec.params:
         v = node.params.get(p.name)
+        if p.name == "init" and v == p.default:
+            continue  # the usual initializer is noise on a small node
         if p.kind == "bool":
             if not v:
                 parts.append(f"no {p.name}")
+        elif p.name in _SHORT:
+            short.append(f"{_SHORT[p.name]}{v}")
         elif p.kind == "choice":
             parts.append(str(v))
         elif p.kind == "features":
@@ -39,7 +46,12 @@ def summary(node) -> str:
         elif isinstance(v, float):
             parts.append(f"{p.name} {v:g}")
         else:
-            parts.append(f"{v} {p.name}" if p.name in ("units", "channels") else f"{p.name} {v}")
+            if p.name in ("units", "channels"):
+                parts.append(f"{v} {p.name[:-1] if v == 1 else p.name}")
+            else:
+                parts.append(f"{p.name} {v}")
+    if short:
+        parts.insert(min(1, len(parts)), " ".join(short))
     return " · ".join(parts)
 
 

@@ -61,6 +61,7 @@ class EditorScene(QGraphicsScene):
             self._sync_groups(graph)
         finally:
             self._syncing = False
+        self.reroute()
         rect = self.itemsBoundingRect()
         self.setSceneRect(rect.adjusted(-3000, -3000, 3000, 3000))
 
@@ -150,6 +151,12 @@ class EditorScene(QGraphicsScene):
                 if item in g.members:
                     g.refit()
 
+    def reroute(self) -> None:
+        """Long edges go round the nodes between their ends; those nodes may have moved."""
+        for edge in self.edges.values():
+            if edge.is_long():
+                edge.update_path()
+
     def commit_moves(self) -> None:
         """Report nodes whose item position differs from the model (a finished drag)."""
         moves = {}
@@ -159,6 +166,7 @@ class EditorScene(QGraphicsScene):
                 moves[node_id] = (round(item.x(), 1), round(item.y(), 1))
         if moves:
             self.movesFinished.emit(moves)
+            self.reroute()
 
     def mouseReleaseEvent(self, event):
         super().mouseReleaseEvent(event)

@@ -363,3 +363,28 @@ def test_optional_inputs_do_not_block_a_connection(qtbot):
     assert len(e.graph.edges) == 2 and "cat" not in e.validation.errors
     assert e.validation.values["cat", "out"].shape == (4,)
     assert e.scene.nodes["cat"].ports["in", "c"].optional
+
+
+def test_a_long_edge_goes_round_the_nodes_it_would_pass_behind(qtbot):
+    from engine.graph import Graph
+
+    g = Graph()
+    g.add_node("Input", id="input", pos=(0, 0))
+    g.add_node("Dense", id="dense", pos=(260, 0))
+    g.add_node("Output", id="output", pos=(600, 0))
+    g.connect("input", "x", "dense", "x")
+    g.connect("input", "y", "output", "target")
+    e = make_editor(qtbot, g)
+    long = e.scene.edges[Edge("input", "y", "output", "target")]
+    dense = e.scene.nodes["dense"].sceneBoundingRect()
+    points = [long._path.pointAtPercent(i / 50) for i in range(51)]
+    assert not any(dense.contains(p) for p in points)  # routed below the Dense, not behind it
+    drag(e, node_point(e, "dense"), node_point(e, "dense") + QPoint(0, -300))
+    assert long._path.boundingRect().height() < 40  # nothing in the way now: a plain curve
+
+
+def test_runner_refuses_a_missing_file(capsys):
+    from app.editor.__main__ import main
+
+    assert main(["/nonexistent/file.nodeplay"]) == 1
+    assert "There is no project file" in capsys.readouterr().err
