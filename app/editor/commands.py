@@ -15,6 +15,7 @@ Edit kinds, the rule the main window relies on to decide whether to rebuild the 
 from __future__ import annotations
 
 import copy
+import time
 from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
@@ -136,13 +137,45 @@ class Connect(_Command):
         self.doc.notify(self.kind, [self.edge.src, self.edge.dst])
 
 
-class SetParams(_Command):
+MERGE_SECONDS = 1.5  # spinbox clicks or nudges in quick succession are one undo step
+
+
+class _Mergeable(_Command):
+    """Merges with the next command of its class on the same target, if it comes quickly."""
+
+    ID = 1
+
+    def id(self) -> int:
+        return self.ID
+
+    def key(self):
+        raise NotImplementedError
+
+    def mergeWith(self, other) -> bool:
+        if type(other) is not type(self) or other.key() != self.key() \
+                or other.stamp - self.stamp > MERGE_SECONDS:
+            return False
+        self.absorb(other)
+        self.stamp = other.stamp
+        return True
+
+
+class SetParams(_Mergeable):
+    ID = 1
+
     def __init__(self, doc, node_id: str, params: dict):
         node = doc.graph.node(node_id)
         super().__init__(doc, f"Change {', '.join(params)} of {node.title}")
         self.node_id, self.new = node_id, dict(params)
         self.kind = param_edit_kind(node.type, params)
         self.old: dict | None = None
+        self.stamp = time.monotonic()
+
+    def key(self):
+        return self.node_id, tuple(sorted(self.new))
+
+    def absorb(self, other) -> None:
+        self.new = other.new  # self.old keeps the values from before the first edit
 
     def redo(self):
         self.old = self.graph.set_params(self.node_id, **self.new)
@@ -169,9 +202,13 @@ class SetLabel(_Command):
         self.doc.notify(self.kind, [self.node_id])
 
 
-class MoveNodes(_Command):
-    """One drag, layout or nudge: every node's old and new position in one step."""
+class MoveNodes(_Mergeable):
+    """One drag, layout or nudge: every node's old and new position in one step.
 
+    Only nudges (arrow keys) merge: a drag is already one command.
+    """
+
+    ID = 2
     kind = "layout"
 
     def __init__(self, doc, moves: dict[str, tuple], text: str = "Move"):
@@ -179,6 +216,17 @@ class MoveNodes(_Command):
         super().__init__(doc, f"{text} {n} node{'s' if n != 1 else ''}" if text == "Move" else text)
         self.new = {k: (float(v[0]), float(v[1])) for k, v in moves.items()}
         self.old = {k: tuple(doc.graph.node(k).pos) for k in moves}
+        self.stamp = time.monotonic()
+        self.text_ = text
+
+    def id(self) -> int:
+        return self.ID if self.text_ == "Nudge" else -1
+
+    def key(self):
+        return tuple(sorted(self.new))
+
+    def absorb(self, other) -> None:
+        self.new = other.new
 
     def _apply(self, where):
         for node_id, pos in where.items():

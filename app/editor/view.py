@@ -13,6 +13,7 @@ MIN_ZOOM, MAX_ZOOM = 0.15, 3.0
 
 class GraphView(QGraphicsView):
     typeDropped = Signal(str, QPointF)  # node type, scene position
+    nudgeRequested = Signal(float, float)  # arrow keys on the canvas: move the selection
 
     def __init__(self, scene, parent=None):
         super().__init__(scene, parent)
@@ -82,6 +83,14 @@ class GraphView(QGraphicsView):
             self.centerOn(QPointF(min(rect.center().x(), rect.left() - 30 + half), rect.center().y()))
 
     def keyPressEvent(self, event):
+        arrows = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1),
+                  Qt.Key.Key_Down: (0, 1)}
+        if event.key() in arrows:
+            step = 1 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 10
+            dx, dy = arrows[event.key()]
+            self.nudgeRequested.emit(dx * step, dy * step)
+            event.accept()
+            return
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = True
             self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)

@@ -57,6 +57,7 @@ class QtGraphEditor(QWidget):
         self.scene.connectionHint.connect(self._hint)
         self.scene.selectionChanged.connect(self._selection_changed)
         self.view.typeDropped.connect(self.add_node)
+        self.view.nudgeRequested.connect(self.nudge)
         self.palette.activated.connect(self.add_node)
         self.inspector.paramsEdited.connect(self.set_params)
         self.inspector.labelEdited.connect(self.set_label)
@@ -192,6 +193,8 @@ class QtGraphEditor(QWidget):
         self.undo_stack.endMacro()
 
     def set_params(self, node_id: str, params: dict) -> bool:
+        if node_id not in self._graph.nodes:  # a late signal from a form of a deleted node
+            return False
         node = self._graph.node(node_id)
         spec = node_type(node.type)
         checked = {}
@@ -214,6 +217,14 @@ class QtGraphEditor(QWidget):
 
     def _moves_finished(self, moves: dict) -> None:
         self.undo_stack.push(commands.MoveNodes(self, moves))
+
+    def nudge(self, dx: float, dy: float) -> None:
+        """Move the selection by a few pixels (arrow keys); quick repeats are one undo step."""
+        ids = self.selected_node_ids()
+        if ids:
+            moves = {n: (self._graph.nodes[n].pos[0] + dx, self._graph.nodes[n].pos[1] + dy)
+                     for n in ids}
+            self.undo_stack.push(commands.MoveNodes(self, moves, "Nudge"))
 
     def delete_selected(self) -> None:
         ids = self.selected_node_ids()
@@ -352,6 +363,7 @@ class QtGraphEditor(QWidget):
                                    "Arrange the graph left to right (Ctrl+L)"),
             "fit": self._action("Fit", self.view.fit, ["F"], "Fit the graph in the view (F)"),
         }
+
 
     def _select_all(self) -> None:
         self.select(list(self.scene.nodes))

@@ -388,3 +388,63 @@ def test_runner_refuses_a_missing_file(capsys):
 
     assert main(["/nonexistent/file.nodeplay"]) == 1
     assert "There is no project file" in capsys.readouterr().err
+
+
+def test_arrow_keys_nudge_and_quick_repeats_are_one_undo_step(qtbot):
+    e = make_editor(qtbot)
+    e.select(["dense"])
+    e.view.setFocus()
+    for _ in range(3):
+        QTest.keyClick(e.view, Qt.Key.Key_Right)
+    QTest.keyClick(e.view, Qt.Key.Key_Up, Qt.KeyboardModifier.ShiftModifier)
+    assert e.graph.nodes["dense"].pos == (290.0, 0.0 - 1)
+    assert e.undo_stack.count() == 1  # quick nudges of the same nodes are one step
+    while e.undo_stack.canUndo():
+        e.undo_stack.undo()
+    assert e.graph.nodes["dense"].pos == (260.0, 0.0)
+
+
+def test_quick_spinbox_steps_merge_into_one_undo_step(qtbot):
+    e = make_editor(qtbot)
+    e.select(["dense"])
+    for v in (2, 3, 4):
+        e.inspector.editors["units"].setValue(v)
+    assert e.graph.nodes["dense"].params["units"] == 4 and e.undo_stack.count() == 1
+    e.undo_stack.undo()
+    assert e.graph.nodes["dense"].params["units"] == 1
+
+
+def test_choice_editor_and_a_new_dataset_revalidate(qtbot):
+    e = make_editor(qtbot)
+    connect_by_drag(e, "input", "x", "dense", "x")
+    e.select(["act"])
+    combo = e.inspector.editors["fn"]
+    combo.activated.emit(combo.findText("relu"))
+    assert e.graph.nodes["act"].params["fn"] == "relu"
+    assert e.scene.nodes["act"].summary == "relu"
+    e.set_spec(DataSpec((5,), (), 3))
+    assert e.scene.edges[Edge("input", "x", "dense", "x")].label == "(N, 5)"
+    assert e.scene.nodes["dense"].count == 6
+    assert e.undo_stack.count() == 2  # a new dataset is not an edit
+
+
+def test_dropping_a_palette_type_adds_it_where_it_lands(qtbot):
+    from PySide6.QtCore import QMimeData
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    from app.editor.view import NODE_MIME
+
+    e = make_editor(qtbot)
+    mime = QMimeData()
+    mime.setData(NODE_MIME, b"Dropout")
+    at = e.view.mapFromScene(QPointF(100, 300))
+    enter = QDragEnterEvent(at, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(e.view.viewport(), enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(at), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(e.view.viewport(), drop)
+    (node,) = e.graph.nodes_of_type("Dropout")
+    assert abs(node.pos[0] - 100) <= 1 and abs(node.pos[1] - 300) <= 1
