@@ -98,10 +98,12 @@ class EdgeItem(QGraphicsItem):
         colour = (theme.SELECTED if self.isSelected() else theme.ERROR if self.error
                   else theme.HOVER if self.hovered else theme.EDGE)
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setBrush(Qt.BrushStyle.NoBrush)  # the view does not save painter state per item
         if lod < FAR:  # far out: a one-pixel curve, no label
             painter.setRenderHint(painter.RenderHint.Antialiasing, False)
             painter.setPen(QPen(colour, 0))
             painter.drawPath(self._path)
+            painter.setRenderHint(painter.RenderHint.Antialiasing, True)
             return
         pen = QPen(colour, 2.6 if self.isSelected() or self.hovered else 1.8)
         if self.error:
@@ -164,4 +166,5 @@ class DragEdge(QGraphicsItem):
         colour = theme.EDGE if self.ok is None else theme.OK_PORT if self.ok else theme.ERROR
         pen = QPen(colour, 2.2, Qt.PenStyle.DashLine)
         painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self._path)

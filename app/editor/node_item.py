@@ -154,6 +154,7 @@ class NodeItem(QGraphicsItem):
             painter.setBrush(theme.NODE_BODY)
             painter.drawRect(body)
             painter.fillRect(QRectF(0, 0, w, theme.HEADER_H), self.colour)
+            painter.setRenderHint(painter.RenderHint.Antialiasing, True)
             return
         painter.setPen(QPen(border, 2.2 if selected or self.error else 1.2))
         painter.setBrush(QBrush(theme.NODE_BODY))

@@ -342,13 +342,15 @@ class QtGraphEditor(QWidget):
         return act
 
     def _build_actions(self) -> None:
-        undo = self.undo_stack.createUndoAction(self, "Undo")
-        undo.setShortcuts([QKeySequence.StandardKey.Undo])
-        redo = self.undo_stack.createRedoAction(self, "Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for act in (undo, redo):
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(act)
+        # fixed labels (the toolbar does not jump); what would be undone shows as a tooltip
+        undo = self._action("Undo", self.undo_stack.undo, ["Ctrl+Z"])
+        redo = self._action("Redo", self.undo_stack.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
+        undo.setEnabled(False)
+        redo.setEnabled(False)
+        self.undo_stack.canUndoChanged.connect(undo.setEnabled)
+        self.undo_stack.canRedoChanged.connect(redo.setEnabled)
+        self.undo_stack.undoTextChanged.connect(lambda t: undo.setToolTip(f"Undo {t} (Ctrl+Z)"))
+        self.undo_stack.redoTextChanged.connect(lambda t: redo.setToolTip(f"Redo {t} (Ctrl+Shift+Z)"))
         self.actions_by_name = {
             "undo": undo, "redo": redo,
             "copy": self._action("Copy", self.copy, ["Ctrl+C"]),
