@@ -3,7 +3,7 @@ and dropping node types from the palette."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsView
 
@@ -14,6 +14,7 @@ MIN_ZOOM, MAX_ZOOM = 0.15, 3.0
 class GraphView(QGraphicsView):
     typeDropped = Signal(str, QPointF)  # node type, scene position
     nudgeRequested = Signal(float, float)  # arrow keys on the canvas: move the selection
+    contextMenuRequested = Signal(QPoint, QPointF)  # global position, scene position
 
     def __init__(self, scene, parent=None):
         super().__init__(scene, parent)
@@ -134,6 +135,16 @@ class GraphView(QGraphicsView):
             event.accept()
             return
         super().mouseReleaseEvent(event)
+
+    def contextMenuEvent(self, event):
+        at = self.mapToScene(event.pos())
+        item = self.itemAt(event.pos())
+        node = item if hasattr(item, "ports") else getattr(item, "node_item", None)
+        if node is not None and not node.isSelected():  # right-click acts on what it hits
+            self.scene().clearSelection()
+            node.setSelected(True)
+        self.contextMenuRequested.emit(event.globalPos(), at)
+        event.accept()
 
     # -- palette drops -----------------------------------------------------------
     def dragEnterEvent(self, event):

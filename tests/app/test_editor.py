@@ -448,3 +448,35 @@ def test_dropping_a_palette_type_adds_it_where_it_lands(qtbot):
     QApplication.sendEvent(e.view.viewport(), drop)
     (node,) = e.graph.nodes_of_type("Dropout")
     assert abs(node.pos[0] - 100) <= 1 and abs(node.pos[1] - 300) <= 1
+
+
+def test_adding_after_a_selected_node_places_and_connects_it(qtbot):
+    e = make_editor(qtbot)
+    connect_by_drag(e, "input", "x", "dense", "x")
+    e.select(["dense"])
+    e.palette._activated(e.palette.items["Activation"])
+    new = e.selected_node_ids()[0]
+    assert e.graph.nodes[new].type == "Activation"
+    assert Edge("dense", "out", new, "x") in e.graph.edges
+    assert e.graph.nodes[new].pos[0] > e.graph.nodes["dense"].pos[0] + 176
+    e.undo_stack.undo()  # one step: the node and its edge
+    assert new not in e.graph.nodes and len(e.graph.edges) == 1
+    e.select(["input"])
+    e.palette._activated(e.palette.items["Conv2d"])  # (N, 2) into a Conv2d: added, not connected
+    (conv,) = e.graph.nodes_of_type("Conv2d")
+    assert e.graph.incoming(conv.id, "x") is None
+
+
+def test_context_menu_offers_adding_at_the_click_or_editing_the_selection(qtbot):
+    from app.editor.menus import context_menu
+
+    e = make_editor(qtbot)
+    menu = context_menu(e, QPointF(40, 400))
+    add = menu.actions()[0].menu()
+    dense = next(a for c in add.actions() for a in c.menu().actions() if a.text() == "Dense")
+    dense.trigger()
+    (added,) = [n for n in e.graph.nodes_of_type("Dense") if n.id != "dense"]
+    assert added.pos == (40.0, 400.0)
+    e.select(["act"])
+    labels = [a.text() for a in context_menu(e, QPointF(0, 0)).actions() if a.text()]
+    assert labels[:3] == ["Open", "Copy", "Duplicate"] and "Delete" in labels
