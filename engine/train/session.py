@@ -270,7 +270,8 @@ class Session:
         neurons = (neuron_maps(self.model, self._neuron_grid, self.neuron_size)
                    if self._neuron_grid is not None else None)
         hidden = None
-        if self.hidden_node is not None and f"{self.hidden_node}.out" in {o for _, o, _ in self.model.steps}:
+        if (self.hidden_node is not None and self.dataset.is_2d  # it warps the input plane
+                and f"{self.hidden_node}.out" in {o for _, o, _ in self.model.steps}):
             hidden = hidden_space(self.model, self.hidden_node, self.dataset.x_train, self.dataset.extent)
         small = sum(p.numel() for p in self.model.parameters()) <= SMALL_NETWORK
         self._emit(Snapshot(self.epoch, self.step, self.playing, self._flush_history(),

@@ -50,3 +50,11 @@ def test_boundary_colours_match_the_points(qtbot):
 def test_unknown_view_is_refused():
     with pytest.raises(NodeplayError):
         render_to_png(load_preset("circle"), "nope", "/tmp/x.png", 0)
+
+
+def test_the_boundary_of_an_image_dataset_is_refused_in_a_sentence(tmp_path):
+    out = tmp_path / "b.png"
+    with pytest.raises(NodeplayError, match=r"^The boundary view draws 2-D points; the dataset "
+                                            r"'digits' holds 1×8×8 samples"):
+        render_to_png(load_preset("digits-cnn"), "boundary", out, 0)
+    assert not out.exists()
