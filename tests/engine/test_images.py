@@ -137,12 +137,18 @@ def test_layout_keeps_a_chain_straight():
     assert [pos[n][0] for n in chain] == sorted(pos[n][0] for n in chain)
 
 
-def test_cli_trains_the_digits_preset(tmp_path, capsys):
+def test_cli_trains_the_digits_preset_on_one_thread(tmp_path, capsys, one_thread):
+    import torch
+
+    from engine.train.device import cpu_threads
     from nodeplay.cli import main
 
+    assert cpu_threads(2_000, 8) == 1 and cpu_threads(500_000, 8) == 8
     out = tmp_path / "d.json"
     assert main(["new", "digits-cnn", "--out", str(out)]) == 0
-    assert main(["train", str(out), "--steps", "5", "--json"]) == 0
+    torch.set_num_threads(2)
+    assert main(["train", str(out), "--steps", "5", "--json", "--device", "cpu"]) == 0
+    assert torch.get_num_threads() == 1  # 1,898 parameters: one thread is fastest
     result = json.loads(capsys.readouterr().out)
     assert result["steps"] == 5 and result["device"] == "cpu"
     assert validate(load_project(out).graph, make_dataset(load_project(out).data).spec).ok
