@@ -222,3 +222,31 @@ def test_an_image_session_publishes_without_plane_probes():
     snaps = [e for e in got if isinstance(e, Snapshot)]
     assert snaps and all(e.boundary is None and e.neurons is None and e.hidden is None
                          for e in snaps)
+
+
+def test_live_parameters_change_the_running_model():
+    from engine.errors import NodeplayError
+    from engine.train import commands as cmd
+
+    s = _session(mlp_graph([3], dropout=[0.2]))
+    base = s.evaluate()["train_loss"]
+    s._apply(cmd.SetParam("output", "weight", 2.0))
+    assert s.evaluate()["train_loss"] == pytest.approx(2 * base, rel=1e-5)
+    assert s.project.graph.nodes["output"].params["weight"] == 2.0
+    s._apply(cmd.SetParam("drop1", "p", 0.5))
+    assert s.model.layers["drop1"].p == 0.5 and s.project.graph.nodes["drop1"].params["p"] == 0.5
+    with pytest.raises(NodeplayError, match="Dense's 'units' cannot change while the network "
+                                            "is built; change it in the graph and press Reset."):
+        s.set_param("dense1", "units", 5)
+    with pytest.raises(NodeplayError, match="'p' must be at most 0.95"):
+        s.set_param("drop1", "p", 2.0)
+    assert s.model.layers["drop1"].p == 0.5
+
+    s = Session(Project(vae(kl_to_sum=True), DataSettings(name="digits", samples=40),
+                        TrainSettings()), device="cpu")
+    x, y = s.x_train, s.y_train
+    s.model.eval()
+    before = s.model.losses(x, y)
+    s.set_param("sum", "wb", 4.0)
+    total, _ = s.model.loss(x, y)
+    assert torch.allclose(total, before["lab.loss"] + 3.0 * before["rec.loss"] + 4.0 * before["s.kl"])

@@ -46,6 +46,9 @@ def test_the_catalogue_is_the_agreed_one():
     assert node_type("Sampling").port("kl").kind == "loss"
     assert node_type("Output").port("loss").kind == "loss"
     assert node_type("Output").port("target").kinds == ("target", "tensor")
+    live = {(t.name, p.name) for t in CATALOGUE.values() for p in t.params if p.live}
+    assert live == {("Dropout", "p"), ("Output", "weight"),
+                    *(("LossSum", f"w{k}") for k in "abcd")}
     assert node_type("LossSum").required_inputs == ("a", "b")
     assert node_type("Concat").required_inputs == ("a", "b")
 
