@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from engine.build import build_model
 from engine.graph import DataSpec, Graph, validate
-from engine.graph.catalogue import ACTIVATIONS
+from engine.graph.catalogue import ACTIVATIONS, FEATURES
 
 SPECS = {"plane": DataSpec((2,), (), 2), "digits": DataSpec((1, 8, 8), (), 10)}
 MAX_VALUES = 2048  # per sample: keeps every example small and quick
@@ -27,6 +27,9 @@ def _flat_op(draw, shape):
     ops = [("Dense", {"units": draw(st.integers(1, 6)),
                       "init": draw(st.sampled_from(["default", "xavier", "he"]))}),
            ("BatchNorm", {}), ("Reshape", {"shape": [1, f, 1]})]
+    if f == 2:  # perhaps the plane's coordinates
+        ops.append(("Features", {"features": draw(st.lists(st.sampled_from(FEATURES), min_size=1,
+                                                           unique=True))}))
     return ops
 
 

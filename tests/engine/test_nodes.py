@@ -225,3 +225,22 @@ def test_optional_inputs_may_stay_unconnected():
     g.connect("enc", "out", "cat", "d")  # d without c is fine too
     v = validate(g, DIGITS)
     assert v.ok and v.values["cat", "out"] == T(8)
+
+
+def test_a_200_node_graph_validates_in_well_under_50_ms():
+    from engine.graph.mlp import mlp_graph
+
+    g = mlp_graph([8] * 66, "relu", residual=[False] + [True] * 65)  # residual Adds: merges
+    assert len(g.nodes) == 200
+    spec = DataSpec((2,), (), 2)
+    assert validate(g, spec).ok
+    best = min(_timed(lambda: validate(g, spec)) for _ in range(5))
+    assert best < 0.05, f"{best * 1000:.1f} ms"
+
+
+def _timed(fn) -> float:
+    import time
+
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
