@@ -100,7 +100,7 @@ def cmd_render(args) -> int:
     _refuse_overwrite(out, args.force)
     from app.render import render_to_png
 
-    render_to_png(project, args.view, str(out), args.epochs)
+    render_to_png(project, args.view, str(out), args.epochs or 0)
     print(f"Wrote the {args.view} view to {out}.", file=sys.stderr)
     return 0
 
@@ -141,7 +141,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("file")
     s.add_argument("--view", choices=["window", "boundary", "loss"], default="window")
     s.add_argument("--out", required=True)
-    s.add_argument("--epochs", type=int, default=0, help="train this many epochs first")
+    s.add_argument("--epochs", type=int, help="train this many epochs first")
     s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     s.set_defaults(func=cmd_render)
     return p

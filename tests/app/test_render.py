@@ -58,3 +58,15 @@ def test_the_boundary_of_an_image_dataset_is_refused_in_a_sentence(tmp_path):
                                             r"'digits' holds 1×8×8 samples"):
         render_to_png(load_preset("digits-cnn"), "boundary", out, 0)
     assert not out.exists()
+
+
+def test_the_command_line_renders_without_training_first(tmp_path, capsys):
+    from nodeplay.cli import main
+
+    project = tmp_path / "d.json"
+    assert main(["new", "digits-cnn", "--out", str(project)]) == 0
+    assert main(["render", str(project), "--view", "loss", "--out", str(tmp_path / "l.png")]) == 0
+    assert (tmp_path / "l.png").stat().st_size > 1000
+    assert main(["render", str(project), "--view", "boundary", "--out",
+                 str(tmp_path / "b.png")]) == 2
+    assert capsys.readouterr().err.strip().endswith("so render the window or loss view instead.")
