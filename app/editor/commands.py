@@ -7,8 +7,10 @@ and the document re-validates and refreshes the canvas (Orange's scheme/canvas s
 Edit kinds, the rule the main window relies on to decide whether to rebuild the model:
   "structure"  nodes or edges added or removed, or a parameter that changes shapes,
                weights or the loss wiring;
-  "params"     a parameter the running model can take without a rebuild: those in
-               LIVE_PARAMS (no weights and no shape depend on them);
+  "params"     a parameter the running model can take without a rebuild: those the
+               catalogue marks live (Param.live; see param_edit_kind). Activation.fn
+               has no weights either, but the built module holds the function, so it
+               counts as "structure" until the session can swap it in place;
   "layout"     moves, blocks (groups) and labels: nothing the model sees.
 """
 
@@ -21,18 +23,14 @@ from typing import Protocol
 from PySide6.QtGui import QUndoCommand
 
 from engine.graph import Edge, Graph, graph_from_dict
-
-LIVE_PARAMS: dict[str, frozenset[str]] = {
-    "Dropout": frozenset({"p"}),
-    "Output": frozenset({"weight"}),
-    "LossSum": frozenset({"wa", "wb", "wc", "wd"}),
-    "Activation": frozenset({"fn"}),  # no weights: the next forward pass uses the new function
-}
+from engine.graph.catalogue import CATALOGUE
 
 
 def param_edit_kind(node_type: str, names) -> str:
-    """"params" when every changed parameter is live-editable, else "structure"."""
-    live = LIVE_PARAMS.get(node_type, frozenset())
+    """"params" when every changed parameter is live (``Param.live`` in the catalogue: a
+    running session takes it without a rebuild, e.g. Dropout.p, Output.weight, LossSum's
+    weights), else "structure"."""
+    live = {p.name for p in CATALOGUE[node_type].params if getattr(p, "live", False)}
     return "params" if set(names) <= live else "structure"
 
 

@@ -122,12 +122,15 @@ def test_edit_kinds_follow_one_rule():
     stack.push(commands.SetLabel(doc, "act1", "first"))
     stack.push(commands.Group(doc, "G", ["act1"]))
     stack.push(commands.AddNode(doc, "Dropout", (0, 0)))
-    assert [k for k, _ in doc.log] == ["structure", "params", "layout", "layout", "layout", "structure"]
+    assert [k for k, _ in doc.log] == ["structure", "structure", "layout", "layout", "layout",
+                                       "structure"]
     assert commands.param_edit_kind("Dropout", ["p"]) == "params"
     assert commands.param_edit_kind("Output", ["weight"]) == "params"
     assert commands.param_edit_kind("Output", ["loss"]) == "structure"
     assert commands.param_edit_kind("LossSum", ["wa", "wb"]) == "params"
     assert commands.param_edit_kind("Dense", ["units"]) == "structure"
+    assert commands.param_edit_kind("Activation", ["fn"]) == "structure"
+    assert commands.param_edit_kind("Dropout", ["p"]) == "params"
 
 
 def test_an_edited_graph_survives_save_and_load(tmp_path, qtbot):
