@@ -49,6 +49,7 @@ class EditorScene(QGraphicsScene):
         self._base: dict[PortItem, str] = {}  # highlight of each port while a drag runs
         self._syncing = False
         self._cached = True  # items are made with DeviceCoordinateCache
+        self._moved = True  # set when a sync adds, removes or moves items (first: the canvas)
 
     # -- mirroring the model -----------------------------------------------------
     def sync(self, graph: Graph, validation: Validation) -> None:
@@ -61,8 +62,16 @@ class EditorScene(QGraphicsScene):
             self._sync_groups(graph)
         finally:
             self._syncing = False
+        if self._moved:  # a parameter edit moves nothing: skip the geometry work
+            self.geometry_changed()
+
+    def geometry_changed(self) -> None:
+        """Nodes moved, appeared or changed size: re-route long edges, grow the canvas."""
+        self._moved = False
         self.reroute()
-        rect = self.itemsBoundingRect()
+        rect = QRectF()
+        for item in self.nodes.values():
+            rect = rect.united(item.sceneBoundingRect())
         self.setSceneRect(rect.adjusted(-3000, -3000, 3000, 3000))
 
     def _sync_nodes(self, graph: Graph) -> None:
@@ -72,14 +81,17 @@ class EditorScene(QGraphicsScene):
             for e in [e for e in self.edges if node_id in (e.src, e.dst)]:
                 self._drop_edge(e)
             self.removeItem(item)
+            self._moved = True
         for node_id, node in graph.nodes.items():
             item = self.nodes.get(node_id)
             if item is None:
                 item = self.nodes[node_id] = NodeItem(node_id, node.type)
                 self._cache(item)
                 self.addItem(item)
+                self._moved = True
             if (item.x(), item.y()) != tuple(node.pos):
                 item.setPos(QPointF(*node.pos))
+                self._moved = True
 
     def _cache(self, item) -> None:
         if not self._cached:
@@ -105,6 +117,7 @@ class EditorScene(QGraphicsScene):
                 a.edges.append(item)
                 b.edges.append(item)
                 self.addItem(item)
+                self._moved = True
 
     def _sync_content(self, graph: Graph, v: Validation) -> None:
         linked: dict[str, set] = {n: set() for n in graph.nodes}

@@ -108,6 +108,7 @@ class QtGraphEditor(GraphEdits, QWidget):
             item.set_thumbnail(pix)
         for g in self.scene.groups.values():
             g.refit()
+        self.scene.geometry_changed()  # node heights changed with their pictures
 
     # -- the Document protocol of the commands -----------------------------------
     def notify(self, kind: str, ids: list) -> None:
