@@ -6,7 +6,7 @@ uses the editor's graph, undo stack, scene, view and message line.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QInputDialog
 
@@ -26,14 +26,22 @@ class GraphEdits:
         if pos is None:
             centre = self.view.mapToScene(self.view.viewport().rect().center())
             pos = QPointF(centre.x() - theme.NODE_WIDTH / 2, centre.y() - 40)
-        x, y = round(pos.x(), 1), round(pos.y(), 1)
-        taken = {tuple(n.pos) for n in self._graph.nodes.values()}
-        while (x, y) in taken:  # repeated adds fan out instead of stacking invisibly
-            x, y = x + 30, y + 30
+        x, y = self._free_spot(round(pos.x(), 1), round(pos.y(), 1))
         cmd = commands.AddNode(self, type_name, (x, y))
         self.undo_stack.push(cmd)
         self.select([cmd.node_id])
         return cmd.node_id
+
+    def _free_spot(self, x: float, y: float) -> tuple[float, float]:
+        """The nearest place at or below (x, y) where a new node covers no other node."""
+        boxes = [item.sceneBoundingRect() for item in self.scene.nodes.values()]
+        for _ in range(200):
+            spot = QRectF(x, y, theme.NODE_WIDTH, 90)
+            hit = [b for b in boxes if b.intersects(spot)]
+            if not hit:
+                break
+            y = round(max(b.bottom() for b in hit) + 24, 1)
+        return x, y
 
     def add_after_selection(self, type_name: str) -> str | None:
         """Add a node; with one node selected, place it to the right and connect it if it fits.

@@ -60,13 +60,14 @@ class Inspector(QWidget):
         lay.addWidget(self.info)
         lay.addStretch(1)
 
-    def show_node(self, node, validation=None) -> None:
+    def show_node(self, node, validation=None, selected: int = 1) -> None:
         """Rebuild the form for ``node`` (None clears it); refills values of the same node."""
         if node is None:
             self.node_id = None
             self._clear()
-            self.heading.setText("Nothing selected")
-            self.doc.setText("Select a node to edit its settings.")
+            self.heading.setText(f"{selected} nodes selected" if selected > 1 else "Nothing selected")
+            self.doc.setText("Ctrl+G groups them into a block; Ctrl+D duplicates them."
+                             if selected > 1 else "Select a node to edit its settings.")
             self.info.setText("")
             return
         spec = node_type(node.type)

@@ -142,7 +142,7 @@ class QtGraphEditor(GraphEdits, QWidget):
     def _selection_changed(self) -> None:
         ids = self.selected_node_ids()
         node = self._graph.nodes.get(ids[0]) if len(ids) == 1 else None
-        self.inspector.show_node(node, self._validation)
+        self.inspector.show_node(node, self._validation, len(ids))
 
     # -- messages ----------------------------------------------------------------
     def _say(self, kind: str, text: str) -> None:

@@ -480,3 +480,49 @@ def test_context_menu_offers_adding_at_the_click_or_editing_the_selection(qtbot)
     e.select(["act"])
     labels = [a.text() for a in context_menu(e, QPointF(0, 0)).actions() if a.text()]
     assert labels[:3] == ["Open", "Copy", "Duplicate"] and "Delete" in labels
+
+
+def test_new_nodes_never_cover_existing_ones(qtbot):
+    e = make_editor(qtbot)
+    first = e.add_node("Dense", QPointF(260, 10))  # right on top of "dense"
+    second = e.add_node("Dense", QPointF(260, 10))
+    rects = {n: e.scene.nodes[n].sceneBoundingRect() for n in ("dense", "act", first, second)}
+    names = list(rects)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert not rects[a].intersects(rects[b]), (a, b)
+    assert e.graph.nodes[first].pos[0] == 260.0  # same column, moved down only
+
+
+def test_inspector_says_how_many_nodes_are_selected(qtbot):
+    e = make_editor(qtbot)
+    e.select(["input", "dense", "act"])
+    assert e.inspector.heading.text() == "3 nodes selected" and not e.inspector.editors
+    e.select([])
+    assert e.inspector.heading.text() == "Nothing selected"
+
+
+def test_selected_edge_is_deleted_with_the_delete_key(qtbot):
+    e = make_editor(qtbot)
+    connect_by_drag(e, "input", "x", "dense", "x")
+    edge = e.scene.edges[Edge("input", "x", "dense", "x")]
+    mid = e.view.mapFromScene(edge._path.pointAtPercent(0.3))
+    QTest.mouseClick(e.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, mid)
+    assert edge.isSelected() and e.selected_node_ids() == []
+    QTest.keyClick(e.view, Qt.Key.Key_Delete)
+    assert e.graph.edges == []
+    e.undo_stack.undo()
+    assert e.graph.edges == [Edge("input", "x", "dense", "x")]
+
+
+def test_space_drag_pans_and_moves_no_node(qtbot):
+    e = make_editor(qtbot)
+    e.view.setFocus()
+    vp = e.view.viewport()
+    centre = e.view.mapToScene(vp.rect().center())
+    QTest.keyPress(e.view, Qt.Key.Key_Space)
+    drag(e, node_point(e, "dense"), node_point(e, "dense") + QPoint(-80, -40))
+    QTest.keyRelease(e.view, Qt.Key.Key_Space)
+    moved = e.view.mapToScene(vp.rect().center()) - centre
+    assert abs(moved.x() - 80) < 3 and abs(moved.y() - 40) < 3
+    assert e.graph.nodes["dense"].pos == (260, 0) and e.undo_stack.count() == 0
