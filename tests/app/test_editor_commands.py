@@ -44,7 +44,7 @@ def _edit(draw, doc):
     g = doc.graph
     ids = list(g.nodes)
     op = draw(st.sampled_from(["add", "remove", "connect", "disconnect", "params", "move", "group",
-                               "ungroup", "label", "paste"]))
+                               "ungroup", "rename", "label", "paste"]))
     if op == "add":
         return commands.AddNode(doc, draw(st.sampled_from(sorted(CATALOGUE))),
                                 (draw(st.integers(-500, 500)), draw(st.integers(-500, 500))))
@@ -86,12 +86,17 @@ def _edit(draw, doc):
         return None if name in g.groups else commands.Group(doc, name, some)
     if op == "ungroup":
         return commands.Ungroup(doc, draw(st.sampled_from(sorted(g.groups)))) if g.groups else None
+    if op == "rename":
+        if not g.groups:
+            return None
+        old, new = draw(st.sampled_from(sorted(g.groups))), draw(st.sampled_from(["A", "B", "D"]))
+        return None if new in g.groups else commands.RenameGroup(doc, old, new)
     if op == "label":
         return commands.SetLabel(doc, some[0], draw(st.sampled_from(["", "enc", "head"])))
     return commands.AddFragment(doc, fragment(g, some), (40.0, 40.0))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_random_edits_then_undo_all_give_back_the_original(data):
     graph = load_preset("spiral-deep").graph
