@@ -526,3 +526,16 @@ def test_space_drag_pans_and_moves_no_node(qtbot):
     moved = e.view.mapToScene(vp.rect().center()) - centre
     assert abs(moved.x() - 80) < 3 and abs(moved.y() - 40) < 3
     assert e.graph.nodes["dense"].pos == (260, 0) and e.undo_stack.count() == 0
+
+
+def test_a_crowded_preset_opens_laid_out_and_readable(qtbot):
+    from engine.data.dataset import make_dataset
+    from engine.presets import load_preset
+
+    project = load_preset("vae")
+    e = make_editor(qtbot, project.graph, make_dataset(project.data).spec)
+    rects = [item.sceneBoundingRect() for item in e.scene.nodes.values()]
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    assert e.validation.ok and e.undo_stack.count() == 0
+    e.set_graph(project.graph, make_dataset(project.data).spec)
+    assert e.view.zoom() >= 0.7  # opens readable, at its left end, rather than shrunk to fit
