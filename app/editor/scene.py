@@ -282,7 +282,7 @@ class EditorScene(QGraphicsScene):
             if where != (detached.dst, detached.dst_port):
                 self.reconnectRequested.emit(detached, where)
             return
-        if target is None:
+        if target is None or target is start:  # a click on a port, or a drag back to it
             return
         src, dst = (start, target) if start.is_output else (target, start)
         if src.is_output and not dst.is_output:

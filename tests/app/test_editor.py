@@ -539,3 +539,15 @@ def test_a_crowded_preset_opens_laid_out_and_readable(qtbot):
     assert e.validation.ok and e.undo_stack.count() == 0
     e.set_graph(project.graph, make_dataset(project.data).spec)
     assert e.view.zoom() >= 0.7  # opens readable, at its left end, rather than shrunk to fit
+
+
+def test_a_click_on_a_port_changes_nothing_and_says_nothing(qtbot):
+    e = make_editor(qtbot)
+    messages = []
+    e.message.connect(lambda kind, text: messages.append(text))
+    QTest.mouseClick(e.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     port_point(e, "input", "out", "x"))
+    assert messages == [] and e.graph.edges == [] and e.undo_stack.count() == 0
+    with qtbot.waitSignal(e.message) as sig:  # output to output is explained
+        drag(e, port_point(e, "input", "out", "x"), port_point(e, "dense", "out", "out"))
+    assert sig.args[1] == "Connect an output port (right side) to an input port (left side)."
