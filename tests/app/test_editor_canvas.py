@@ -3,10 +3,8 @@
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
-from engine.graph import DataSpec, Edge
+from engine.graph import Edge
 from tests.app.editor_helpers import connect_by_drag, drag, make_editor, node_point
-
-SPEC_64 = DataSpec((1, 8, 8), (), 10)  # the digits: one 8x8 channel, ten classes
 
 
 def test_palette_lists_every_type_and_adds_by_search_and_double_click(qtbot):
