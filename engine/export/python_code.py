@@ -1,0 +1,332 @@
+"""A project's graph written as a plain PyTorch ``model.py``.
+
+The module reads like hand-written code: one named attribute per layer, created in
+the validation's topological order (the order ``engine.build`` uses, so that
+``torch.manual_seed(seed)`` gives Nodeplay's initial weights), and a ``forward``
+of plain statements with one variable per node. ``forward(x)`` returns the main
+head's prediction; ``forward(x, y)`` also returns the training loss, the sum of
+every loss term the graph leaves unconnected (see /work/brief/NODES.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from engine.errors import GraphError
+from engine.export.codegen import Names, call, literal
+from engine.graph import Graph, PortValue, node_type, validate
+from engine.graph.validate import DataSpec
+
+ACTIVATION_CODE = {
+    "sigmoid": "torch.sigmoid({})", "tanh": "torch.tanh({})", "relu": "torch.relu({})",
+    "leaky_relu": "F.leaky_relu({}, 0.01)", "elu": "F.elu({})", "gelu": "F.gelu({})",
+    "silu": "F.silu({})", "sine": "torch.sin({})", "step": "step({})",
+}
+FEATURE_CODE = {"x1": "x1", "x2": "x2", "x1^2": "x1 * x1", "x2^2": "x2 * x2", "x1*x2": "x1 * x2",
+                "sin x1": "torch.sin(x1)", "sin x2": "torch.sin(x2)"}
+INIT_CODE = {
+    "zeros": "nn.init.zeros_({})", "constant": "nn.init.constant_({}, 0.1)",
+    "uniform": "nn.init.uniform_({}, -0.5, 0.5)", "normal": "nn.init.normal_({}, 0.0, 0.1)",
+    "xavier": "nn.init.xavier_uniform_({})", "he": 'nn.init.kaiming_normal_({}, nonlinearity="relu")',
+}
+STEP_FUNCTION = '''def step(x):
+    """Heaviside step with a straight-through gradient, so that it can still learn."""
+    return x + ((x > 0).to(x.dtype) - x).detach()
+'''
+LOSS_TYPES = ("Output", "LossSum")  # nodes whose code belongs to the loss, after the prediction
+
+
+@dataclass
+class ModelCode:
+    source: str
+    attrs: dict[str, str]  # node id -> attribute name of its layer (state-dict prefix)
+    main_loss: str  # the main head's loss kind: what "accuracy" means in train.py
+    unused_params: bool  # a layer feeds no loss: DistributedDataParallel must be told
+    random: bool  # dropout or sampling draw random numbers while training
+    penalised: list[str] = field(default_factory=list)  # attributes whose weights L1/L2 acts on
+
+
+class _Writer:
+    """Walks the validated graph once, collecting __init__ and forward lines."""
+
+    def __init__(self, graph: Graph, data: DataSpec):
+        self.graph, self.data = graph, data
+        check = validate(graph, data)
+        err = check.first_error()
+        if err is not None:
+            who = graph.nodes[err.node_id].title if err.node_id in graph.nodes else None
+            where = f"node '{err.node_id}' ({who})" if who else "the graph"
+            raise GraphError(f"The graph cannot be exported: {where} is invalid: {err}", err.node_id)
+        self.check = check
+        self.names = Names()
+        self.vars: dict[tuple[str, str], str] = {}  # (node, port) -> expression
+        self.init: list[str] = []
+        self.body: list[str] = []
+        self.loss_lines: list[str] = []
+        self.attrs: dict[str, str] = {}
+        self.penalised: list[str] = []
+        self.random = False
+        self.uses = set()  # "F", "step"
+
+    # -- helpers -----------------------------------------------------------------------
+    def src(self, node_id: str, port: str) -> str:
+        e = self.graph.incoming(node_id, port)
+        return self.vars[e.src, e.src_port]
+
+    def shape(self, node_id: str, port: str) -> PortValue:
+        e = self.graph.incoming(node_id, port)
+        return self.check.values[e.src, e.src_port]
+
+    def is_dataset_target(self, node_id: str, port: str) -> bool:
+        e = self.graph.incoming(node_id, port)
+        return e is not None and self.graph.nodes[e.src].type == "Input" and e.src_port == "y"
+
+    def layer(self, node_id: str, name: str, ctor: str, args: list[str]) -> None:
+        self.attrs[node_id] = name
+        self.init += call(f"self.{name} = {ctor}(", args, 8)
+
+    def assign(self, name: str, expr: str, lines: list[str] | None = None) -> str:
+        (self.body if lines is None else lines).append(f"        {name} = {expr}")
+        return name
+
+    # -- nodes -------------------------------------------------------------------------
+    def node(self, node_id: str) -> None:
+        node = self.graph.nodes[node_id]
+        p, kind = node.params, node.type
+        if kind == "Input":
+            self.vars[node_id, "x"], self.vars[node_id, "y"] = "x", "y"
+            return
+        name = self.names.make(node.label or node_id)
+        if "out" in _outputs(node.type) and not self.graph.outgoing(node_id):
+            name = f"_{name}"  # feeds nothing: computed as the app does, never read
+        x = self.src(node_id, "x") if "x" in _ports(self.graph, node_id) else None
+        out = getattr(self, f"_{kind.lower()}")(node_id, name, p, x)
+        if out is not None:
+            self.vars[node_id, "out"] = out
+
+    def _features(self, node_id, name, p, x):
+        if p["features"] == ["x1", "x2"]:
+            return x  # the raw coordinates: nothing to compute
+        if not any(line.startswith("        x1, x2 =") for line in self.body):
+            self.body.append(f"        x1, x2 = {x}[:, 0], {x}[:, 1]")
+        self.body += call(f"{name} = torch.stack([", [FEATURE_CODE[f] for f in p["features"]], 8,
+                          "], 1)")
+        return name
+
+    def _dense(self, node_id, name, p, x):
+        units_in = self.shape(node_id, "x").shape[0]
+        args = [str(units_in), str(p["units"])] + ([] if p["bias"] else ["bias=False"])
+        self.layer(node_id, name, "nn.Linear", args)
+        self._init(name, p.get("init", "default"), p["bias"])
+        self.penalised.append(name)
+        return self.assign(name, f"self.{name}({x})")
+
+    def _init(self, name, how, bias):
+        if how == "default":
+            return
+        self.init.append("        " + INIT_CODE[how].format(f"self.{name}.weight"))
+        if bias:
+            self.init.append(f"        nn.init.zeros_(self.{name}.bias)")
+
+    def _conv2d(self, node_id, name, p, x):
+        c = self.shape(node_id, "x").shape[0]
+        args = [str(c), str(p["channels"]), str(p["kernel"])]
+        args += [f"stride={p['stride']}", f"padding={p['padding']}"]
+        args += [] if p["bias"] else ["bias=False"]
+        self.layer(node_id, name, "nn.Conv2d", args)
+        self._init(name, p.get("init", "default"), p["bias"])
+        return self.assign(name, f"self.{name}({x})")
+
+    def _convtranspose2d(self, node_id, name, p, x):
+        c = self.shape(node_id, "x").shape[0]
+        args = [str(c), str(p["channels"]), str(p["kernel"]), f"stride={p['stride']}",
+                f"padding={p['padding']}", f"output_padding={p['output_padding']}"]
+        args += [] if p["bias"] else ["bias=False"]
+        self.layer(node_id, name, "nn.ConvTranspose2d", args)
+        return self.assign(name, f"self.{name}({x})")
+
+    def _maxpool2d(self, node_id, name, p, x):
+        self.uses.add("F")
+        return self.assign(name, f"F.max_pool2d({x}, {p['kernel']}, {p['stride']})")
+
+    def _avgpool2d(self, node_id, name, p, x):
+        self.uses.add("F")
+        return self.assign(name, f"F.avg_pool2d({x}, {p['kernel']}, {p['stride']})")
+
+    def _upsample(self, node_id, name, p, x):
+        self.uses.add("F")
+        extra = ", align_corners=False" if p["mode"] == "bilinear" else ""
+        return self.assign(name, f"F.interpolate({x}, scale_factor={p['scale']}, "
+                                 f"mode={literal(p['mode'])}{extra})")
+
+    def _flatten(self, node_id, name, p, x):
+        return self.assign(name, f"{x}.flatten(1)")
+
+    def _reshape(self, node_id, name, p, x):
+        return self.assign(name, f"{x}.reshape(-1, {', '.join(map(str, p['shape']))})")
+
+    def _activation(self, node_id, name, p, x):
+        if p["fn"] == "linear":
+            return x  # the identity: the next node reads the same value
+        if p["fn"] in ("leaky_relu", "elu", "gelu", "silu"):
+            self.uses.add("F")
+        if p["fn"] == "step":
+            self.uses.add("step")
+        return self.assign(name, ACTIVATION_CODE[p["fn"]].format(x))
+
+    def _dropout(self, node_id, name, p, x):
+        self.random = True
+        self.layer(node_id, name, "nn.Dropout", [literal(p["p"])])
+        return self.assign(name, f"self.{name}({x})")
+
+    def _batchnorm(self, node_id, name, p, x):
+        shape = self.shape(node_id, "x").shape
+        kind = "nn.BatchNorm1d" if len(shape) == 1 else "nn.BatchNorm2d"
+        self.layer(node_id, name, kind, [str(shape[0])])
+        return self.assign(name, f"self.{name}({x})")
+
+    def _layernorm(self, node_id, name, p, x):
+        shape = self.shape(node_id, "x").shape
+        self.layer(node_id, name, "nn.LayerNorm", [literal(list(shape))])
+        return self.assign(name, f"self.{name}({x})")
+
+    def _add(self, node_id, name, p, x):
+        return self.assign(name, f"{self.src(node_id, 'a')} + {self.src(node_id, 'b')}")
+
+    def _concat(self, node_id, name, p, x):
+        parts = [self.src(node_id, port) for port in "abcd"
+                 if self.graph.incoming(node_id, port) is not None]
+        self.body += call(f"{name} = torch.cat([", parts, 8, "], 1)")
+        return name
+
+    def _split(self, node_id, name, p, x):
+        first = p["first"]
+        a, b = f"{name}_a", f"{name}_b"
+        self.body.append(f"        {a}, {b} = {x}[:, :{first}], {x}[:, {first}:]")
+        self.vars[node_id, "a"], self.vars[node_id, "b"] = a, b
+        return None
+
+    def _sampling(self, node_id, name, p, x):
+        self.random = True
+        mean, logvar = self.src(node_id, "mean"), self.src(node_id, "logvar")
+        self.body += [f"        {name} = {mean}",
+                      "        if self.training:  # the reparameterization trick; the mean when evaluating",
+                      f"            {name} = {mean} + torch.exp({logvar} / 2) * torch.randn_like({mean})"]
+        self.vars[node_id, "z"] = name
+        kl = f"{name}_kl"
+        dims = ", ".join(str(d + 1) for d in range(len(self.shape(node_id, "mean").shape)))
+        self.loss_lines.append(f"        {kl} = -0.5 * torch.sum(")
+        self.loss_lines.append(f"            1 + {logvar} - {mean} ** 2 - torch.exp({logvar}), dim=({dims},)")
+        self.loss_lines.append("        ).mean()")
+        self.vars[node_id, "kl"] = kl
+        return None
+
+    def _output(self, node_id, name, p, x):
+        self.uses.add("F")
+        pred = self.src(node_id, "pred")
+        target = self.src(node_id, "target")
+        dataset = self.is_dataset_target(node_id, "target")
+        if p["loss"] == "cross_entropy":
+            expr = f"F.cross_entropy({pred}, {target})"
+        elif p["loss"] == "bce":
+            t = f"{target}.to({pred}.dtype).view(-1, 1)" if dataset else target
+            expr = f"F.binary_cross_entropy_with_logits({pred}, {t})"
+        elif p["loss"] == "mse":
+            expr = f"F.mse_loss({pred}, {target})"
+        else:
+            expr = f"F.l1_loss({pred}, {target})"
+        if p["weight"] != 1.0:
+            expr = f"{literal(p['weight'])} * {expr}"
+        var = name if name.endswith("loss") else f"{name}_loss"
+        self.loss_lines.append(f"        {var} = {expr}")
+        self.vars[node_id, "loss"] = var
+        return None
+
+    def _losssum(self, node_id, name, p, x):
+        terms = []
+        for port in "abcd":
+            if self.graph.incoming(node_id, port) is not None:
+                w = p[f"w{port}"]
+                src = self.src(node_id, port)
+                terms.append(src if w == 1.0 else f"{literal(w)} * {src}")
+        self.loss_lines.append(f"        {name} = {' + '.join(terms)}")
+        self.vars[node_id, "total"] = name
+        return None
+
+
+def _outputs(type_name: str) -> tuple[str, ...]:
+    return node_type(type_name).output_names
+
+
+def _ports(graph: Graph, node_id: str) -> set[str]:
+    return {e.dst_port for e in graph.edges if e.dst == node_id}
+
+
+def main_head(graph: Graph, order: list[str]) -> str:
+    """The first Output reading dataset targets, else the first Output (NODES.md)."""
+    outputs = [n for n in order if graph.nodes[n].type == "Output"]
+    for n in outputs:
+        e = graph.incoming(n, "target")
+        if e is not None and graph.nodes[e.src].type == "Input" and e.src_port == "y":
+            return n
+    return outputs[0]
+
+
+def loss_terms(graph: Graph, order: list[str]) -> list[tuple[str, str]]:
+    """Every loss-kind output port not connected onward, in topological order."""
+    ports = {"Output": "loss", "Sampling": "kl", "LossSum": "total"}
+    used = {(e.src, e.src_port) for e in graph.edges}
+    return [(n, ports[graph.nodes[n].type]) for n in order
+            if graph.nodes[n].type in ports and (n, ports[graph.nodes[n].type]) not in used]
+
+
+def model_code(graph: Graph, data: DataSpec, title: str) -> ModelCode:
+    w = _Writer(graph, data)
+    order = w.check.order
+    for node_id in order:
+        w.node(node_id)
+    head = main_head(graph, order)
+    pred = w.src(head, "pred")
+    terms = [w.vars[t] for t in loss_terms(graph, order)]
+    loss_lines = w.loss_lines
+    if len(terms) == 1 and loss_lines[-1].startswith(f"        {terms[0]} = "):
+        loss_lines[-1] = loss_lines[-1].replace(f"{terms[0]} = ", "loss = ", 1)
+    else:
+        loss_lines += call("loss = ", [" + ".join(terms)], 8, "") if len(terms) < 5 else \
+            [f"        loss = {terms[0]}", *(f"        loss = loss + {t}" for t in terms[1:])]
+    return ModelCode(_module_source(w, pred, loss_lines, title), w.attrs,
+                     graph.nodes[head].params["loss"], _unused(graph, order, w.attrs),
+                     w.random, w.penalised)
+
+
+def _unused(graph: Graph, order: list[str], attrs: dict[str, str]) -> bool:
+    """True when some layer feeds no loss, so its parameters get no gradient."""
+    feeding = set()
+    for n, _ in loss_terms(graph, order):
+        feeding |= graph.upstream(n)
+    return any(n not in feeding for n in attrs)
+
+
+def _module_source(w: _Writer, pred: str, loss_lines: list[str], title: str) -> str:
+    imports = ["import torch", *(["import torch.nn.functional as F"] if "F" in w.uses else []),
+               "from torch import nn"]
+    lines = [f'"""{title}"""', "", *imports, "", ""]
+    if "step" in w.uses:
+        lines += [*STEP_FUNCTION.splitlines(), "", ""]
+    lines += ["class Model(nn.Module):",
+              '    """The layers are created in the order Nodeplay creates them, so that',
+              '    torch.manual_seed(seed) before Model() gives Nodeplay\'s initial weights."""',
+              "",
+              "    def __init__(self):",
+              "        super().__init__()",
+              *w.init,
+              "",
+              "    def forward(self, x, y=None):",
+              '        """The main prediction; with targets y, also the training loss."""',
+              *w.body,
+              "        if y is None:",
+              f"            return {pred}",
+              *loss_lines,
+              f"        return loss, {pred}",
+              ""]
+    return "\n".join(lines)
