@@ -87,6 +87,21 @@ def cmd_train(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from engine.export import export_onnx, export_python
+
+    project = _load(args.file)
+    if args.format == "python":
+        result = export_python(project, args.out, force=args.force)
+        state = "trained" if result.trained else "initial (untrained)"
+        print(f"Wrote {result.folder}/ with model.py, train.py and the {state} weights; "
+              f"run 'python train.py' there.", file=sys.stderr)
+    else:
+        path = export_onnx(project, args.out, force=args.force)
+        print(f"Wrote the network in its inference form to {path}.", file=sys.stderr)
+    return 0
+
+
 def cmd_render(args) -> int:
     project = _load(args.file)
     out = Path(args.out)
@@ -129,6 +144,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     s.add_argument("--json", action="store_true", help="print final metrics as one JSON object")
     s.set_defaults(func=cmd_train)
+
+    s = sub.add_parser("export", help="write a project as a PyTorch script folder or ONNX")
+    s.add_argument("file")
+    s.add_argument("--format", choices=["python", "onnx"], default="python")
+    s.add_argument("--out", required=True,
+                   help="a folder for --format python, an .onnx file for --format onnx")
+    s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("render", help="draw one view to a PNG, offscreen")
     s.add_argument("file")
