@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from engine.build import build_model
+from engine.build.layers import MODE_DEPENDENT
 from engine.data import make_dataset
 from engine.errors import NodeplayError
 from engine.graph import validate
@@ -85,8 +86,7 @@ class Session:
         self._penalised = self.model.penalised_weights()
         self._fast = FastMLP.for_session(self) if self.fast else None
         # switching train/eval walks every module: skip it where no layer cares
-        self._mode_matters = any(isinstance(m, torch.nn.Dropout | torch.nn.modules.batchnorm._BatchNorm)
-                                 for m in self.model.modules())
+        self._mode_matters = any(isinstance(m, MODE_DEPENDENT) for m in self.model.modules())
         self.generator = torch.Generator().manual_seed(self.seed)
         self.epoch, self.step = epoch, 0
         self.history = Metrics()
@@ -179,6 +179,8 @@ class Session:
 
     def _accuracy(self, pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         kind = self.model.main.loss
+        if not self.model.main.on_data:  # e.g. an autoencoder's reconstruction: no classes
+            return torch.tensor(float("nan"), device=pred.device)
         if kind == "bce":
             return ((pred[:, 0] > 0).long() == y).float().mean()
         if kind == "cross_entropy":
