@@ -26,6 +26,17 @@ def call(head: str, args: list[str], indent: int, tail: str = ")") -> list[str]:
     return [f"{pad}{head}", *(f"{inner}{a}," for a in args), f"{pad}{tail}"]
 
 
+def total(name: str, terms: list[str], indent: int) -> list[str]:
+    """``name = a + b + ...``: on one line, in parentheses, or summed term by term."""
+    pad, inner = " " * indent, " " * (indent + 4)
+    expr = " + ".join(terms)
+    if len(f"{pad}{name} = {expr}") <= WIDTH:
+        return [f"{pad}{name} = {expr}"]
+    if len(f"{inner}{expr}") <= WIDTH:
+        return [f"{pad}{name} = (", f"{inner}{expr}", f"{pad})"]
+    return [f"{pad}{name} = {terms[0]}", *(f"{pad}{name} = {name} + {t}" for t in terms[1:])]
+
+
 def literal(value) -> str:
     """A Python literal for a parameter value, in ruff's quoting."""
     if isinstance(value, str):
@@ -38,7 +49,7 @@ def literal(value) -> str:
 
 
 # names the generated code uses itself, so node names must not take them
-RESERVED = {"x", "y", "x1", "x2", "loss", "self", "torch", "nn", "F", "np", "step", "super",
+RESERVED = {"x", "y", "x1", "x2", "loss", "noise", "self", "torch", "nn", "F", "np", "step", "super",
             "input", "print", "sum", "type", "id", "len", "range", "object", "list", "dict",
             "min", "max", "abs", "pow", "map", "filter", "format", "hash", "iter", "next", "open",
             "eval", "exec", "compile", "vars", "dir", "help", "zip", "all", "any", "round"}
@@ -54,6 +65,7 @@ class Names:
         stem = re.sub(r"\W+", "_", text.strip().lower()).strip("_") or "node"
         if stem[0].isdigit():
             stem = f"n{stem}"
+        stem = stem[:24].rstrip("_")  # long labels would push lines past the width
         name, i = stem, 2
         while name in self.taken or keyword.iskeyword(name):
             name, i = f"{stem}_{i}", i + 1

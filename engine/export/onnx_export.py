@@ -51,8 +51,8 @@ def _culprit(model, graph, x: torch.Tensor, err: Exception) -> NodeplayError:
     """Export each layer alone to find the node that has no ONNX form."""
     with torch.no_grad():
         values = model.values(x)
-    for module, out, ins in model._steps:
-        node_id = out.rsplit(".", 1)[0]
+    for node_id, _, ins in model.steps:
+        module = model.layers[node_id]
         try:
             _export(module, tuple(values[k] for k in ins), io.BytesIO(),
                     [f"in{i}" for i in range(len(ins))])

@@ -10,10 +10,10 @@ every loss term the graph leaves unconnected (see /work/brief/NODES.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from engine.errors import GraphError
-from engine.export.codegen import Names, call, literal
+from engine.export.codegen import Names, call, literal, total
 from engine.graph import Graph, PortValue, node_type, validate
 from engine.graph.validate import DataSpec
 
@@ -41,9 +41,9 @@ class ModelCode:
     source: str
     attrs: dict[str, str]  # node id -> attribute name of its layer (state-dict prefix)
     main_loss: str  # the main head's loss kind: what "accuracy" means in train.py
+    main_on_data: bool  # the main head reads the dataset's targets (else: no accuracy)
     unused_params: bool  # a layer feeds no loss: DistributedDataParallel must be told
     random: bool  # dropout or sampling draw random numbers while training
-    penalised: list[str] = field(default_factory=list)  # attributes whose weights L1/L2 acts on
 
 
 class _Writer:
@@ -58,13 +58,14 @@ class _Writer:
             where = f"node '{err.node_id}' ({who})" if who else "the graph"
             raise GraphError(f"The graph cannot be exported: {where} is invalid: {err}", err.node_id)
         self.check = check
+        # the only loss term is named ``loss`` where it is computed
+        self.sole = check.objective[0] if len(check.objective) == 1 else None
         self.names = Names()
         self.vars: dict[tuple[str, str], str] = {}  # (node, port) -> expression
         self.init: list[str] = []
         self.body: list[str] = []
         self.loss_lines: list[str] = []
         self.attrs: dict[str, str] = {}
-        self.penalised: list[str] = []
         self.random = False
         self.uses = set()  # "F", "step"
 
@@ -85,8 +86,13 @@ class _Writer:
         self.attrs[node_id] = name
         self.init += call(f"self.{name} = {ctor}(", args, 8)
 
-    def assign(self, name: str, expr: str, lines: list[str] | None = None) -> str:
-        (self.body if lines is None else lines).append(f"        {name} = {expr}")
+    def assign(self, name: str, expr: str) -> str:
+        self.body.append(f"        {name} = {expr}")
+        return name
+
+    def assign_call(self, name: str, fn: str, args: list[str], lines: list[str] | None = None) -> str:
+        """``name = fn(args)``, split over lines as ruff would when it is long."""
+        (self.body if lines is None else lines).extend(call(f"{name} = {fn}(", args, 8))
         return name
 
     # -- nodes -------------------------------------------------------------------------
@@ -118,7 +124,6 @@ class _Writer:
         args = [str(units_in), str(p["units"])] + ([] if p["bias"] else ["bias=False"])
         self.layer(node_id, name, "nn.Linear", args)
         self._init(name, p.get("init", "default"), p["bias"])
-        self.penalised.append(name)
         return self.assign(name, f"self.{name}({x})")
 
     def _init(self, name, how, bias):
@@ -155,9 +160,9 @@ class _Writer:
 
     def _upsample(self, node_id, name, p, x):
         self.uses.add("F")
-        extra = ", align_corners=False" if p["mode"] == "bilinear" else ""
-        return self.assign(name, f"F.interpolate({x}, scale_factor={p['scale']}, "
-                                 f"mode={literal(p['mode'])}{extra})")
+        args = [x, f"scale_factor={p['scale']}", f"mode={literal(p['mode'])}"]
+        args += ["align_corners=False"] if p["mode"] == "bilinear" else []
+        return self.assign_call(name, "F.interpolate", args)
 
     def _flatten(self, node_id, name, p, x):
         return self.assign(name, f"{x}.flatten(1)")
@@ -209,15 +214,20 @@ class _Writer:
     def _sampling(self, node_id, name, p, x):
         self.random = True
         mean, logvar = self.src(node_id, "mean"), self.src(node_id, "logvar")
-        self.body += [f"        {name} = {mean}",
-                      "        if self.training:  # the reparameterization trick; the mean when evaluating",
-                      f"            {name} = {mean} + torch.exp({logvar} / 2) * torch.randn_like({mean})"]
-        self.vars[node_id, "z"] = name
+        used = {e.src_port for e in self.graph.outgoing(node_id)}
+        z = name if "z" in used else f"_{name}"
+        self.body += [f"        {z} = {mean}",
+                      "        if self.training:  # reparameterized: the mean when evaluating",
+                      f"            noise = torch.randn_like({mean})",
+                      f"            {z} = {mean} + torch.exp(0.5 * {logvar}) * noise"]
+        self.vars[node_id, "z"] = z
         kl = f"{name}_kl"
-        dims = ", ".join(str(d + 1) for d in range(len(self.shape(node_id, "mean").shape)))
-        self.loss_lines.append(f"        {kl} = -0.5 * torch.sum(")
-        self.loss_lines.append(f"            1 + {logvar} - {mean} ** 2 - torch.exp({logvar}), dim=({dims},)")
-        self.loss_lines.append("        ).mean()")
+        out = "loss" if self.sole == (node_id, "kl") else kl
+        # the KL divergence from N(0, 1): summed over each sample's values, mean over the batch
+        self.loss_lines += [
+            f"        {kl} = -0.5 * (1 + {logvar} - {mean} * {mean} - {logvar}.exp())",
+            f"        {out} = {kl}.flatten(1).sum(1).mean()"]
+        kl = out
         self.vars[node_id, "kl"] = kl
         return None
 
@@ -226,19 +236,15 @@ class _Writer:
         pred = self.src(node_id, "pred")
         target = self.src(node_id, "target")
         dataset = self.is_dataset_target(node_id, "target")
-        if p["loss"] == "cross_entropy":
-            expr = f"F.cross_entropy({pred}, {target})"
-        elif p["loss"] == "bce":
-            t = f"{target}.to({pred}.dtype).view(-1, 1)" if dataset else target
-            expr = f"F.binary_cross_entropy_with_logits({pred}, {t})"
-        elif p["loss"] == "mse":
-            expr = f"F.mse_loss({pred}, {target})"
-        else:
-            expr = f"F.l1_loss({pred}, {target})"
+        fn = {"cross_entropy": "F.cross_entropy", "bce": "F.binary_cross_entropy_with_logits",
+              "mse": "F.mse_loss", "l1": "F.l1_loss"}[p["loss"]]
+        if p["loss"] == "bce" and dataset:
+            target = f"{target}.to({pred}.dtype).view(-1, 1)"
         if p["weight"] != 1.0:
-            expr = f"{literal(p['weight'])} * {expr}"
+            fn = f"{literal(p['weight'])} * {fn}"
         var = name if name.endswith("loss") else f"{name}_loss"
-        self.loss_lines.append(f"        {var} = {expr}")
+        var = "loss" if self.sole == (node_id, "loss") else var
+        self.assign_call(var, fn, [pred, target], self.loss_lines)
         self.vars[node_id, "loss"] = var
         return None
 
@@ -249,7 +255,8 @@ class _Writer:
                 w = p[f"w{port}"]
                 src = self.src(node_id, port)
                 terms.append(src if w == 1.0 else f"{literal(w)} * {src}")
-        self.loss_lines.append(f"        {name} = {' + '.join(terms)}")
+        name = "loss" if self.sole == (node_id, "total") else name
+        self.loss_lines += total(name, terms, 8)
         self.vars[node_id, "total"] = name
         return None
 
@@ -272,14 +279,6 @@ def main_head(graph: Graph, order: list[str]) -> str:
     return outputs[0]
 
 
-def loss_terms(graph: Graph, order: list[str]) -> list[tuple[str, str]]:
-    """Every loss-kind output port not connected onward, in topological order."""
-    ports = {"Output": "loss", "Sampling": "kl", "LossSum": "total"}
-    used = {(e.src, e.src_port) for e in graph.edges}
-    return [(n, ports[graph.nodes[n].type]) for n in order
-            if graph.nodes[n].type in ports and (n, ports[graph.nodes[n].type]) not in used]
-
-
 def model_code(graph: Graph, data: DataSpec, title: str) -> ModelCode:
     w = _Writer(graph, data)
     order = w.check.order
@@ -287,22 +286,19 @@ def model_code(graph: Graph, data: DataSpec, title: str) -> ModelCode:
         w.node(node_id)
     head = main_head(graph, order)
     pred = w.src(head, "pred")
-    terms = [w.vars[t] for t in loss_terms(graph, order)]
+    terms = [w.vars[t] for t in w.check.objective]
     loss_lines = w.loss_lines
-    if len(terms) == 1 and loss_lines[-1].startswith(f"        {terms[0]} = "):
-        loss_lines[-1] = loss_lines[-1].replace(f"{terms[0]} = ", "loss = ", 1)
-    else:
-        loss_lines += call("loss = ", [" + ".join(terms)], 8, "") if len(terms) < 5 else \
-            [f"        loss = {terms[0]}", *(f"        loss = loss + {t}" for t in terms[1:])]
+    if len(terms) > 1:
+        loss_lines += total("loss", terms, 8)
     return ModelCode(_module_source(w, pred, loss_lines, title), w.attrs,
-                     graph.nodes[head].params["loss"], _unused(graph, order, w.attrs),
-                     w.random, w.penalised)
+                     graph.nodes[head].params["loss"], w.is_dataset_target(head, "target"),
+                     _unused(graph, w.check.objective, w.attrs), w.random)
 
 
-def _unused(graph: Graph, order: list[str], attrs: dict[str, str]) -> bool:
+def _unused(graph: Graph, objective: list[tuple[str, str]], attrs: dict[str, str]) -> bool:
     """True when some layer feeds no loss, so its parameters get no gradient."""
     feeding = set()
-    for n, _ in loss_terms(graph, order):
+    for n, _ in objective:
         feeding |= graph.upstream(n)
     return any(n not in feeding for n in attrs)
 

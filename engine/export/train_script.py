@@ -4,7 +4,7 @@ The script repeats what ``engine.train.session.Session`` does, step for step, so
 that it reproduces Nodeplay's loss curve on the CPU: the model is built right after
 ``torch.manual_seed(seed)``, each epoch shuffles with ``torch.randperm`` from a
 ``torch.Generator`` seeded once, batches take ``batch_size`` samples in that order,
-the L1/L2 penalty acts on Linear weights only, and both splits are evaluated in
+the L1/L2 penalty acts on Linear and convolution weights only, and both splits are evaluated in
 eval mode after every epoch. Under torchrun it wraps the model in
 DistributedDataParallel and each process trains on its shard of every permutation.
 """
@@ -55,7 +55,7 @@ EPOCHS = {epochs}
 STOP_LOSS = {stop_loss}  # stop early once the training loss is at most this
 BATCH_SIZE = {batch_size}
 LEARNING_RATE = {lr}
-REGULARIZATION = "{reg}"  # none, l1 or l2, on the Linear weights (not the biases)
+REGULARIZATION = "{reg}"  # none, l1 or l2, on the layers' weights (not the biases)
 REG_RATE = {reg_rate}
 
 
@@ -64,7 +64,8 @@ def make_optimizer(params):
 
 
 def penalty(model):
-    weights = [m.weight for m in model.modules() if isinstance(m, nn.Linear)]
+    layers = (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)
+    weights = [m.weight for m in model.modules() if isinstance(m, layers)]
     if REGULARIZATION == "l1":
         return REG_RATE * sum(w.abs().sum() for w in weights)
     return REG_RATE * 0.5 * sum((w * w).sum() for w in weights)
@@ -170,7 +171,8 @@ def train_source(project: Project, code: ModelCode, data_note: str) -> str:
         stop_loss=repr(t.stop_loss) if t.stop_loss is not None else "None",
         batch_size=t.batch_size, lr=repr(float(t.learning_rate)), reg=t.regularization,
         reg_rate=repr(float(t.reg_rate)), optimizer=OPTIMIZER_CODE[t.optimizer],
-        accuracy=ACCURACY_CODE.get(code.main_loss, 'float("nan")  # a regression: no accuracy'),
+        accuracy=(ACCURACY_CODE.get(code.main_loss, 'float("nan")  # a regression: no classes')
+                  if code.main_on_data else 'float("nan")  # a reconstruction: no classes'),
         data_note=data_note,
         ddp=DDP.format(unused=", find_unused_parameters=True" if code.unused_params else ""))
 

@@ -99,3 +99,18 @@ def test_invalid_graph_and_existing_file_are_refused(tmp_path):
     assert (tmp_path / "m.onnx").read_bytes() == b"mine"
     export_onnx(load_preset("xor"), tmp_path / "m.onnx", force=True)
     assert run_onnx(tmp_path / "m.onnx", np.zeros((3, 2), np.float32)).shape == (3, 1)
+
+
+def test_every_node_type_exports_its_inference_form(tmp_path):
+    """Sampling gives its mean, dropout passes values, batch norm uses running statistics."""
+    from tests.engine.export_graphs import zoo_project
+
+    project = zoo_project()
+    session = Session(project, device="cpu")
+    session.train(epochs=2)
+    project.weights = session.weights()
+    path = export_onnx(project, tmp_path / "zoo.onnx")
+    x = session.dataset.x_test
+    got = run_onnx(path, x)
+    np.testing.assert_array_equal(got, run_onnx(path, x))
+    assert np.abs(got - torch_prediction(project, x)).max() < 1e-4

@@ -252,3 +252,86 @@ def test_weights_that_do_not_fit_are_refused(tmp_path):
     project.graph.set_params("dense1", units=3)
     with pytest.raises(NodeplayError, match="do not fit its graph"):
         export_python(project, tmp_path / "out")
+
+
+def run_script(folder: Path, *args: str) -> list[float]:
+    """train.py as `python train.py ARGS` runs it, in this process; the printed train losses."""
+    import contextlib
+    import io
+    import runpy
+
+    argv, text = sys.argv, io.StringIO()
+    sys.path.insert(0, str(folder))
+    sys.argv = ["train.py", *args]
+    try:
+        for name in ("model", "weights"):
+            sys.modules.pop(name, None)
+        with contextlib.redirect_stdout(text):
+            runpy.run_path(str(folder / "train.py"), run_name="__main__")
+    finally:
+        sys.argv = argv
+        sys.path.remove(str(folder))
+    return [float(line.split()[4]) for line in text.getvalue().splitlines()]
+
+
+def test_every_node_type_exports_and_reproduces(tmp_path):
+    """A graph with every catalogue type: several heads, a LossSum, sampling and dropout."""
+    from engine.graph import CATALOGUE
+    from tests.engine.export_graphs import ZOO_NODES, zoo_project
+
+    assert {kind for _, kind, _ in ZOO_NODES} == set(CATALOGUE)  # a new type needs its code
+    project = zoo_project()
+    session = Session(project, device="cpu")
+    torch.manual_seed(project.train.seed)  # where the script's seed and Model() leave it
+    GraphModule(project.graph, session.dataset.spec)
+    session.train(epochs=3)
+    project.weights, project.epoch = session.weights(), 3
+    export_python(project, tmp_path / "zoo")
+    curve = run_script(tmp_path / "zoo", "--epochs", "3", "--out", str(tmp_path / "t.safetensors"))
+    np.testing.assert_allclose(curve, session.history.train_loss, rtol=1e-2)
+    for args in (["check", "--isolated", "."], ["format", "--isolated", "--check", "."]):
+        r = subprocess.run([*ruff(), *args], cwd=tmp_path / "zoo", capture_output=True, text=True)
+        assert r.returncode == 0, r.stdout + r.stderr
+    sys.path.insert(0, str(tmp_path / "zoo"))
+    try:
+        for name in ("model", "weights"):
+            sys.modules.pop(name, None)
+        from model import Model
+        from weights import load_weights
+
+        model = Model()
+        model.load_state_dict(load_weights(tmp_path / "zoo" / "weights.safetensors"))
+    finally:
+        sys.path.remove(str(tmp_path / "zoo"))
+    model.eval()
+    session.model.eval()
+    with torch.no_grad():
+        x, y = session.x_test, session.y_test
+        assert (model(x) - session.model(x)).abs().max() < 1e-5
+        assert abs(model(x, y)[0].item() - session.model.loss(x, y)[0].item()) < 1e-5
+
+
+@pytest.mark.parametrize("fn", ["linear", "step", "sigmoid", "tanh", "relu", "leaky_relu", "elu",
+                                "gelu", "silu", "sine"])
+def test_each_activation_computes_what_the_app_does(tmp_path, fn):
+    from engine.graph.mlp import mlp_graph
+    from engine.project import Project
+    from engine.settings import DataSettings
+
+    project = Project(mlp_graph([5], fn, loss="bce"), DataSettings(name="xor", samples=60))
+    result = export_python(project, tmp_path / fn)
+    sys.path.insert(0, str(tmp_path / fn))
+    try:
+        for name in ("model", "weights"):
+            sys.modules.pop(name, None)
+        from model import Model
+        from weights import load_weights
+
+        model = Model()
+        model.load_state_dict(load_weights(tmp_path / fn / "weights.safetensors"))
+    finally:
+        sys.path.remove(str(tmp_path / fn))
+    app = build_model(project.graph, make_dataset(project.data).spec, project.train.seed)
+    x = torch.linspace(-3, 3, 40).reshape(20, 2)
+    with torch.no_grad():
+        assert torch.allclose(model(x), app(x), atol=1e-6), result.code.source
