@@ -9,6 +9,7 @@ torch.export-based one rejects even small MLPs with a dynamic batch here.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 import tempfile
@@ -71,6 +72,9 @@ def _first_line(err: Exception) -> str:
 def export_onnx(project: Project, path, force: bool = False) -> Path:
     """Write ``path`` (an .onnx file) with the project's trained (or initial) weights."""
     path = Path(path)
+    if importlib.util.find_spec("onnx") is None:
+        raise NodeplayError("ONNX export needs the onnx package; install it with "
+                            "'pip install onnx' and export again.")
     dataset = make_dataset(project.data, project.points)
     check = validate(project.graph, dataset.spec)
     err = check.first_error()

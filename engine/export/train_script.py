@@ -182,9 +182,13 @@ MEANING = {"bce": "one logit per sample: class 1 where it is above 0",
 
 
 def readme_text(project: Project, code: ModelCode, trained: bool, data_note: str) -> str:
-    weights = (f"the weights Nodeplay trained (epoch {project.epoch})" if trained else
-               f"the initial weights for seed {project.train.seed}: the project was not "
-               "trained when it was exported")
+    if not trained:
+        weights = (f"the initial weights for seed {project.train.seed}: the project was not "
+                   "trained when it was exported")
+    elif project.epoch == 0:
+        weights = "the project's weights before any training (epoch 0)"
+    else:
+        weights = f"the weights Nodeplay trained (epoch {project.epoch})"
     lines = [
         f"# {_clean(project.name)}", "",
         _clean(project.description) or "A network exported from Nodeplay.", "",
