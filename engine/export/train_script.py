@@ -150,6 +150,7 @@ def main():
     if rank == 0:
         save_weights(model.state_dict(), args.out)
     if world > 1:
+        dist.barrier()  # no process leaves while another still talks to it
         dist.destroy_process_group()
 
 
