@@ -91,14 +91,17 @@ def cmd_export(args) -> int:
     from engine.export import export_onnx, export_python
 
     project = _load(args.file)
-    if args.format == "python":
-        result = export_python(project, args.out, force=args.force)
-        state = "trained" if result.trained else "initial (untrained)"
-        print(f"Wrote {result.folder}/ with model.py, train.py and the {state} weights; "
-              f"run 'python train.py' there.", file=sys.stderr)
-    else:
-        path = export_onnx(project, args.out, force=args.force)
-        print(f"Wrote the network in its inference form to {path}.", file=sys.stderr)
+    try:
+        if args.format == "python":
+            result = export_python(project, args.out, force=args.force)
+            state = "trained" if result.trained else "initial (untrained)"
+            print(f"Wrote {result.folder}/ with model.py, train.py and the {state} weights; "
+                  f"run 'python train.py' there.", file=sys.stderr)
+        else:
+            path = export_onnx(project, args.out, force=args.force)
+            print(f"Wrote the network in its inference form to {path}.", file=sys.stderr)
+    except OSError as err:  # a full disk or a folder the user may not write to
+        raise NodeplayError(f"The export to {args.out} failed ({err.strerror or err}).") from None
     return 0
 
 

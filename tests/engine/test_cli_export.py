@@ -54,3 +54,12 @@ def test_invalid_graph_names_the_node(project_file, tmp_path, capsys, fmt):
     assert err.startswith("nodeplay: error: The graph cannot be exported: node 'dense2' (Dense)")
     assert "is not connected" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "o").exists()
+
+
+def test_os_errors_are_one_sentence(project_file, tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("a file where a folder should be")
+    out = tmp_path / "notes.txt" / "export"
+    assert main(["export", str(project_file), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"nodeplay: error: The export to {out} failed (")
+    assert len(err.strip().splitlines()) == 1
