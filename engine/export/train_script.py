@@ -11,6 +11,8 @@ DistributedDataParallel and each process trains on its shard of every permutatio
 
 from __future__ import annotations
 
+import textwrap
+
 from engine.export.python_code import ModelCode
 from engine.project import Project
 
@@ -76,7 +78,7 @@ def accuracy(pred, y):
 
 
 def load_data(device):
-    """The project's train and test split as Nodeplay made it: {data_note}."""
+    """{data_note}"""
     with np.load(os.path.join(HERE, "data.npz"), allow_pickle=False) as d:
         names = ("x_train", "y_train", "x_test", "y_test")
         return [torch.from_numpy(d[k]).to(device) for k in names]
@@ -174,10 +176,14 @@ def train_source(project: Project, code: ModelCode, data_note: str) -> str:
         reg_rate=repr(float(t.reg_rate)), optimizer=OPTIMIZER_CODE[t.optimizer],
         accuracy=(ACCURACY_CODE.get(code.main_loss, 'float("nan")  # a regression: no classes')
                   if code.main_on_data else 'float("nan")  # a reconstruction: no classes'),
-        data_note=data_note,
+        data_note=_docstring(f"The project's train and test split as Nodeplay made it: {data_note}."),
         ddp=DDP.format(unused=", find_unused_parameters=True" if code.unused_params else ""))
 
 
+RANDOM_NOTE = ("This network draws random numbers while training (dropout or sampling) from "
+               "torch's global generator. `train.py` seeds it before building the model; "
+               "Nodeplay does not, so Nodeplay's curve for this network matches this one only "
+               "in distribution, unless its generator is seeded the same way.")
 MEANING = {"bce": "one logit per sample: class 1 where it is above 0",
            "cross_entropy": "one logit per class: the largest wins"}
 
@@ -208,6 +214,7 @@ def readme_text(project: Project, code: ModelCode, trained: bool, data_note: str
         "```", "",
         "Under torchrun each process trains on its share of every epoch's shuffled order and",
         "the gradients are averaged, so one step sees the batch size times the process count.", "",
+        *([RANDOM_NOTE, ""] if code.random else []),
         "## Predict", "",
         "```python",
         "import numpy as np",
@@ -222,6 +229,12 @@ def readme_text(project: Project, code: ModelCode, trained: bool, data_note: str
         "    prediction = model(x)  # " + MEANING.get(code.main_loss, "predicted values"),
         "```", ""]
     return "\n".join(lines)
+
+
+def _docstring(text: str) -> str:
+    """A function's one-paragraph docstring body, wrapped to fit the line width."""
+    lines = textwrap.wrap(_clean(text), 80)
+    return "\n    ".join(lines)
 
 
 def _clean(text: str) -> str:
