@@ -1,6 +1,8 @@
 """``nodeplay export`` as a user runs it: real files, one sentence per mistake."""
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -63,3 +65,24 @@ def test_os_errors_are_one_sentence(project_file, tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"nodeplay: error: The export to {out} failed (")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_no_onnx_form_is_one_sentence_and_nothing_else(tmp_path):
+    """torch dumps its graph from C++ when an operator has no ONNX form; the user sees one line."""
+    code = f"""
+import sys, torch
+from engine.build.layers import Sine
+Sine.forward = lambda self, x: torch.special.erfcx(x)  # an operator ONNX has no form for
+from engine.presets import load_preset
+from engine.project import save_project
+from nodeplay.cli import main
+project = load_preset("xor")
+project.graph.set_params("act1", fn="sine")
+save_project(project, r"{tmp_path / 'p.nodeplay'}")
+sys.exit(main(["export", r"{tmp_path / 'p.nodeplay'}", "--format", "onnx",
+               "--out", r"{tmp_path / 'p.onnx'}"]))
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.startswith("nodeplay: error: Node 'act1' (Activation) has no ONNX form: ")
+    assert len(r.stderr.strip().splitlines()) == 1
