@@ -10,7 +10,7 @@ topological order, trained on the dataset's targets; the first Output if none is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 import torch.nn.functional as F
@@ -66,7 +66,9 @@ class GraphModule(nn.Module):
         self.steps: list[tuple[str, str, tuple[str, ...]]] = []
         self.outputs: dict[str, tuple[str, ...]] = {}  # node id -> keys of all its outputs
         self.heads: list[Head] = []
+        # (key of its total, ((key of a term, weight), ...)) per LossSum, in order
         self.loss_sums: list[tuple[str, tuple[tuple[str, float], ...]]] = []
+        self._sum_ports: dict[str, tuple[str, ...]] = {}  # LossSum id -> its connected ports
         self.objective = [f"{n}.{p}" for n, p in check.objective]
         into: dict[str, dict[str, str]] = {}
         for e in graph.edges:
@@ -82,8 +84,10 @@ class GraphModule(nn.Module):
                                        edges["target"] in data_targets))
                 continue
             if node.type == "LossSum":
+                ports = tuple(k for k in "abcd" if k in edges)
+                self._sum_ports[node_id] = ports
                 self.loss_sums.append((f"{node_id}.total", tuple(
-                    (edges[k], node.params[f"w{k}"]) for k in "abcd" if k in edges)))
+                    (edges[k], node.params[f"w{k}"]) for k in ports)))
                 continue
             if node.type in NO_MODULE:
                 continue
@@ -153,6 +157,29 @@ class GraphModule(nn.Module):
             return self.main.weight * _loss(self.main.loss, pred, y), pred
         vals = self.losses(x, y)
         return sum(vals[k] for k in self.objective), vals[self.main.pred]
+
+    def set_live(self, node_id: str, name: str, value: float) -> None:
+        """Apply a live parameter (``Param.live``) to the built model: a Dropout's p, an
+        Output's weight or a LossSum's weights. KeyError for anything else."""
+        layer = self.layers[node_id] if node_id in self.layers else None
+        if isinstance(layer, nn.Dropout) and name == "p":
+            layer.p = float(value)
+            return
+        for i, h in enumerate(self.heads):
+            if h.node_id == node_id and name == "weight":
+                self.heads[i] = replace(h, weight=float(value))
+                if self.main is h:
+                    self.main = self.heads[i]
+                return
+        for i, (key, terms) in enumerate(self.loss_sums):
+            if key == f"{node_id}.total" and name in ("wa", "wb", "wc", "wd"):
+                ports = self._sum_ports[node_id]
+                if name[1] in ports:  # an unconnected port's weight waits for a rebuild
+                    j = ports.index(name[1])
+                    self.loss_sums[i] = (key, tuple((k, float(value) if n == j else w)
+                                                    for n, (k, w) in enumerate(terms)))
+                return
+        raise KeyError(f"{node_id}.{name}")
 
     def score(self, pred: torch.Tensor) -> torch.Tensor:
         """Predictions as the user reads them: probabilities or values."""

@@ -76,6 +76,9 @@ def shapes(n: int, rng: np.random.Generator, size: int = SHAPE_SIZE):
 def make_images(name: str, n: int, noise: float, rng: np.random.Generator):
     """Images (n, 1, H, W) float32 in [0, 1] and int64 labels of set ``name``."""
     x, y = digits(n, rng) if name == "digits" else shapes(n, rng)
+    # drawn at every noise level, so that the noise slider changes the noise only, never
+    # which images are drawn or how they are split
+    pixels = rng.standard_normal(x.shape, dtype=np.float32)
     if noise > 0:
-        x = np.clip(x + rng.normal(0.0, noise / 100.0, x.shape).astype(np.float32), 0.0, 1.0)
+        x = np.clip(x + pixels * np.float32(noise / 100.0), 0.0, 1.0)
     return x, y

@@ -84,7 +84,7 @@ NODES = [
                     help="The non-linearity applied to every value."),),
              infer=same("Activation"), doc="Applies a non-linearity to every value."),
     NodeType("Dropout", "Layers", X, OUT,
-             (Param("p", "float", 0.2, low=0.0, high=0.95,
+             (Param("p", "float", 0.2, low=0.0, high=0.95, live=True,
                     help="Probability of zeroing a value while training."),),
              infer=same("Dropout"), doc="Zeroes random values while training."),
     NodeType("BatchNorm", "Layers", X, OUT, (),

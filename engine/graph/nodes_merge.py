@@ -110,15 +110,16 @@ NODES = [
              (Param("loss", "choice", "bce", LOSSES,
                     help="cross_entropy: classes; bce: two classes or values in [0, 1]; "
                          "mse and l1: numbers."),
-              Param("weight", "float", 1.0, low=0.0, help="Weight of this loss in the total.")),
+              Param("weight", "float", 1.0, low=0.0, live=True,
+                    help="Weight of this loss in the total.")),
              infer=_infer_output,
              doc="A prediction head and the loss that trains it: against the dataset's "
                  "targets, or against any tensor (an autoencoder's input)."),
     NodeType("LossSum", "Output",
              (Port("a", "loss"), Port("b", "loss"), Port("c", "loss"), Port("d", "loss")),
              (Port("total", "loss"),),
-             tuple(Param(f"w{k}", "float", 1.0, low=0.0, help=f"Weight of the loss on '{k}'.")
-                   for k in "abcd"),
+             tuple(Param(f"w{k}", "float", 1.0, low=0.0, live=True,
+                         help=f"Weight of the loss on '{k}'.") for k in "abcd"),
              infer=_infer_losssum, optional_inputs=("c", "d"),
              doc="A weighted sum of two to four losses, e.g. a VAE's reconstruction and KL."),
 ]

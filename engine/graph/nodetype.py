@@ -61,6 +61,7 @@ class Param:
     low: float | None = None
     high: float | None = None
     help: str = ""
+    live: bool = False  # a running session takes a new value without rebuilding the model
 
     def check(self, value, owner: str, node_id: str | None):
         def bad(why):
