@@ -54,16 +54,18 @@ class ExportRunner(QObject):
             try:
                 if kind == "python":
                     export_python(project, path, force=True)  # the dialog asked already
-                    text = f"Exported {project.name} to {path}; run 'python train.py' there."
+                    ok, text = True, f"Exported {project.name} to {path}; run 'python train.py' there."
                 else:
                     export_onnx(project, path, force=True)
-                    text = f"Exported {project.name} as ONNX to {path}."
+                    ok, text = True, f"Exported {project.name} as ONNX to {path}."
             except NodeplayError as err:
-                self.done.emit(False, str(err))
+                ok, text = False, str(err)
             except OSError as err:
-                self.done.emit(False, f"The export to {path} failed ({err.strerror or err}).")
-            else:
-                self.done.emit(True, text)
+                ok, text = False, f"The export to {path} failed ({err.strerror or err})."
+            try:
+                self.done.emit(ok, text)  # queued to the GUI thread
+            except RuntimeError:  # the window closed meanwhile: nobody is left to tell
+                pass
 
         self.thread = threading.Thread(target=work, name=f"export-{kind}", daemon=True)
         self.thread.start()
