@@ -22,8 +22,8 @@ from torch import nn
 from engine.build import build_model
 from engine.data import make_dataset
 from engine.errors import GraphError, NodeplayError
+from engine.export.python_code import checked
 from engine.export.python_export import export_weights
-from engine.graph import validate
 from engine.project import Project
 
 OPSET = 17
@@ -76,12 +76,7 @@ def export_onnx(project: Project, path, force: bool = False) -> Path:
         raise NodeplayError("ONNX export needs the onnx package; install it with "
                             "'pip install onnx' and export again.")
     dataset = make_dataset(project.data, project.points)
-    check = validate(project.graph, dataset.spec)
-    err = check.first_error()
-    if err is not None:
-        node = project.graph.nodes.get(err.node_id)
-        where = f"node '{err.node_id}' ({node.title})" if node else "the graph"
-        raise GraphError(f"The graph cannot be exported: {where} is invalid: {err}", err.node_id)
+    checked(project.graph, dataset.spec)
     if path.exists() and not force:
         raise NodeplayError(f"{path} already exists; pass --force to overwrite it.")
     if not path.parent.exists():

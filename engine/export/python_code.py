@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from engine.errors import GraphError
 from engine.export.codegen import Names, call, literal, total
 from engine.graph import Graph, PortValue, node_type, validate
-from engine.graph.validate import DataSpec
+from engine.graph.validate import DataSpec, Validation
 
 ACTIVATION_CODE = {
     "sigmoid": "torch.sigmoid({})", "tanh": "torch.tanh({})", "relu": "torch.relu({})",
@@ -46,18 +46,23 @@ class ModelCode:
     random: bool  # dropout or sampling draw random numbers while training
 
 
+def checked(graph: Graph, data: DataSpec) -> Validation:
+    """The graph's validation; an invalid graph is refused with the node at fault named."""
+    check = validate(graph, data)
+    err = check.first_error()
+    if err is not None:
+        node = graph.nodes.get(err.node_id)
+        where = f"node '{err.node_id}' ({node.title})" if node else "the graph"
+        raise GraphError(f"The graph cannot be exported: {where} is invalid: {err}", err.node_id)
+    return check
+
+
 class _Writer:
     """Walks the validated graph once, collecting __init__ and forward lines."""
 
     def __init__(self, graph: Graph, data: DataSpec):
         self.graph, self.data = graph, data
-        check = validate(graph, data)
-        err = check.first_error()
-        if err is not None:
-            who = graph.nodes[err.node_id].title if err.node_id in graph.nodes else None
-            where = f"node '{err.node_id}' ({who})" if who else "the graph"
-            raise GraphError(f"The graph cannot be exported: {where} is invalid: {err}", err.node_id)
-        self.check = check
+        self.check = check = checked(graph, data)
         # the only loss term is named ``loss`` where it is computed
         self.sole = check.objective[0] if len(check.objective) == 1 else None
         self.names = Names()
