@@ -10,11 +10,12 @@ every loss term the graph leaves unconnected (see /work/brief/NODES.md).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from engine.errors import GraphError
 from engine.export.codegen import Names, call, literal, total
-from engine.graph import Graph, PortValue, node_type, validate
+from engine.graph import Graph, PortValue, validate
 from engine.graph.validate import DataSpec, Validation
 
 ACTIVATION_CODE = {
@@ -108,10 +109,14 @@ class _Writer:
             self.vars[node_id, "x"], self.vars[node_id, "y"] = "x", "y"
             return
         name = self.names.make(node.label or node_id)
-        if "out" in _outputs(node.type) and not self.graph.outgoing(node_id):
-            name = f"_{name}"  # feeds nothing: computed as the app does, never read
         x = self.src(node_id, "x") if "x" in _ports(self.graph, node_id) else None
+        start = len(self.body)
         out = getattr(self, f"_{kind.lower()}")(node_id, name, p, x)
+        if out == name and not self.graph.outgoing(node_id):
+            # feeds nothing: computed as the app does, in a variable marked as never read
+            out = f"_{name}"
+            for i in range(start, len(self.body)):
+                self.body[i] = re.sub(rf"^(\s+){name} = ", rf"\g<1>{out} = ", self.body[i])
         if out is not None:
             self.vars[node_id, "out"] = out
 
@@ -264,10 +269,6 @@ class _Writer:
         self.loss_lines += total(name, terms, 8)
         self.vars[node_id, "total"] = name
         return None
-
-
-def _outputs(type_name: str) -> tuple[str, ...]:
-    return node_type(type_name).output_names
 
 
 def _ports(graph: Graph, node_id: str) -> set[str]:

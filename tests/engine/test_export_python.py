@@ -341,3 +341,19 @@ def test_each_activation_computes_what_the_app_does(tmp_path, fn):
     x = torch.linspace(-3, 3, 40).reshape(20, 2)
     with torch.no_grad():
         assert torch.allclose(model(x), app(x), atol=1e-6), result.code.source
+
+
+def test_a_layer_that_feeds_nothing_is_kept_and_marked(tmp_path):
+    """Its weights exist in the app, so the export keeps them; DDP is told they get no gradient."""
+    project = load_preset("circle")
+    project.graph.add_node("Dense", {"units": 3}, id="spare")
+    project.graph.connect("act1", "out", "spare", "x")
+    result = export_python(project, tmp_path / "out")
+    source = (tmp_path / "out" / "model.py").read_text()
+    assert "self.spare = nn.Linear(4, 3)" in source and "_spare = self.spare(act1)" in source
+    assert result.code.unused_params
+    assert "find_unused_parameters=True" in (tmp_path / "out" / "train.py").read_text()
+    for args in (["check", "--isolated", "."], ["format", "--isolated", "--check", "."]):
+        r = subprocess.run([*ruff(), *args], cwd=tmp_path / "out", capture_output=True, text=True)
+        assert r.returncode == 0, r.stdout + r.stderr
+    assert not export_python(load_preset("circle"), tmp_path / "plain").code.unused_params
