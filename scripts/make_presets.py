@@ -110,7 +110,7 @@ IMAGE_PRESETS = [
     image_preset("shapes-cnn", "shapes",
                  "A small convolutional network telling circles, squares and triangles apart "
                  "in noisy 16×16 images.", small_cnn(3), stop=10,
-                 data=dict(samples=1500, noise=10)),
+                 data=dict(samples=1500, noise=25)),
     image_preset("autoencoder", "digits",
                  "An autoencoder squeezing digits through an 8-number code and rebuilding "
                  "them, with a lightly weighted classifier reading the same code: two losses.",
