@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.bridge import EngineBridge
+from app.export_menu import add_export_actions
 from app.playground import PlaygroundPanel
 from app.playground.edits import ERASE_RADIUS, edited, points_from_dataset
 from app.playground.panel import GROUPS
@@ -135,6 +136,8 @@ class MainWindow(QMainWindow):
         self.copy_setup_action = menu.addAction("&Copy setup string", self.copy_setup)
         self.copy_setup_action.setToolTip("The whole setup as one line to paste or share")
         self.paste_setup_action = menu.addAction("&Paste setup string", self.paste_setup)
+        menu.addSeparator()
+        add_export_actions(self, menu)
         menu.addSeparator()
         quit_action = menu.addAction("&Quit", self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)

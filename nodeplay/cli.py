@@ -8,8 +8,10 @@ User mistakes end in one sentence on stderr and exit status 2, never a traceback
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -94,6 +96,43 @@ def cmd_train(args) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _quiet_native_output():
+    """Silence what C++ code prints: torch's ONNX exporter dumps its whole graph to the
+    terminal before it fails, and the user should read one sentence instead."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        for fd, copy in zip((1, 2), saved):
+            os.dup2(copy, fd)
+            os.close(copy)
+
+
+def cmd_export(args) -> int:
+    from engine.export import export_onnx, export_python
+
+    project = _load(args.file)
+    try:
+        if args.format == "python":
+            result = export_python(project, args.out, force=args.force)
+            state = "trained" if result.trained else "initial (untrained)"
+            print(f"Wrote {result.folder}/ with model.py, train.py and the {state} weights; "
+                  f"run 'python train.py' there.", file=sys.stderr)
+        else:
+            with _quiet_native_output():
+                path = export_onnx(project, args.out, force=args.force)
+            print(f"Wrote the network in its inference form to {path}.", file=sys.stderr)
+    except OSError as err:  # a full disk or a folder the user may not write to
+        raise NodeplayError(f"The export to {args.out} failed ({err.strerror or err}).") from None
+    return 0
+
+
 def cmd_render(args) -> int:
     project = _load(args.file)
     out = Path(args.out)
@@ -136,6 +175,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     s.add_argument("--json", action="store_true", help="print final metrics as one JSON object")
     s.set_defaults(func=cmd_train)
+
+    s = sub.add_parser("export", help="write a project as a PyTorch script folder or ONNX")
+    s.add_argument("file")
+    s.add_argument("--format", choices=["python", "onnx"], default="python")
+    s.add_argument("--out", required=True,
+                   help="a folder for --format python, an .onnx file for --format onnx")
+    s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("render", help="draw one view to a PNG, offscreen")
     s.add_argument("file")

@@ -65,7 +65,7 @@ class Reshape(nn.Module):
         self.shape = tuple(shape)
 
     def forward(self, x):
-        return x.reshape(len(x), *self.shape)
+        return x.reshape(x.shape[0], *self.shape)  # not len(x): ONNX tracing keeps this dynamic
 
 
 class Sampling(nn.Module):
