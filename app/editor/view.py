@@ -32,6 +32,9 @@ class GraphView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._pan_from = None
         self._space = False
+        # a graph set while the view is hidden or not laid out yet is fitted once the
+        # viewport has its real size (fitting a 100x30 default viewport centres it wrongly)
+        self._fit_pending: float | None = None
         self._settle = QTimer(self, singleShot=True, interval=250)
         self._settle.timeout.connect(self.viewport().update)
 
@@ -66,12 +69,24 @@ class GraphView(QGraphicsView):
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - round(dx))
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() - round(dy))
 
+    def fit_when_shown(self, readable: float = MIN_ZOOM) -> None:
+        """Fit now if the view is on screen, else at its first resize."""
+        self._fit_pending = readable
+        if self.isVisible() and self.viewport().width() > 200:
+            self.fit(readable)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if self._fit_pending is not None and self.isVisible():
+            self.fit(self._fit_pending)
+
     def fit(self, readable: float = MIN_ZOOM) -> None:
         """Fit the graph in the view, never above 100% nor below ``readable``.
 
         Opening a long graph uses a readable floor and shows its inputs (the left end)
         rather than shrinking the text away; F fits everything.
         """
+        self._fit_pending = None
         rect = self.scene().itemsBoundingRect()
         if rect.isEmpty():
             return

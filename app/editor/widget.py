@@ -82,7 +82,7 @@ class QtGraphEditor(GraphEdits, QWidget):
             for node_id, pos in layered_layout(graph, self.scene.node_sizes()).items():
                 graph.nodes[node_id].pos = pos
             self.refresh()
-        self.view.fit(readable=0.7)
+        self.view.fit_when_shown(readable=0.7)
 
     def _crowded(self) -> bool:
         boxes = [(item.x(), item.y(), *item.size()) for item in self.scene.nodes.values()]
