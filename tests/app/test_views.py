@@ -4,6 +4,7 @@ import sys
 import time
 
 import numpy as np
+import pytest
 
 from app.views.loss_plot import QtLossPlot
 from engine.train.events import Metrics, Snapshot
@@ -114,3 +115,32 @@ def test_accuracy_view_shows_the_recorded_accuracy(qtbot):
     # regression has no accuracy: back to loss, and the choice is disabled
     assert plot.quantity == "loss" and not plot.quantity_combo.isEnabled()
     assert np.allclose(plot.train_curve.getData()[1], [1, 1])
+
+
+def test_boundary_plot_fills_its_view_box_with_the_square_plane(qtbot):
+    """Tall or wide, the view box is square and shows exactly [-extent, extent]²: no
+    empty bands above and below (or beside) the heatmap."""
+    from app.views.boundary_view import QtBoundaryView
+    from engine.presets import load_preset
+    from engine.train import Session
+
+    s = Session(load_preset("circle"))
+    view = QtBoundaryView(s.dataset)
+    qtbot.addWidget(view)
+    view.show_snapshot(Snapshot(0, 0, False, None, s.boundary(), s.dataset.extent, reset=True))
+    view.show()
+    e = s.dataset.extent
+    for size in ((520, 800), (900, 420), (600, 600)):
+        view.resize(*size)
+        box = view.plot.getPlotItem().getViewBox()
+        qtbot.waitUntil(lambda b=box: abs(b.width() - b.height()) <= 1.0, timeout=3000)
+        (x0, x1), (y0, y1) = box.viewRange()
+        assert (x0, x1) == pytest.approx((-e, e), abs=0.02 * e)
+        assert (y0, y1) == pytest.approx((-e, e), abs=0.02 * e)
+        # the box uses the room it has: the smaller side of the plot, less axes and title
+        plot = view.plot.size()
+        assert box.width() >= min(plot.width(), plot.height()) - 120
+        # and sits in the middle of the widget's width
+        centre = box.mapRectToScene(box.boundingRect()).center().x()
+        assert abs(centre - plot.width() / 2) < 60
+    view.grab().save("/tmp/boundary_square.png")
