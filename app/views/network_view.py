@@ -187,7 +187,9 @@ class WeightItem(QGraphicsLineItem):
 
     def __init__(self, view: QtNetworkView, key: str, index: tuple[int, int], a: QPointF,
                  b: QPointF):
-        super().__init__(a.x(), a.y(), b.x(), b.y())
+        super().__init__()
+        self._rect: QRectF | None = None  # boundingRect, asked for thousands of times a second
+        self.setLine(a.x(), a.y(), b.x(), b.y())
         self.view, self.key, self.index = view, key, index
         self.value: float | None = None
         self.setAcceptHoverEvents(True)
@@ -195,7 +197,14 @@ class WeightItem(QGraphicsLineItem):
 
     def set_value(self, w: float) -> None:
         self.value = float(w)
-        self.setPen(weight_pen(self.value))
+        pen = weight_pen(self.value)
+        if pen != self.pen():  # an unchanged pen would still re-index the item
+            self.setPen(pen)
+
+    def move_to(self, a: QPointF, b: QPointF) -> None:
+        self.prepareGeometryChange()
+        self._rect = None
+        self.setLine(a.x(), a.y(), b.x(), b.y())
 
     def shape(self) -> QPainterPath:
         path = QPainterPath(self.line().p1())
@@ -205,8 +214,11 @@ class WeightItem(QGraphicsLineItem):
         return stroker.createStroke(path)
 
     def boundingRect(self) -> QRectF:
-        pad = max(self.pen().widthF(), HIT_WIDTH) / 2 + 1
-        return QRectF(self.line().p1(), self.line().p2()).normalized().adjusted(-pad, -pad, pad, pad)
+        if self._rect is None:  # pens are at most HIT_WIDTH wide (MAX_PEN): the line decides
+            pad = max(MAX_PEN, HIT_WIDTH) / 2 + 1
+            self._rect = QRectF(self.line().p1(), self.line().p2()).normalized().adjusted(
+                -pad, -pad, pad, pad)
+        return self._rect
 
     def tooltip(self) -> str:
         value = "—" if self.value is None else f"{self.value:.4g}"
@@ -476,8 +488,7 @@ class QtNetworkView(QWidget):
                 r, c = line.index
                 a = left.neurons[c].pos() + QPointF(BOX, BOX / 2)
                 b = right.neurons[r].pos() + QPointF(0, BOX / 2)
-                line.prepareGeometryChange()
-                line.setLine(a.x(), a.y(), b.x(), b.y())
+                line.move_to(a, b)
         for item in self.residuals:  # under the layer: its input column -> its column
             left, right = self.columns[item.layer - 1], self.columns[item.layer]
             a = left.neurons[-1].pos() + QPointF(BOX / 2, BOX + 3)

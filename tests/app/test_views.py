@@ -137,10 +137,48 @@ def test_boundary_plot_fills_its_view_box_with_the_square_plane(qtbot):
         (x0, x1), (y0, y1) = box.viewRange()
         assert (x0, x1) == pytest.approx((-e, e), abs=0.02 * e)
         assert (y0, y1) == pytest.approx((-e, e), abs=0.02 * e)
-        # the box uses the room it has: the smaller side of the plot, less axes and title
+        # the box uses the room it has: margins go on the longer side only
         plot = view.plot.size()
-        assert box.width() >= min(plot.width(), plot.height()) - 120
+        assert min(view._extra) == 0 and box.width() >= min(plot.width(), plot.height()) - 160
         # and sits in the middle of the widget's width
         centre = box.mapRectToScene(box.boundingRect()).center().x()
         assert abs(centre - plot.width() / 2) < 60
     view.grab().save("/tmp/boundary_square.png")
+
+
+def test_loss_plot_axes_move_in_round_steps(qtbot):
+    """The range covers every row but changes only when the data cross a round step,
+    so the axes are not laid out again for every row; a hand zoom is left alone."""
+    from app.views.loss_plot import steady_range
+
+    assert steady_range(0, 0.72) == (0.0, 0.75)
+    assert steady_range(1, 1001, 8.0) == (0.0, 1100.0)
+    plot = QtLossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 400)
+    plot.show()
+    item = plot.plot.getPlotItem()
+    plot.show_snapshot(Snapshot(1001, 0, True, _rows(1, 1001), reset=True))
+    (x0, x1), (y0, y1) = item.viewRange()
+    assert x0 == 1 and x1 == pytest.approx(1100) and y0 == 0 and y1 == pytest.approx(0.55)
+    bottom = item.getAxis("bottom")
+    bottom.picture = "kept"  # pyqtgraph drops an axis's picture when its range changes
+    plot.append(_rows(1002, 50))
+    plot.flush()
+    assert item.viewRange()[0][1] == pytest.approx(1100) and bottom.picture == "kept"
+    plot.append(_rows(1052, 100))  # past the step: the range grows
+    plot.flush()
+    assert item.viewRange()[0][1] == pytest.approx(1200)
+    plot.set_quantity("accuracy")
+    assert item.viewRange()[1] == pytest.approx([0.0, 1.0])
+    plot.set_quantity("loss")
+    plot.set_log_y(True)
+    assert item.viewRange()[1] == pytest.approx([-4.0, 0.0])  # whole decades: 8.7e-4 to 0.55
+    # a hand zoom stays until the "A" button
+    item.getViewBox().setXRange(10, 20)
+    item.getViewBox().sigRangeChangedManually.emit([True, True])
+    plot.append(_rows(1152, 100))
+    plot.flush()
+    assert item.viewRange()[0] == pytest.approx([10, 20], abs=1)
+    item.autoBtn.clicked.emit(item.autoBtn)
+    assert item.viewRange()[0][1] >= 1250 and item.getViewBox().autoRangeEnabled() == [False, False]
