@@ -182,3 +182,21 @@ def test_loss_plot_axes_move_in_round_steps(qtbot):
     assert item.viewRange()[0] == pytest.approx([10, 20], abs=1)
     item.autoBtn.clicked.emit(item.autoBtn)
     assert item.viewRange()[0][1] >= 1250 and item.getViewBox().autoRangeEnabled() == [False, False]
+
+
+def test_boundary_heatmap_is_a_32_bit_image_with_the_field_colours(qtbot):
+    from PySide6.QtGui import QImage
+
+    from app.views.boundary_view import FIELD_MAP, QtBoundaryView
+
+    view = QtBoundaryView()
+    qtbot.addWidget(view)
+    field = np.linspace(-1, 1, 16, dtype=np.float32).reshape(4, 4)
+    view.show_snapshot(Snapshot(0, 0, False, None, field, 6.0, reset=True))
+    view.plot.grab()  # paints, so the picture is made
+    image = view.image.qimage
+    assert image.format() == QImage.Format.Format_ARGB32_Premultiplied
+    for (row, col) in ((0, 0), (3, 3), (1, 2)):
+        want = FIELD_MAP.map((field[row, col] + 1) / 2, mode="byte")[:3]
+        got = image.pixelColor(col, row).getRgb()[:3]
+        assert np.abs(np.subtract(got, want)).max() <= 2
