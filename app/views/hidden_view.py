@@ -135,16 +135,18 @@ class QtHiddenSpaceView(QWidget):
         if self.view3d is not None:
             self.view3d.clear()
         self.note.setText("")
-        self._use_3d(self._units.get(self.current_layer()) == 3)
+        self._use_3d(self._units.get(self.current_layer()) == 3, make=False)
 
     @property
     def is_3d(self) -> bool:
         return self.view3d is not None and self.stack.currentWidget() is self.view3d
 
-    def _use_3d(self, want: bool) -> bool:
-        """Show the 3-D page (made on first use) when ``want`` and OpenGL allow it,
-        else the 2-D plot; True when the 3-D page is shown."""
-        if want and self.view3d is None:
+    def _use_3d(self, want: bool, make: bool = True) -> bool:
+        """Show the 3-D page when ``want`` and OpenGL allow it, else the 2-D plot; True
+        when the 3-D page is shown. The page is made (when ``make``) only once a 3-D
+        snapshot is to be drawn: a window holding a GL widget composes every repaint
+        through OpenGL, which costs milliseconds a frame where GL is software."""
+        if want and make and self.view3d is None:
             from app.views.hidden_view3d import VispyHiddenSpace3D, gl_available
 
             if gl_available():

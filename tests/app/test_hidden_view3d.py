@@ -69,10 +69,12 @@ def test_three_units_switch_to_3d_and_back(view, trained):
         view.show_snapshot(_snap(s, "act2"))
         assert not view.is_3d and view.note.text() == NOTE_NO_GL
         pytest.skip(NEEDS_GL)
-    assert view.is_3d
+    # the GL page is made only when a 3-D snapshot is drawn
+    assert view.view3d is None and not view.is_3d
     snap = _snap(s, "act2")
     assert snap.hidden["dims"] == 3 and snap.hidden["projection"] == "raw"
     view.show_snapshot(snap)
+    assert view.is_3d
     v3 = view.view3d
     # the points are the probe's hidden coordinates, the grid its lines (as segments)
     assert np.allclose(v3.points._data["a_position"], snap.hidden["points"], atol=1e-6)
@@ -112,11 +114,11 @@ def test_unbounded_layer_gets_a_grow_only_box(qtbot):
     v = QtHiddenSpaceView(p.graph)
     qtbot.addWidget(v)
     v.show()
-    assert v.is_3d
     rng = np.random.default_rng(0)
     small = {"lines": rng.uniform(0, 1, (26, 60, 3)), "points": rng.uniform(0, 1, (10, 3)),
              "dims": 3, "projection": "raw", "units": 3}
     v.show_snapshot(Snapshot(0, 0, False, None, hidden=small))
+    assert v.is_3d
     first = v._bounds.copy()
     assert (first[:, 0] < 0).all() and (first[:, 1] > 1).all()
     v.show_snapshot(Snapshot(1, 1, False, None, hidden=dict(small, points=small["points"] * 0.5)))
