@@ -98,6 +98,9 @@ class QtLossPlot(QWidget):
         for curve in (self.train_curve, self.test_curve):
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
+            # one min-max pair per pixel column draws the same envelope as pyqtgraph's
+            # default five, and wide lines cost the GUI thread per segment
+            curve.opts["autoDownsampleFactor"] = 1.0
         self.legend = legend
         self._redraw = QTimer(self)
         self._redraw.setSingleShot(True)

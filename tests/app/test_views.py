@@ -200,3 +200,18 @@ def test_boundary_heatmap_is_a_32_bit_image_with_the_field_colours(qtbot):
         want = FIELD_MAP.map((field[row, col] + 1) / 2, mode="byte")[:3]
         got = image.pixelColor(col, row).getRgb()[:3]
         assert np.abs(np.subtract(got, want)).max() <= 2
+
+
+def test_loss_curves_draw_one_min_max_pair_per_pixel_column(qtbot):
+    plot = QtLossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 400)
+    plot.show()
+    rows = _rows(1, 20_000)
+    rows.train_loss[7_777] = 5.0  # one spike must survive the downsampling
+    plot.show_snapshot(Snapshot(20_000, 0, True, rows, reset=True))
+    plot.plot.grab()
+    x, y = plot.train_curve.curve.getData()
+    width = plot.plot.getPlotItem().getViewBox().width()
+    assert len(x) <= 2.2 * width  # pyqtgraph draws ~5 per pixel by default
+    assert y.max() == 5.0 and y.min() == pytest.approx(rows.train_loss.min(), rel=0.01)
