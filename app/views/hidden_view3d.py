@@ -157,7 +157,7 @@ class VispyHiddenSpace3D(QWidget):
         x0, y0, z0 = lo
         y1 = hi[1]
         starts = np.array([[x0, y0, z0], [x0, y0, z0], [x0, y1, z0]])
-        out = np.array([[0.0, -1.0, 0.0], [-1.0, 0.0, 0.0], [-0.7, 0.7, 0.0]]) * pad
+        out = np.array([[0.0, -0.6, -1.0], [-0.6, 0.0, -1.0], [-0.8, 0.8, 0.0]]) * pad
         ends = []
         for k in range(3):
             end = starts[k].copy()
@@ -178,8 +178,10 @@ class VispyHiddenSpace3D(QWidget):
         self.tick_text.pos = np.asarray(where, np.float32)
         self.axis_text.text = list(names)
         self.axis_text.pos = np.asarray(label_pos, np.float32)
-        self.camera.center = tuple((lo + hi) / 2)
-        self.camera.scale_factor = float(np.linalg.norm(span)) * 1.0
+        centre = (lo + hi) / 2
+        centre[2] -= 0.1 * span[2]  # the tick and axis names hang below the box
+        self.camera.center = tuple(centre)
+        self.camera.scale_factor = float(np.linalg.norm(span)) * 1.1
 
     def clear(self) -> None:
         self.lines.set_data(pos=np.zeros((2, 3), np.float32))
