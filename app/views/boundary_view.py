@@ -3,6 +3,8 @@
 Colours follow TF Playground: orange is -1 (class 0), white is 0, blue is +1
 (class 1). The boundary grid's row index is y ascending and its column index x
 ascending, which is pyqtgraph's row-major image order with the y axis pointing up.
+The plot keeps its data square by making its view box square (margins take up the
+rest of the widget, on the widget's own white), so no empty bands show beside it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.views.style import plot_widget
@@ -79,6 +82,18 @@ def boundary_field(boundary: np.ndarray) -> np.ndarray:
     return boundary
 
 
+class RasterImageItem(pg.ImageItem):
+    """An ImageItem whose colour-mapped picture is turned into a plain 32-bit image once
+    per new field: Qt scales pyqtgraph's indexed (colour-table) image about eight
+    times slower, and it does so on every repaint of the plot."""
+
+    def render(self, *args, **kwargs):
+        super().render(*args, **kwargs)
+        image = self.qimage
+        if image is not None and image.format() != QImage.Format.Format_ARGB32_Premultiplied:
+            self.qimage = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+
+
 class QtBoundaryView(QWidget):
     resolutionChanged = Signal(int)
 
@@ -91,7 +106,7 @@ class QtBoundaryView(QWidget):
         item.hideButtons()
         item.setMouseEnabled(x=False, y=False)
         item.disableAutoRange()
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = RasterImageItem(axisOrder="row-major")
         self.image.setColorMap(FIELD_MAP)
         self.image.setLevels((-1.0, 1.0))
         item.addItem(self.image)
@@ -134,6 +149,9 @@ class QtBoundaryView(QWidget):
         self._boundary: np.ndarray | None = None
         self._override: np.ndarray | None = None  # a neuron's map while it is hovered
         self.test_points.setVisible(False)
+        self._margins = item.getContentsMargins()  # the plot item's own; _square adds to them
+        self._extra = (0.0, 0.0)  # added on each side: (left and right, top and bottom)
+        item.getViewBox().sigResized.connect(self._square)
         if dataset is not None:
             self.set_dataset(dataset)
 
@@ -152,6 +170,24 @@ class QtBoundaryView(QWidget):
                 continue
             scatter.setData(x[:, 0], x[:, 1], brush=dataset_brushes(y, dataset.classes))
         self._fit()
+
+    def _square(self, *_args) -> None:
+        """Give the view box equal width and height: the wider side gets margins on
+        both ends, so the square plane fills the box and sits in the middle."""
+        item = self.plot.getPlotItem()
+        box = item.getViewBox()
+        dx, dy = self._extra
+        w, h = box.width() + 2 * dx, box.height() + 2 * dy  # the box without margins
+        if w <= 0 or h <= 0:
+            return
+        side = min(w, h)
+        extra = ((w - side) / 2, (h - side) / 2)
+        if abs(extra[0] - dx) < 0.5 and abs(extra[1] - dy) < 0.5:
+            return  # converged: setting margins again would only resize it back
+        self._extra = extra
+        left, top, right, bottom = self._margins
+        item.setContentsMargins(left + extra[0], top + extra[1], right + extra[0],
+                                bottom + extra[1])
 
     def _fit(self) -> None:
         e = self.extent

@@ -3,7 +3,9 @@ and of the training points in that layer's space (engine.probes.neurons.hidden_s
 
 The grid is one curve (its polylines joined by breaks) and the points one scatter,
 both updated in place. The axes keep a fixed range for bounded activations and a
-range that only grows otherwise, so that the animation does not jitter.
+range that only grows otherwise, so that the animation does not jitter. A layer of
+three units is drawn in 3-D (VispyHiddenSpace3D, made when first needed) where the
+platform has OpenGL; otherwise, and for projections, its first two coordinates.
 """
 
 from __future__ import annotations
@@ -11,9 +13,16 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app.views.boundary_view import class_brushes, point_brushes
+from app.views.boundary_view import CLASS_COLOURS, POINT_MAP
 from app.views.style import plot_widget
 from engine.train.events import Snapshot
 
@@ -21,6 +30,7 @@ LINE_PEN = (150, 150, 150)
 RANGES = {"tanh": (-1.05, 1.05), "sine": (-1.05, 1.05), "sigmoid": (-0.05, 1.05),
           "step": (-0.05, 1.05)}  # fixed ranges of bounded activations (raw coordinates)
 NOTE_3D = "3-D: first two of three coordinates shown"
+NOTE_NO_GL = "no OpenGL here: first two of three units shown"
 
 
 class QtHiddenSpaceView(QWidget):
@@ -56,13 +66,19 @@ class QtHiddenSpaceView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(top)
-        layout.addWidget(self.plot, 1)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.plot)
+        layout.addWidget(self.stack, 1)
+        self.view3d = None  # VispyHiddenSpace3D, made when a 3-unit layer is first shown
 
         self._fns: dict[str, str] = {}  # activation id -> its function
+        self._units: dict[str, int | None] = {}  # activation id -> its layer's units
+        self._rgba: np.ndarray | None = None  # (N, 4) bytes: the points' colours
         self._labels: np.ndarray | None = None
         self._classes: int | None = None
         self._brushes: list | None = None
         self._range: tuple[float, float, float, float] | None = None  # grown range
+        self._bounds: np.ndarray | None = None  # (3, 2) grown range of the 3-D view
         self._axes: tuple | None = None
         self._title: str = ""
         if graph is not None:
@@ -79,8 +95,9 @@ class QtHiddenSpaceView(QWidget):
         self._fns = {n.id: n.params.get("fn", "tanh") for n in acts}
         self.combo.blockSignals(True)
         self.combo.clear()
+        self._units = {n.id: _units_before(graph, n.id) for n in acts}
         for i, n in enumerate(acts, 1):
-            units = _units_before(graph, n.id)
+            units = self._units[n.id]
             size = f" ({units} unit{'s' if units != 1 else ''})" if units else ""
             self.combo.addItem(f"hidden layer {i}{size}", n.id)
         ids = [n.id for n in acts]
@@ -115,7 +132,30 @@ class QtHiddenSpaceView(QWidget):
     def clear(self) -> None:
         self.lines.setData([], [])
         self.points.clear()
+        if self.view3d is not None:
+            self.view3d.clear()
         self.note.setText("")
+        self._use_3d(self._units.get(self.current_layer()) == 3, make=False)
+
+    @property
+    def is_3d(self) -> bool:
+        return self.view3d is not None and self.stack.currentWidget() is self.view3d
+
+    def _use_3d(self, want: bool, make: bool = True) -> bool:
+        """Show the 3-D page when ``want`` and OpenGL allow it, else the 2-D plot; True
+        when the 3-D page is shown. The page is made (when ``make``) only once a 3-D
+        snapshot is to be drawn: a window holding a GL widget composes every repaint
+        through OpenGL, which costs milliseconds a frame where GL is software."""
+        if want and make and self.view3d is None:
+            from app.views.hidden_view3d import VispyHiddenSpace3D, gl_available
+
+            if gl_available():
+                self.view3d = VispyHiddenSpace3D()
+                self.stack.addWidget(self.view3d)
+        page = self.view3d if want and self.view3d is not None else self.plot
+        if self.stack.currentWidget() is not page:
+            self.stack.setCurrentWidget(page)
+        return page is not self.plot
 
     # -- data -------------------------------------------------------------------------
     def set_labels(self, y, classes: int | None = None) -> None:
@@ -129,12 +169,8 @@ class QtHiddenSpaceView(QWidget):
             classes = int(values.max()) + 1 if integral and len(values) <= 10 and \
                 values.min() >= 0 else None
         self._labels, self._classes = y, classes
-        if classes is None:
-            self._brushes = point_brushes(np.asarray(y, np.float64))
-        elif classes <= 2:
-            self._brushes = point_brushes(np.asarray(y, np.float64) * 2 - 1)
-        else:
-            self._brushes = class_brushes(y)
+        self._rgba = label_colours(y, classes)
+        self._brushes = [pg.mkBrush(*c) for c in self._rgba]
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         hidden = snapshot.hidden
@@ -143,6 +179,10 @@ class QtHiddenSpaceView(QWidget):
         lines = np.asarray(hidden["lines"], np.float64)
         points = np.asarray(hidden["points"], np.float64)
         dims = int(hidden["dims"])
+        raw3 = dims == 3 and hidden.get("projection") != "pca"
+        if self._use_3d(raw3):
+            self._show_3d(hidden, lines, points)
+            return
         # one curve: every polyline followed by a NaN break (connect="finite")
         n_lines, n_along, _ = lines.shape
         path = np.full((n_lines, n_along + 1, 2), np.nan)
@@ -155,9 +195,31 @@ class QtHiddenSpaceView(QWidget):
             self.points.setData(points[:, 0], points[:, 1], brush=brushes)
         else:
             self.points.setData(points[:, 0], points[:, 1], brush=pg.mkBrush(120, 120, 120))
-        self.note.setText(NOTE_3D if dims == 3 else "")
+        self.note.setText((NOTE_NO_GL if raw3 else NOTE_3D) if dims == 3 else "")
         self._label_axes(hidden)
         self._fit(hidden, np.concatenate([path[:, :2], points[:, :2]]))
+
+    def _show_3d(self, hidden: dict, lines: np.ndarray, points: np.ndarray) -> None:
+        fn = self._fns.get(self.current_layer(), "")
+        if fn in RANGES:
+            bounds = np.array([RANGES[fn]] * 3, np.float64)
+        else:
+            xyz = np.concatenate([lines.reshape(-1, 3), points])
+            xyz = xyz[np.isfinite(xyz).all(1)]
+            if not len(xyz):
+                return
+            lo, hi = xyz.min(0), xyz.max(0)
+            pad = 0.08 * max(float((hi - lo).max()), 1e-6)
+            if self._bounds is None:
+                bounds = np.stack([lo - pad, hi + pad], 1)
+            else:  # grow only the sides the data left; a still box does not jitter
+                old_lo, old_hi = self._bounds[:, 0], self._bounds[:, 1]
+                bounds = np.stack([np.where(lo < old_lo, lo - pad, old_lo),
+                                   np.where(hi > old_hi, hi + pad, old_hi)], 1)
+        self._bounds = bounds
+        self.note.setText("")
+        title = f"{self.combo.currentText()}: {fn}"
+        self.view3d.show_hidden(hidden, self._rgba, bounds, title=title)
 
     def _label_axes(self, hidden: dict) -> None:
         pca = hidden.get("projection") == "pca"
@@ -204,7 +266,19 @@ class QtHiddenSpaceView(QWidget):
 
     def _reset_range(self) -> None:
         self._range = None
+        self._bounds = None
         self._axes = None
+
+
+def label_colours(y: np.ndarray, classes: int | None) -> np.ndarray:
+    """(N, 4) RGBA bytes per point, as the boundary view colours them: two classes
+    and targets on the orange-white-blue map, more classes from CLASS_COLOURS."""
+    if classes is not None and classes > 2:
+        table = np.array([(*c, 255) for c in CLASS_COLOURS], np.uint8)
+        return table[np.asarray(y).astype(int) % len(table)]
+    values = np.asarray(y, np.float64) * (2 if classes is not None else 1) - \
+        (1 if classes is not None else 0)
+    return np.asarray(POINT_MAP.map((np.clip(values, -1, 1) + 1) / 2, mode="byte"), np.uint8)
 
 
 def _units_before(graph, act_id: str) -> int | None:
@@ -216,4 +290,4 @@ def _units_before(graph, act_id: str) -> int | None:
     return node.params.get("units") if node.type == "Dense" else None
 
 
-__all__ = ["NOTE_3D", "QtHiddenSpaceView"]
+__all__ = ["NOTE_3D", "NOTE_NO_GL", "QtHiddenSpaceView", "label_colours"]

@@ -3,9 +3,17 @@
 Rows are appended to growable numpy buffers (doubling), and the curves draw views of
 them with clip-to-view and peak downsampling, so redrawing stays cheap after an hour
 of training (millions of rows).
+
+The axes move in round steps (``steady_range``) rather than with every row: a new
+range makes pyqtgraph lay out and repaint both axes, which cost as much GUI time as
+everything else in the window while training, and the GUI's time is the GIL the
+worker trains with. Panning or zooming by hand stops the stepping until the plot's
+"A" button or a new run.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -18,6 +26,22 @@ from engine.train.events import Metrics, Snapshot
 TRAIN_COLOUR = "#333333"
 TEST_COLOUR = "#0877bd"
 REDRAW_MS = 33  # the curves redraw at most ~30 times a second; rows are never dropped
+
+
+def _step_below(value: float) -> float:
+    """The largest 1, 2 or 5 times a power of ten that is <= ``value`` (> 0)."""
+    power = 10.0 ** math.floor(math.log10(value))
+    return max(m * power for m in (1, 2, 5) if m * power <= value * (1 + 1e-12))
+
+
+def steady_range(lo: float, hi: float, fraction: float = 10.0) -> tuple[float, float]:
+    """[lo, hi] widened to multiples of a round step about (hi - lo) / ``fraction``:
+    the range then changes only when the data cross a step."""
+    span = hi - lo if hi > lo else max(abs(hi), 1.0)
+    step = _step_below(span / fraction)
+    top = math.ceil(hi / step) * step
+    bottom = math.floor(lo / step) * step
+    return bottom, top if top > bottom else bottom + step
 
 
 class _Series:
@@ -54,6 +78,11 @@ class QtLossPlot(QWidget):
         item = self.plot.getPlotItem()
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
+        item.disableAutoRange()  # steady_range moves the axes in steps
+        self._follow = True  # False once the user pans or zooms
+        self._range: tuple | None = None
+        item.getViewBox().sigRangeChangedManually.connect(self._manual)
+        item.autoBtn.clicked.connect(self._follow_again)  # after pyqtgraph's own slot
         legend = item.addLegend(offset=(-10, 10), labelTextColor="#222",
                                 brush=pg.mkBrush(255, 255, 255, 200))
         self.train = _Series()
@@ -69,6 +98,9 @@ class QtLossPlot(QWidget):
         for curve in (self.train_curve, self.test_curve):
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
+            # one min-max pair per pixel column draws the same envelope as pyqtgraph's
+            # default five, and wide lines cost the GUI thread per segment
+            curve.opts["autoDownsampleFactor"] = 1.0
         self.legend = legend
         self._redraw = QTimer(self)
         self._redraw.setSingleShot(True)
@@ -101,6 +133,47 @@ class QtLossPlot(QWidget):
     def set_log_y(self, on: bool) -> None:
         self.plot.getPlotItem().setLogMode(y=on)
         self.log_y.setChecked(on)
+        self._range = None
+        self._fit()
+
+    def _manual(self, *_args) -> None:
+        self._follow = False
+
+    def _follow_again(self) -> None:
+        self.plot.getPlotItem().disableAutoRange()
+        self._follow, self._range = True, None
+        self._fit()
+
+    def _fit(self) -> None:
+        """Show every row: x from the first epoch to a round step past the last, y from
+        0 (or the lowest value) to a round step above the highest (whole decades on a
+        log axis, [0, 1] for accuracy). Set only when it changes."""
+        train, test = self._pair()
+        if not self._follow or not train.n:
+            return
+        x = train.x[:train.n]
+        x0, x1 = float(x[0]), float(x[-1])
+        x_range = steady_range(x0, x1, 8.0)
+        x_range = (x0, max(x_range[1], x0 + 1.0))
+        if self.quantity == "accuracy":
+            y_range = (0.0, 1.0)
+        else:
+            y = np.concatenate([train.y[:train.n], test.y[:test.n]])
+            y = y[np.isfinite(y)]
+            if self.log_y.isChecked():
+                y = y[y > 0]
+                if not len(y):
+                    return
+                y_range = (math.floor(math.log10(y.min())), math.ceil(math.log10(y.max())))
+                if y_range[1] <= y_range[0]:
+                    y_range = (y_range[0], y_range[0] + 1)
+            else:
+                if not len(y):
+                    return
+                y_range = steady_range(min(float(y.min()), 0.0), float(y.max()))
+        if (x_range, y_range) != self._range:
+            self._range = (x_range, y_range)
+            self.plot.getPlotItem().setRange(xRange=x_range, yRange=y_range, padding=0)
 
     def set_quantity(self, quantity: str) -> None:
         """Show "loss" or "accuracy" (both are always recorded)."""
@@ -129,6 +202,7 @@ class QtLossPlot(QWidget):
         self.train_curve.setData([], [])
         self.test_curve.setData([], [])
         self.summary.setText("")
+        self._follow, self._range = True, None
 
     def append(self, metrics: Metrics) -> None:
         if not len(metrics):
@@ -155,6 +229,7 @@ class QtLossPlot(QWidget):
             return
         self.train_curve.setData(*train.view())
         self.test_curve.setData(*test.view())
+        self._fit()
         fmt = ".1%" if self.quantity == "accuracy" else ".4g"
         self.summary.setText(f"train {train.y[train.n - 1]:{fmt}}   test {test.y[test.n - 1]:{fmt}}")
 

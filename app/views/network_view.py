@@ -30,6 +30,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QGraphicsLineItem,
+    QGraphicsPathItem,
     QGraphicsPixmapItem,
     QGraphicsRectItem,
     QGraphicsScene,
@@ -57,6 +58,8 @@ HEADER = 34.0  # room above the tallest column for the headers
 MAX_SCALE = 1.6  # the diagram grows with the widget up to this zoom
 MIN_PEN, MAX_PEN, PEN_PER_UNIT = 0.6, 7.0, 2.2  # line width = |w| * PEN_PER_UNIT, clamped
 HIT_WIDTH = 7.0  # lines are easier to hover and click than they are thick
+SKIP_DROP = 30.0  # how far a residual skip's curve dips below its two columns
+SKIP_COLOUR = QColor(140, 140, 140)
 
 BOUNDED = {"tanh", "sigmoid", "step", "sine"}  # outputs within [-1, 1]: no rescaling
 _LUT = POINT_MAP.getLookupTable(0.0, 1.0, 256, alpha=False).astype(np.uint8)  # (256, 3)
@@ -184,7 +187,9 @@ class WeightItem(QGraphicsLineItem):
 
     def __init__(self, view: QtNetworkView, key: str, index: tuple[int, int], a: QPointF,
                  b: QPointF):
-        super().__init__(a.x(), a.y(), b.x(), b.y())
+        super().__init__()
+        self._rect: QRectF | None = None  # boundingRect, asked for thousands of times a second
+        self.setLine(a.x(), a.y(), b.x(), b.y())
         self.view, self.key, self.index = view, key, index
         self.value: float | None = None
         self.setAcceptHoverEvents(True)
@@ -192,7 +197,14 @@ class WeightItem(QGraphicsLineItem):
 
     def set_value(self, w: float) -> None:
         self.value = float(w)
-        self.setPen(weight_pen(self.value))
+        pen = weight_pen(self.value)
+        if pen != self.pen():  # an unchanged pen would still re-index the item
+            self.setPen(pen)
+
+    def move_to(self, a: QPointF, b: QPointF) -> None:
+        self.prepareGeometryChange()
+        self._rect = None
+        self.setLine(a.x(), a.y(), b.x(), b.y())
 
     def shape(self) -> QPainterPath:
         path = QPainterPath(self.line().p1())
@@ -202,8 +214,11 @@ class WeightItem(QGraphicsLineItem):
         return stroker.createStroke(path)
 
     def boundingRect(self) -> QRectF:
-        pad = max(self.pen().widthF(), HIT_WIDTH) / 2 + 1
-        return QRectF(self.line().p1(), self.line().p2()).normalized().adjusted(-pad, -pad, pad, pad)
+        if self._rect is None:  # pens are at most HIT_WIDTH wide (MAX_PEN): the line decides
+            pad = max(MAX_PEN, HIT_WIDTH) / 2 + 1
+            self._rect = QRectF(self.line().p1(), self.line().p2()).normalized().adjusted(
+                -pad, -pad, pad, pad)
+        return self._rect
 
     def tooltip(self) -> str:
         value = "—" if self.value is None else f"{self.value:.4g}"
@@ -223,6 +238,40 @@ class WeightItem(QGraphicsLineItem):
             event.accept()
             return
         super().mousePressEvent(event)
+
+
+class ResidualItem(QGraphicsPathItem):
+    """A residual skip of hidden layer ``layer`` (1-based): a dashed grey curve under
+    the layer, from its input's column to its own, with an arrow head. It carries no
+    weight: the Add node sums the layer's input and output unchanged."""
+
+    def __init__(self, layer: int) -> None:
+        super().__init__()
+        self.layer = layer
+        pen = QPen(SKIP_COLOUR, 1.6, Qt.PenStyle.DashLine)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        self.setPen(pen)
+        self.setAcceptHoverEvents(True)
+
+    def place(self, a: QPointF, b: QPointF) -> None:
+        """Curve from ``a`` (under the input column) to ``b`` (under the layer's)."""
+        dip = max(a.y(), b.y()) + SKIP_DROP
+        path = QPainterPath(a)
+        path.cubicTo(QPointF(a.x(), dip), QPointF(b.x(), dip), b)
+        head = 6.0  # the arrow's head, pointing up into the layer's column
+        path.moveTo(b.x() - head * 0.6, b.y() + head)
+        path.lineTo(b)
+        path.lineTo(b.x() + head * 0.6, b.y() + head)
+        self.prepareGeometryChange()
+        self.setPath(path)
+
+    def shape(self) -> QPainterPath:
+        stroker = QPainterPathStroker()
+        stroker.setWidth(HIT_WIDTH)
+        return stroker.createStroke(self.path())
+
+    def tooltip(self) -> str:
+        return f"residual: adds layer {self.layer}'s input to its output"
 
 
 class _Canvas(QGraphicsView):
@@ -318,6 +367,8 @@ class QtNetworkView(QWidget):
 
         self.columns: list[_Column] = []
         self.weights: dict[str, list[WeightItem]] = {}  # state-dict key -> its lines
+        self.residuals: list[ResidualItem] = []  # one per residual hidden layer
+        self._skips: list[int] = []  # the residual hidden layers (1-based)
         self.features: list[str] = []
         self.output_id: str | None = None
         self.extent: float | None = None
@@ -347,13 +398,14 @@ class QtNetworkView(QWidget):
         self.editor.hide()
         self.scene.clear()
         self.columns, self.weights, self._maps, self.extent = [], {}, {}, None
+        self.residuals = []
         shape = describe_mlp(graph) if graph is not None else None
         chain = _chain(graph) if shape is not None else None
         if shape is None or chain is None:
             self.stack.setCurrentWidget(self.note)
             return
         self.stack.setCurrentWidget(self.canvas)
-        features_id, pairs, head_id = chain
+        features_id, pairs, head_id, self._skips = chain
         self.features = list(shape.features or ["x1", "x2"])
         self.output_id = head_id
         n = len(self.features)
@@ -405,6 +457,11 @@ class QtNetworkView(QWidget):
                     self.scene.addItem(line)
                     lines.append(line)
             self.weights[key] = lines
+        for layer in self._skips:
+            item = ResidualItem(layer)
+            item.setZValue(1)
+            self.scene.addItem(item)
+            self.residuals.append(item)
         self._step = None
         self._place(COLUMN)
 
@@ -431,8 +488,12 @@ class QtNetworkView(QWidget):
                 r, c = line.index
                 a = left.neurons[c].pos() + QPointF(BOX, BOX / 2)
                 b = right.neurons[r].pos() + QPointF(0, BOX / 2)
-                line.prepareGeometryChange()
-                line.setLine(a.x(), a.y(), b.x(), b.y())
+                line.move_to(a, b)
+        for item in self.residuals:  # under the layer: its input column -> its column
+            left, right = self.columns[item.layer - 1], self.columns[item.layer]
+            a = left.neurons[-1].pos() + QPointF(BOX / 2, BOX + 3)
+            b = right.neurons[-1].pos() + QPointF(BOX / 2, BOX + 3)
+            item.place(a, b)
 
     def _fit_columns(self, width: float, height: float) -> None:
         """Spread the columns to the widget's shape: the diagram's height sets the
@@ -440,7 +501,7 @@ class QtNetworkView(QWidget):
         if not self.columns or len(self.columns) < 2:
             return
         tallest = max(c.units for c in self.columns)
-        scene_h = HEADER + tallest * ROW + 16
+        scene_h = HEADER + tallest * ROW + 16 + (SKIP_DROP if self.residuals else 0)
         zoom = min(height / scene_h, MAX_SCALE)
         label_w = max((lb.boundingRect().width() for lb in self.columns[0].label_items),
                       default=0) + 10
@@ -536,9 +597,9 @@ class QtNetworkView(QWidget):
 
 
 def _chain(graph):
-    """(features-column node id, [(dense id, activation id), ...], head id) of a
-    graph that describe_mlp accepts; the first id is the Input node's when there is
-    no Features node."""
+    """(features-column node id, [(dense id, activation id), ...], head id, residual
+    hidden layers (1-based)) of a graph that describe_mlp accepts; the first id is the
+    Input node's when there is no Features node."""
     chain = layer_chain(graph)
     if chain is None:
         return None
@@ -546,8 +607,8 @@ def _chain(graph):
     if ids and graph.nodes[ids[0]].type == "Features":
         first, ids = ids[0], ids[1:]
     # a layer is Dense -> [BatchNorm] -> Activation -> [Dropout] -> [Add]: its column
-    # is the Activation node, its weights the Dense node's
-    pairs, dense = [], None
+    # is the Activation node, its weights the Dense node's; an Add makes it residual
+    pairs, dense, skips = [], None, []
     for node_id in ids[:-1]:
         kind = graph.nodes[node_id].type
         if kind == "Dense":
@@ -555,8 +616,10 @@ def _chain(graph):
         elif kind == "Activation" and dense is not None:
             pairs.append((dense, node_id))
             dense = None
-    return first, pairs, ids[-1]
+        elif kind == "Add" and pairs:
+            skips.append(len(pairs))
+    return first, pairs, ids[-1], skips
 
 
-__all__ = ["NEURON_MAP_SIZE", "NOTE", "QtNetworkView", "feature_maps", "field_rgb",
+__all__ = ["NEURON_MAP_SIZE", "NOTE", "QtNetworkView", "ResidualItem", "feature_maps", "field_rgb",
            "scaled_field", "weight_pen"]

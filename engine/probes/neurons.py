@@ -3,6 +3,8 @@ small heatmaps), and how each layer bends the plane (the hidden-space view)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import torch
 
@@ -28,13 +30,17 @@ def neuron_maps(model, grid: torch.Tensor, size: int) -> dict[str, np.ndarray]:
     return out
 
 
+@lru_cache(maxsize=8)
 def grid_lines(extent: float, lines: int = 13, points: int = 60) -> np.ndarray:
-    """(2*lines, points, 2) polylines of a square grid over [-extent, extent]²."""
-    ticks = np.linspace(-extent, extent, lines)
-    along = np.linspace(-extent, extent, points)
-    horizontal = [np.stack([along, np.full(points, t)], 1) for t in ticks]
-    vertical = [np.stack([np.full(points, t), along], 1) for t in ticks]
-    return np.asarray(horizontal + vertical, np.float32)
+    """(2*lines, points, 2) polylines of a square grid over [-extent, extent]²; read-only
+    and cached, as every snapshot of the hidden space asks for the same grid."""
+    ticks = np.linspace(-extent, extent, lines, dtype=np.float32)
+    along = np.linspace(-extent, extent, points, dtype=np.float32)
+    grid = np.empty((2 * lines, points, 2), np.float32)
+    grid[:lines, :, 0], grid[:lines, :, 1] = along, ticks[:, None]  # horizontal lines
+    grid[lines:, :, 0], grid[lines:, :, 1] = ticks[:, None], along  # vertical lines
+    grid.setflags(write=False)
+    return grid
 
 
 @torch.inference_mode()

@@ -1,6 +1,8 @@
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen unless there is a display (a desktop, or Xvfb under `make test`): vispy's GL
+# views need a real OpenGL context, which Qt's offscreen platform cannot make.
+os.environ.setdefault("QT_QPA_PLATFORM", "xcb" if os.environ.get("DISPLAY") else "offscreen")
 
 import pytest  # noqa: E402
 

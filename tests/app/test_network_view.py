@@ -248,3 +248,37 @@ def test_tooltips_are_written_when_asked(view, qtbot):
     QApplication.sendEvent(view.canvas.viewport(), event)
     assert QToolTip.text().startswith(f"weight {line.value:.4g}")
     QToolTip.hideText()
+
+
+def test_residual_layers_get_a_dashed_skip_edge(qtbot):
+    from app.views.network_view import ResidualItem
+    from engine.graph.mlp import mlp_graph
+
+    v = QtNetworkView(mlp_graph([2, 2, 3], features=["x1", "x2"], residual=[True, False, False]))
+    qtbot.addWidget(v)
+    v.resize(640, 420)
+    v.show()
+    qtbot.waitExposed(v)
+    skips = [i for i in v.scene.items() if isinstance(i, ResidualItem)]
+    assert skips == v.residuals and len(skips) == 1
+    skip = skips[0]
+    assert skip.layer == 1 and skip.tooltip() == "residual: adds layer 1's input to its output"
+    assert skip.pen().style() == Qt.PenStyle.DashLine
+    # it runs under the features column and ends under hidden layer 1's column
+    rect = skip.path().boundingRect()
+    features, layer1 = v.columns[0], v.columns[1]
+    assert rect.left() <= features.neurons[-1].pos().x() + 40
+    assert rect.right() >= layer1.neurons[-1].pos().x()
+    assert rect.right() < v.columns[2].neurons[-1].pos().x()
+    assert rect.top() >= features.neurons[-1].pos().y() + 40  # below the neurons
+    # hovering it shows the tooltip text through the canvas
+    centre = v.canvas.mapFromScene(skip.path().pointAtPercent(0.5))
+    found = v.canvas.items(centre)
+    assert skip in found
+    # the same shape without residual layers has none
+    v.set_graph(mlp_graph([2, 2, 3], features=["x1", "x2"]))
+    assert v.residuals == [] and not any(isinstance(i, ResidualItem) for i in v.scene.items())
+    # two residual layers: two skips, layer by layer
+    v.set_graph(mlp_graph([2, 2, 3], features=["x1", "x2"], residual=[True, True, False]))
+    assert [s.layer for s in v.residuals] == [1, 2]
+    v.grab().save("/tmp/network_residual.png")

@@ -4,6 +4,7 @@ import sys
 import time
 
 import numpy as np
+import pytest
 
 from app.views.loss_plot import QtLossPlot
 from engine.train.events import Metrics, Snapshot
@@ -114,3 +115,103 @@ def test_accuracy_view_shows_the_recorded_accuracy(qtbot):
     # regression has no accuracy: back to loss, and the choice is disabled
     assert plot.quantity == "loss" and not plot.quantity_combo.isEnabled()
     assert np.allclose(plot.train_curve.getData()[1], [1, 1])
+
+
+def test_boundary_plot_fills_its_view_box_with_the_square_plane(qtbot):
+    """Tall or wide, the view box is square and shows exactly [-extent, extent]²: no
+    empty bands above and below (or beside) the heatmap."""
+    from app.views.boundary_view import QtBoundaryView
+    from engine.presets import load_preset
+    from engine.train import Session
+
+    s = Session(load_preset("circle"))
+    view = QtBoundaryView(s.dataset)
+    qtbot.addWidget(view)
+    view.show_snapshot(Snapshot(0, 0, False, None, s.boundary(), s.dataset.extent, reset=True))
+    view.show()
+    e = s.dataset.extent
+    for size in ((520, 800), (900, 420), (600, 600)):
+        view.resize(*size)
+        box = view.plot.getPlotItem().getViewBox()
+        qtbot.waitUntil(lambda b=box: abs(b.width() - b.height()) <= 1.0, timeout=3000)
+        (x0, x1), (y0, y1) = box.viewRange()
+        assert (x0, x1) == pytest.approx((-e, e), abs=0.02 * e)
+        assert (y0, y1) == pytest.approx((-e, e), abs=0.02 * e)
+        # the box uses the room it has: margins go on the longer side only
+        plot = view.plot.size()
+        assert min(view._extra) == 0 and box.width() >= min(plot.width(), plot.height()) - 160
+        # and sits in the middle of the widget's width
+        centre = box.mapRectToScene(box.boundingRect()).center().x()
+        assert abs(centre - plot.width() / 2) < 60
+    view.grab().save("/tmp/boundary_square.png")
+
+
+def test_loss_plot_axes_move_in_round_steps(qtbot):
+    """The range covers every row but changes only when the data cross a round step,
+    so the axes are not laid out again for every row; a hand zoom is left alone."""
+    from app.views.loss_plot import steady_range
+
+    assert steady_range(0, 0.72) == (0.0, 0.75)
+    assert steady_range(1, 1001, 8.0) == (0.0, 1100.0)
+    plot = QtLossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 400)
+    plot.show()
+    item = plot.plot.getPlotItem()
+    plot.show_snapshot(Snapshot(1001, 0, True, _rows(1, 1001), reset=True))
+    (x0, x1), (y0, y1) = item.viewRange()
+    assert x0 == 1 and x1 == pytest.approx(1100) and y0 == 0 and y1 == pytest.approx(0.55)
+    bottom = item.getAxis("bottom")
+    bottom.picture = "kept"  # pyqtgraph drops an axis's picture when its range changes
+    plot.append(_rows(1002, 50))
+    plot.flush()
+    assert item.viewRange()[0][1] == pytest.approx(1100) and bottom.picture == "kept"
+    plot.append(_rows(1052, 100))  # past the step: the range grows
+    plot.flush()
+    assert item.viewRange()[0][1] == pytest.approx(1200)
+    plot.set_quantity("accuracy")
+    assert item.viewRange()[1] == pytest.approx([0.0, 1.0])
+    plot.set_quantity("loss")
+    plot.set_log_y(True)
+    assert item.viewRange()[1] == pytest.approx([-4.0, 0.0])  # whole decades: 8.7e-4 to 0.55
+    # a hand zoom stays until the "A" button
+    item.getViewBox().setXRange(10, 20)
+    item.getViewBox().sigRangeChangedManually.emit([True, True])
+    plot.append(_rows(1152, 100))
+    plot.flush()
+    assert item.viewRange()[0] == pytest.approx([10, 20], abs=1)
+    item.autoBtn.clicked.emit(item.autoBtn)
+    assert item.viewRange()[0][1] >= 1250 and item.getViewBox().autoRangeEnabled() == [False, False]
+
+
+def test_boundary_heatmap_is_a_32_bit_image_with_the_field_colours(qtbot):
+    from PySide6.QtGui import QImage
+
+    from app.views.boundary_view import FIELD_MAP, QtBoundaryView
+
+    view = QtBoundaryView()
+    qtbot.addWidget(view)
+    field = np.linspace(-1, 1, 16, dtype=np.float32).reshape(4, 4)
+    view.show_snapshot(Snapshot(0, 0, False, None, field, 6.0, reset=True))
+    view.plot.grab()  # paints, so the picture is made
+    image = view.image.qimage
+    assert image.format() == QImage.Format.Format_ARGB32_Premultiplied
+    for (row, col) in ((0, 0), (3, 3), (1, 2)):
+        want = FIELD_MAP.map((field[row, col] + 1) / 2, mode="byte")[:3]
+        got = image.pixelColor(col, row).getRgb()[:3]
+        assert np.abs(np.subtract(got, want)).max() <= 2
+
+
+def test_loss_curves_draw_one_min_max_pair_per_pixel_column(qtbot):
+    plot = QtLossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 400)
+    plot.show()
+    rows = _rows(1, 20_000)
+    rows.train_loss[7_777] = 5.0  # one spike must survive the downsampling
+    plot.show_snapshot(Snapshot(20_000, 0, True, rows, reset=True))
+    plot.plot.grab()
+    x, y = plot.train_curve.curve.getData()
+    width = plot.plot.getPlotItem().getViewBox().width()
+    assert len(x) <= 2.2 * width  # pyqtgraph draws ~5 per pixel by default
+    assert y.max() == 5.0 and y.min() == pytest.approx(rows.train_loss.min(), rel=0.01)

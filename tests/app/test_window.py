@@ -31,7 +31,8 @@ def test_play_advances_epochs_and_plot_then_pause_stops(window, qtbot):
 
 
 def test_space_toggles_play(window, qtbot):
-    window.activateWindow()
+    window.activateWindow()  # shortcuts need the active window (on xcb, a real request)
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: epoch_of(window) >= 5, timeout=10_000)
     qtbot.keyClick(window, Qt.Key.Key_Space)

@@ -41,3 +41,13 @@ def test_hidden_space_raw_for_two_units_and_pca_for_more():
     assert np.allclose(two["points"], direct, atol=1e-6)
     four = hidden_space(s.model, "act1", pts, 6.0)
     assert four["projection"] == "pca" and four["dims"] == 3 and four["units"] == 4
+
+
+def test_grid_lines_are_cached_read_only_and_span_the_plane():
+    from engine.probes.neurons import grid_lines
+
+    g = grid_lines(6.0)
+    assert g is grid_lines(6.0) and not g.flags.writeable
+    assert g.shape == (26, 60, 2)
+    assert np.allclose(g[0, :, 1], -6.0) and np.allclose(g[0, [0, -1], 0], [-6.0, 6.0])
+    assert np.allclose(g[13 + 12, :, 0], 6.0) and np.allclose(g[13 + 12, [0, -1], 1], [-6, 6])
