@@ -145,20 +145,6 @@ class DragEdge(QGraphicsItem):
         a, b = (self.anchor, pos) if self.from_output else (pos, self.anchor)
         self._path = bezier(a, b)
 
-    def _lane(self, a: QPointF, b: QPointF) -> float | None:
-        """A height below (or above) the nodes a straight curve would pass behind, or None."""
-        ends = {self.src_port.node_item, self.dst_port.node_item}
-        band = QRectF(a.x() + 20, min(a.y(), b.y()) - 4, b.x() - a.x() - 40, abs(b.y() - a.y()) + 8)
-        blocking = [i.sceneBoundingRect() for i in self.scene().items(band)
-                    if getattr(i, "node_id", None) is not None and hasattr(i, "ports")
-                    and i not in ends]
-        if not blocking:
-            return None
-        below = max(r.bottom() for r in blocking) + 14
-        above = min(r.top() for r in blocking) - 14
-        mean = (a.y() + b.y()) / 2
-        return below if below - mean <= mean - above else above
-
     def boundingRect(self) -> QRectF:
         return self._path.boundingRect().adjusted(-4, -4, 4, 4)
 
