@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,6 +32,7 @@ from app.bridge import EngineBridge
 from app.playground import PlaygroundPanel
 from app.playground.edits import ERASE_RADIUS, edited, points_from_dataset
 from app.playground.panel import GROUPS
+from app.project_files import ProjectFilesMixin
 from app.views.boundary_view import QtBoundaryView
 from app.views.hidden_view import QtHiddenSpaceView
 from app.views.loss_plot import QtLossPlot
@@ -40,7 +41,7 @@ from engine.data.dataset import USER
 from engine.data.user import add_point, erase_points, read_points_csv
 from engine.errors import NodeplayError
 from engine.presets import DEFAULT, load_preset, preset_names
-from engine.project import SUFFIX, Project, load_project, save_project
+from engine.project import Project, load_project
 from engine.share import from_share_string, to_share_string
 from engine.train.events import Snapshot
 from engine.train.session import Session
@@ -83,11 +84,15 @@ class MessageBar(QFrame):
         self.show()
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ProjectFilesMixin, QMainWindow):
     saved = Signal(str)  # the path a project was saved to (after the weights came back)
 
     def __init__(self, project: Project | None = None, *, session: Session | None = None,
-                 serve: bool = True) -> None:
+                 serve: bool = True, settings: QSettings | None = None,
+                 autosave_dir: Path | None = None, prompts: bool = False) -> None:
+        """``settings`` keeps the recent files (in memory without it), ``autosave_dir``
+        turns autosave on, ``prompts`` asks before unsaved work is lost (app.main
+        passes all three; scripted windows never block on a dialog)."""
         super().__init__()
         self.resize(1400, 860)
         self.bridge: EngineBridge | None = None
@@ -100,11 +105,13 @@ class MainWindow(QMainWindow):
         self._hovered: tuple[str, int] | None = None
         self._last_diagram = 0.0
         self._pending_tab = None  # the latest snapshot, for a tab shown later
+        self._init_files(settings, autosave_dir, prompts)
         self._build_actions()
         self._build_toolbar()
         self._build_body()
         self._build_status()
         self.open_project(project or load_preset(DEFAULT), session=session)
+        self._started_clean(self.project.epoch)
 
     # -- construction ----------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -124,9 +131,11 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&File")
         presets = menu.addMenu("&New from preset")
         for name in preset_names():
-            presets.addAction(name, lambda name=name: self.open_preset(name))
+            presets.addAction(name, lambda name=name: self.after_unsaved_check(
+                lambda: self.open_preset(name)))
         self.open_action = menu.addAction("&Open…", self.open_dialog)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self._add_recent_menu(menu)
         self.save_action = menu.addAction("&Save", self.save)
         self.save_action.setShortcut(QKeySequence.StandardKey.Save)
         self.save_as_action = menu.addAction("Save &As…", self.save_as)
@@ -134,7 +143,8 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         self.copy_setup_action = menu.addAction("&Copy setup string", self.copy_setup)
         self.copy_setup_action.setToolTip("The whole setup as one line to paste or share")
-        self.paste_setup_action = menu.addAction("&Paste setup string", self.paste_setup)
+        self.paste_setup_action = menu.addAction(
+            "&Paste setup string", lambda: self.after_unsaved_check(self.paste_setup))
         menu.addSeparator()
         quit_action = menu.addAction("&Quit", self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -187,7 +197,7 @@ class MainWindow(QMainWindow):
         self.loss_plot = QtLossPlot()
         self.network_view = QtNetworkView()
         self.network_view.weightEditRequested.connect(
-            lambda key, index, value: self.bridge and self.bridge.set_weight(key, index, value))
+            lambda key, index, value: self.set_weight(key, index, value))
         self.network_view.neuronHovered.connect(self._neuron_hovered)
         self.hidden_view = QtHiddenSpaceView()
         self.hidden_view.layerChosen.connect(lambda _node: self._push_probes())
@@ -245,7 +255,6 @@ class MainWindow(QMainWindow):
         self.bridge.diverged.connect(lambda _e, text: self.show_error(text))
         self.bridge.finished.connect(lambda _e, text: self.show_info(text))
         self.bridge.failed.connect(self.show_error)
-        self.setWindowTitle(f"Nodeplay — {project.name}")
         self.boundary_view.set_dataset(new.dataset)
         self.loss_plot.clear()
         self.network_view.set_graph(project.graph)
@@ -262,6 +271,7 @@ class MainWindow(QMainWindow):
         self.message.hide()
         self._state_changed(False)
         self.panel.load(project)
+        self.update_title()
         if self.speed is not None:
             self.bridge.set_speed(self.speed)
         if self._serve:
@@ -277,6 +287,9 @@ class MainWindow(QMainWindow):
             return False
         if self.open_project(project):
             self.path = path
+            if path is not None:
+                self.recent.add(path)
+            self._started_clean(project.epoch)
             return True
         return False
 
@@ -291,7 +304,7 @@ class MainWindow(QMainWindow):
                                               "Nodeplay projects (*.nodeplay *.json);;"
                                               "All files (*)")
         if path:
-            self.open_file(path)
+            self.after_unsaved_check(lambda: self.open_file(path))
 
     def _close_bridge(self) -> None:
         if self.bridge is not None:
@@ -299,52 +312,7 @@ class MainWindow(QMainWindow):
             self.bridge.deleteLater()
             self.bridge = None
 
-    # -- saving and sharing ----------------------------------------------------------
-    def save(self) -> None:
-        if self.path is None:
-            self.save_as()
-        else:
-            self.save_to(self.path)
-
-    def save_as(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save project", f"{self.project.name}{SUFFIX}",
-                                              f"Nodeplay projects (*{SUFFIX})")
-        if path:
-            if not Path(path).suffix:
-                path += SUFFIX
-            self.save_to(path)
-
-    def save_to(self, path) -> None:
-        """Save the project with its trained weights; ``saved`` tells when it is written.
-
-        The weights come back through the worker (Capture -> StateCaptured), so nothing
-        here reads the worker's tensors."""
-        path = Path(path)
-        bridge = self.bridge
-        if bridge is None or not bridge.running:  # no worker: the session is idle here
-            self._write(path, self.session.epoch, self.session.weights())
-            return
-
-        def done(event) -> None:
-            bridge.captured.disconnect(done)
-            if bridge is self.bridge:
-                self._write(path, event.epoch, event.weights)
-
-        bridge.captured.connect(done)
-        bridge.capture()
-
-    def _write(self, path: Path, epoch: int, weights) -> None:
-        project = self.project.copy()
-        project.epoch, project.weights = epoch, weights
-        try:
-            save_project(project, path)
-        except OSError as err:
-            self.show_error(f"The project could not be saved to {path} ({err.strerror or err}).")
-            return
-        self.path = path
-        self.statusBar().showMessage(f"Saved {path}", 5000)
-        self.saved.emit(str(path))
-
+    # -- sharing ---------------------------------------------------------------------
     def copy_setup(self) -> None:
         QGuiApplication.clipboard().setText(to_share_string(self.project))
         self.statusBar().showMessage("The setup string is on the clipboard.", 5000)
@@ -359,6 +327,7 @@ class MainWindow(QMainWindow):
             return False
         if self.open_project(project):
             self.path = None
+            self._started_clean(project.epoch)
             return True
         return False
 
@@ -405,6 +374,7 @@ class MainWindow(QMainWindow):
         except NodeplayError as err:
             project, error = None, str(err)
         if project is not None and self.open_project(project):
+            self.set_modified(True)
             return True
         if project is None:
             self.show_error(error)
@@ -471,6 +441,7 @@ class MainWindow(QMainWindow):
             return
         seed = random.randrange(2**31 - 1)
         self.project.train.seed = seed  # read by the session only when it is built
+        self.set_modified(True)
         self.message.hide()
         self.bridge.reset(seed)
         self._state_changed(False)
@@ -478,8 +449,15 @@ class MainWindow(QMainWindow):
     def set_stop_epochs(self, epochs: int | None) -> None:
         """The stop condition applies from the next epoch on, without a restart."""
         self.project.train.stop_epochs = epochs  # the window's copy, for saving and edits
+        self.set_modified(True)
         if self.bridge is not None:
             self.bridge.set_stop(epochs, self.project.train.stop_loss)
+
+    def set_weight(self, key: str, index: tuple, value: float) -> None:
+        """A weight set by hand in the network view: unsaved work like any edit."""
+        if self.bridge is not None:
+            self.bridge.set_weight(key, index, value)
+            self.set_modified(True)
 
     def set_speed(self, epochs_per_second: float | None) -> None:
         self.speed = epochs_per_second
@@ -502,6 +480,7 @@ class MainWindow(QMainWindow):
             # the session sets it too; set here as well so that an edit copied at once keeps it
             self.project.train.learning_rate = value
             self.bridge.set_learning_rate(value)
+            self.set_modified(True)
 
     def set_learning_rate(self, value: float) -> None:
         """Choose ``value`` in the control (it must be one of its entries)."""
@@ -527,6 +506,7 @@ class MainWindow(QMainWindow):
 
     # -- drawing ---------------------------------------------------------------------
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        self._track_epoch(snapshot.epoch)
         self.epoch_label.setText(f"Epoch {snapshot.epoch:,}")
         rate = snapshot.epochs_per_second if snapshot.playing else 0.0
         self.rate_label.setText(f"{rate:,.0f} epochs/s")
@@ -581,6 +561,9 @@ class MainWindow(QMainWindow):
         self.message.show_message(text, "info")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self._close_requested(event):
+            return
+        self._closed_cleanly()
         for window in self.compare_windows:
             window.close()
         self._close_bridge()
