@@ -28,6 +28,11 @@ def render_to_png(project: Project, view: str, out_path, epochs: int) -> None:
     from engine.train.session import Session
 
     session = Session(project)
+    if view == "boundary" and not session.dataset.is_2d:
+        shape = "×".join(map(str, session.dataset.spec.x_shape))
+        raise NodeplayError(f"The boundary view draws 2-D points; the dataset "
+                            f"'{project.data.name}' holds {shape} samples, so render the "
+                            "window or loss view instead.")
     if epochs:
         session.train(epochs=epochs)
     snapshot = Snapshot(session.epoch, session.step, False, session.history, session.boundary(),

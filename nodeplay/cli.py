@@ -70,6 +70,13 @@ def cmd_train(args) -> int:
     if args.out:
         _refuse_overwrite(Path(args.out), args.force)
     session = Session(project, device=args.device)
+    if session.device.type == "cpu":  # the process is ours: size torch's threads to the model
+        import torch
+
+        from engine.train.device import cpu_threads
+
+        params = sum(p.numel() for p in session.model.parameters())
+        torch.set_num_threads(cpu_threads(params, torch.get_num_threads()))
     result = session.train(epochs=args.epochs, steps=args.steps)
     if args.out:
         project.weights, project.epoch = session.weights(), session.epoch
@@ -93,7 +100,7 @@ def cmd_render(args) -> int:
     _refuse_overwrite(out, args.force)
     from app.render import render_to_png
 
-    render_to_png(project, args.view, str(out), args.epochs)
+    render_to_png(project, args.view, str(out), args.epochs or 0)
     print(f"Wrote the {args.view} view to {out}.", file=sys.stderr)
     return 0
 
@@ -134,7 +141,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("file")
     s.add_argument("--view", choices=["window", "boundary", "loss"], default="window")
     s.add_argument("--out", required=True)
-    s.add_argument("--epochs", type=int, default=0, help="train this many epochs first")
+    s.add_argument("--epochs", type=int, help="train this many epochs first")
     s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     s.set_defaults(func=cmd_render)
     return p

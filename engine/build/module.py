@@ -1,16 +1,27 @@
-"""Graph -> ``torch.nn.Module`` plus its loss wiring."""
+"""Graph -> ``torch.nn.Module`` plus its loss wiring.
+
+Values are keyed ``"node.port"``. Every node with a module is a *step*; Output
+nodes are *heads* (a prediction, a target and a loss); LossSum nodes add losses.
+The training objective is the sum of every loss output not connected onward
+(``Validation.objective``): an Output's weighted loss, a Sampling's KL, a LossSum's
+total. The *main head* (accuracy, boundary, score) is the first Output, in
+topological order, trained on the dataset's targets; the first Output if none is.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from engine.build.layers import make_layer
+from engine.graph.catalogue import node_type
 from engine.graph.model import Graph
 from engine.graph.validate import DataSpec, validate
+
+NO_MODULE = ("Input", "Output", "LossSum")
 
 
 @dataclass(frozen=True)
@@ -19,13 +30,20 @@ class Head:
     pred: str  # key of the value the head reads
     loss: str
     weight: float
+    target: str = ""  # key of its target: an Input's "y" or any tensor
+    on_data: bool = True  # the target is the dataset's targets
+
+    @property
+    def key(self) -> str:
+        return f"{self.node_id}.loss"
 
 
-def _loss(kind: str, pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+def _loss(kind: str, pred: torch.Tensor, y: torch.Tensor, on_data: bool = True) -> torch.Tensor:
     if kind == "cross_entropy":
         return F.cross_entropy(pred, y)
     if kind == "bce":
-        return F.binary_cross_entropy_with_logits(pred, y.to(pred.dtype).view(-1, 1))
+        target = y.to(pred.dtype).view(-1, 1) if on_data else y
+        return F.binary_cross_entropy_with_logits(pred, target)
     if kind == "mse":
         return F.mse_loss(pred, y)
     return F.l1_loss(pred, y)
@@ -34,8 +52,8 @@ def _loss(kind: str, pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 class GraphModule(nn.Module):
     """Runs the graph's layers in topological order.
 
-    Values are keyed ``"node.port"``. ``forward`` returns the main head's raw
-    prediction (logits for classification); ``loss`` adds up every head's weighted loss.
+    ``forward`` returns the main head's raw prediction (logits for classification);
+    ``loss`` returns the training objective and the main prediction.
     """
 
     def __init__(self, graph: Graph, data: DataSpec):
@@ -43,49 +61,125 @@ class GraphModule(nn.Module):
         check = validate(graph, data)
         check.raise_if_invalid()
         self.layers = nn.ModuleDict()
-        self.inputs = [n.id for n in graph.nodes_of_type("Input")]
+        self.inputs = [n for n in check.order if graph.nodes[n].type == "Input"]
+        # (node id, key of its first output, keys of its inputs): one per module
         self.steps: list[tuple[str, str, tuple[str, ...]]] = []
+        self.outputs: dict[str, tuple[str, ...]] = {}  # node id -> keys of all its outputs
         self.heads: list[Head] = []
-        for node_id in check.order:
-            node = graph.nodes[node_id]
-            if node.type == "Input":
-                continue
-            edges = {e.dst_port: f"{e.src}.{e.src_port}" for e in graph.edges if e.dst == node_id}
+        # (key of its total, ((key of a term, weight), ...)) per LossSum, in order
+        self.loss_sums: list[tuple[str, tuple[tuple[str, float], ...]]] = []
+        self._sum_ports: dict[str, tuple[str, ...]] = {}  # LossSum id -> its connected ports
+        self.objective = [f"{n}.{p}" for n, p in check.objective]
+        into: dict[str, dict[str, str]] = {}
+        for e in graph.edges:
+            into.setdefault(e.dst, {})[e.dst_port] = f"{e.src}.{e.src_port}"
+        data_targets = {f"{i}.y" for i in self.inputs}
+        for node_id in check.order:  # layers are made in this order: same seed, same weights
+            node, spec = graph.nodes[node_id], node_type(graph.nodes[node_id].type)
+            edges = into.get(node_id, {})
+            ins = tuple(edges[p] for p in spec.input_names if p in edges)
             if node.type == "Output":
                 self.heads.append(Head(node_id, edges["pred"], node.params["loss"],
-                                       node.params["weight"]))
+                                       node.params["weight"], edges["target"],
+                                       edges["target"] in data_targets))
+                continue
+            if node.type == "LossSum":
+                ports = tuple(k for k in "abcd" if k in edges)
+                self._sum_ports[node_id] = ports
+                self.loss_sums.append((f"{node_id}.total", tuple(
+                    (edges[k], node.params[f"w{k}"]) for k in ports)))
+                continue
+            if node.type in NO_MODULE:
                 continue
             shapes = {port: check.values[tuple(ref.rsplit(".", 1))].shape
                       for port, ref in edges.items()}
             self.layers[node_id] = make_layer(node.type, node.params, shapes)
-            ports = [p for p in ("x", "a", "b") if p in edges]
-            self.steps.append((node_id, f"{node_id}.out", tuple(edges[p] for p in ports)))
-        self._steps = [(self.layers[n], out, ins) for n, out, ins in self.steps]
+            outs = tuple(f"{node_id}.{p}" for p in spec.output_names)
+            self.outputs[node_id] = outs
+            self.steps.append((node_id, outs[0], ins))
+        self._plan = [(self.layers[n], ins, self.outputs[n]) for n, _, ins in self.steps]
         self.classes = data.classes
-        self.main = self.heads[0]
+        self.main = next((h for h in self.heads if h.on_data), self.heads[0])
+        self._chain = self._plain_chain()
+        # a plain chain trained on the dataset's targets alone needs no dictionary at all
+        self._chain_loss = (self._chain and len(self.heads) == 1 and self.main.on_data
+                            and self.objective == [self.main.key])
+
+    def _plain_chain(self) -> bool:
+        """True when the layers form one chain from an Input to the main head."""
+        prev, starts = None, {f"{i}.x" for i in self.inputs}
+        for node_id, out, ins in self.steps:
+            if len(ins) != 1 or len(self.outputs[node_id]) != 1:
+                return False
+            if (ins[0] not in starts) if prev is None else (ins[0] != prev):
+                return False
+            prev = out
+        return prev is not None and prev == self.main.pred
+
+    @property
+    def plain_chain(self) -> bool:
+        """One chain of one-input layers from an Input to the only head, trained on the
+        dataset's targets alone: what the perceptron fast paths can take over."""
+        return self._chain_loss
 
     def values(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
-        """Every intermediate value, for probes that look inside the network."""
+        """Every tensor value (not the losses), for probes that look inside the network."""
         vals = {f"{i}.x": x for i in self.inputs}
-        for module, out, ins in self._steps:
-            vals[out] = module(*[vals[k] for k in ins])
+        for module, ins, outs in self._plan:
+            result = module(*[vals[k] for k in ins])
+            if len(outs) == 1:
+                vals[outs[0]] = result
+            else:
+                vals.update(zip(outs, result))
         return vals
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if len(self.heads) == 1 and len(self._steps) and all(len(i) == 1 for _, _, i in self._steps):
-            for module, _, _ in self._steps:  # a plain chain: skip the dictionary
+        if self._chain:
+            for module, _, _ in self._plan:  # a plain chain: skip the dictionary
                 x = module(x)
             return x
         return self.values(x)[self.main.pred]
 
+    def losses(self, x: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Every value, losses included: each head's weighted loss and each LossSum's total."""
+        vals = self.values(x)
+        vals.update({f"{i}.y": y for i in self.inputs})
+        for h in self.heads:
+            vals[h.key] = h.weight * _loss(h.loss, vals[h.pred], vals[h.target], h.on_data)
+        for key, terms in self.loss_sums:
+            vals[key] = sum(w * vals[k] for k, w in terms)
+        return vals
+
     def loss(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Total weighted loss and the main prediction."""
-        if len(self.heads) == 1:
+        """The training objective and the main prediction."""
+        if self._chain_loss:
             pred = self.forward(x)
             return self.main.weight * _loss(self.main.loss, pred, y), pred
-        vals = self.values(x)
-        total = sum(h.weight * _loss(h.loss, vals[h.pred], y) for h in self.heads)
-        return total, vals[self.main.pred]
+        vals = self.losses(x, y)
+        return sum(vals[k] for k in self.objective), vals[self.main.pred]
+
+    def set_live(self, node_id: str, name: str, value: float) -> None:
+        """Apply a live parameter (``Param.live``) to the built model: a Dropout's p, an
+        Output's weight or a LossSum's weights. KeyError for anything else."""
+        layer = self.layers[node_id] if node_id in self.layers else None
+        if isinstance(layer, nn.Dropout) and name == "p":
+            layer.p = float(value)
+            return
+        for i, h in enumerate(self.heads):
+            if h.node_id == node_id and name == "weight":
+                self.heads[i] = replace(h, weight=float(value))
+                if self.main is h:
+                    self.main = self.heads[i]
+                return
+        for i, (key, terms) in enumerate(self.loss_sums):
+            if key == f"{node_id}.total" and name in ("wa", "wb", "wc", "wd"):
+                ports = self._sum_ports[node_id]
+                if name[1] in ports:  # an unconnected port's weight waits for a rebuild
+                    j = ports.index(name[1])
+                    self.loss_sums[i] = (key, tuple((k, float(value) if n == j else w)
+                                                    for n, (k, w) in enumerate(terms)))
+                return
+        raise KeyError(f"{node_id}.{name}")
 
     def score(self, pred: torch.Tensor) -> torch.Tensor:
         """Predictions as the user reads them: probabilities or values."""
@@ -97,7 +191,8 @@ class GraphModule(nn.Module):
 
     def penalised_weights(self) -> list[torch.Tensor]:
         """Weights that L1/L2 regularization acts on (not biases, as in TF Playground)."""
-        return [m.weight for m in self.layers.values() if isinstance(m, nn.Linear)]
+        return [m.weight for m in self.layers.values()
+                if isinstance(m, nn.Linear | nn.modules.conv._ConvNd)]
 
 
 def build_model(graph: Graph, data: DataSpec, seed: int = 0) -> GraphModule:

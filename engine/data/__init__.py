@@ -1,5 +1,5 @@
-"""Datasets: generated 2-D sets now; images, CSV and downloads stand beside them."""
+"""Datasets: generated 2-D sets, the user's points and small image sets (digits, shapes)."""
 
-from engine.data.dataset import Dataset, make_dataset
+from engine.data.dataset import NAMES, Dataset, make_dataset
 
-__all__ = ["Dataset", "make_dataset"]
+__all__ = ["NAMES", "Dataset", "make_dataset"]

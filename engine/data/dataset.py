@@ -1,4 +1,8 @@
-"""Datasets as the engine sees them: train and test arrays plus what they mean."""
+"""Datasets as the engine sees them: train and test arrays plus what they mean.
+
+Generated 2-D sets (``playground``), the user's points (``user``) and small image sets
+(``images``) all come out as a ``Dataset``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.data import playground, user
+from engine.data import images, playground, user
 from engine.errors import DataError
 from engine.graph.validate import DataSpec
 from engine.settings import DataSettings
@@ -33,6 +37,7 @@ class Dataset:
 
 
 USER = "user"  # the project's own points, drawn or imported
+NAMES = (*playground.GENERATORS, *images.IMAGE_SETS, USER)  # every name DataSettings takes
 
 
 def split(name, x, y, classes, train_percent: float, rng) -> Dataset:
@@ -58,8 +63,12 @@ def make_dataset(settings: DataSettings,
                                    settings.classes)
         classes = playground.class_count(settings.name, settings.classes)
         return split(settings.name, x, y, classes, settings.train_percent, rng)
+    if settings.name in images.IMAGE_SETS:
+        x, y = images.make_images(settings.name, settings.samples, settings.noise, rng)
+        return split(settings.name, x, y, images.CLASSES[settings.name], settings.train_percent,
+                     rng)
     raise DataError(f"Unknown dataset '{settings.name}'; choose one of "
-                    f"{', '.join([*playground.GENERATORS, USER])}.")
+                    f"{', '.join(NAMES)}.")
 
 
 def _user_dataset(settings: DataSettings, points, rng) -> Dataset:

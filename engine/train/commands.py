@@ -54,6 +54,16 @@ class SetWeight:
 
 
 @dataclass(frozen=True)
+class SetParam:
+    """A new value for a live parameter (``Param.live``: Dropout's p, Output's weight,
+    LossSum's weights), taken between steps without rebuilding the model."""
+
+    node_id: str
+    name: str
+    value: float
+
+
+@dataclass(frozen=True)
 class SetStop:
     """A new stop condition; it can fire again even if an earlier one already did."""
 

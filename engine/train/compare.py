@@ -168,6 +168,10 @@ class CompareSession:
                                 f"{len(outputs)}.")
         if outputs[0].params["loss"] not in LOSSES:
             raise NodeplayError(f"Compare mode cannot train the {outputs[0].params['loss']} loss.")
+        target = graph.incoming(outputs[0].id, "target")
+        if target is None or graph.nodes[target.src].type != "Input" or target.src_port != "y":
+            raise NodeplayError("Compare mode trains on the dataset's targets; connect the "
+                                "Output's target to the Input's y.")
 
     def reset(self) -> None:
         """Fresh weights for every variant and an empty history."""

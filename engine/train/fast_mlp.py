@@ -122,11 +122,9 @@ class FastMLP:
         model, t = session.model, session.project.train
         if session.device.type != "cpu" or t.optimizer not in ("sgd", "momentum"):
             return None
-        if len(model.heads) != 1 or len(model.inputs) != 1:
+        if not model.plain_chain or len(model.inputs) != 1:
             return None
         modules = [model.layers[n] for n, _, ins in model.steps]
-        if any(len(ins) != 1 for _, _, ins in model.steps):
-            return None
         features = None
         if modules and isinstance(modules[0], FeatureMap):
             features, modules = modules[0], modules[1:]

@@ -16,9 +16,10 @@ import numpy as np
 import torch
 
 from engine.build import build_model
+from engine.build.layers import MODE_DEPENDENT
 from engine.data import make_dataset
 from engine.errors import NodeplayError
-from engine.graph import validate
+from engine.graph import node_type, validate
 from engine.probes.boundary import boundary_values, plane_grid
 from engine.probes.neurons import hidden_space, neuron_maps
 from engine.project import Project
@@ -85,8 +86,7 @@ class Session:
         self._penalised = self.model.penalised_weights()
         self._fast = FastMLP.for_session(self) if self.fast else None
         # switching train/eval walks every module: skip it where no layer cares
-        self._mode_matters = any(isinstance(m, torch.nn.Dropout | torch.nn.modules.batchnorm._BatchNorm)
-                                 for m in self.model.modules())
+        self._mode_matters = any(isinstance(m, MODE_DEPENDENT) for m in self.model.modules())
         self.generator = torch.Generator().manual_seed(self.seed)
         self.epoch, self.step = epoch, 0
         self.history = Metrics()
@@ -110,6 +110,17 @@ class Session:
             raise NodeplayError(f"The network has no weight '{key}'.")
         with torch.no_grad():
             state[key][tuple(index)] = float(value)  # state tensors share the parameters' memory
+
+    def set_param(self, node_id: str, name: str, value: float) -> None:
+        """Change a live parameter of the project's graph and of the running model."""
+        graph = self.project.graph
+        node = graph.node(node_id)
+        param = next((p for p in node_type(node.type).params if p.name == name), None)
+        if param is None or not param.live:
+            raise NodeplayError(f"{node.title}'s '{name}' cannot change while the network is "
+                                "built; change it in the graph and press Reset.")
+        graph.set_params(node_id, **{name: value})  # checks the value; the graph stays valid
+        self.model.set_live(node_id, name, graph.nodes[node_id].params[name])
 
     def weights(self) -> dict[str, np.ndarray]:
         return {k: v.detach().cpu().numpy().copy() for k, v in self.model.state_dict().items()}
@@ -179,6 +190,8 @@ class Session:
 
     def _accuracy(self, pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         kind = self.model.main.loss
+        if not self.model.main.on_data:  # e.g. an autoencoder's reconstruction: no classes
+            return torch.tensor(float("nan"), device=pred.device)
         if kind == "bce":
             return ((pred[:, 0] > 0).long() == y).float().mean()
         if kind == "cross_entropy":
@@ -268,7 +281,8 @@ class Session:
         neurons = (neuron_maps(self.model, self._neuron_grid, self.neuron_size)
                    if self._neuron_grid is not None else None)
         hidden = None
-        if self.hidden_node is not None and f"{self.hidden_node}.out" in {o for _, o, _ in self.model.steps}:
+        if (self.hidden_node is not None and self.dataset.is_2d  # it warps the input plane
+                and f"{self.hidden_node}.out" in {o for _, o, _ in self.model.steps}):
             hidden = hidden_space(self.model, self.hidden_node, self.dataset.x_train, self.dataset.extent)
         small = sum(p.numel() for p in self.model.parameters()) <= SMALL_NETWORK
         self._emit(Snapshot(self.epoch, self.step, self.playing, self._flush_history(),
@@ -320,6 +334,8 @@ class Session:
         elif isinstance(c, cmd.SetWeight):
             self.set_weight(c.key, c.index, c.value)
             self.publish(force=True)
+        elif isinstance(c, cmd.SetParam):
+            self.set_param(c.node_id, c.name, c.value)
         elif isinstance(c, cmd.SetStop):
             self.project.train.stop_epochs, self.project.train.stop_loss = c.epochs, c.loss
             self._stop_reported = False

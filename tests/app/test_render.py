@@ -50,3 +50,23 @@ def test_boundary_colours_match_the_points(qtbot):
 def test_unknown_view_is_refused():
     with pytest.raises(NodeplayError):
         render_to_png(load_preset("circle"), "nope", "/tmp/x.png", 0)
+
+
+def test_the_boundary_of_an_image_dataset_is_refused_in_a_sentence(tmp_path):
+    out = tmp_path / "b.png"
+    with pytest.raises(NodeplayError, match=r"^The boundary view draws 2-D points; the dataset "
+                                            r"'digits' holds 1×8×8 samples"):
+        render_to_png(load_preset("digits-cnn"), "boundary", out, 0)
+    assert not out.exists()
+
+
+def test_the_command_line_renders_without_training_first(tmp_path, capsys):
+    from nodeplay.cli import main
+
+    project = tmp_path / "d.json"
+    assert main(["new", "digits-cnn", "--out", str(project)]) == 0
+    assert main(["render", str(project), "--view", "loss", "--out", str(tmp_path / "l.png")]) == 0
+    assert (tmp_path / "l.png").stat().st_size > 1000
+    assert main(["render", str(project), "--view", "boundary", "--out",
+                 str(tmp_path / "b.png")]) == 2
+    assert capsys.readouterr().err.strip().endswith("so render the window or loss view instead.")
