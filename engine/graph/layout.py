@@ -1,13 +1,102 @@
-"""A left-to-right layered layout, for graphs written by code (presets, imports).
+"""Left-to-right layered layouts: pure functions of the graph, no GUI.
 
-Each node's column is its longest path from a source, so every edge points right;
-within a column, each node sits as near the mean height of the nodes feeding it as
-the spacing allows, which keeps a chain straight and a branch next to where it leaves.
+``layered_layout`` is the editor's "Auto layout" (applied as one undoable move): it
+knows each node's drawn size, orders columns by barycenter sweeps with lanes for long
+edges (Sugiyama-style, simplified), and places each node near the mean height of the
+nodes feeding it. ``layered_positions``/``lay_out`` place graphs written by code
+(presets) on a fixed grid. In both, a node's column is its longest path from a source,
+so every edge points right.
 """
 
 from __future__ import annotations
 
 from engine.graph.model import Graph
+
+Size = tuple[float, float]
+DEFAULT_SIZE: Size = (160.0, 80.0)
+DUMMY = "~lane"
+LANE = 12.0  # height kept free for a long edge passing a column
+
+
+def layers(graph: Graph) -> dict[str, int]:
+    """Layer index of every node: 0 for nodes without inputs, else one past its deepest input."""
+    depth = {n: 0 for n in graph.nodes}
+    for node_id in graph.topological_order():
+        for e in graph.outgoing(node_id):
+            depth[e.dst] = max(depth[e.dst], depth[node_id] + 1)
+    return depth
+
+
+def _order_layers(graph: Graph, depth: dict[str, int], sweeps: int):
+    """Columns of node ids, plus placeholder ids for edges that skip columns.
+
+    A long edge gets one placeholder per column it crosses (Sugiyama's dummy nodes), so
+    that ordering leaves it a lane instead of drawing it behind the nodes it passes.
+    """
+    columns: list[list] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
+    for node_id in graph.topological_order():  # stable start: the graph's own order
+        columns[depth[node_id]].append(node_id)
+    preds: dict = {n: [] for n in graph.nodes}
+    succs: dict = {n: [] for n in graph.nodes}
+    for k, e in enumerate(graph.edges):
+        chain = [e.src, *[(DUMMY, k, c) for c in range(depth[e.src] + 1, depth[e.dst])], e.dst]
+        for c, dummy in enumerate(chain[1:-1], start=depth[e.src] + 1):
+            columns[c].append(dummy)
+            preds[dummy], succs[dummy] = [], []
+        for a, b in zip(chain, chain[1:]):
+            preds[b].append(a)
+            succs[a].append(b)
+
+    def reorder(col: list, neighbours: dict, rank: dict):
+        def key(item):
+            i, n = item
+            near = [rank[m] for m in neighbours[n] if m in rank]
+            return (sum(near) / len(near) if near else i, i)
+        return [n for _, n in sorted(enumerate(col), key=key)]
+
+    for sweep in range(sweeps):
+        forward = sweep % 2 == 0
+        indices = range(1, len(columns)) if forward else range(len(columns) - 2, -1, -1)
+        for c in indices:
+            other = columns[c - 1] if forward else columns[c + 1]
+            rank = {n: i for i, n in enumerate(other)}
+            columns[c] = reorder(columns[c], preds if forward else succs, rank)
+    return columns, preds
+
+
+def layered_layout(graph: Graph, sizes: dict[str, Size] | None = None, *, gap_x: float = 70.0,
+                   gap_y: float = 36.0, sweeps: int = 4) -> dict[str, tuple[float, float]]:
+    """Top-left position of every node: inputs on the left, data flowing right.
+
+    ``sizes`` gives each node's (width, height); missing ones use DEFAULT_SIZE. Columns
+    start at x = 0 and are as wide as their widest node; sources sit around y = 0.
+    """
+    if not graph.nodes:
+        return {}
+    sizes = sizes or {}
+    size = {n: sizes.get(n, DEFAULT_SIZE) for n in graph.nodes}
+    columns, preds = _order_layers(graph, layers(graph), sweeps)
+    centre: dict = {}  # vertical centre of every node and lane placed so far
+    out: dict[str, tuple[float, float]] = {}
+    x = 0.0
+    for col in columns:
+        heights = [size[n][1] if n in size else LANE for n in col]
+        wish = [sum(centre[p] for p in preds[n]) / len(preds[n]) if preds[n] else 0.0 for n in col]
+        # each as near its feeders' mean as the column's order and spacing allow ...
+        tops, bottom = [], None
+        for h, w in zip(heights, wish):
+            top = w - h / 2 if bottom is None else max(w - h / 2, bottom + gap_y)
+            tops.append(top)
+            bottom = top + h
+        # ... then the whole column shifted to sit centred on those wishes
+        shift = sum(w - (t + h / 2) for t, h, w in zip(tops, heights, wish)) / len(col)
+        for n, t, h in zip(col, tops, heights):
+            centre[n] = t + shift + h / 2
+            if n in size:
+                out[n] = (round(x, 1), round(t + shift, 1))
+        x += max((size[n][0] for n in col if n in size), default=0.0) + gap_x
+    return out
+
 
 X_STEP, Y_STEP = 190.0, 130.0  # the perceptron layout's spacing (engine.graph.mlp)
 

@@ -44,6 +44,8 @@ class Graph:
     def __init__(self) -> None:
         self.nodes: dict[str, Node] = {}
         self.edges: list[Edge] = []
+        # named blocks of nodes drawn as one frame in the editor: name -> node ids
+        self.groups: dict[str, list[str]] = {}
 
     # -- nodes -------------------------------------------------------------------
     def add_node(self, type_name: str, params: dict | None = None, *, id: str | None = None,
@@ -63,6 +65,11 @@ class Graph:
         dropped = [e for e in self.edges if node_id in (e.src, e.dst)]
         self.edges = [e for e in self.edges if e not in dropped]
         del self.nodes[node_id]
+        for name, members in list(self.groups.items()):
+            if node_id in members:
+                members.remove(node_id)
+                if not members:  # an empty block has nothing left to frame
+                    del self.groups[name]
         return node, dropped
 
     def set_params(self, node_id: str, **params) -> dict:
@@ -127,6 +134,34 @@ class Graph:
                 todo.extend(e.src for e in self.edges if e.dst == n)
         return seen
 
+    # -- groups ------------------------------------------------------------------
+    def add_group(self, name: str, node_ids: list[str]) -> None:
+        """Make a named block; its nodes leave any block they were in (blocks do not nest)."""
+        if not name.strip():
+            raise GraphError("A block needs a name.")
+        if name in self.groups:
+            raise GraphError(f"A block named '{name}' already exists; choose another name.")
+        ids = list(dict.fromkeys(node_ids))
+        if not ids:
+            raise GraphError("A block needs at least one node.")
+        for node_id in ids:
+            self.node(node_id)
+        for other in list(self.groups):
+            self.groups[other] = [n for n in self.groups[other] if n not in ids]
+            if not self.groups[other]:
+                del self.groups[other]
+        self.groups[name] = ids
+
+    def remove_group(self, name: str) -> list[str]:
+        """Dissolve a block (its nodes stay); returns its members."""
+        try:
+            return self.groups.pop(name)
+        except KeyError:
+            raise GraphError(f"There is no block named '{name}'.") from None
+
+    def group_of(self, node_id: str) -> str | None:
+        return next((g for g, members in self.groups.items() if node_id in members), None)
+
     # -- whole graph -------------------------------------------------------------
     def topological_order(self) -> list[str]:
         indeg = {n: 0 for n in self.nodes}
@@ -155,7 +190,9 @@ class Graph:
 
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, Graph) and self.nodes == other.nodes
-                and sorted(map(str, self.edges)) == sorted(map(str, other.edges)))
+                and sorted(map(str, self.edges)) == sorted(map(str, other.edges))
+                and {k: sorted(v) for k, v in self.groups.items()}
+                == {k: sorted(v) for k, v in other.groups.items()})
 
     def __repr__(self) -> str:
         return f"Graph({len(self.nodes)} nodes, {len(self.edges)} edges)"

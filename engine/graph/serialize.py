@@ -7,7 +7,7 @@ from engine.graph.model import Graph
 
 
 def graph_to_dict(graph: Graph) -> dict:
-    return {
+    out = {
         "nodes": [{"id": n.id, "type": n.type, "params": n.params,
                    "pos": [round(float(n.pos[0]), 1), round(float(n.pos[1]), 1)],
                    **({"label": n.label} if n.label else {})}
@@ -15,6 +15,9 @@ def graph_to_dict(graph: Graph) -> dict:
         "edges": [{"from": f"{e.src}.{e.src_port}", "to": f"{e.dst}.{e.dst_port}"}
                   for e in graph.edges],
     }
+    if graph.groups:  # optional, so files without blocks look as they always did
+        out["groups"] = [{"name": name, "nodes": list(ids)} for name, ids in graph.groups.items()]
+    return out
 
 
 def _port_ref(text, where: str) -> tuple[str, str]:
@@ -46,4 +49,13 @@ def graph_from_dict(data: dict) -> Graph:
         src = _port_ref(item.get("from"), "'from'")
         dst = _port_ref(item.get("to"), "'to'")
         graph.connect(*src, *dst)
+    groups = data.get("groups", [])
+    if not isinstance(groups, list):
+        raise GraphError("The graph's 'groups' must be a list of blocks.")
+    for item in groups:
+        if (not isinstance(item, dict) or not isinstance(item.get("name"), str)
+                or not isinstance(item.get("nodes"), list)
+                or not all(isinstance(n, str) for n in item["nodes"])):
+            raise GraphError("Each block in 'groups' needs a text 'name' and a list of node ids.")
+        graph.add_group(item["name"], item["nodes"])
     return graph

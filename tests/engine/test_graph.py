@@ -247,3 +247,43 @@ def test_batchnorm_and_dropout_still_learn_the_circle():
     assert s._fast is None
     s.train(epochs=40)
     assert s.evaluate()["test_acc"] > 0.8
+
+
+def test_groups_round_trip_and_follow_node_removal():
+    g = mlp_graph([4, 3])
+    g.add_group("Hidden 1", ["dense1", "act1"])
+    g.add_group("Hidden 2", ["dense2", "act2"])
+    data = graph_to_dict(g)
+    assert data["groups"] == [{"name": "Hidden 1", "nodes": ["dense1", "act1"]},
+                              {"name": "Hidden 2", "nodes": ["dense2", "act2"]}]
+    back = graph_from_dict(data)
+    assert back == g and back.groups == g.groups
+    back.groups["Hidden 1"] = ["dense1"]
+    assert back != g  # equality sees the blocks
+    g.remove_node("dense1")
+    assert g.groups["Hidden 1"] == ["act1"]
+    g.remove_node("act1")
+    assert "Hidden 1" not in g.groups  # an emptied block goes away
+    assert g.group_of("act2") == "Hidden 2"
+
+
+def test_group_refusals_and_regrouping():
+    g = mlp_graph([4])
+    g.add_group("A", ["dense1", "act1"])
+    with pytest.raises(GraphError, match="already exists"):
+        g.add_group("A", ["head"])
+    with pytest.raises(GraphError, match="no node 'nope'"):
+        g.add_group("B", ["nope"])
+    g.add_group("B", ["act1", "head"])  # act1 moves to B: blocks do not nest
+    assert g.groups == {"A": ["dense1"], "B": ["act1", "head"]}
+    assert g.remove_group("A") == ["dense1"]
+    with pytest.raises(GraphError, match="no block named 'A'"):
+        g.remove_group("A")
+
+
+def test_files_without_groups_still_load_and_bad_groups_are_refused():
+    data = graph_to_dict(mlp_graph([4]))
+    assert "groups" not in data
+    assert graph_from_dict(data).groups == {}
+    with pytest.raises(GraphError, match="needs a text 'name'"):
+        graph_from_dict({**data, "groups": [{"name": 3, "nodes": []}]})
