@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.graph import Graph
+
 
 @dataclass(frozen=True)
 class Play:
@@ -61,6 +63,16 @@ class SetParam:
     node_id: str
     name: str
     value: float
+
+
+@dataclass(frozen=True)
+class SetGraph:
+    """Train an edited graph (a copy the session owns from now on). ``structural``:
+    rebuild, keeping the weights of unchanged nodes; otherwise only live parameters
+    differ and apply in place (see ``Session.set_graph``)."""
+
+    graph: Graph
+    structural: bool = True
 
 
 @dataclass(frozen=True)

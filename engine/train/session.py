@@ -19,11 +19,12 @@ from engine.build import build_model
 from engine.build.layers import MODE_DEPENDENT
 from engine.data import make_dataset
 from engine.errors import NodeplayError
-from engine.graph import node_type, validate
+from engine.graph import Graph, node_type, validate
 from engine.probes.boundary import boundary_values, plane_grid
 from engine.probes.neurons import hidden_space, neuron_maps
 from engine.project import Project
 from engine.train import commands as cmd
+from engine.train import live_edit
 from engine.train.device import choose_device
 from engine.train.events import Diverged, Failed, Finished, Metrics, Snapshot, StateCaptured, StateChanged
 from engine.train.fast_mlp import FastMLP
@@ -82,11 +83,7 @@ class Session:
         self.model = build_model(self.project.graph, self.dataset.spec, self.seed).to(self.device)
         if weights is not None:
             self.load_weights(weights)
-        self.optimizer = make_optimizer(t.optimizer, self.model.parameters(), t.learning_rate)
-        self._penalised = self.model.penalised_weights()
-        self._fast = FastMLP.for_session(self) if self.fast else None
-        # switching train/eval walks every module: skip it where no layer cares
-        self._mode_matters = any(isinstance(m, MODE_DEPENDENT) for m in self.model.modules())
+        self._install(make_optimizer(t.optimizer, self.model.parameters(), t.learning_rate))
         self.generator = torch.Generator().manual_seed(self.seed)
         self.epoch, self.step = epoch, 0
         self.history = Metrics()
@@ -95,6 +92,47 @@ class Session:
         self._last_publish = -math.inf
         self._rate = 0.0
         self._published_reset = False
+
+    def _install(self, optimizer) -> None:
+        """Use ``optimizer`` and everything derived from ``self.model``."""
+        self.optimizer = optimizer
+        self._penalised = self.model.penalised_weights()
+        self._fast = FastMLP.for_session(self) if self.fast else None
+        # switching train/eval walks every module: skip it where no layer cares
+        self._mode_matters = any(isinstance(m, MODE_DEPENDENT) for m in self.model.modules())
+
+    def set_graph(self, graph: Graph, structural: bool = True) -> set[str]:
+        """Train ``graph`` from now on, keeping the epoch and the history.
+
+        Structural: rebuild the model; nodes unchanged in type and non-live parameters
+        keep their trained weights (``engine.train.live_edit``); the optimizer keeps its
+        settings, and its per-parameter state for those weights. Not structural: only
+        live parameters differ, and they apply to the running model in place. Returns
+        the ids of the nodes whose weights were kept (every node for a live edit).
+        An invalid graph is refused with a sentence; the old one keeps training.
+        """
+        check = validate(graph, self.dataset.spec)
+        err = check.first_error()
+        if err is not None:
+            raise NodeplayError(f"The edited graph cannot train yet: {err} "
+                                "Training goes on with the graph as it was.")
+        old_graph, old_model = self.project.graph, self.model
+        if not structural:
+            if live_edit.only_live_changes(old_graph, graph):
+                for node_id, name, value in live_edit.live_changes(old_graph, graph):
+                    self.model.set_live(node_id, name, value)
+                self.project.graph = graph
+                return set(graph.nodes)
+            # more than live parameters changed: a rebuild is the only faithful answer
+        model = build_model(graph, self.dataset.spec, self.seed).to(self.device)
+        carried = live_edit.carry_state(old_model, model,
+                                        live_edit.unchanged_nodes(old_graph, graph))
+        t, old_opt = self.project.train, self.optimizer
+        optimizer = make_optimizer(t.optimizer, model.parameters(), old_opt.param_groups[0]["lr"])
+        live_edit.carry_optimizer_state(old_opt, optimizer, old_model, model, carried)
+        self.project.graph, self.model = graph, model
+        self._install(optimizer)
+        return carried
 
     def load_weights(self, weights: dict[str, np.ndarray]) -> None:
         own = self.model.state_dict()
@@ -336,6 +374,9 @@ class Session:
             self.publish(force=True)
         elif isinstance(c, cmd.SetParam):
             self.set_param(c.node_id, c.name, c.value)
+        elif isinstance(c, cmd.SetGraph):
+            self.set_graph(c.graph, c.structural)
+            self.publish(force=True)
         elif isinstance(c, cmd.SetStop):
             self.project.train.stop_epochs, self.project.train.stop_loss = c.epochs, c.loss
             self._stop_reported = False
