@@ -44,6 +44,7 @@ class SetProbes:
     boundary_size: int = 100
     neuron_size: int = 0
     hidden_node: str | None = None  # a layer whose hidden space snapshots carry
+    thumbnails: bool = False  # per-node thumbnails for the editor (engine.probes.thumbnails)
 
 
 @dataclass(frozen=True)

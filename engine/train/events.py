@@ -51,11 +51,15 @@ class Snapshot:
     neurons: dict[str, np.ndarray] | None = None  # node id -> (units, h, w) maps, when asked
     weights: dict[str, np.ndarray] | None = None  # state-dict copy, for small networks
     hidden: dict | None = None  # engine.probes.neurons.hidden_space of the asked layer
+    thumbnails: dict | None = None  # node id -> engine.probes.thumbnails.Thumb, when asked
 
     def after(self, older: Snapshot) -> Snapshot:
         if self.reset:
             return self
-        return replace(self, metrics=older.metrics.then(self.metrics), reset=older.reset)
+        # thumbnails come a few times a second: keep the last ones until newer arrive
+        thumbs = self.thumbnails if self.thumbnails is not None else older.thumbnails
+        return replace(self, metrics=older.metrics.then(self.metrics), reset=older.reset,
+                       thumbnails=thumbs)
 
 
 @dataclass(frozen=True)

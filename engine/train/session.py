@@ -22,6 +22,7 @@ from engine.errors import NodeplayError
 from engine.graph import Graph, node_type, validate
 from engine.probes.boundary import boundary_values, plane_grid
 from engine.probes.neurons import hidden_space, neuron_maps
+from engine.probes.thumbnails import thumbnails
 from engine.project import Project
 from engine.train import commands as cmd
 from engine.train import live_edit
@@ -30,6 +31,7 @@ from engine.train.events import Diverged, Failed, Finished, Metrics, Snapshot, S
 from engine.train.fast_mlp import FastMLP
 from engine.train.optim import make_optimizer
 
+THUMBNAIL_INTERVAL = 0.25  # seconds between two sets of node thumbnails
 PROBE_SHARE = 5  # snapshots wait at least this many times what the last one cost
 SMALL_NETWORK = 5000  # parameters; snapshots of smaller networks carry their weights
 
@@ -49,6 +51,8 @@ class Session:
         self.neuron_size = 0  # per-neuron maps are computed only when a view asks
         self._probe_cost = 0.0  # seconds the last snapshot took to make
         self.hidden_node: str | None = None  # likewise the hidden-space view
+        self.thumbnails_on = False  # and the editor's node thumbnails
+        self._last_thumbnails = -math.inf
         self.snapshot_interval = snapshot_interval
         self.max_epochs_per_second: float | None = None
         # Evaluate in numpy on the fast path: quicker headless, but it never releases
@@ -322,11 +326,16 @@ class Session:
         if (self.hidden_node is not None and self.dataset.is_2d  # it warps the input plane
                 and f"{self.hidden_node}.out" in {o for _, o, _ in self.model.steps}):
             hidden = hidden_space(self.model, self.hidden_node, self.dataset.x_train, self.dataset.extent)
+        thumbs = None
+        if self.thumbnails_on and (force or now - self._last_thumbnails >= THUMBNAIL_INTERVAL):
+            thumbs = thumbnails(self.model, self.dataset, device=self.device)
+            self._last_thumbnails = now
         small = sum(p.numel() for p in self.model.parameters()) <= SMALL_NETWORK
         self._emit(Snapshot(self.epoch, self.step, self.playing, self._flush_history(),
                             self.boundary(), self.dataset.extent, self._rate,
                             reset=not self._published_reset, neurons=neurons,
-                            weights=self.weights() if small else None, hidden=hidden))
+                            weights=self.weights() if small else None, hidden=hidden,
+                            thumbnails=thumbs))
         self._published_reset = True
         self._probe_cost = time.perf_counter() - now
 
@@ -367,6 +376,8 @@ class Session:
         elif isinstance(c, cmd.SetProbes):
             self.boundary_size, self.neuron_size = c.boundary_size, c.neuron_size
             self.hidden_node = c.hidden_node
+            self.thumbnails_on = c.thumbnails
+            self._last_thumbnails = -math.inf
             self._make_grids()
             self.publish(force=True)
         elif isinstance(c, cmd.SetWeight):
