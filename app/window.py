@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
     QTabWidget,
     QToolBar,
     QToolButton,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.bridge import EngineBridge
+from app.editor_mode import EditorModeMixin
 from app.playground import PlaygroundPanel
 from app.playground.edits import ERASE_RADIUS, edited, points_from_dataset
 from app.playground.panel import GROUPS
@@ -37,6 +39,7 @@ from app.views.boundary_view import QtBoundaryView
 from app.views.hidden_view import QtHiddenSpaceView
 from app.views.loss_plot import QtLossPlot
 from app.views.network_view import NEURON_MAP_SIZE, QtNetworkView
+from app.views.sample_grid import QtNoted, QtSampleGrid, hidden_note, network_note
 from engine.data.dataset import USER
 from engine.data.user import add_point, erase_points, read_points_csv
 from engine.errors import NodeplayError
@@ -84,7 +87,7 @@ class MessageBar(QFrame):
         self.show()
 
 
-class MainWindow(ProjectFilesMixin, QMainWindow):
+class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
     saved = Signal(str)  # the path a project was saved to (after the weights came back)
 
     def __init__(self, project: Project | None = None, *, session: Session | None = None,
@@ -152,6 +155,9 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         self.classroom_action = view.addAction("&Classroom mode…", self.classroom_dialog)
         self.compare_action = view.addAction("Co&mpare variants…", self.open_compare)
         self.compare_action.setShortcut("Ctrl+M")
+        view.addSeparator()
+        view.addAction("&Playground", lambda: self.show_mode("playground")).setShortcut("Ctrl+1")
+        view.addAction("&Editor", lambda: self.show_mode("editor")).setShortcut("Ctrl+2")
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Training")
@@ -201,23 +207,28 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         self.network_view.neuronHovered.connect(self._neuron_hovered)
         self.hidden_view = QtHiddenSpaceView()
         self.hidden_view.layerChosen.connect(lambda _node: self._push_probes())
+        self.sample_grid = QtSampleGrid()  # instead of the boundary for data off the plane
+        self.plane_stack = QStackedWidget()
+        self.plane_stack.addWidget(self.boundary_view)
+        self.plane_stack.addWidget(self.sample_grid)
+        self.network_tab, self.hidden_tab = QtNoted(self.network_view), QtNoted(self.hidden_view)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.network_view, "Network")
-        self.tabs.addTab(self.hidden_view, "Hidden space")
+        self.tabs.addTab(self.network_tab, "Network")
+        self.tabs.addTab(self.hidden_tab, "Hidden space")
         self.tabs.currentChanged.connect(
             lambda _i: self._pending_tab is not None
             and self.tabs.currentWidget().show_snapshot(self._pending_tab))
         self.tabs.setToolTip("Network: what each neuron computes (hover one to see it large; "
                              "click a weight or a neuron to edit it). Hidden space: how a layer "
                              "bends the input plane.")
-        right = QSplitter(Qt.Orientation.Vertical)
+        self.right_split = right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.tabs)
         right.addWidget(self.loss_plot)
         right.setChildrenCollapsible(False)
         right.setSizes([430, 360])
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(scroll)
-        split.addWidget(self.boundary_view)
+        split.addWidget(self.plane_stack)
         split.addWidget(right)
         split.setChildrenCollapsible(False)
         split.setStretchFactor(0, 0)
@@ -228,7 +239,7 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 6, 8, 4)
         layout.addWidget(self.message)
-        layout.addWidget(split, 1)
+        layout.addWidget(self._build_modes(split), 1)
         self.setCentralWidget(body)
 
     def _build_status(self) -> None:
@@ -255,7 +266,12 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         self.bridge.diverged.connect(lambda _e, text: self.show_error(text))
         self.bridge.finished.connect(lambda _e, text: self.show_info(text))
         self.bridge.failed.connect(self.show_error)
-        self.boundary_view.set_dataset(new.dataset)
+        plane = new.dataset.is_2d
+        self.plane_stack.setCurrentWidget(self.boundary_view if plane else self.sample_grid)
+        (self.boundary_view if plane else self.sample_grid).set_dataset(new.dataset)
+        self.network_tab.set_note(network_note(new.dataset, project.graph))
+        self.hidden_tab.set_note(hidden_note(new.dataset, project.graph))
+        self._project_replaced()
         self.loss_plot.clear()
         self.network_view.set_graph(project.graph)
         self.hidden_view.set_graph(project.graph)
@@ -507,19 +523,19 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
     # -- drawing ---------------------------------------------------------------------
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self._track_epoch(snapshot.epoch)
+        self._show_thumbnails(snapshot)
         self.epoch_label.setText(f"Epoch {snapshot.epoch:,}")
         rate = snapshot.epochs_per_second if snapshot.playing else 0.0
         self.rate_label.setText(f"{rate:,.0f} epochs/s")
-        self.boundary_view.show_snapshot(snapshot)
+        if self.plane_stack.currentWidget() is self.boundary_view:
+            self.boundary_view.show_snapshot(snapshot)
         self.loss_plot.show_snapshot(snapshot)
         # The diagram shows state, not history: a skipped snapshot loses nothing, and
         # redrawing hundreds of weight lines at 60 Hz would starve the worker of the GIL.
         now = time.perf_counter()
         if not snapshot.playing or snapshot.reset or now - self._last_diagram >= DIAGRAM_INTERVAL:
             self._last_diagram = now
-            visible = self.tabs.currentWidget()
-            (self.network_view if visible is self.network_view else self.hidden_view
-             ).show_snapshot(snapshot)
+            self.tabs.currentWidget().show_snapshot(snapshot)
             self._pending_tab = snapshot
         if self._hovered is not None:
             self._neuron_hovered(*self._hovered)
@@ -538,7 +554,7 @@ class MainWindow(ProjectFilesMixin, QMainWindow):
         resolution, every neuron's map, and the hidden space of the chosen layer."""
         if self.bridge is not None:
             self.bridge.set_probes(self.boundary_view.resolution, NEURON_MAP_SIZE,
-                                   self.hidden_view.current_layer())
+                                   self.hidden_view.current_layer(), self.in_editor())
 
     def _neuron_hovered(self, node_id: str, unit: int) -> None:
         """Show the hovered neuron's map in the big view, as TF Playground does."""

@@ -83,9 +83,11 @@ class Finished:
 
 @dataclass(frozen=True)
 class Failed:
-    """Something went wrong on the worker; training stopped."""
+    """Something went wrong on the worker. ``stopped``: training stopped; otherwise a
+    command was refused (e.g. an invalid edited graph) and training goes on."""
 
     message: str
+    stopped: bool = True
 
 
 @dataclass(frozen=True)

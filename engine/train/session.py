@@ -424,7 +424,7 @@ class Session:
                             if not self._apply(c):
                                 return
                         except NodeplayError as err:  # a bad command, not a broken session
-                            self._emit(Failed(str(err)))
+                            self._emit(Failed(str(err), stopped=False))
                         c = self._commands.get_nowait()
                 except queue.Empty:
                     pass
