@@ -25,7 +25,8 @@ BATCH = 64  # test samples a histogram or a feature map is computed from
 
 @dataclass(frozen=True)
 class Thumb:
-    """``kind`` "map" (values (S, S), signed, row 0 at the bottom of the plane),
+    """``kind`` "map" (values (S, S), signed, laid out as an image: row 0 is the top
+    of the plane, x2 = +extent; column 0 its left, x1 = -extent),
     "image" ((H, W) raw values) or "histogram" (counts per bin between ``lo`` and
     ``hi``). ``values`` is float32."""
 
@@ -79,7 +80,9 @@ def thumbnails(model, dataset, *, size: int = THUMB_SIZE, bins: int = HISTOGRAM_
         for node_id, key in keys.items():
             v = vals[key].float()
             plane = v[:, 0] if v.ndim == 2 else v.reshape(len(v), -1).mean(1)
-            out[node_id] = Thumb("map", plane.reshape(size, size).cpu().numpy().astype(np.float32))
+            # plane_grid's row 0 is x2 = -extent: flip so that pictures are drawn upright
+            picture = plane.reshape(size, size).flip(0).cpu().numpy().astype(np.float32)
+            out[node_id] = Thumb("map", np.ascontiguousarray(picture))
         return out
     x = torch.as_tensor(dataset.x_test[:BATCH], device=device)
     vals = _values(model, x)

@@ -23,10 +23,22 @@ def test_2d_maps_are_each_nodes_first_unit_over_the_plane():
     s.model.eval()
     with torch.no_grad():
         expect = s.model.values(grid)["act1.out"][:, 0].reshape(THUMB_SIZE, THUMB_SIZE).numpy()
+    expect = expect[::-1]  # drawn as an image: the top row is the top of the plane
     assert np.allclose(thumbs["act1"].values, expect, atol=1e-6)
     # the input's first unit is x1: it grows left to right along each row
     assert np.all(np.diff(thumbs["input"].values, axis=1) > 0)
     assert np.all(np.abs(thumbs["act1"].values) <= 1.0)  # tanh
+
+
+def test_maps_are_upright_pictures_of_the_plane():
+    project = load_preset("circle")
+    graph = project.graph
+    feats = next(n for n in graph.nodes.values() if n.type == "Features")
+    graph.set_params(feats.id, features=["x2"])
+    s = Session(project, fast=False)
+    x2 = thumbnails(s.model, s.dataset)[feats.id].values  # its only unit is x2
+    assert np.all(np.diff(x2, axis=0) < 0) and np.allclose(np.diff(x2, axis=1), 0)
+    assert x2[0, 0] == s.dataset.extent
 
 
 def test_image_data_gives_feature_maps_and_histograms():
