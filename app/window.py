@@ -1,4 +1,6 @@
-"""The main window: toolbar, boundary view and loss plot side by side, status bar."""
+"""The main window: toolbar, then two modes (app.editor_mode): the Playground (controls,
+boundary view or sample images, network tabs and loss plot side by side) and the Editor
+(the node graph over the loss plot); a status bar. File handling is in app.project_files."""
 
 from __future__ import annotations
 

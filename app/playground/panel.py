@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from app.playground.edits import DATASETS
 from engine.data import playground
 from engine.data.dataset import USER
+from engine.data.images import CLASSES as IMAGE_CLASSES
 from engine.data.images import IMAGE_SETS
 from engine.data.user import is_classification
 from engine.graph.catalogue import ACTIVATIONS, FEATURES, INITS
@@ -361,7 +362,7 @@ class PlaygroundPanel(QWidget):
             d, t = project.data, project.train
             self._fill_datasets(IMAGE_SETS if d.name in IMAGE_SETS else DATASETS)
             self.dataset_combo.setCurrentIndex(max(0, self.dataset_combo.findData(d.name)))
-            self.classes_spin.setValue(d.classes)
+            self.classes_spin.setValue(IMAGE_CLASSES.get(d.name, d.classes))  # images: fixed
             self.classes_spin.setEnabled(d.name in playground.MULTICLASS)
             for s, label, v in ((self.noise_slider, self._noise, d.noise),
                                 (self.ratio_slider, self._ratio, d.train_percent),
