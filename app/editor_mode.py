@@ -109,6 +109,13 @@ class EditorModeMixin:
         self._unsent = False
         self.bridge.set_graph(self.project.graph, structural=structural)
 
+    def graph_problem(self) -> str | None:
+        """The first problem of the graph being edited, as a sentence; None when it trains."""
+        if self._editor_stale:  # not edited since the session accepted it
+            return None
+        err = self.editor.validation.first_error()
+        return None if err is None else str(err)
+
     def _show_thumbnails(self, snapshot) -> None:
         thumbs = snapshot.thumbnails
         if thumbs is None or thumbs is self._thumbs:

@@ -140,8 +140,14 @@ class ProjectFilesMixin:
         bridge.capture()
 
     def save_to(self, path, then=None) -> None:
-        """Save the project with its trained weights; ``saved`` tells when it is written."""
+        """Save the project with its trained weights; ``saved`` tells when it is written.
+        A graph with a problem is not saved: the file could not be opened again."""
         path = Path(path)
+        problem = self.graph_problem()
+        if problem is not None:
+            self.show_error(f"The project was not saved: the graph has a problem ({problem}) "
+                            "Fix it in the Editor or undo the last edit, then save.")
+            return
         self._with_weights(lambda epoch, weights: self._write(path, epoch, weights)
                            and then is not None and then())
 
@@ -167,7 +173,8 @@ class ProjectFilesMixin:
     # -- autosave and recovery -----------------------------------------------------------
     def autosave_now(self) -> None:
         """Write the unsaved work to this window's autosave file (never the user's)."""
-        if self.autosaver is None or not self.modified or self._autosaving:
+        if (self.autosaver is None or not self.modified or self._autosaving
+                or self.graph_problem() is not None):  # only work that can be opened again
             return
         self._autosaving = True
 

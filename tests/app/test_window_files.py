@@ -245,3 +245,15 @@ def test_pid_of_this_process_is_never_recovered(tmp_path):
     d = tmp_path / "a"
     _autosave(d, load_preset("circle"), None, time.time(), os.getpid())
     assert pending_recoveries(d) == []
+
+
+def test_newer_file_is_refused_and_left_alone(files_window, tmp_path):
+    w = files_window
+    path = tmp_path / "future.nodeplay"
+    data = load_preset("xor").to_dict()
+    data["format_version"] = 99
+    path.write_text(json.dumps(data))
+    before = path.read_bytes()
+    assert not w.open_recent(str(path))
+    assert "newer Nodeplay" in w.message.text.text() and w.project.name == "circle"
+    assert path.read_bytes() == before and str(path) not in w.recent.paths()

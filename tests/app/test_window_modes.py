@@ -157,3 +157,17 @@ def test_editor_edit_reaches_the_playground_views(circle, qtbot):
     w.editor.set_params(first, {"units": units + 2})
     w.show_mode("playground")
     assert w.panel.unit_labels[0].text() == str(units + 2)
+
+
+def test_a_graph_with_a_problem_is_not_saved(circle, qtbot, tmp_path):
+    w = circle
+    act = next(n.id for n in w.project.graph.nodes.values() if n.type == "Activation")
+    w.editor.select([act])
+    w.editor.delete_selected()
+    path = tmp_path / "broken.nodeplay"
+    w.save_to(path)
+    assert not path.exists() and "was not saved" in w.message.text.text()
+    w.editor.undo_stack.undo()
+    with qtbot.waitSignal(w.saved, timeout=5000):
+        w.save_to(path)
+    assert path.exists()
