@@ -133,6 +133,9 @@ class EditorModeMixin:
         if node is None:
             return None
         dialog = NodeOutputDialog(node_id, node.title, self)
+        if node.type in ("Output", "LossSum"):
+            dialog.picture.setText(f"{node.title} outputs a loss: its value over the epochs is "
+                                   "in the loss plot.")
         self.node_dialogs = [d for d in self.node_dialogs if d.isVisible()] + [dialog]
         dialog.show_thumbnails(self._thumbs)
         dialog.show()

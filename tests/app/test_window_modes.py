@@ -171,3 +171,10 @@ def test_a_graph_with_a_problem_is_not_saved(circle, qtbot, tmp_path):
     with qtbot.waitSignal(w.saved, timeout=5000):
         w.save_to(path)
     assert path.exists()
+
+
+def test_opening_a_loss_node_explains_where_its_value_is(circle):
+    dialog = circle.open_node_output("output")
+    assert "loss plot" in dialog.picture.text()
+    dialog.close()
+    assert circle.open_node_output("no-such-node") is None
