@@ -257,3 +257,16 @@ def test_newer_file_is_refused_and_left_alone(files_window, tmp_path):
     assert not w.open_recent(str(path))
     assert "newer Nodeplay" in w.message.text.text() and w.project.name == "circle"
     assert path.read_bytes() == before and str(path) not in w.recent.paths()
+
+
+def test_weight_edit_and_reinitialize_are_unsaved_work(files_window, qtbot):
+    w = files_window
+    key = next(k for k in w.session.weights() if k.endswith(".weight"))
+    w.set_weight(key, (0, 0), 0.5)
+    assert w.isWindowModified()
+    with qtbot.waitSignal(w.bridge.captured, timeout=5000) as got:
+        w.bridge.capture()
+    assert got.args[0].weights[key][0, 0] == 0.5
+    w.set_modified(False)
+    w.reinitialize()
+    assert w.isWindowModified()
