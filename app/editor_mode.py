@@ -45,6 +45,7 @@ class EditorModeMixin:
         self._editor_stale = True  # the editor shows an older project's graph
         self._views_stale = False  # the playground shows an older graph than the editor's
         self._unsent = False  # a structural edit not yet sent (the graph had problems)
+        self._waiting = False  # the message bar says the graph has a problem
         self._thumbs = None
         self.node_dialogs: list[NodeOutputDialog] = []
         return self.mode_tabs
@@ -72,7 +73,7 @@ class EditorModeMixin:
 
     def _project_replaced(self) -> None:
         """A new project (opened, or rebuilt by a playground edit): the editor follows."""
-        self._unsent = False
+        self._unsent = self._waiting = False
         self._views_stale = False
         if self.in_editor():
             self._load_editor()
@@ -103,9 +104,16 @@ class EditorModeMixin:
             return
         self._views_stale = True
         structural = kind == "structure" or self._unsent
-        if not self.editor.validation.ok:  # the editor shows the problems
+        if not self.editor.validation.ok:  # the editor marks the problems
+            if not self._waiting:
+                self._waiting = True
+                self.show_info(f"{self.graph_problem()} Training goes on with the last graph "
+                               "that worked until this is fixed.")
             self._unsent = self._unsent or kind == "structure"
             return
+        if self._waiting:
+            self._waiting = False
+            self.message.hide()
         self._unsent = False
         self.bridge.set_graph(self.project.graph, structural=structural)
 

@@ -132,10 +132,11 @@ def test_graph_with_problems_is_not_sent_and_training_goes_on(circle, qtbot):
     w.editor.select([act])
     w.editor.delete_selected()
     assert not w.editor.validation.ok
+    assert "Training goes on with the last graph" in w.message.text.text()
     captured(w, qtbot)
     assert w.session.model is model and act in w.session.project.graph.nodes
     w.editor.undo_stack.undo()
-    assert w.editor.validation.ok
+    assert w.editor.validation.ok and w.message.isHidden()
     captured(w, qtbot)
     assert w.session.model is not model  # the pending structural change was sent
     assert act in w.session.project.graph.nodes
