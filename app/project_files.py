@@ -191,15 +191,18 @@ class ProjectFilesMixin:
 
     def offer_recovery(self) -> bool:
         """At start: offer the work a crashed session left behind (newest first);
-        True when one was restored. Declined ones are deleted."""
+        True when one was restored. Discarded ones are deleted; those left for later
+        (the dialog closed without a choice) are offered again at the next start."""
         if self.autosaver is None:
             return False
         for entry in pending_recoveries(self.autosaver.directory):
-            if self.recover(entry, self.ask_recovery(entry)):
+            answer = self.ask_recovery(entry)
+            if answer is not None and self.recover(entry, answer):
                 return True
         return False
 
-    def ask_recovery(self, entry: AutosaveEntry) -> bool:
+    def ask_recovery(self, entry: AutosaveEntry) -> bool | None:
+        """True: restore, False: discard, None: decide at the next start."""
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.saved_at))
         where = f" ({entry.original})" if entry.original is not None else " (never saved)"
         box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work",
@@ -207,9 +210,13 @@ class ProjectFilesMixin:
                           f"{where} was autosaved at {when}.",
                           QMessageBox.StandardButton.NoButton, self)
         restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        later = box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restore)
+        box.setEscapeButton(later)
         box.exec()
-        return box.clickedButton() is restore
+        clicked = box.clickedButton()
+        return True if clicked is restore else False if clicked is discard else None
 
     def recover(self, entry: AutosaveEntry, restore: bool) -> bool:
         """Restore ``entry`` (unsaved, so the title shows ``*``) or delete it."""

@@ -270,3 +270,40 @@ def test_weight_edit_and_reinitialize_are_unsaved_work(files_window, qtbot):
     w.set_modified(False)
     w.reinitialize()
     assert w.isWindowModified()
+
+
+def test_recovery_left_for_later_is_kept(files_window, tmp_path):
+    w = files_window
+    auto = _autosave(tmp_path / "autosave", load_preset("spiral"), None, time.time(), pid=2**22 + 3)
+    w.ask_recovery = lambda entry: None
+    assert not w.offer_recovery() and auto.exists() and w.project.name == "circle"
+
+
+def _click_in_dialog(text):
+    """Click the button labelled ``text`` of the modal box once it is up."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def click():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, click)
+            return
+        next(b for b in box.buttons() if b.text().replace("&", "") == text).click()
+
+    QTimer.singleShot(20, click)
+
+
+@pytest.mark.parametrize(("button", "answer"), [("Save", "save"), ("Discard", "discard"),
+                                                ("Cancel", "cancel")])
+def test_unsaved_dialog_answers(files_window, button, answer):
+    _click_in_dialog(button)
+    assert files_window.ask_unsaved() == answer
+
+
+@pytest.mark.parametrize(("button", "answer"), [("Restore", True), ("Discard", False),
+                                                ("Later", None)])
+def test_recovery_dialog_answers(files_window, tmp_path, button, answer):
+    entry = AutosaveEntry(tmp_path / "a", None, time.time(), 1, "spiral")
+    _click_in_dialog(button)
+    assert files_window.ask_recovery(entry) is answer
