@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from app.bridge import EngineBridge
 from app.editor_mode import EditorModeMixin
 from app.playground import PlaygroundPanel
-from app.playground.edits import ERASE_RADIUS, edited, points_from_dataset
+from app.playground.edits import ERASE_RADIUS, edited, fit_class_head, points_from_dataset
 from app.playground.panel import GROUPS
 from app.project_files import ProjectFilesMixin
 from app.views.boundary_view import QtBoundaryView
@@ -43,6 +43,7 @@ from app.views.loss_plot import QtLossPlot
 from app.views.network_view import NEURON_MAP_SIZE, QtNetworkView
 from app.views.sample_grid import QtNoted, QtSampleGrid, hidden_note, network_note
 from engine.data.dataset import USER
+from engine.data.images import CLASSES as IMAGE_CLASSES
 from engine.data.user import add_point, erase_points, read_points_csv
 from engine.errors import NodeplayError
 from engine.presets import DEFAULT, load_preset, preset_names
@@ -404,6 +405,8 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
             p.data.name = name
             if name == USER and p.points is None:  # start from the points on show
                 p.points = points_from_dataset(self.session.dataset)
+            if name in IMAGE_CLASSES:  # another image set: the head follows its classes
+                fit_class_head(p.graph, IMAGE_CLASSES[name])
         return self.edit_project(mutate)
 
     def set_points(self, points) -> bool:

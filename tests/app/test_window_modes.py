@@ -179,3 +179,14 @@ def test_opening_a_loss_node_explains_where_its_value_is(circle):
     assert "loss plot" in dialog.picture.text()
     dialog.close()
     assert circle.open_node_output("no-such-node") is None
+
+
+def test_switching_image_sets_fits_the_cnn_head(digits, qtbot):
+    w = digits
+    w.panel.dataset_combo.setCurrentIndex(w.panel.dataset_combo.findData("shapes"))
+    assert w.project.data.name == "shapes" and w.session.dataset.x_train.shape[1:] == (1, 16, 16)
+    assert w.project.graph.nodes["head"].params["units"] == 3
+    assert w.panel.classes_spin.value() == 3
+    assert w.plane_stack.currentWidget() is w.sample_grid
+    assert "16×16 images" in w.sample_grid.note.text()
+    assert w.sample_grid.grid.labels[0] in ("circle", "square", "triangle")
