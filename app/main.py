@@ -22,8 +22,9 @@ def run_gui(path: str | None = None) -> int:
     project = load_project(path) if path else load_preset(DEFAULT)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Nodeplay")
-    app.setOrganizationName("Nodeplay")
-    window = MainWindow(project, settings=QSettings(), autosave_dir=default_directory(),
+    # settings in ~/.config/Nodeplay/Nodeplay.conf, autosaves in ~/.local/share/Nodeplay/autosave
+    settings = QSettings("Nodeplay", "Nodeplay")
+    window = MainWindow(project, settings=settings, autosave_dir=default_directory(),
                         prompts=True)
     if path:  # Save writes back to it and Open Recent lists it
         window.path = Path(path)
