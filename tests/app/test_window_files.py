@@ -307,3 +307,12 @@ def test_recovery_dialog_answers(files_window, tmp_path, button, answer):
     entry = AutosaveEntry(tmp_path / "a", None, time.time(), 1, "spiral")
     _click_in_dialog(button)
     assert files_window.ask_recovery(entry) is answer
+
+
+def test_save_menu_action_writes_the_file(files_window, qtbot, tmp_path):
+    w = files_window
+    w.path = tmp_path / "menu.nodeplay"
+    w.set_learning_rate(0.1)
+    with qtbot.waitSignal(w.saved, timeout=5000):
+        w.save_action.trigger()
+    assert load_project(w.path).train.learning_rate == 0.1 and not w.isWindowModified()
