@@ -534,6 +534,8 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
         self.rate_label.setText(f"{rate:,.0f} epochs/s")
         if self.plane_stack.currentWidget() is self.boundary_view:
             self.boundary_view.show_snapshot(snapshot)
+        elif snapshot.predictions is not None or snapshot.reset:
+            self.sample_grid.show_predictions(snapshot.predictions)
         self.loss_plot.show_snapshot(snapshot)
         # The diagram shows state, not history: a skipped snapshot loses nothing, and
         # redrawing hundreds of weight lines at 60 Hz would starve the worker of the GIL.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from engine.data.images import SHAPE_NAMES
@@ -39,6 +39,7 @@ class _Grid(QWidget):
         super().__init__(parent)
         self.images: list[QImage] = []
         self.labels: list[str] = []
+        self.answers: list[str] | None = None  # the network's, once it has some
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(200, 200)
 
@@ -65,13 +66,24 @@ class _Grid(QWidget):
         font.setPointSizeF(max(7.0, min(11.0, side / 7)))
         p.setFont(font)
         x0 = (self.width() - cols * side) / 2
+        metrics = QFontMetricsF(font)
         for i, (img, text) in enumerate(zip(self.images, self.labels, strict=True)):
             r, c = divmod(i, cols)
             x, y = x0 + c * side, r * (side + LABEL_H)
-            p.drawImage(QRectF(x + pad, y + pad, side - 2 * pad, side - 2 * pad), img)
-            p.setPen(QColor("#ccc"))
-            p.drawRect(QRectF(x + pad, y + pad, side - 2 * pad, side - 2 * pad))
-            p.setPen(QColor("#222"))
+            box = QRectF(x + pad, y + pad, side - 2 * pad, side - 2 * pad)
+            p.drawImage(box, img)
+            answer = None if self.answers is None or i >= len(self.answers) else self.answers[i]
+            colour, frame = QColor("#222"), QColor("#ccc")
+            if answer is not None and answer == text:
+                colour = QColor("#1b7a2e")
+            elif answer is not None:  # wrong: the label and the network's answer, in red
+                colour = frame = QColor("#c0392b")
+                text = f"{text} → {answer}"
+                if metrics.horizontalAdvance(text) > side:
+                    text = f"{self.labels[i][:3]}→{answer[:3]}"
+            p.setPen(QPen(frame, 2 if frame != QColor("#ccc") else 1))
+            p.drawRect(box)
+            p.setPen(colour)
             p.drawText(QRectF(x, y + side - pad / 2, side, LABEL_H),
                        Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
         p.end()
@@ -86,6 +98,7 @@ class QtSampleGrid(QWidget):
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #444; padding: 6px;")
         self.grid = _Grid()
+        self.dataset_name = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.note)
@@ -99,7 +112,9 @@ class QtSampleGrid(QWidget):
             h, w = x.shape[2:]
             self.note.setText(f"{dataset.name}: {h}×{w} images, so there is no input plane to "
                               "draw a decision boundary on. Below: test images and their "
-                              "labels. The Editor shows what each layer makes of them.")
+                              "labels, green where a classifier gets them right, red (label → "
+                              "its answer) where not. The Editor shows what each layer makes "
+                              "of them.")
             n = min(MAX_SAMPLES, len(x))
             self.grid.images = [grey_image(x[i, 0]) for i in range(n)]
             self.grid.labels = [label_text(dataset.name, y[i]) for i in range(n)]
@@ -108,8 +123,25 @@ class QtSampleGrid(QWidget):
                               "plane to draw a decision boundary on; the loss plot and the "
                               "Editor's node thumbnails show the training.")
             self.grid.images, self.grid.labels = [], []
+        self.dataset_name = dataset.name
+        self.grid.answers = None
         self.grid.setVisible(images)
         self.grid.update()
+
+    def show_predictions(self, predicted) -> None:
+        """The network's classes for the samples on show (None: no answers to show)."""
+        answers = None if predicted is None else [
+            label_text(self.dataset_name, v) for v in np.asarray(predicted)[:len(self.grid.labels)]]
+        if answers != self.grid.answers:
+            self.grid.answers = answers
+            self.grid.update()
+
+    def accuracy_shown(self) -> float | None:
+        """The share of samples on show the network gets right (None before answers)."""
+        if not self.grid.answers:
+            return None
+        right = sum(a == t for a, t in zip(self.grid.answers, self.grid.labels, strict=False))
+        return right / len(self.grid.answers)
 
 
 class QtNoted(QStackedWidget):

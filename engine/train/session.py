@@ -31,7 +31,8 @@ from engine.train.events import Diverged, Failed, Finished, Metrics, Snapshot, S
 from engine.train.fast_mlp import FastMLP
 from engine.train.optim import make_optimizer
 
-THUMBNAIL_INTERVAL = 0.25  # seconds between two sets of node thumbnails
+THUMBNAIL_INTERVAL = 0.25  # seconds between two sets of node thumbnails (or of predictions)
+SAMPLE_PREDICTIONS = 48  # test samples whose predicted class snapshots of image data carry
 PROBE_SHARE = 5  # snapshots wait at least this many times what the last one cost
 SMALL_NETWORK = 5000  # parameters; snapshots of smaller networks carry their weights
 
@@ -52,7 +53,7 @@ class Session:
         self._probe_cost = 0.0  # seconds the last snapshot took to make
         self.hidden_node: str | None = None  # likewise the hidden-space view
         self.thumbnails_on = False  # and the editor's node thumbnails
-        self._last_thumbnails = -math.inf
+        self._last_thumbnails = self._last_predictions = -math.inf
         self.snapshot_interval = snapshot_interval
         self.max_epochs_per_second: float | None = None
         # Evaluate in numpy on the fast path: quicker headless, but it never releases
@@ -309,6 +310,22 @@ class Session:
             return None
         return boundary_values(self.model, self._grid, self.boundary_size)
 
+    @torch.inference_mode()
+    def sample_predictions(self) -> np.ndarray | None:
+        """The main head's class for the first SAMPLE_PREDICTIONS test samples, for
+        classifiers of data off the plane (the window shows them under the images)."""
+        main = self.model.main
+        if self.dataset.is_2d or not self.dataset.classes or not main.on_data \
+                or main.loss not in ("bce", "cross_entropy"):
+            return None
+        if self._mode_matters:
+            self.model.eval()
+        pred = self.model(self.x_test[:SAMPLE_PREDICTIONS])
+        if self._mode_matters:
+            self.model.train()
+        classes = (pred[:, 0] > 0).long() if main.loss == "bce" else pred.argmax(1)
+        return classes.cpu().numpy()
+
     def publish(self, force: bool = False) -> None:
         """Emit a Snapshot, at most once per ``snapshot_interval`` unless forced.
 
@@ -330,12 +347,16 @@ class Session:
         if self.thumbnails_on and (force or now - self._last_thumbnails >= THUMBNAIL_INTERVAL):
             thumbs = thumbnails(self.model, self.dataset, device=self.device)
             self._last_thumbnails = now
+        preds = None
+        if force or now - self._last_predictions >= THUMBNAIL_INTERVAL:
+            preds = self.sample_predictions()
+            self._last_predictions = now
         small = sum(p.numel() for p in self.model.parameters()) <= SMALL_NETWORK
         self._emit(Snapshot(self.epoch, self.step, self.playing, self._flush_history(),
                             self.boundary(), self.dataset.extent, self._rate,
                             reset=not self._published_reset, neurons=neurons,
                             weights=self.weights() if small else None, hidden=hidden,
-                            thumbnails=thumbs))
+                            thumbnails=thumbs, predictions=preds))
         self._published_reset = True
         self._probe_cost = time.perf_counter() - now
 

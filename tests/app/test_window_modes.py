@@ -190,3 +190,17 @@ def test_switching_image_sets_fits_the_cnn_head(digits, qtbot):
     assert w.plane_stack.currentWidget() is w.sample_grid
     assert "16×16 images" in w.sample_grid.note.text()
     assert w.sample_grid.grid.labels[0] in ("circle", "square", "triangle")
+
+
+def test_sample_grid_marks_the_networks_answers(digits, qtbot):
+    w = digits
+    for _ in range(2):
+        w.step_action.trigger()
+    qtbot.waitUntil(lambda: w.sample_grid.grid.answers is not None and len(w.loss_plot) == 2,
+                    timeout=20_000)
+    answers = w.sample_grid.grid.answers
+    assert len(answers) == 48 and all(a.isdigit() for a in answers)
+    assert w.sample_grid.accuracy_shown() > 0.5
+    w.reset_action.trigger()
+    qtbot.waitUntil(lambda: len(w.loss_plot) == 0, timeout=10_000)
+    assert w.sample_grid.grid.answers is not None  # fresh weights answer too (mostly wrong)

@@ -86,3 +86,25 @@ def test_merged_snapshots_keep_the_last_thumbnails():
     newer = Snapshot(2, 2, True, Metrics())
     assert newer.after(older).thumbnails is thumbs
     assert Snapshot(3, 3, True, Metrics(), thumbnails={}).after(older).thumbnails == {}
+
+
+def test_image_classifier_snapshots_carry_sample_predictions():
+    s = Session(load_preset("digits-cnn"), fast=False)
+    s.train(epochs=2)
+    pred = s.sample_predictions()
+    s.model.eval()
+    with torch.no_grad():
+        expect = s.model(torch.as_tensor(s.dataset.x_test[:48])).argmax(1).numpy()
+    assert pred.shape == (48,) and np.array_equal(pred, expect)
+    assert (pred == s.dataset.y_test[:48]).mean() > 0.5  # it learned something
+    snaps = []
+    s.subscribe(lambda e: isinstance(e, Snapshot) and snaps.append(e))
+    s.publish(force=True)
+    assert np.array_equal(snaps[-1].predictions, pred)
+
+
+def test_no_sample_predictions_on_the_plane_or_for_reconstructions():
+    assert Session(load_preset("circle"), fast=False).sample_predictions() is None
+    assert Session(load_preset("vae"), fast=False).sample_predictions() is None  # bce on pixels
+    # the autoencoder's side head classifies the digits: its answers are shown
+    assert Session(load_preset("autoencoder"), fast=False).sample_predictions().shape == (48,)
