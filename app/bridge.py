@@ -92,7 +92,8 @@ class EngineBridge(WorkerHandle):
             self.playing = False
             self.finished.emit(event.epoch, event.message)
         elif isinstance(event, Failed):
-            self.playing = False
+            if event.stopped:
+                self.playing = False
             self.failed.emit(event.message)
         elif isinstance(event, StateCaptured):
             self.captured.emit(event)
@@ -120,7 +121,14 @@ class EngineBridge(WorkerHandle):
         self._submit(cmd.Capture())
 
     def set_probes(self, boundary_size: int = 100, neuron_size: int = 0,
-                   hidden_node: str | None = None) -> None:
-        """Boundary and per-neuron map resolutions, and the layer whose hidden space
-        snapshots carry; a snapshot with them follows at once."""
-        self._submit(cmd.SetProbes(int(boundary_size), int(neuron_size), hidden_node))
+                   hidden_node: str | None = None, thumbnails: bool = False) -> None:
+        """Boundary and per-neuron map resolutions, the layer whose hidden space
+        snapshots carry, and whether they carry node thumbnails; a snapshot with them
+        follows at once."""
+        self._submit(cmd.SetProbes(int(boundary_size), int(neuron_size), hidden_node,
+                                   bool(thumbnails)))
+
+    def set_graph(self, graph, structural: bool = True) -> None:
+        """Train an edited graph from now on (a copy: the window keeps editing its own);
+        a refusal comes back as ``failed`` and the old graph trains on."""
+        self._submit(cmd.SetGraph(graph.copy(), bool(structural)))

@@ -1,4 +1,6 @@
-"""The main window: toolbar, boundary view and loss plot side by side, status bar."""
+"""The main window: toolbar, then two modes (app.editor_mode): the Playground (controls,
+boundary view or sample images, network tabs and loss plot side by side) and the Editor
+(the node graph over the loss plot); a status bar. File handling is in app.project_files."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
     QTabWidget,
     QToolBar,
     QToolButton,
@@ -29,19 +32,23 @@ from PySide6.QtWidgets import (
 )
 
 from app.bridge import EngineBridge
+from app.editor_mode import EditorModeMixin
 from app.export_menu import add_export_actions
 from app.playground import PlaygroundPanel
-from app.playground.edits import ERASE_RADIUS, edited, points_from_dataset
+from app.playground.edits import ERASE_RADIUS, edited, fit_class_head, points_from_dataset
 from app.playground.panel import GROUPS
+from app.project_files import ProjectFilesMixin
 from app.views.boundary_view import QtBoundaryView
 from app.views.hidden_view import QtHiddenSpaceView
 from app.views.loss_plot import QtLossPlot
 from app.views.network_view import NEURON_MAP_SIZE, QtNetworkView
+from app.views.sample_grid import QtNoted, QtSampleGrid, hidden_note, network_note
 from engine.data.dataset import USER
+from engine.data.images import CLASSES as IMAGE_CLASSES
 from engine.data.user import add_point, erase_points, read_points_csv
 from engine.errors import NodeplayError
 from engine.presets import DEFAULT, load_preset, preset_names
-from engine.project import SUFFIX, Project, load_project, save_project
+from engine.project import Project, load_project
 from engine.share import from_share_string, to_share_string
 from engine.train.events import Snapshot
 from engine.train.session import Session
@@ -84,11 +91,15 @@ class MessageBar(QFrame):
         self.show()
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
     saved = Signal(str)  # the path a project was saved to (after the weights came back)
 
     def __init__(self, project: Project | None = None, *, session: Session | None = None,
-                 serve: bool = True) -> None:
+                 serve: bool = True, settings: QSettings | None = None,
+                 autosave_dir: Path | None = None, prompts: bool = False) -> None:
+        """``settings`` keeps the recent files (in memory without it), ``autosave_dir``
+        turns autosave on, ``prompts`` asks before unsaved work is lost (app.main
+        passes all three; scripted windows never block on a dialog)."""
         super().__init__()
         self.resize(1400, 860)
         self.bridge: EngineBridge | None = None
@@ -101,11 +112,13 @@ class MainWindow(QMainWindow):
         self._hovered: tuple[str, int] | None = None
         self._last_diagram = 0.0
         self._pending_tab = None  # the latest snapshot, for a tab shown later
+        self._init_files(settings, autosave_dir, prompts)
         self._build_actions()
         self._build_toolbar()
         self._build_body()
         self._build_status()
         self.open_project(project or load_preset(DEFAULT), session=session)
+        self._started_clean(self.project.epoch)
 
     # -- construction ----------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -125,17 +138,20 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&File")
         presets = menu.addMenu("&New from preset")
         for name in preset_names():
-            presets.addAction(name, lambda name=name: self.open_preset(name))
+            presets.addAction(name, lambda name=name: self.after_unsaved_check(
+                lambda: self.open_preset(name)))
         self.open_action = menu.addAction("&Open…", self.open_dialog)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.save_action = menu.addAction("&Save", self.save)
+        self._add_recent_menu(menu)
+        self.save_action = menu.addAction("&Save", lambda: self.save())
         self.save_action.setShortcut(QKeySequence.StandardKey.Save)
-        self.save_as_action = menu.addAction("Save &As…", self.save_as)
+        self.save_as_action = menu.addAction("Save &As…", lambda: self.save_as())
         self.save_as_action.setShortcut(QKeySequence.StandardKey.SaveAs)
         menu.addSeparator()
         self.copy_setup_action = menu.addAction("&Copy setup string", self.copy_setup)
         self.copy_setup_action.setToolTip("The whole setup as one line to paste or share")
-        self.paste_setup_action = menu.addAction("&Paste setup string", self.paste_setup)
+        self.paste_setup_action = menu.addAction(
+            "&Paste setup string", lambda: self.after_unsaved_check(self.paste_setup))
         menu.addSeparator()
         add_export_actions(self, menu)
         menu.addSeparator()
@@ -145,6 +161,9 @@ class MainWindow(QMainWindow):
         self.classroom_action = view.addAction("&Classroom mode…", self.classroom_dialog)
         self.compare_action = view.addAction("Co&mpare variants…", self.open_compare)
         self.compare_action.setShortcut("Ctrl+M")
+        view.addSeparator()
+        view.addAction("&Playground", lambda: self.show_mode("playground")).setShortcut("Ctrl+1")
+        view.addAction("&Editor", lambda: self.show_mode("editor")).setShortcut("Ctrl+2")
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Training")
@@ -190,27 +209,32 @@ class MainWindow(QMainWindow):
         self.loss_plot = QtLossPlot()
         self.network_view = QtNetworkView()
         self.network_view.weightEditRequested.connect(
-            lambda key, index, value: self.bridge and self.bridge.set_weight(key, index, value))
+            lambda key, index, value: self.set_weight(key, index, value))
         self.network_view.neuronHovered.connect(self._neuron_hovered)
         self.hidden_view = QtHiddenSpaceView()
         self.hidden_view.layerChosen.connect(lambda _node: self._push_probes())
+        self.sample_grid = QtSampleGrid()  # instead of the boundary for data off the plane
+        self.plane_stack = QStackedWidget()
+        self.plane_stack.addWidget(self.boundary_view)
+        self.plane_stack.addWidget(self.sample_grid)
+        self.network_tab, self.hidden_tab = QtNoted(self.network_view), QtNoted(self.hidden_view)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.network_view, "Network")
-        self.tabs.addTab(self.hidden_view, "Hidden space")
+        self.tabs.addTab(self.network_tab, "Network")
+        self.tabs.addTab(self.hidden_tab, "Hidden space")
         self.tabs.currentChanged.connect(
             lambda _i: self._pending_tab is not None
             and self.tabs.currentWidget().show_snapshot(self._pending_tab))
         self.tabs.setToolTip("Network: what each neuron computes (hover one to see it large; "
                              "click a weight or a neuron to edit it). Hidden space: how a layer "
                              "bends the input plane.")
-        right = QSplitter(Qt.Orientation.Vertical)
+        self.right_split = right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.tabs)
         right.addWidget(self.loss_plot)
         right.setChildrenCollapsible(False)
         right.setSizes([430, 360])
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(scroll)
-        split.addWidget(self.boundary_view)
+        split.addWidget(self.plane_stack)
         split.addWidget(right)
         split.setChildrenCollapsible(False)
         split.setStretchFactor(0, 0)
@@ -221,7 +245,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 6, 8, 4)
         layout.addWidget(self.message)
-        layout.addWidget(split, 1)
+        layout.addWidget(self._build_modes(split), 1)
         self.setCentralWidget(body)
 
     def _build_status(self) -> None:
@@ -248,8 +272,12 @@ class MainWindow(QMainWindow):
         self.bridge.diverged.connect(lambda _e, text: self.show_error(text))
         self.bridge.finished.connect(lambda _e, text: self.show_info(text))
         self.bridge.failed.connect(self.show_error)
-        self.setWindowTitle(f"Nodeplay — {project.name}")
-        self.boundary_view.set_dataset(new.dataset)
+        plane = new.dataset.is_2d
+        self.plane_stack.setCurrentWidget(self.boundary_view if plane else self.sample_grid)
+        (self.boundary_view if plane else self.sample_grid).set_dataset(new.dataset)
+        self.network_tab.set_note(network_note(new.dataset, project.graph))
+        self.hidden_tab.set_note(hidden_note(new.dataset, project.graph))
+        self._project_replaced()
         self.loss_plot.clear()
         self.network_view.set_graph(project.graph)
         self.hidden_view.set_graph(project.graph)
@@ -265,6 +293,7 @@ class MainWindow(QMainWindow):
         self.message.hide()
         self._state_changed(False)
         self.panel.load(project)
+        self.update_title()
         if self.speed is not None:
             self.bridge.set_speed(self.speed)
         if self._serve:
@@ -280,6 +309,9 @@ class MainWindow(QMainWindow):
             return False
         if self.open_project(project):
             self.path = path
+            if path is not None:
+                self.recent.add(path)
+            self._started_clean(project.epoch)
             return True
         return False
 
@@ -294,7 +326,7 @@ class MainWindow(QMainWindow):
                                               "Nodeplay projects (*.nodeplay *.json);;"
                                               "All files (*)")
         if path:
-            self.open_file(path)
+            self.after_unsaved_check(lambda: self.open_file(path))
 
     def _close_bridge(self) -> None:
         if self.bridge is not None:
@@ -302,52 +334,7 @@ class MainWindow(QMainWindow):
             self.bridge.deleteLater()
             self.bridge = None
 
-    # -- saving and sharing ----------------------------------------------------------
-    def save(self) -> None:
-        if self.path is None:
-            self.save_as()
-        else:
-            self.save_to(self.path)
-
-    def save_as(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save project", f"{self.project.name}{SUFFIX}",
-                                              f"Nodeplay projects (*{SUFFIX})")
-        if path:
-            if not Path(path).suffix:
-                path += SUFFIX
-            self.save_to(path)
-
-    def save_to(self, path) -> None:
-        """Save the project with its trained weights; ``saved`` tells when it is written.
-
-        The weights come back through the worker (Capture -> StateCaptured), so nothing
-        here reads the worker's tensors."""
-        path = Path(path)
-        bridge = self.bridge
-        if bridge is None or not bridge.running:  # no worker: the session is idle here
-            self._write(path, self.session.epoch, self.session.weights())
-            return
-
-        def done(event) -> None:
-            bridge.captured.disconnect(done)
-            if bridge is self.bridge:
-                self._write(path, event.epoch, event.weights)
-
-        bridge.captured.connect(done)
-        bridge.capture()
-
-    def _write(self, path: Path, epoch: int, weights) -> None:
-        project = self.project.copy()
-        project.epoch, project.weights = epoch, weights
-        try:
-            save_project(project, path)
-        except OSError as err:
-            self.show_error(f"The project could not be saved to {path} ({err.strerror or err}).")
-            return
-        self.path = path
-        self.statusBar().showMessage(f"Saved {path}", 5000)
-        self.saved.emit(str(path))
-
+    # -- sharing ---------------------------------------------------------------------
     def copy_setup(self) -> None:
         QGuiApplication.clipboard().setText(to_share_string(self.project))
         self.statusBar().showMessage("The setup string is on the clipboard.", 5000)
@@ -362,6 +349,7 @@ class MainWindow(QMainWindow):
             return False
         if self.open_project(project):
             self.path = None
+            self._started_clean(project.epoch)
             return True
         return False
 
@@ -408,6 +396,7 @@ class MainWindow(QMainWindow):
         except NodeplayError as err:
             project, error = None, str(err)
         if project is not None and self.open_project(project):
+            self.set_modified(True)
             return True
         if project is None:
             self.show_error(error)
@@ -419,6 +408,8 @@ class MainWindow(QMainWindow):
             p.data.name = name
             if name == USER and p.points is None:  # start from the points on show
                 p.points = points_from_dataset(self.session.dataset)
+            if name in IMAGE_CLASSES:  # another image set: the head follows its classes
+                fit_class_head(p.graph, IMAGE_CLASSES[name])
         return self.edit_project(mutate)
 
     def set_points(self, points) -> bool:
@@ -474,6 +465,7 @@ class MainWindow(QMainWindow):
             return
         seed = random.randrange(2**31 - 1)
         self.project.train.seed = seed  # read by the session only when it is built
+        self.set_modified(True)
         self.message.hide()
         self.bridge.reset(seed)
         self._state_changed(False)
@@ -481,8 +473,15 @@ class MainWindow(QMainWindow):
     def set_stop_epochs(self, epochs: int | None) -> None:
         """The stop condition applies from the next epoch on, without a restart."""
         self.project.train.stop_epochs = epochs  # the window's copy, for saving and edits
+        self.set_modified(True)
         if self.bridge is not None:
             self.bridge.set_stop(epochs, self.project.train.stop_loss)
+
+    def set_weight(self, key: str, index: tuple, value: float) -> None:
+        """A weight set by hand in the network view: unsaved work like any edit."""
+        if self.bridge is not None:
+            self.bridge.set_weight(key, index, value)
+            self.set_modified(True)
 
     def set_speed(self, epochs_per_second: float | None) -> None:
         self.speed = epochs_per_second
@@ -505,6 +504,7 @@ class MainWindow(QMainWindow):
             # the session sets it too; set here as well so that an edit copied at once keeps it
             self.project.train.learning_rate = value
             self.bridge.set_learning_rate(value)
+            self.set_modified(True)
 
     def set_learning_rate(self, value: float) -> None:
         """Choose ``value`` in the control (it must be one of its entries)."""
@@ -530,19 +530,22 @@ class MainWindow(QMainWindow):
 
     # -- drawing ---------------------------------------------------------------------
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        self._track_epoch(snapshot.epoch)
+        self._show_thumbnails(snapshot)
         self.epoch_label.setText(f"Epoch {snapshot.epoch:,}")
         rate = snapshot.epochs_per_second if snapshot.playing else 0.0
         self.rate_label.setText(f"{rate:,.0f} epochs/s")
-        self.boundary_view.show_snapshot(snapshot)
+        if self.plane_stack.currentWidget() is self.boundary_view:
+            self.boundary_view.show_snapshot(snapshot)
+        elif snapshot.predictions is not None or snapshot.reset:
+            self.sample_grid.show_predictions(snapshot.predictions)
         self.loss_plot.show_snapshot(snapshot)
         # The diagram shows state, not history: a skipped snapshot loses nothing, and
         # redrawing hundreds of weight lines at 60 Hz would starve the worker of the GIL.
         now = time.perf_counter()
         if not snapshot.playing or snapshot.reset or now - self._last_diagram >= DIAGRAM_INTERVAL:
             self._last_diagram = now
-            visible = self.tabs.currentWidget()
-            (self.network_view if visible is self.network_view else self.hidden_view
-             ).show_snapshot(snapshot)
+            self.tabs.currentWidget().show_snapshot(snapshot)
             self._pending_tab = snapshot
         if self._hovered is not None:
             self._neuron_hovered(*self._hovered)
@@ -561,7 +564,7 @@ class MainWindow(QMainWindow):
         resolution, every neuron's map, and the hidden space of the chosen layer."""
         if self.bridge is not None:
             self.bridge.set_probes(self.boundary_view.resolution, NEURON_MAP_SIZE,
-                                   self.hidden_view.current_layer())
+                                   self.hidden_view.current_layer(), self.in_editor())
 
     def _neuron_hovered(self, node_id: str, unit: int) -> None:
         """Show the hovered neuron's map in the big view, as TF Playground does."""
@@ -584,6 +587,9 @@ class MainWindow(QMainWindow):
         self.message.show_message(text, "info")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self._close_requested(event):
+            return
+        self._closed_cleanly()
         for window in self.compare_windows:
             window.close()
         self._close_bridge()

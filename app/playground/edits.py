@@ -73,3 +73,23 @@ def points_from_dataset(dataset) -> user.Points:
     if dataset.classes is not None:
         y = y.astype(np.int64)
     return user.make_points(x, y)
+
+
+def fit_class_head(graph, classes: int) -> bool:
+    """Give a classifier graph that is not a perceptron (a CNN) as many outputs as the
+    data has classes: the Dense feeding the main cross-entropy Output (the first one
+    trained on the dataset's targets). True when something changed."""
+    inputs = {n.id for n in graph.nodes.values() if n.type == "Input"}
+    for node in graph.nodes.values():
+        if node.type != "Output" or node.params.get("loss") != "cross_entropy":
+            continue
+        edges = {e.dst_port: e for e in graph.edges if e.dst == node.id}
+        target, pred = edges.get("target"), edges.get("pred")
+        if target is None or pred is None or target.src not in inputs:
+            continue
+        head = graph.nodes[pred.src]
+        if head.type != "Dense" or head.params.get("units") == classes:
+            return False
+        graph.set_params(head.id, units=classes)
+        return True
+    return False

@@ -36,6 +36,8 @@ from PySide6.QtWidgets import (
 from app.playground.edits import DATASETS
 from engine.data import playground
 from engine.data.dataset import USER
+from engine.data.images import CLASSES as IMAGE_CLASSES
+from engine.data.images import IMAGE_SETS
 from engine.data.user import is_classification
 from engine.graph.catalogue import ACTIVATIONS, FEATURES, INITS
 from engine.graph.mlp import MLPShape, describe_mlp
@@ -111,8 +113,7 @@ class PlaygroundPanel(QWidget):
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.dataset_combo = QComboBox()
-        for name in DATASETS:
-            self.dataset_combo.addItem("your own points" if name == USER else name, name)
+        self._fill_datasets(DATASETS)
         self.dataset_combo.setToolTip("The data to learn; changing it restarts training")
         self.dataset_combo.currentIndexChanged.connect(self._dataset_chosen)
         form.addRow("Dataset", self.dataset_combo)
@@ -170,6 +171,17 @@ class PlaygroundPanel(QWidget):
         self.import_button.clicked.connect(lambda: self.host.import_csv_dialog())
         grid.addWidget(self.import_button, 1, 2)
         form.addRow(self.user_box)
+
+    def _fill_datasets(self, names) -> None:
+        """The sets a project's graph can take: 2-D sets, or images (a CNN's input
+        layers fit images only, a perceptron's features 2-D points only)."""
+        if [self.dataset_combo.itemData(i) for i in range(self.dataset_combo.count())] == list(names):
+            return
+        self.dataset_combo.blockSignals(True)
+        self.dataset_combo.clear()
+        for name in names:
+            self.dataset_combo.addItem("your own points" if name == USER else name, name)
+        self.dataset_combo.blockSignals(False)
 
     def _build_features(self, box: QGroupBox) -> None:
         grid = QGridLayout(box)
@@ -348,8 +360,9 @@ class PlaygroundPanel(QWidget):
         self._loading = True
         try:
             d, t = project.data, project.train
+            self._fill_datasets(IMAGE_SETS if d.name in IMAGE_SETS else DATASETS)
             self.dataset_combo.setCurrentIndex(max(0, self.dataset_combo.findData(d.name)))
-            self.classes_spin.setValue(d.classes)
+            self.classes_spin.setValue(IMAGE_CLASSES.get(d.name, d.classes))  # images: fixed
             self.classes_spin.setEnabled(d.name in playground.MULTICLASS)
             for s, label, v in ((self.noise_slider, self._noise, d.noise),
                                 (self.ratio_slider, self._ratio, d.train_percent),
@@ -383,7 +396,7 @@ class PlaygroundPanel(QWidget):
             self.groups[key].setEnabled(editable)
         self.init_combo.setEnabled(editable)
         if not editable:
-            self.layers_label.setText("not a layered perceptron:\nedit it in the node editor")
+            self.layers_label.setText("This graph is edited in the Editor")
             for i, label in enumerate(self.unit_labels):
                 for w in (label, *self.unit_buttons[i], self.layer_act_combos[i],
                           self.layer_more_buttons[i]):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.graph import Graph
+
 
 @dataclass(frozen=True)
 class Play:
@@ -42,6 +44,7 @@ class SetProbes:
     boundary_size: int = 100
     neuron_size: int = 0
     hidden_node: str | None = None  # a layer whose hidden space snapshots carry
+    thumbnails: bool = False  # per-node thumbnails for the editor (engine.probes.thumbnails)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,16 @@ class SetParam:
     node_id: str
     name: str
     value: float
+
+
+@dataclass(frozen=True)
+class SetGraph:
+    """Train an edited graph (a copy the session owns from now on). ``structural``:
+    rebuild, keeping the weights of unchanged nodes; otherwise only live parameters
+    differ and apply in place (see ``Session.set_graph``)."""
+
+    graph: Graph
+    structural: bool = True
 
 
 @dataclass(frozen=True)

@@ -51,11 +51,18 @@ class Snapshot:
     neurons: dict[str, np.ndarray] | None = None  # node id -> (units, h, w) maps, when asked
     weights: dict[str, np.ndarray] | None = None  # state-dict copy, for small networks
     hidden: dict | None = None  # engine.probes.neurons.hidden_space of the asked layer
+    thumbnails: dict | None = None  # node id -> engine.probes.thumbnails.Thumb, when asked
+    # the main head's class for the first test samples of data off the plane (images)
+    predictions: np.ndarray | None = None
 
     def after(self, older: Snapshot) -> Snapshot:
         if self.reset:
             return self
-        return replace(self, metrics=older.metrics.then(self.metrics), reset=older.reset)
+        # thumbnails come a few times a second: keep the last ones until newer arrive
+        thumbs = self.thumbnails if self.thumbnails is not None else older.thumbnails
+        preds = self.predictions if self.predictions is not None else older.predictions
+        return replace(self, metrics=older.metrics.then(self.metrics), reset=older.reset,
+                       thumbnails=thumbs, predictions=preds)
 
 
 @dataclass(frozen=True)
@@ -79,9 +86,11 @@ class Finished:
 
 @dataclass(frozen=True)
 class Failed:
-    """Something went wrong on the worker; training stopped."""
+    """Something went wrong on the worker. ``stopped``: training stopped; otherwise a
+    command was refused (e.g. an invalid edited graph) and training goes on."""
 
     message: str
+    stopped: bool = True
 
 
 @dataclass(frozen=True)

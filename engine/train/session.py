@@ -19,16 +19,20 @@ from engine.build import build_model
 from engine.build.layers import MODE_DEPENDENT
 from engine.data import make_dataset
 from engine.errors import NodeplayError
-from engine.graph import node_type, validate
+from engine.graph import Graph, node_type, validate
 from engine.probes.boundary import boundary_values, plane_grid
 from engine.probes.neurons import hidden_space, neuron_maps
+from engine.probes.thumbnails import thumbnails
 from engine.project import Project
 from engine.train import commands as cmd
+from engine.train import live_edit
 from engine.train.device import choose_device
 from engine.train.events import Diverged, Failed, Finished, Metrics, Snapshot, StateCaptured, StateChanged
 from engine.train.fast_mlp import FastMLP
 from engine.train.optim import make_optimizer
 
+THUMBNAIL_INTERVAL = 0.25  # seconds between two sets of node thumbnails (or of predictions)
+SAMPLE_PREDICTIONS = 48  # test samples whose predicted class snapshots of image data carry
 PROBE_SHARE = 5  # snapshots wait at least this many times what the last one cost
 SMALL_NETWORK = 5000  # parameters; snapshots of smaller networks carry their weights
 
@@ -48,6 +52,8 @@ class Session:
         self.neuron_size = 0  # per-neuron maps are computed only when a view asks
         self._probe_cost = 0.0  # seconds the last snapshot took to make
         self.hidden_node: str | None = None  # likewise the hidden-space view
+        self.thumbnails_on = False  # and the editor's node thumbnails
+        self._last_thumbnails = self._last_predictions = -math.inf
         self.snapshot_interval = snapshot_interval
         self.max_epochs_per_second: float | None = None
         # Evaluate in numpy on the fast path: quicker headless, but it never releases
@@ -82,11 +88,7 @@ class Session:
         self.model = build_model(self.project.graph, self.dataset.spec, self.seed).to(self.device)
         if weights is not None:
             self.load_weights(weights)
-        self.optimizer = make_optimizer(t.optimizer, self.model.parameters(), t.learning_rate)
-        self._penalised = self.model.penalised_weights()
-        self._fast = FastMLP.for_session(self) if self.fast else None
-        # switching train/eval walks every module: skip it where no layer cares
-        self._mode_matters = any(isinstance(m, MODE_DEPENDENT) for m in self.model.modules())
+        self._install(make_optimizer(t.optimizer, self.model.parameters(), t.learning_rate))
         self.generator = torch.Generator().manual_seed(self.seed)
         self.epoch, self.step = epoch, 0
         self.history = Metrics()
@@ -95,6 +97,47 @@ class Session:
         self._last_publish = -math.inf
         self._rate = 0.0
         self._published_reset = False
+
+    def _install(self, optimizer) -> None:
+        """Use ``optimizer`` and everything derived from ``self.model``."""
+        self.optimizer = optimizer
+        self._penalised = self.model.penalised_weights()
+        self._fast = FastMLP.for_session(self) if self.fast else None
+        # switching train/eval walks every module: skip it where no layer cares
+        self._mode_matters = any(isinstance(m, MODE_DEPENDENT) for m in self.model.modules())
+
+    def set_graph(self, graph: Graph, structural: bool = True) -> set[str]:
+        """Train ``graph`` from now on, keeping the epoch and the history.
+
+        Structural: rebuild the model; nodes unchanged in type and non-live parameters
+        keep their trained weights (``engine.train.live_edit``); the optimizer keeps its
+        settings, and its per-parameter state for those weights. Not structural: only
+        live parameters differ, and they apply to the running model in place. Returns
+        the ids of the nodes whose weights were kept (every node for a live edit).
+        An invalid graph is refused with a sentence; the old one keeps training.
+        """
+        check = validate(graph, self.dataset.spec)
+        err = check.first_error()
+        if err is not None:
+            raise NodeplayError(f"The edited graph cannot train yet: {err} "
+                                "Training goes on with the graph as it was.")
+        old_graph, old_model = self.project.graph, self.model
+        if not structural:
+            if live_edit.only_live_changes(old_graph, graph):
+                for node_id, name, value in live_edit.live_changes(old_graph, graph):
+                    self.model.set_live(node_id, name, value)
+                self.project.graph = graph
+                return set(graph.nodes)
+            # more than live parameters changed: a rebuild is the only faithful answer
+        model = build_model(graph, self.dataset.spec, self.seed).to(self.device)
+        carried = live_edit.carry_state(old_model, model,
+                                        live_edit.unchanged_nodes(old_graph, graph))
+        t, old_opt = self.project.train, self.optimizer
+        optimizer = make_optimizer(t.optimizer, model.parameters(), old_opt.param_groups[0]["lr"])
+        live_edit.carry_optimizer_state(old_opt, optimizer, old_model, model, carried)
+        self.project.graph, self.model = graph, model
+        self._install(optimizer)
+        return carried
 
     def load_weights(self, weights: dict[str, np.ndarray]) -> None:
         own = self.model.state_dict()
@@ -267,6 +310,22 @@ class Session:
             return None
         return boundary_values(self.model, self._grid, self.boundary_size)
 
+    @torch.inference_mode()
+    def sample_predictions(self) -> np.ndarray | None:
+        """The main head's class for the first SAMPLE_PREDICTIONS test samples, for
+        classifiers of data off the plane (the window shows them under the images)."""
+        main = self.model.main
+        if self.dataset.is_2d or not self.dataset.classes or not main.on_data \
+                or main.loss not in ("bce", "cross_entropy"):
+            return None
+        if self._mode_matters:
+            self.model.eval()
+        pred = self.model(self.x_test[:SAMPLE_PREDICTIONS])
+        if self._mode_matters:
+            self.model.train()
+        classes = (pred[:, 0] > 0).long() if main.loss == "bce" else pred.argmax(1)
+        return classes.cpu().numpy()
+
     def publish(self, force: bool = False) -> None:
         """Emit a Snapshot, at most once per ``snapshot_interval`` unless forced.
 
@@ -284,11 +343,20 @@ class Session:
         if (self.hidden_node is not None and self.dataset.is_2d  # it warps the input plane
                 and f"{self.hidden_node}.out" in {o for _, o, _ in self.model.steps}):
             hidden = hidden_space(self.model, self.hidden_node, self.dataset.x_train, self.dataset.extent)
+        thumbs = None
+        if self.thumbnails_on and (force or now - self._last_thumbnails >= THUMBNAIL_INTERVAL):
+            thumbs = thumbnails(self.model, self.dataset, device=self.device)
+            self._last_thumbnails = now
+        preds = None
+        if force or now - self._last_predictions >= THUMBNAIL_INTERVAL:
+            preds = self.sample_predictions()
+            self._last_predictions = now
         small = sum(p.numel() for p in self.model.parameters()) <= SMALL_NETWORK
         self._emit(Snapshot(self.epoch, self.step, self.playing, self._flush_history(),
                             self.boundary(), self.dataset.extent, self._rate,
                             reset=not self._published_reset, neurons=neurons,
-                            weights=self.weights() if small else None, hidden=hidden))
+                            weights=self.weights() if small else None, hidden=hidden,
+                            thumbnails=thumbs, predictions=preds))
         self._published_reset = True
         self._probe_cost = time.perf_counter() - now
 
@@ -329,6 +397,8 @@ class Session:
         elif isinstance(c, cmd.SetProbes):
             self.boundary_size, self.neuron_size = c.boundary_size, c.neuron_size
             self.hidden_node = c.hidden_node
+            self.thumbnails_on = c.thumbnails
+            self._last_thumbnails = -math.inf
             self._make_grids()
             self.publish(force=True)
         elif isinstance(c, cmd.SetWeight):
@@ -336,6 +406,9 @@ class Session:
             self.publish(force=True)
         elif isinstance(c, cmd.SetParam):
             self.set_param(c.node_id, c.name, c.value)
+        elif isinstance(c, cmd.SetGraph):
+            self.set_graph(c.graph, c.structural)
+            self.publish(force=True)
         elif isinstance(c, cmd.SetStop):
             self.project.train.stop_epochs, self.project.train.stop_loss = c.epochs, c.loss
             self._stop_reported = False
@@ -372,7 +445,7 @@ class Session:
                             if not self._apply(c):
                                 return
                         except NodeplayError as err:  # a bad command, not a broken session
-                            self._emit(Failed(str(err)))
+                            self._emit(Failed(str(err), stopped=False))
                         c = self._commands.get_nowait()
                 except queue.Empty:
                     pass

@@ -210,7 +210,7 @@ def test_save_and_reopen_keeps_graph_settings_and_weights(window, qtbot, tmp_pat
 
 def test_preset_menu_and_classroom_mode(window):
     assert window.open_preset("spiral")
-    assert window.windowTitle() == "Nodeplay — spiral"
+    assert window.windowTitle() == "Nodeplay — spiral[*]"
     assert window.panel.dataset_combo.currentData() == "spiral"
     window.set_classroom({"data": True, "layers": True})
     assert not window.panel.groups["data"].isVisible()

@@ -10,7 +10,7 @@ def epoch_of(window):
 
 
 def test_title_and_status(window):
-    assert window.windowTitle() == "Nodeplay — circle"
+    assert window.windowTitle() == "Nodeplay — circle[*]"
     assert "circle" in window.device_label.text() and "cpu" in window.device_label.text()
     assert window.width() >= 1000 and window.height() >= 600
 
@@ -112,7 +112,7 @@ def test_open_bad_file_says_one_sentence(window, tmp_path):
     assert not window.open_file(str(bad))
     text = window.message.text.text()
     assert "not valid JSON" in text and "\n" not in text
-    assert window.windowTitle() == "Nodeplay — circle" and window.bridge.running
+    assert window.windowTitle() == "Nodeplay — circle[*]" and window.bridge.running
 
 
 def test_open_file_switches_project(window, qtbot, tmp_path):
@@ -122,4 +122,4 @@ def test_open_file_switches_project(window, qtbot, tmp_path):
     old = window.bridge
     assert window.open_file(str(path))
     assert not old.running and window.bridge.running
-    assert window.windowTitle() == "Nodeplay — spiral"
+    assert window.windowTitle() == "Nodeplay — spiral — s.nodeplay[*]"

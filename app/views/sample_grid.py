@@ -1,0 +1,192 @@
+"""What the main window shows instead of the decision boundary for data that is not a
+2-D plane: a short note and, for image data, a grid of test samples with their labels.
+Also ``QtNoted``, a view that can give way to one sentence saying why it is empty."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+
+from engine.data.images import SHAPE_NAMES
+
+MAX_SAMPLES = 48
+LABEL_H = 18  # pixels under each image for its label
+
+
+def label_text(dataset_name: str, label) -> str:
+    """A sample's label as the user reads it: a digit, a shape's name, or a value."""
+    value = np.asarray(label).reshape(-1)
+    if value.size != 1:
+        return ""
+    v = value[0]
+    if dataset_name == "shapes" and 0 <= int(v) < len(SHAPE_NAMES):
+        return SHAPE_NAMES[int(v)]
+    return f"{int(v)}" if float(v).is_integer() else f"{float(v):.3g}"
+
+
+def grey_image(values: np.ndarray) -> QImage:
+    """An (H, W) array in [0, 1] (clipped) as an 8-bit grey image, dark ink on white."""
+    v = np.clip(np.nan_to_num(np.asarray(values, np.float64)), 0.0, 1.0)
+    data = np.ascontiguousarray(((1.0 - v) * 255).astype(np.uint8))
+    h, w = data.shape
+    return QImage(data.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+
+
+class _Grid(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.images: list[QImage] = []
+        self.labels: list[str] = []
+        self.answers: list[str] | None = None  # the network's, once it has some
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(200, 200)
+
+    def cells(self) -> tuple[int, int, float]:
+        """(columns, rows, cell side) that fit every image in the widget."""
+        n = max(len(self.images), 1)
+        best = (1, n, 0.0)
+        for cols in range(1, n + 1):
+            rows = -(-n // cols)
+            side = min(self.width() / cols, (self.height()) / rows - LABEL_H)
+            if side > best[2]:
+                best = (cols, rows, side)
+        return best
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor("#ffffff"))
+        if not self.images:
+            p.end()
+            return
+        cols, _rows, side = self.cells()
+        pad = max(2.0, side * 0.08)
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, min(11.0, side / 7)))
+        p.setFont(font)
+        x0 = (self.width() - cols * side) / 2
+        metrics = QFontMetricsF(font)
+        for i, (img, text) in enumerate(zip(self.images, self.labels, strict=True)):
+            r, c = divmod(i, cols)
+            x, y = x0 + c * side, r * (side + LABEL_H)
+            box = QRectF(x + pad, y + pad, side - 2 * pad, side - 2 * pad)
+            p.drawImage(box, img)
+            answer = None if self.answers is None or i >= len(self.answers) else self.answers[i]
+            colour, frame = QColor("#222"), QColor("#ccc")
+            if answer is not None and answer == text:
+                colour = QColor("#1b7a2e")
+            elif answer is not None:  # wrong: the label and the network's answer, in red
+                colour = frame = QColor("#c0392b")
+                text = f"{text} → {answer}"
+                if metrics.horizontalAdvance(text) > side:
+                    text = f"{self.labels[i][:3]}→{answer[:3]}"
+            p.setPen(QPen(frame, 2 if frame != QColor("#ccc") else 1))
+            p.drawRect(box)
+            p.setPen(colour)
+            p.drawText(QRectF(x, y + side - pad / 2, side, LABEL_H),
+                       Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
+        p.end()
+
+
+class QtSampleGrid(QWidget):
+    """A note over a grid of the dataset's first test images and their labels."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #444; padding: 6px;")
+        self.grid = _Grid()
+        self.dataset_name = ""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.note)
+        layout.addWidget(self.grid, 1)
+
+    def set_dataset(self, dataset) -> None:
+        x, y = dataset.x_test, dataset.y_test
+        images = x.ndim == 4 and x.shape[1] == 1
+        shape = " × ".join(map(str, x.shape[1:]))
+        if images:
+            h, w = x.shape[2:]
+            self.note.setText(f"{dataset.name}: {h}×{w} images, so there is no input plane to "
+                              "draw a decision boundary on. Below: test images and their "
+                              "labels, green where a classifier gets them right, red (label → "
+                              "its answer) where not. The Editor shows what each layer makes "
+                              "of them.")
+            n = min(MAX_SAMPLES, len(x))
+            self.grid.images = [grey_image(x[i, 0]) for i in range(n)]
+            self.grid.labels = [label_text(dataset.name, y[i]) for i in range(n)]
+        else:
+            self.note.setText(f"{dataset.name}: samples of shape ({shape}) have no 2-D input "
+                              "plane to draw a decision boundary on; the loss plot and the "
+                              "Editor's node thumbnails show the training.")
+            self.grid.images, self.grid.labels = [], []
+        self.dataset_name = dataset.name
+        self.grid.answers = None
+        self.grid.setVisible(images)
+        self.grid.update()
+
+    def show_predictions(self, predicted) -> None:
+        """The network's classes for the samples on show (None: no answers to show)."""
+        answers = None if predicted is None else [
+            label_text(self.dataset_name, v) for v in np.asarray(predicted)[:len(self.grid.labels)]]
+        if answers != self.grid.answers:
+            self.grid.answers = answers
+            self.grid.update()
+
+    def accuracy_shown(self) -> float | None:
+        """The share of samples on show the network gets right (None before answers)."""
+        if not self.grid.answers:
+            return None
+        right = sum(a == t for a, t in zip(self.grid.answers, self.grid.labels, strict=False))
+        return right / len(self.grid.answers)
+
+
+class QtNoted(QStackedWidget):
+    """A view, or one sentence saying why it has nothing to show."""
+
+    def __init__(self, view: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.note.setStyleSheet("color: #555; padding: 24px;")
+        self.addWidget(view)
+        self.addWidget(self.note)
+
+    def set_note(self, text: str | None) -> None:
+        """Show ``text`` instead of the view; None or "" shows the view."""
+        self.note.setText(text or "")
+        self.setCurrentWidget(self.note if text else self.view)
+
+    def show_snapshot(self, snapshot) -> None:
+        if self.currentWidget() is self.view:
+            self.view.show_snapshot(snapshot)
+
+
+def network_note(dataset, graph) -> str | None:
+    """Why the network diagram cannot draw this project (None when it can)."""
+    from engine.graph.mlp import describe_mlp
+
+    if not dataset.is_2d:
+        return (f"The network diagram draws perceptrons on 2-D points; this project learns "
+                f"from {dataset.name} data. Its graph is in the Editor, where each node "
+                "shows what flows out of it.")
+    if describe_mlp(graph) is None:
+        return ("This graph is not a plain layered perceptron, so the diagram cannot draw "
+                "it; it is in the Editor.")
+    return None
+
+
+def hidden_note(dataset, graph) -> str | None:
+    """Why the hidden-space view has nothing to show (None when it has)."""
+    if not dataset.is_2d:
+        return (f"The hidden space shows how a layer bends the 2-D input plane; "
+                f"{dataset.name} data have no such plane. The Editor's node thumbnails show "
+                "what each layer outputs.")
+    if not any(n.type == "Activation" for n in graph.nodes.values()):
+        return "This graph has no hidden layer (Activation node) whose space could be drawn."
+    return None
