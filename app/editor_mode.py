@@ -11,7 +11,7 @@ is unsaved work.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
 
 from app.editor import QtGraphEditor
@@ -82,8 +82,6 @@ class EditorModeMixin:
 
     def _load_editor(self) -> None:
         self.editor.set_graph(self.project.graph, self.session.dataset.spec)
-        # fit again once the page has its size (set_graph fitted the hidden, smaller view)
-        QTimer.singleShot(0, lambda: self.editor.view.fit(readable=0.55))
         self._editor_stale = False
         self._thumbs = None
 

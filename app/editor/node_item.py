@@ -14,7 +14,7 @@ from app.editor import theme
 from app.editor.ports import PortItem, paint_dot
 from engine.graph.catalogue import node_type
 
-FAR = 0.4  # below this zoom text is unreadable: nodes and edges draw as plain shapes
+FAR = 0.399  # below this zoom (0.4 less rounding) text is unreadable: nodes and edges draw as plain shapes
 _TITLE = theme.font(9.5, bold=True)
 _TEXT = theme.font(8.5)
 _SMALL = theme.font(8)
@@ -154,6 +154,9 @@ class NodeItem(QGraphicsItem):
             painter.setBrush(theme.NODE_BODY)
             painter.drawRect(body)
             painter.fillRect(QRectF(0, 0, w, theme.HEADER_H), self.colour)
+            if self.thumb is not None:  # what flows out stays visible in the overview
+                y = theme.HEADER_H + 4 + self._rows() * theme.ROW_H
+                painter.drawPixmap(QPointF((w - self.thumb.width()) / 2, y), self.thumb)
             painter.setRenderHint(painter.RenderHint.Antialiasing, True)
             return
         painter.setPen(QPen(border, 2.2 if selected or self.error else 1.2))

@@ -9,6 +9,9 @@ from PySide6.QtWidgets import QGraphicsView
 
 NODE_MIME = "application/x-nodeplay-node-type"
 MIN_ZOOM, MAX_ZOOM = 0.15, 3.0
+# a graph opens fitted, but not below this zoom: node titles stay legible and a long
+# graph shows its inputs first
+OPEN_ZOOM = 0.4  # node_item.FAR: the lowest zoom that still draws text and thumbnails
 
 
 class GraphView(QGraphicsView):

@@ -19,7 +19,7 @@ from app.editor.menus import context_menu
 from app.editor.node_item import NodeItem
 from app.editor.palette import NodePalette
 from app.editor.scene import EditorScene
-from app.editor.view import GraphView
+from app.editor.view import OPEN_ZOOM, GraphView
 from engine.graph import DataSpec, Graph, Validation, validate
 from engine.graph.layout import layered_layout
 
@@ -82,7 +82,7 @@ class QtGraphEditor(GraphEdits, QWidget):
             for node_id, pos in layered_layout(graph, self.scene.node_sizes()).items():
                 graph.nodes[node_id].pos = pos
             self.refresh()
-        self.view.fit_when_shown(readable=0.7)
+        self.view.fit_when_shown(readable=OPEN_ZOOM)
 
     def _crowded(self) -> bool:
         boxes = [(item.x(), item.y(), *item.size()) for item in self.scene.nodes.values()]
