@@ -195,8 +195,17 @@ class GraphModule(nn.Module):
                 if isinstance(m, nn.Linear | nn.modules.conv._ConvNd)]
 
 
-def build_model(graph: Graph, data: DataSpec, seed: int = 0) -> GraphModule:
-    """Build with its own seeded RNG so the same seed gives the same initial weights."""
+def build_model(graph: Graph, data: DataSpec, seed: int = 0, *,
+                seed_global: bool = False) -> GraphModule:
+    """Build with its own seeded RNG so the same seed gives the same initial weights.
+
+    ``seed_global`` seeds torch's global generator instead, and leaves it where the
+    exported script's ``torch.manual_seed(seed); Model()`` does: dropout and sampling
+    draw from it, so a training session then repeats their draws run after run.
+    """
+    if seed_global:
+        torch.manual_seed(seed)
+        return GraphModule(graph, data)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         return GraphModule(graph, data)

@@ -181,9 +181,9 @@ def train_source(project: Project, code: ModelCode, data_note: str) -> str:
 
 
 RANDOM_NOTE = ("This network draws random numbers while training (dropout or sampling) from "
-               "torch's global generator. `train.py` seeds it before building the model; "
-               "Nodeplay does not, so Nodeplay's curve for this network matches this one only "
-               "in distribution, unless its generator is seeded the same way.")
+               "torch's global generator. `train.py` seeds it before building the model, as "
+               "Nodeplay does, so on the CPU the curves match; on another device or torch "
+               "version the draws, and so the curve, may differ slightly.")
 MEANING = {"bce": "one logit per sample: class 1 where it is above 0",
            "cross_entropy": "one logit per class: the largest wins"}
 

@@ -85,7 +85,8 @@ class Session:
         if seed is not None:
             self.seed = seed
         t = self.project.train
-        self.model = build_model(self.project.graph, self.dataset.spec, self.seed).to(self.device)
+        self.model = build_model(self.project.graph, self.dataset.spec, self.seed,
+                                 seed_global=True).to(self.device)
         if weights is not None:
             self.load_weights(weights)
         self._install(make_optimizer(t.optimizer, self.model.parameters(), t.learning_rate))

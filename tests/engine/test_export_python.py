@@ -12,7 +12,7 @@ import pytest
 import torch
 from safetensors.numpy import load_file
 
-from engine.build import GraphModule, build_model
+from engine.build import build_model
 from engine.data import make_dataset
 from engine.errors import GraphError, NodeplayError
 from engine.export import export_python
@@ -60,10 +60,6 @@ def trained(name: str, epochs: int = EPOCHS):
     """A preset trained in the app's session, its weights stored in the project."""
     project = load_preset(name)
     session = Session(project, device="cpu")
-    # dropout and sampling draw from torch's global generator: put it where the script's
-    # torch.manual_seed(seed); Model() leaves it
-    torch.manual_seed(project.train.seed)
-    GraphModule(project.graph, session.dataset.spec)
     session.train(epochs=epochs)
     project.weights, project.epoch = session.weights(), session.epoch
     session.model.eval()
@@ -288,8 +284,6 @@ def test_every_node_type_exports_and_reproduces(tmp_path):
     assert {kind for _, kind, _ in ZOO_NODES} == set(CATALOGUE)  # a new type needs its code
     project = zoo_project()
     session = Session(project, device="cpu")
-    torch.manual_seed(project.train.seed)  # where the script's seed and Model() leave it
-    GraphModule(project.graph, session.dataset.spec)
     session.train(epochs=3)
     project.weights, project.epoch = session.weights(), 3
     export_python(project, tmp_path / "zoo")

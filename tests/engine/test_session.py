@@ -24,6 +24,18 @@ def test_same_seed_same_loss_curve(circle):
     assert not np.allclose(a.history.train_loss, c.history.train_loss)
 
 
+@pytest.mark.parametrize("preset", ["vae"])
+def test_same_seed_repeats_random_layers(preset):
+    """Sampling (and dropout) draw from torch's global generator, which the session seeds."""
+    project = load_preset(preset)
+    a = Session(project.copy(), device="cpu")
+    a.train(steps=8)
+    torch.rand(5)  # draws made before a session starts do not matter
+    b = Session(project.copy(), device="cpu")
+    b.train(steps=8)
+    assert np.array_equal(a.history.train_loss, b.history.train_loss)
+
+
 def test_reset_reseeds_to_the_same_start(circle):
     s = Session(circle)
     first = s.train(epochs=5)
