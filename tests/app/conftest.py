@@ -22,15 +22,21 @@ def no_thread_left_running():
     assert not running, f"{len(running)} session thread(s) left running"
 
 
-@pytest.fixture
-def window(qtbot):
-    """The main window on the circle preset, with its worker running."""
+def shown_window(qtbot, preset: str):
+    """The main window on a preset, shown, with its worker running; close it after."""
     from app.window import MainWindow
 
-    w = MainWindow(load_preset("circle"))
+    w = MainWindow(load_preset(preset))
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
+    return w
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window on the circle preset, with its worker running."""
+    w = shown_window(qtbot, "circle")
     yield w
     w.close()
     assert not w.bridge or not w.bridge.running

@@ -6,16 +6,12 @@ import pytest
 
 from app.views.sample_grid import label_text
 from engine.presets import load_preset
+from tests.app.conftest import shown_window
 
 
 @pytest.fixture
 def digits(qtbot):
-    from app.window import MainWindow
-
-    w = MainWindow(load_preset("digits-cnn"))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot, "digits-cnn")
     yield w
     w.close()
 
