@@ -29,14 +29,20 @@ def test_round_trip_keeps_graph_settings_and_weights(tmp_path, circle):
     assert {n["type"] for n in data["graph"]["nodes"]} >= {"Input", "Dense", "Output"}
 
 
-def test_every_preset_loads_and_validates():
+def test_every_preset_loads_trains_and_saves(tmp_path):
     names = preset_names()
     assert {"circle", "xor", "gauss", "spiral", "reg-plane", "reg-gauss", "spiral-deep"} <= set(names)
     for name in names:
         project = load_preset(name)
         assert project.description
         assert project.train.stop_epochs or project.train.stop_loss
-        Session(project).train(epochs=1)
+        session = Session(project)
+        session.train(steps=3)
+        project.weights, project.epoch = session.weights(), session.epoch
+        back = load_project(save_project(project, tmp_path / f"{name}.nodeplay"))
+        assert back.graph == project.graph
+        assert back.weights.keys() == project.weights.keys()
+        assert all(np.array_equal(back.weights[k], v) for k, v in project.weights.items())
 
 
 @pytest.mark.parametrize("text, message", [
