@@ -40,3 +40,12 @@ def window(qtbot):
     yield w
     w.close()
     assert not w.bridge or not w.bridge.running
+
+
+def hidden_snapshot(session, node: str):
+    """A Snapshot carrying the session's hidden-space probe of ``node``, as the worker sends it."""
+    from engine.probes.neurons import hidden_space
+    from engine.train.events import Snapshot
+
+    h = hidden_space(session.model, node, session.dataset.x_train, session.dataset.extent)
+    return Snapshot(session.epoch, session.step, False, None, hidden=h)

@@ -7,9 +7,9 @@ from app.views.boundary_view import BLUE, ORANGE
 from app.views.hidden_view import NOTE_3D, QtHiddenSpaceView
 from engine.graph.mlp import mlp_graph
 from engine.presets import load_preset
-from engine.probes.neurons import hidden_space
 from engine.train import Session
 from engine.train.events import Snapshot
+from tests.app.conftest import hidden_snapshot
 
 
 @pytest.fixture(scope="module")
@@ -19,11 +19,6 @@ def trained():
     s.hidden_node = "act2"
     s.train(epochs=5)
     return p, s
-
-
-def _snap(s, node):
-    h = hidden_space(s.model, node, s.dataset.x_train, s.dataset.extent)
-    return Snapshot(s.epoch, s.step, False, None, hidden=h)
 
 
 @pytest.fixture
@@ -48,7 +43,7 @@ def test_lists_the_layers_and_shows_the_points(view, trained):
     assert [view.combo.itemText(i) for i in range(2)] == ["hidden layer 1 (4 units)",
                                                           "hidden layer 2 (2 units)"]
     assert view.current_layer() == "act2" and view.chosen == ["act2"]
-    snap = _snap(s, "act2")
+    snap = hidden_snapshot(s, "act2")
     view.show_snapshot(snap)
     x, y = view.points.getData()
     assert np.allclose(np.stack([x, y], 1), snap.hidden["points"])
@@ -64,7 +59,7 @@ def test_lists_the_layers_and_shows_the_points(view, trained):
     assert x0 <= -1.05 + 1e-6 and x1 >= 1.05 - 1e-6 and y0 <= -1.05 + 1e-6 and y1 >= 1.05 - 1e-6
     assert min(x1 - x0, y1 - y0) == pytest.approx(2.1)
     assert x0 + x1 == pytest.approx(0) and y0 + y1 == pytest.approx(0)
-    view.show_snapshot(_snap(s, "act2"))
+    view.show_snapshot(hidden_snapshot(s, "act2"))
     assert view.plot.getPlotItem().viewRange() == [[x0, x1], [y0, y1]]
     # class colours: orange 0, blue 1
     brushes = view.points.data["brush"]
@@ -78,7 +73,7 @@ def test_choosing_a_layer_asks_for_it_and_pca_axes(view, trained):
     _, s = trained
     view.combo.setCurrentIndex(0)
     assert view.chosen == ["act2", "act1"]
-    snap = _snap(s, "act1")  # 4 units: principal axes, 3 coordinates
+    snap = hidden_snapshot(s, "act1")  # 4 units: principal axes, 3 coordinates
     assert snap.hidden["dims"] == 3
     view.show_snapshot(snap)
     assert view.plot.getPlotItem().getAxis("bottom").labelText == "PC 1"
@@ -110,10 +105,10 @@ def test_regression_values_and_many_classes_get_colours(qtbot):
 
 
 def test_render_to_png(view, trained, qtbot):
-    view.show_snapshot(_snap(trained[1], "act2"))
+    view.show_snapshot(hidden_snapshot(trained[1], "act2"))
     qtbot.wait(20)
     view.grab().save("/tmp/hidden_view.png")
     view.set_layer("act1")
-    view.show_snapshot(_snap(trained[1], "act1"))
+    view.show_snapshot(hidden_snapshot(trained[1], "act1"))
     qtbot.wait(20)
     view.grab().save("/tmp/hidden_view_pca.png")

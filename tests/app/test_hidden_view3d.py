@@ -13,9 +13,9 @@ from app.views.hidden_view import NOTE_NO_GL, QtHiddenSpaceView
 from app.views.hidden_view3d import box_edges, gl_available, nice_ticks, segments
 from engine.graph.mlp import mlp_graph
 from engine.presets import load_preset
-from engine.probes.neurons import hidden_space
 from engine.train import Session
 from engine.train.events import Snapshot
+from tests.app.conftest import hidden_snapshot
 
 NEEDS_GL = "no OpenGL context on this Qt platform (offscreen): run under xvfb-run -a"
 
@@ -32,11 +32,6 @@ def trained():
     s = Session(p)
     s.train(epochs=5)
     return p, s
-
-
-def _snap(s, node):
-    h = hidden_space(s.model, node, s.dataset.x_train, s.dataset.extent)
-    return Snapshot(s.epoch, s.step, False, None, hidden=h)
 
 
 @pytest.fixture
@@ -66,12 +61,12 @@ def test_three_units_switch_to_3d_and_back(view, trained):
     p, s = trained
     assert view.current_layer() == "act2"  # 3 units
     if not gl_available():
-        view.show_snapshot(_snap(s, "act2"))
+        view.show_snapshot(hidden_snapshot(s, "act2"))
         assert not view.is_3d and view.note.text() == NOTE_NO_GL
         pytest.skip(NEEDS_GL)
     # the GL page is made only when a 3-D snapshot is drawn
     assert view.view3d is None and not view.is_3d
-    snap = _snap(s, "act2")
+    snap = hidden_snapshot(s, "act2")
     assert snap.hidden["dims"] == 3 and snap.hidden["projection"] == "raw"
     view.show_snapshot(snap)
     assert view.is_3d
@@ -93,7 +88,7 @@ def test_three_units_switch_to_3d_and_back(view, trained):
     # the next snapshot rewrites the buffers of the same visuals; the camera stays
     lines_visual, points_visual = v3.lines, v3.points
     v3.camera.azimuth = 10.0
-    view.show_snapshot(_snap(s, "act2"))
+    view.show_snapshot(hidden_snapshot(s, "act2"))
     assert v3.lines is lines_visual and v3.points is points_visual
     assert v3.camera.azimuth == 10.0
     image = v3.render()
@@ -101,7 +96,7 @@ def test_three_units_switch_to_3d_and_back(view, trained):
     # a 4-unit layer (projection) goes back to the 2-D plot
     view.set_layer("act1")
     assert not view.is_3d
-    view.show_snapshot(_snap(s, "act1"))
+    view.show_snapshot(hidden_snapshot(s, "act1"))
     assert not view.is_3d and view.stack.currentWidget() is view.plot
     view.set_layer("act2")
     assert view.is_3d
@@ -133,7 +128,7 @@ def test_unbounded_layer_gets_a_grow_only_box(qtbot):
 def test_render_to_png(view, trained, qtbot):
     if not gl_available():
         pytest.skip(NEEDS_GL)
-    view.show_snapshot(_snap(trained[1], "act2"))
+    view.show_snapshot(hidden_snapshot(trained[1], "act2"))
     qtbot.wait(50)
     from PySide6.QtGui import QImage
 
