@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QInputDialog
 
-from app.editor import clipboard, commands, theme
+from app.editor import clipboard, commands, insert, theme
 from app.editor.edge_item import EdgeItem
 from app.editor.group_item import GroupItem
 from engine.errors import GraphError
@@ -44,24 +44,26 @@ class GraphEdits:
         return x, y
 
     def add_after_selection(self, type_name: str) -> str | None:
-        """Add a node; with one node selected, place it to the right and connect it if it fits.
+        """Add a node; with one node selected, insert it into the chain after that node.
 
-        Building a chain is then: pick a node, double-click the next type, and so on.
+        The new node sits to the right, takes the selected node's output when its shapes
+        allow, and takes over the edges that left it (those whose consumers accept the new
+        output); the nodes downstream shift right. One undo step. Building a chain is then:
+        pick a node, double-click the next type, and so on.
         """
         ids = self.selected_node_ids()
         if len(ids) != 1:
             return self.add_node(type_name)
         prev = self._graph.nodes[ids[0]]
-        outs = node_type(prev.type).outputs
-        ins = node_type(type_name).inputs
         width = self.scene.nodes[prev.id].size()[0]
-        self.undo_stack.beginMacro(f"Add {type_name} after {prev.title}")
-        new = self.add_node(type_name, QPointF(prev.pos[0] + width + 70, prev.pos[1]))
-        if outs and ins and self.refusal(prev.id, outs[0].name, new, ins[0].name) is None:
-            self.undo_stack.push(commands.Connect(self, prev.id, outs[0].name, new, ins[0].name))
-        self.undo_stack.endMacro()
-        self.select([new])
-        return new
+        x, y = prev.pos[0] + width + 70, prev.pos[1]
+        fits, moved = insert.plan_insert(self._graph, self._spec, prev.id, type_name)
+        if not moved:  # a dead end or a new branch: keep clear of the other nodes
+            x, y = self._free_spot(round(x, 1), round(y, 1))
+        cmd = insert.InsertNode(self, type_name, (x, y), prev.id, fits, moved, width + 70)
+        self.undo_stack.push(cmd)
+        self.select([cmd.node_id])
+        return cmd.node_id
 
     def refusal(self, src: str, src_port: str, dst: str, dst_port: str,
                 without: Edge | None = None) -> str | None:

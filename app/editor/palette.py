@@ -18,6 +18,10 @@ _TYPE = Qt.ItemDataRole.UserRole
 
 
 class _Tree(QTreeWidget):
+    # one signal for Enter and double-click: itemActivated also fires on a double-click
+    # (and on a single click where the style activates so), which added every node twice
+    chosen = Signal(QTreeWidgetItem)
+
     def startDrag(self, actions):
         item = self.currentItem()
         name = item.data(0, _TYPE) if item else None
@@ -31,7 +35,7 @@ class _Tree(QTreeWidget):
 
     def keyPressEvent(self, event):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentItem():
-            self.itemActivated.emit(self.currentItem(), 0)
+            self.chosen.emit(self.currentItem())
             return
         super().keyPressEvent(event)
 
@@ -70,7 +74,7 @@ class NodePalette(QWidget):
         lay.addWidget(self.tree)
         self.search.textChanged.connect(self.filter)
         self.search.returnPressed.connect(self._add_first)
-        self.tree.itemActivated.connect(self._activated)
+        self.tree.chosen.connect(self._activated)
         self.tree.itemDoubleClicked.connect(self._activated)
 
     def filter(self, text: str) -> None:

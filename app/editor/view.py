@@ -3,7 +3,7 @@ and dropping node types from the palette."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsView
 
@@ -101,6 +101,15 @@ class GraphView(QGraphicsView):
             half = self.viewport().width() / 2 / zoom
             self.centerOn(QPointF(min(rect.center().x(), rect.left() - 30 + half), rect.center().y()))
 
+    def event(self, event):
+        # Space is the window's Play shortcut; on the canvas it is held to pan (Space+drag),
+        # so the canvas claims it before the shortcut fires
+        if (event.type() == QEvent.Type.ShortcutOverride and event.key() == Qt.Key.Key_Space
+                and not event.modifiers()):
+            event.accept()
+            return True
+        return super().event(event)
+
     def keyPressEvent(self, event):
         arrows = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1),
                   Qt.Key.Key_Down: (0, 1)}
@@ -110,9 +119,10 @@ class GraphView(QGraphicsView):
             self.nudgeRequested.emit(dx * step, dy * step)
             event.accept()
             return
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space = True
-            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        if event.key() == Qt.Key.Key_Space:  # held: the repeats change nothing
+            if not event.isAutoRepeat():
+                self._space = True
+                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
             event.accept()
             return
         super().keyPressEvent(event)

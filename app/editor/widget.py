@@ -124,6 +124,8 @@ class QtGraphEditor(GraphEdits, QWidget):
         status = f"{v.total_params:,} parameters · {n} node{'s' if n != 1 else ''}"
         if v.errors:
             status += f" · {len(v.errors)} problem{'s' if len(v.errors) != 1 else ''}"
+        first = v.first_error()  # the sentence the main window shows for the same count
+        self.total_label.setToolTip("" if first is None else str(first))
         self.total_label.setText(status)
         self._selection_changed()
 
