@@ -9,15 +9,23 @@ from PySide6.QtWidgets import QGraphicsView
 
 NODE_MIME = "application/x-nodeplay-node-type"
 MIN_ZOOM, MAX_ZOOM = 0.15, 3.0
-# a graph opens fitted, but not below this zoom: node titles stay legible and a long
-# graph shows its inputs first
-OPEN_ZOOM = 0.4  # node_item.FAR: the lowest zoom that still draws text and thumbnails
+# a graph opens fitted, but not below the zoom at which a node's smallest text (8 pt) is this
+# many pixels high on screen; a long graph then shows its inputs first and pans to the rest
+LEGIBLE_PX = 9.0
+SMALLEST_PT = 8.0  # node_item._SMALL, the smallest node text (footers, shapes)
+
+
+def legible_zoom(widget=None) -> float:
+    """The lowest zoom at which node text reads (LEGIBLE_PX on screen): about 0.84 at 96 dpi."""
+    dpi = widget.logicalDpiY() if widget is not None else 96
+    return min(1.0, LEGIBLE_PX / (SMALLEST_PT * dpi / 72))
 
 
 class GraphView(QGraphicsView):
     typeDropped = Signal(str, QPointF)  # node type, scene position
     nudgeRequested = Signal(float, float)  # arrow keys on the canvas: move the selection
     contextMenuRequested = Signal(QPoint, QPointF)  # global position, scene position
+    fitted = Signal(bool)  # after a fit: whether the whole graph shows
 
     def __init__(self, scene, parent=None):
         super().__init__(scene, parent)
@@ -100,6 +108,8 @@ class GraphView(QGraphicsView):
             self.scale(zoom, zoom)
             half = self.viewport().width() / 2 / zoom
             self.centerOn(QPointF(min(rect.center().x(), rect.left() - 30 + half), rect.center().y()))
+        shown = self.mapToScene(self.viewport().rect()).boundingRect()
+        self.fitted.emit(shown.contains(rect))
 
     def event(self, event):
         # Space is the window's Play shortcut; on the canvas it is held to pan (Space+drag),

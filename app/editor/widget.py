@@ -19,7 +19,7 @@ from app.editor.menus import context_menu
 from app.editor.node_item import NodeItem
 from app.editor.palette import NodePalette
 from app.editor.scene import EditorScene
-from app.editor.view import OPEN_ZOOM, GraphView
+from app.editor.view import GraphView, legible_zoom
 from engine.graph import DataSpec, Graph, Validation, validate
 from engine.graph.layout import layered_layout
 
@@ -57,6 +57,7 @@ class QtGraphEditor(GraphEdits, QWidget):
         self.view.nudgeRequested.connect(self.nudge)
         self.palette.activated.connect(self.add_after_selection)
         self.view.contextMenuRequested.connect(self._context_menu)
+        self.view.fitted.connect(self._fitted)
         self.inspector.paramsEdited.connect(self.set_params)
         self.inspector.labelEdited.connect(self.set_label)
         self.refresh()
@@ -82,7 +83,7 @@ class QtGraphEditor(GraphEdits, QWidget):
             for node_id, pos in layered_layout(graph, self.scene.node_sizes()).items():
                 graph.nodes[node_id].pos = pos
             self.refresh()
-        self.view.fit_when_shown(readable=OPEN_ZOOM)
+        self.view.fit_when_shown(readable=legible_zoom(self.view))
 
     def _crowded(self) -> bool:
         boxes = [(item.x(), item.y(), *item.size()) for item in self.scene.nodes.values()]
@@ -153,6 +154,16 @@ class QtGraphEditor(GraphEdits, QWidget):
         self.message_label.setText(text)
         if text:
             self.message.emit(kind, text)
+
+    PAN_HINT = "The graph is wider than the view: hold Space and drag to pan, or press F to see it whole."
+
+    def _fitted(self, whole: bool) -> None:
+        # the editor's own line only: a hint about this view, not news for the window
+        if not whole and not self.message_label.text():
+            self.message_label.setStyleSheet(f"color: {theme.TEXT_DIM.name()}")
+            self.message_label.setText(self.PAN_HINT)
+        elif whole and self.message_label.text() == self.PAN_HINT:
+            self.message_label.setText("")
 
     def _hint(self, text: str) -> None:
         self.message_label.setStyleSheet(f"color: {theme.ERROR.name()}")

@@ -235,7 +235,7 @@ def test_space_drag_pans_and_moves_no_node(qtbot):
 
 
 def test_a_crowded_preset_opens_laid_out_and_readable(qtbot):
-    from app.editor.view import OPEN_ZOOM
+    from app.editor.view import legible_zoom
     from engine.data.dataset import make_dataset
     from engine.presets import load_preset
 
@@ -246,6 +246,6 @@ def test_a_crowded_preset_opens_laid_out_and_readable(qtbot):
     assert e.validation.ok and e.undo_stack.count() == 0
     e.set_graph(project.graph, make_dataset(project.data).spec)
     # opens at a legible zoom, showing its inputs (the left end) when it is too long to fit
-    assert e.view.zoom() >= OPEN_ZOOM - 1e-9
+    assert e.view.zoom() >= legible_zoom(e.view) - 1e-9
     shown = e.view.mapToScene(e.view.viewport().rect()).boundingRect()
     assert shown.contains(e.scene.nodes[project.graph.nodes_of_type("Input")[0].id].sceneBoundingRect())

@@ -42,11 +42,13 @@ def test_enter_on_a_palette_entry_adds_it_once(qtbot):
     assert e.undo_stack.count() == 1
 
 
-def _editor_window(qtbot):
+def _editor_window(qtbot, preset="circle", size=None):
     from app.window import MainWindow
 
-    w = MainWindow(load_preset("circle"), serve=False)
+    w = MainWindow(load_preset(preset), serve=False)
     qtbot.addWidget(w)
+    if size:
+        w.resize(*size)
     with qtbot.waitActive(w):
         w.show()
         w.activateWindow()
@@ -141,3 +143,21 @@ def test_the_problem_count_names_the_first_problem(qtbot):
     first = e.validation.first_error()
     assert first is not None and f"{len(e.validation.errors)} problem" in text
     assert e.total_label.toolTip() == str(first)
+
+
+def test_the_editor_opens_long_graphs_legible_at_their_inputs_at_1280_by_800(qtbot):
+    for preset in ("vae", "digits-cnn", "spiral-deep"):
+        w = _editor_window(qtbot, preset, (1280, 800))
+        e, view = w.editor, w.editor.view
+        qtbot.waitUntil(lambda v=view: v.zoom() > 0.5)  # fitted once laid out
+        smallest_px = 8 * view.logicalDpiY() / 72 * view.zoom()  # node_item's smallest text
+        assert smallest_px >= 9, preset
+        shown = view.mapToScene(view.viewport().rect()).boundingRect()
+        (inp,) = e.graph.nodes_of_type("Input")
+        assert shown.contains(e.scene.nodes[inp.id].sceneBoundingRect()), preset
+        assert "Space" in e.message_label.text()  # the rest is a pan away, and it says how
+        view.setFocus()
+        QTest.keyClick(view, Qt.Key.Key_F)  # F shows it whole, smaller
+        shown = view.mapToScene(view.viewport().rect()).boundingRect()
+        assert shown.contains(e.scene.itemsBoundingRect()) and e.message_label.text() == ""
+        w.close()
