@@ -5,6 +5,10 @@ uses its running statistics and sampling gives the mean. It uses torch's
 TorchScript-based exporter (``dynamo=False``): it needs only the ``onnx`` package,
 works offline and takes a fraction of a second for these networks, where the
 torch.export-based one rejects even small MLPs with a dynamic batch here.
+
+Every head of the graph (each Output node) is one named ONNX output: the main head
+(the one accuracy and the boundary use) first, as ``prediction``; every other head
+after it, named after its Output node (an autoencoder's ``reconstruction``).
 """
 
 from __future__ import annotations
@@ -29,22 +33,37 @@ from engine.project import Project
 OPSET = 17
 
 
-class _Prediction(nn.Module):
-    """The main head's prediction of a GraphModule, as one tensor."""
+class _Heads(nn.Module):
+    """Every head's prediction of a GraphModule, the main head first."""
 
     def __init__(self, model):
         super().__init__()
         self.model = model
+        self.keys = [model.main.pred] + [h.pred for h in model.heads if h is not model.main]
+        self.given = {f"{i}.x" for i in model.inputs}  # the network's inputs
 
     def forward(self, x):
-        return self.model(x)
+        values = self.model.values(x)
+        # a tensor given twice (two heads reading one value, or the input itself) is copied,
+        # so that each ONNX output is a tensor of its own
+        seen: set[str] = set()
+        out = []
+        for k in self.keys:
+            out.append(values[k] * 1 if k in seen or k in self.given else values[k])
+            seen.add(k)
+        return tuple(out)
 
 
-def _export(module: nn.Module, args: tuple, f, names: list[str]) -> None:
-    axes = {n: {0: "batch"} for n in names + ["prediction"]}
+def head_names(model) -> list[str]:
+    """The ONNX output names: ``prediction`` for the main head, then the other heads' node ids."""
+    return ["prediction"] + [h.node_id for h in model.heads if h is not model.main]
+
+
+def _export(module: nn.Module, args: tuple, f, names: list[str], outputs: list[str]) -> None:
+    axes = {n: {0: "batch"} for n in names + outputs}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the TorchScript exporter announces its deprecation
-        torch.onnx.export(module, args, f, input_names=names, output_names=["prediction"],
+        torch.onnx.export(module, args, f, input_names=names, output_names=outputs,
                           dynamic_axes=axes, opset_version=OPSET, dynamo=False)
 
 
@@ -56,7 +75,7 @@ def _culprit(model, graph, x: torch.Tensor, err: Exception) -> NodeplayError:
         module = model.layers[node_id]
         try:
             _export(module, tuple(values[k] for k in ins), io.BytesIO(),
-                    [f"in{i}" for i in range(len(ins))])
+                    [f"in{i}" for i in range(len(ins))], ["out"])
         except Exception as why:  # noqa: BLE001 - any failure names this node
             node = graph.nodes[node_id]
             return GraphError(f"Node '{node_id}' ({node.type}) has no ONNX form: "
@@ -90,7 +109,7 @@ def export_onnx(project: Project, path, force: bool = False) -> Path:
     os.close(fd)
     try:
         try:
-            _export(_Prediction(model), (x,), tmp, ["x"])
+            _export(_Heads(model), (x,), tmp, ["x"], head_names(model))
         except Exception as why:  # noqa: BLE001 - turned into a sentence naming the node
             raise _culprit(model, project.graph, x, why) from None
         os.replace(tmp, path)
