@@ -13,6 +13,7 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from engine.settings import DataSettings, TrainSettings, data_from_dict, to_dict
 
 FORMAT_VERSION = 1
 SUFFIX = ".nodeplay"
-MIGRATIONS: dict[int, callable] = {}  # version N -> function turning an N dict into N+1
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {}  # version N -> function turning an N dict into N+1
 
 
 @dataclass

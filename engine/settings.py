@@ -50,7 +50,7 @@ def _check(cls, data: dict, where: str):
     unknown = set(data) - set(known)
     if unknown:
         raise NodeplayError(f"Unknown setting '{where}.{sorted(unknown)[0]}'.")
-    values = {}
+    values: dict[str, object] = {}
     for name, f in known.items():
         if name not in data:
             continue
@@ -58,7 +58,7 @@ def _check(cls, data: dict, where: str):
         if v is None and m["optional"]:
             values[name] = None
             continue
-        kind = type(f.default) if f.default is not None else (int if "epochs" in name else float)
+        kind: type = type(f.default) if f.default is not None else (int if "epochs" in name else float)
         if kind is str:
             ok = isinstance(v, str) and (m["choices"] is None or v in m["choices"])
             expect = f"one of {', '.join(m['choices'])}" if m["choices"] else "text"

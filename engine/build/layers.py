@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from torch import nn
 
@@ -82,7 +84,7 @@ class Sampling(nn.Module):
         return mean, kl
 
 
-ACTIVATION_MODULES = {
+ACTIVATION_MODULES: dict[str, Callable[[], nn.Module]] = {
     "linear": nn.Identity, "step": Step, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
     "relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.01), "elu": nn.ELU,
     "gelu": nn.GELU, "silu": nn.SiLU, "sine": Sine,
@@ -92,7 +94,7 @@ assert set(FEATURES) == {"x1", "x2", "x1^2", "x2^2", "x1*x2", "sin x1", "sin x2"
 MODE_DEPENDENT = (nn.Dropout, nn.modules.batchnorm._BatchNorm, Sampling)
 
 
-def init_weights(layer: nn.Module, how: str) -> None:
+def init_weights(layer: nn.Linear | nn.Conv2d, how: str) -> None:
     """Initialize weights as the node asks; biases start at zero except for 'default'."""
     if how == "default":
         return
@@ -119,16 +121,16 @@ init_dense = init_weights  # the name the perceptron code knew
 
 def make_layer(node_type: str, params: dict, in_shapes: dict[str, tuple]) -> nn.Module:
     """The module of one node, given its parameters and its inputs' per-sample shapes."""
-    p, x = params, in_shapes.get("x")
+    p, x = params, in_shapes.get("x", ())  # () for nodes without an 'x' input
     if node_type == "Dense":
         layer = nn.Linear(x[0], p["units"], bias=p["bias"])
         init_weights(layer, p["init"])
         return layer
     if node_type == "Conv2d":
-        layer = nn.Conv2d(x[0], p["channels"], p["kernel"], p["stride"], p["padding"],
-                          bias=p["bias"])
-        init_weights(layer, p["init"])
-        return layer
+        conv = nn.Conv2d(x[0], p["channels"], p["kernel"], p["stride"], p["padding"],
+                         bias=p["bias"])
+        init_weights(conv, p["init"])
+        return conv
     if node_type == "ConvTranspose2d":
         return nn.ConvTranspose2d(x[0], p["channels"], p["kernel"], p["stride"], p["padding"],
                                   p["output_padding"], bias=p["bias"])

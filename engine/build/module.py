@@ -49,6 +49,19 @@ def _loss(kind: str, pred: torch.Tensor, y: torch.Tensor, on_data: bool = True) 
     return F.l1_loss(pred, y)
 
 
+def _split(ref: str) -> tuple[str, str]:
+    node_id, port = ref.rsplit(".", 1)
+    return node_id, port
+
+
+def _total(terms: list[torch.Tensor]) -> torch.Tensor:
+    """The sum of loss terms (a validated graph has at least one)."""
+    out = terms[0]
+    for t in terms[1:]:
+        out = out + t
+    return out
+
+
 class GraphModule(nn.Module):
     """Runs the graph's layers in topological order.
 
@@ -91,7 +104,7 @@ class GraphModule(nn.Module):
                 continue
             if node.type in NO_MODULE:
                 continue
-            shapes = {port: check.values[tuple(ref.rsplit(".", 1))].shape
+            shapes = {port: check.values[_split(ref)].shape
                       for port, ref in edges.items()}
             self.layers[node_id] = make_layer(node.type, node.params, shapes)
             outs = tuple(f"{node_id}.{p}" for p in spec.output_names)
@@ -147,7 +160,7 @@ class GraphModule(nn.Module):
         for h in self.heads:
             vals[h.key] = h.weight * _loss(h.loss, vals[h.pred], vals[h.target], h.on_data)
         for key, terms in self.loss_sums:
-            vals[key] = sum(w * vals[k] for k, w in terms)
+            vals[key] = _total([w * vals[k] for k, w in terms])
         return vals
 
     def loss(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -156,7 +169,7 @@ class GraphModule(nn.Module):
             pred = self.forward(x)
             return self.main.weight * _loss(self.main.loss, pred, y), pred
         vals = self.losses(x, y)
-        return sum(vals[k] for k in self.objective), vals[self.main.pred]
+        return _total([vals[k] for k in self.objective]), vals[self.main.pred]
 
     def set_live(self, node_id: str, name: str, value: float) -> None:
         """Apply a live parameter (``Param.live``) to the built model: a Dropout's p, an

@@ -10,6 +10,8 @@ playground's spiral exactly).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 EXTENT = 6.0
@@ -117,7 +119,7 @@ def _reg_gauss(n, noise, rng):
     return xy, reg_gauss_label(noisy)
 
 
-GENERATORS = {"circle": _circle, "xor": _xor, "gauss": _gauss, "spiral": _spiral,
+GENERATORS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {"circle": _circle, "xor": _xor, "gauss": _gauss, "spiral": _spiral,
               "blobs": _blobs, "reg-plane": _reg_plane, "reg-gauss": _reg_gauss}
 
 

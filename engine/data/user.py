@@ -132,7 +132,7 @@ def read_points_csv(path: str | os.PathLike) -> Points:
             raise DataError(f"{name}: all points have label {y[0]}; a classifier needs at least "
                             "two classes.")
     else:
-        y = labels
+        y = labels  # type: ignore[assignment]  # float targets where classes are int64
         if len(y) < 2:
             raise DataError(f"{name} has a single point; training needs at least two.")
     return make_points(values[:, :2], y)

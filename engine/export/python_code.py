@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from engine.errors import GraphError
 from engine.export.codegen import Names, call, literal, total
-from engine.graph import Graph, PortValue, validate
+from engine.graph import Edge, Graph, PortValue, validate
 from engine.graph.validate import DataSpec, Validation
 
 ACTIVATION_CODE = {
@@ -52,7 +52,7 @@ def checked(graph: Graph, data: DataSpec) -> Validation:
     check = validate(graph, data)
     err = check.first_error()
     if err is not None:
-        node = graph.nodes.get(err.node_id)
+        node = graph.nodes.get(err.node_id) if err.node_id else None
         where = f"node '{err.node_id}' ({node.title})" if node else "the graph"
         raise GraphError(f"The graph cannot be exported: {where} is invalid: {err}", err.node_id)
     return check
@@ -73,15 +73,20 @@ class _Writer:
         self.loss_lines: list[str] = []
         self.attrs: dict[str, str] = {}
         self.random = False
-        self.uses = set()  # "F", "step"
+        self.uses: set[str] = set()  # "F", "step"
 
     # -- helpers -----------------------------------------------------------------------
-    def src(self, node_id: str, port: str) -> str:
+    def _edge(self, node_id: str, port: str) -> Edge:
         e = self.graph.incoming(node_id, port)
+        assert e is not None, "a validated graph has every required input connected"
+        return e
+
+    def src(self, node_id: str, port: str) -> str:
+        e = self._edge(node_id, port)
         return self.vars[e.src, e.src_port]
 
     def shape(self, node_id: str, port: str) -> PortValue:
-        e = self.graph.incoming(node_id, port)
+        e = self._edge(node_id, port)
         return self.check.values[e.src, e.src_port]
 
     def is_dataset_target(self, node_id: str, port: str) -> bool:

@@ -61,7 +61,7 @@ def rename_weights(weights: dict[str, np.ndarray], attrs: dict[str, str]) -> dic
 
 def data_note(project: Project) -> str:
     d = project.data
-    if d.name == "user":
+    if d.name == "user" and project.points is not None:
         return (f"the project's own {len(project.points[1])} points, split "
                 f"{d.train_percent:g}% for training with data seed {d.seed}")
     return (f"Nodeplay's '{d.name}' dataset, {d.samples} samples, noise {d.noise:g}, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from typing import Any
 
 from engine.errors import GraphError
 from engine.graph.model import Graph, Node
@@ -50,6 +51,7 @@ def mlp_graph(hidden: list[int], activation: str = "tanh", *, features: list[str
         g.add_node("Features", {"features": features}, id="features", pos=(x, Y_MID))
         g.connect(*prev, "features", "x")
         prev, x = ("features", "out"), x + X_STEP
+    last = prev  # the node and port the next step reads
 
     def step(type_, params, id_):
         nonlocal last, x
@@ -144,7 +146,7 @@ class MLPShape:
             activation = max(acts, key=lambda a: (counts[a], -acts.index(a)))
         else:
             activation = self.activation
-        lists = {"activations": acts if len(set(acts)) > 1 else None}
+        lists: dict[str, Any] = {"activations": acts if len(set(acts)) > 1 else None}
         for name, default in PER_LAYER.items():
             values = [type(default)(v) for v in self.layer_values(name)]
             lists[name] = values if n and any(v != default for v in values) else None

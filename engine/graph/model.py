@@ -55,7 +55,7 @@ class Graph:
             id = self._fresh_id(type_name)
         elif id in self.nodes:
             raise GraphError(f"A node with id '{id}' already exists.", id)
-        node = Node(id, type_name, spec.complete_params(params or {}, id), tuple(pos), label)
+        node = Node(id, type_name, spec.complete_params(params or {}, id), (pos[0], pos[1]), label)
         self.nodes[id] = node
         return node
 

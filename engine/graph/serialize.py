@@ -27,7 +27,7 @@ def _port_ref(text, where: str) -> tuple[str, str]:
     return node, port
 
 
-def graph_from_dict(data: dict) -> Graph:
+def graph_from_dict(data: object) -> Graph:  # anything read from a file: checked here
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
         raise GraphError("The graph must be an object with a list of 'nodes'.")
     graph = Graph()

@@ -99,7 +99,7 @@ def validate(graph: Graph, data: DataSpec) -> Validation:
     try:
         order = _order(graph, out_edges)
     except GraphError as err:
-        return Validation([], errors={err.node_id: str(err)})
+        return Validation([], errors={err.node_id or "": str(err)})
     result = Validation(order)
     for node_id in order:
         node = graph.nodes[node_id]
@@ -134,10 +134,10 @@ def validate(graph: Graph, data: DataSpec) -> Validation:
                 result.errors[node_id] = str(err)
                 continue
         used = {e.src_port for e in out_edges.get(node_id, ())}
-        for port, value in outs.items():
-            result.values[node_id, port] = value
-            if value.kind == "loss" and port not in used:
-                result.objective.append((node_id, port))
+        for out_port, value in outs.items():
+            result.values[node_id, out_port] = value
+            if value.kind == "loss" and out_port not in used:
+                result.objective.append((node_id, out_port))
     if not graph.nodes_of_type("Input"):
         result.errors.setdefault("", "The graph has no Input node; add one for the dataset.")
     if not graph.nodes_of_type("Output"):

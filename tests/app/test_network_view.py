@@ -1,6 +1,5 @@
 """The network diagram, fed with snapshots of a headless session on the circle preset."""
 
-import time
 
 import numpy as np
 import pytest
@@ -128,16 +127,14 @@ def test_weight_lines_follow_sign_and_size(view, trained):
     assert "-0.5" in view.column("act2").neurons[1].tooltip()
 
 
-def test_snapshots_update_items_in_place_and_fast(view, trained):
+def test_snapshots_update_items_in_place(view, trained):
+    # what an update costs is printed by bench/view_speed.py
     _, _, snap = trained
     before = set(map(id, view.scene.items()))
     count = len(view.scene.items())
-    t0 = time.perf_counter()
     for _ in range(20):
         view.show_snapshot(snap)
-    per = (time.perf_counter() - t0) / 20
     assert len(view.scene.items()) == count and set(map(id, view.scene.items())) == before
-    assert per < 0.02
 
 
 def test_clicking_a_line_edits_the_weight(view, qtbot):

@@ -114,8 +114,8 @@ def one_thread():
 def test_digits_cnn_reaches_90_percent_on_its_own_stop_condition(one_thread):
     s = Session(load_preset("digits-cnn"), device="cpu")
     result = s.train()
+    # how long it takes: bench/graph_speed.py
     assert result["stopped_by"].startswith("Reached") and result["test_acc"] >= 0.9
-    assert result["seconds"] < 30
 
 
 @pytest.mark.parametrize("name", IMAGE_PRESETS)

@@ -227,20 +227,11 @@ def test_optional_inputs_may_stay_unconnected():
     assert v.ok and v.values["cat", "out"] == T(8)
 
 
-def test_a_200_node_graph_validates_in_well_under_50_ms():
+def test_a_200_node_graph_with_merges_validates():  # how fast: bench/graph_speed.py
     from engine.graph.mlp import mlp_graph
 
     g = mlp_graph([8] * 66, "relu", residual=[False] + [True] * 65)  # residual Adds: merges
     assert len(g.nodes) == 200
     spec = DataSpec((2,), (), 2)
-    assert validate(g, spec).ok
-    best = min(_timed(lambda: validate(g, spec)) for _ in range(5))
-    assert best < 0.05, f"{best * 1000:.1f} ms"
-
-
-def _timed(fn) -> float:
-    import time
-
-    t = time.perf_counter()
-    fn()
-    return time.perf_counter() - t
+    v = validate(g, spec)
+    assert v.ok and len(v.order) == 200 and v.values["head", "out"].shape == (1,)

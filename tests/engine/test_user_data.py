@@ -1,7 +1,6 @@
 """The user's own points: CSV import, editing, the "user" dataset and project files."""
 
 import json
-import time
 
 import numpy as np
 import pytest
@@ -96,14 +95,12 @@ def test_binary_file_is_one_sentence(tmp_path):
         read_points_csv(path)
 
 
-def test_a_million_rows_are_refused_quickly(tmp_path):
+def test_a_million_rows_are_refused(tmp_path):  # how quickly: bench/data_speed.py
     path = tmp_path / "big.csv"
     path.write_text("x1,x2,label\n" + "0.5,-0.25,1\n1.5,2.25,0\n" * 500_000)
-    start = time.perf_counter()
     with pytest.raises(DataError, match=r"^big\.csv has 1,000,000 rows; Nodeplay's playground "
                                         r"takes at most 100,000 points\.$"):
         read_points_csv(path)
-    assert time.perf_counter() - start < 3.0
 
 
 def test_exactly_the_limit_is_taken(tmp_path):
