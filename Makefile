@@ -38,10 +38,10 @@ endef
 
 help:
 	@echo "make run     set up, then open the app (ARGS=\"open FILE\" to pass arguments)"
-	@echo "make test    set up, then run lint-imports and the whole pytest suite"
+	@echo "make test    set up, then run lint-imports, mypy and the whole pytest suite"
 	@echo "make setup   system packages, .venv, torch $(TORCH_VERSION), Nodeplay (editable)"
 	@echo "make bench   run the benchmarks in bench/"
-	@echo "make lint    import-linter contract and ruff"
+	@echo "make lint    import-linter contracts, ruff check, ruff format --check, mypy"
 	@echo "make clean   remove .venv, caches and build outputs"
 
 setup: $(STAMP)
@@ -98,6 +98,7 @@ run: setup
 
 test: setup
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	@rc=0; $(call on_display,$(VPY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)) || rc=$$?; \
 	if [[ $$rc == 5 ]]; then echo "make test: pytest collected no tests; that counts as a failure." >&2; fi; \
 	exit $$rc
@@ -105,6 +106,8 @@ test: setup
 lint: setup
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 bench: setup
 	@shopt -s nullglob; files=(bench/[!_]*.py); \
