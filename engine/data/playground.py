@@ -119,7 +119,8 @@ def _reg_gauss(n, noise, rng):
     return xy, reg_gauss_label(noisy)
 
 
-GENERATORS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {"circle": _circle, "xor": _xor, "gauss": _gauss, "spiral": _spiral,
+PointMaker = Callable[..., tuple[np.ndarray, np.ndarray]]  # (n, noise, rng[, classes]) -> x, y
+GENERATORS: dict[str, PointMaker] = {"circle": _circle, "xor": _xor, "gauss": _gauss, "spiral": _spiral,
               "blobs": _blobs, "reg-plane": _reg_plane, "reg-gauss": _reg_gauss}
 
 
