@@ -5,7 +5,10 @@ the validation's topological order (the order ``engine.build`` uses, so that
 ``torch.manual_seed(seed)`` gives Nodeplay's initial weights), and a ``forward``
 of plain statements with one variable per node. ``forward(x)`` returns the main
 head's prediction; ``forward(x, y)`` also returns the training loss, the sum of
-every loss term the graph leaves unconnected (see /work/brief/NODES.md).
+every loss term the graph leaves unconnected (see /work/brief/NODES.md). A graph with
+several heads (Output nodes) also gets ``forward(x, heads=True)``: every head's
+prediction by the names the ONNX export gives them (``prediction`` for the main head,
+the Output node's id for the others).
 """
 
 from __future__ import annotations
@@ -297,11 +300,13 @@ def model_code(graph: Graph, data: DataSpec, title: str) -> ModelCode:
         w.node(node_id)
     head = main_head(graph, order)
     pred = w.src(head, "pred")
+    others = [n for n in order if graph.nodes[n].type == "Output" and n != head]
+    heads = [("prediction", pred)] + [(n, w.src(n, "pred")) for n in others]
     terms = [w.vars[t] for t in w.check.objective]
     loss_lines = w.loss_lines
     if len(terms) > 1:
         loss_lines += total("loss", terms, 8)
-    return ModelCode(_module_source(w, pred, loss_lines, title), w.attrs,
+    return ModelCode(_module_source(w, pred, heads, loss_lines, title), w.attrs,
                      graph.nodes[head].params["loss"], w.is_dataset_target(head, "target"),
                      _unused(graph, w.check.objective, w.attrs), w.random)
 
@@ -314,7 +319,8 @@ def _unused(graph: Graph, objective: list[tuple[str, str]], attrs: dict[str, str
     return any(n not in feeding for n in attrs)
 
 
-def _module_source(w: _Writer, pred: str, loss_lines: list[str], title: str) -> str:
+def _module_source(w: _Writer, pred: str, heads: list[tuple[str, str]], loss_lines: list[str],
+                   title: str) -> str:
     imports = ["import torch", *(["import torch.nn.functional as F"] if "F" in w.uses else []),
                "from torch import nn"]
     lines = [f'"""{title}"""', "", *imports, "", ""]
@@ -328,12 +334,32 @@ def _module_source(w: _Writer, pred: str, loss_lines: list[str], title: str) -> 
               "        super().__init__()",
               *w.init,
               "",
-              "    def forward(self, x, y=None):",
-              '        """The main prediction; with targets y, also the training loss."""',
+              *_forward_head(heads),
               *w.body,
+              *_heads_return(heads),
               "        if y is None:",
               f"            return {pred}",
               *loss_lines,
               f"        return loss, {pred}",
               ""]
     return "\n".join(lines)
+
+
+def _forward_head(heads: list[tuple[str, str]]) -> list[str]:
+    if len(heads) == 1:
+        return ["    def forward(self, x, y=None):",
+                '        """The main prediction; with targets y, also the training loss."""']
+    return ["    def forward(self, x, y=None, heads=False):",
+            '        """The main prediction; with targets y, also the training loss; with',
+            '        heads=True, every head\'s prediction by name ("prediction" is the main one)."""']
+
+
+def _heads_return(heads: list[tuple[str, str]]) -> list[str]:
+    if len(heads) == 1:
+        return []
+    items = ", ".join(f"{literal(name)}: {var}" for name, var in heads)
+    line = f"            return {{{items}}}"
+    if len(line) > 100:
+        line = "            return {\n" + "".join(
+            f"                {literal(name)}: {var},\n" for name, var in heads) + "            }"
+    return ["        if heads:", line]
