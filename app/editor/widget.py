@@ -155,7 +155,7 @@ class QtGraphEditor(GraphEdits, QWidget):
         if text:
             self.message.emit(kind, text)
 
-    PAN_HINT = "The graph is wider than the view: hold Space and drag to pan, or press F to see it whole."
+    PAN_HINT = "The graph is larger than the view: hold Space and drag to pan, or press F to see it whole."
 
     def _fitted(self, whole: bool) -> None:
         # the editor's own line only: a hint about this view, not news for the window
