@@ -159,18 +159,18 @@ def test_own_points_click_adds_and_shift_click_erases(window, qtbot):
     assert len(x) < 501 and not (np.hypot(x[:, 0] - 3.0, x[:, 1] + 4.0) <= 0.3).any()
     panel.erase_button.setChecked(True)
     n = len(window.project.points[1])
-    assert window.click_plane(0.0, 0.0) and len(window.project.points[1]) < n
+    assert window.panel.click_plane(0.0, 0.0) and len(window.project.points[1]) < n
 
 
 def test_import_csv_good_and_bad(window, tmp_path):
     good = tmp_path / "good.csv"
     good.write_text("x1,x2,label\n1,1,0\n-1,-1,1\n2,2,0\n-2,-2,1\n")
-    assert window.import_csv(good)
+    assert window.panel.import_csv(good)
     assert window.project.data.name == "user" and len(window.project.points[1]) == 4
     before = window.project.points
     bad = tmp_path / "bad.csv"
     bad.write_text("x1,x2,label\n1,1,0\n1,oops,1\n")
-    assert not window.import_csv(bad)
+    assert not window.panel.import_csv(bad)
     text = window.message.text.text()
     assert "oops" in text and "not a number" in text and "\n" not in text
     assert window.message.isVisible()
