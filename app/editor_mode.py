@@ -109,11 +109,7 @@ class EditorModeMixin:
             return
         structural = kind == "structure" or self._unsent
         if not self.editor.validation.ok:  # the editor marks the problems
-            if not self._waiting:
-                self._waiting = True
-                self.show_info(f"{self.graph_problem()} Training goes on with the last graph "
-                               "that worked until this is fixed; the Playground shows that "
-                               "graph.")
+            self._editor_has_problem()
             self._unsent = self._unsent or kind == "structure"
             return
         if self._waiting:
@@ -124,6 +120,14 @@ class EditorModeMixin:
         self._views_stale = True
         self.document.graph_accepted()
         self.bridge.set_graph(self.project.graph, structural=structural)
+
+    def _editor_has_problem(self) -> None:
+        if not self._waiting:
+            self._waiting = True
+            self._sync_editor()
+            self.show_info(f"The graph in the Editor has a problem: {self.graph_problem()} "
+                           "Training goes on with the last graph that worked until this is "
+                           "fixed; the Playground shows that graph.")
 
     def graph_problem(self) -> str | None:
         """The first problem of the graph being edited, as a sentence; None when it trains."""

@@ -124,6 +124,13 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
         stack.indexChanged.connect(self._undo_texts)
         stack.cleanChanged.connect(self._undo_texts)
         self._undo_texts()
+        view = self.menuBar().addMenu("&View")
+        self.classroom_action = view.addAction("&Classroom mode…", self.classroom_dialog)
+        self.compare_action = view.addAction("Co&mpare variants…", self.open_compare)
+        self.compare_action.setShortcut("Ctrl+M")
+        view.addSeparator()
+        view.addAction("&Playground", lambda: self.show_mode("playground")).setShortcut("Ctrl+1")
+        view.addAction("&Editor", lambda: self.show_mode("editor")).setShortcut("Ctrl+2")
 
     def _undo_texts(self, *_changed) -> None:
         """The Edit menu names what Undo and Redo would do ("Undo Dataset spiral")."""
@@ -134,13 +141,6 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
                                          stack.redoText())):
             action.setEnabled(can)
             action.setText(f"{name} {text}" if text else name)
-        view = self.menuBar().addMenu("&View")
-        self.classroom_action = view.addAction("&Classroom mode…", self.classroom_dialog)
-        self.compare_action = view.addAction("Co&mpare variants…", self.open_compare)
-        self.compare_action.setShortcut("Ctrl+M")
-        view.addSeparator()
-        view.addAction("&Playground", lambda: self.show_mode("playground")).setShortcut("Ctrl+1")
-        view.addAction("&Editor", lambda: self.show_mode("editor")).setShortcut("Ctrl+2")
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Training")
@@ -286,16 +286,16 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
                 self.panel.load(project, self.dataset)
                 return
             self._trained = project
-        ds = self.dataset
+        ds, shown = self.dataset, self.document.base_project()  # the graph that trains
         plane = ds.is_2d
         self.plane_stack.setCurrentWidget(self.boundary_view if plane else self.sample_grid)
         (self.boundary_view if plane else self.sample_grid).set_dataset(ds)
-        self.network_tab.set_note(network_note(ds, project.graph))
-        self.hidden_tab.set_note(hidden_note(ds, project.graph))
+        self.network_tab.set_note(network_note(ds, shown.graph))
+        self.hidden_tab.set_note(hidden_note(ds, shown.graph))
         self._project_replaced()
         self.loss_plot.clear()
-        self.network_view.set_graph(project.graph)
-        self.hidden_view.set_graph(project.graph)
+        self.network_view.set_graph(shown.graph)
+        self.hidden_view.set_graph(shown.graph)
         self.hidden_view.set_labels(ds.y_train, ds.classes)
         self._push_probes()
         self._fill_learning_rates(project.train.learning_rate)
@@ -307,8 +307,10 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
         self.epoch_label.setText(f"Epoch {project.epoch:,}")
         self.message.hide()
         self._state_changed(False)
-        self.panel.load(project, ds)
+        self.panel.load(shown, ds)
         self.update_title()
+        if shown is not project:  # an undo brought back an Editor draft with a problem
+            self._editor_has_problem()
 
     def _refused(self, text: str) -> None:
         """An edit was not made: say why, and show the controls' values as they are."""
