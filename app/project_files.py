@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app.autosave import AutosaveEntry, pending_recoveries
@@ -29,6 +29,7 @@ from app.recent_files import missing_sentence
 from engine.errors import NodeplayError
 from engine.presets import preset_names
 from engine.project import SUFFIX
+from engine.share import from_share_string, to_share_string
 
 
 class ProjectFilesMixin:
@@ -81,6 +82,20 @@ class ProjectFilesMixin:
                                               "All files (*)")
         if path:
             self.after_unsaved_check(lambda: self.open_file(path))
+
+    def copy_setup(self) -> None:
+        QGuiApplication.clipboard().setText(to_share_string(self.project))
+        self.statusBar().showMessage("The setup string is on the clipboard.", 5000)
+
+    def paste_setup(self, text: str | None = None) -> bool:
+        if text is None:
+            text = QGuiApplication.clipboard().text()
+        try:
+            project = from_share_string(text)
+        except NodeplayError as err:
+            self.show_error(str(err))
+            return False
+        return self.open_project(project)
 
     def _track_epoch(self, epoch: int) -> None:
         self.document.track_epoch(epoch)  # training is unsaved work too

@@ -6,18 +6,13 @@ file, its modified flag and the one undo stack of both modes are the document's
 
 from __future__ import annotations
 
-import random
 import time
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFrame,
     QLabel,
     QMainWindow,
@@ -25,7 +20,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -35,8 +29,9 @@ from app.document import Document
 from app.editor_mode import EditorModeMixin
 from app.message_bar import MessageBar
 from app.playground import PlaygroundPanel
-from app.playground.panel import GROUPS
+from app.playground.classroom import ask_hidden_groups
 from app.project_files import ProjectFilesMixin
+from app.transport import TransportMixin
 from app.views.boundary_view import QtBoundaryView
 from app.views.hidden_view import QtHiddenSpaceView
 from app.views.loss_plot import QtLossPlot
@@ -47,13 +42,8 @@ from engine.data.dataset import USER
 from engine.errors import NodeplayError
 from engine.presets import DEFAULT, load_preset
 from engine.project import Project
-from engine.share import from_share_string, to_share_string
 from engine.train.events import Snapshot
 from engine.train.session import Session
-
-# TF Playground's learning rates.
-LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
-
 
 # 30 views a second look smooth; each snapshot the worker makes costs it training time
 # (30 instead of 60 lets the circle preset train at ~650 instead of ~550 epochs/s)
@@ -61,7 +51,7 @@ SNAPSHOT_INTERVAL = 1 / 30
 DIAGRAM_INTERVAL = 1 / 12  # seconds between redraws of the network or hidden-space tab
 
 
-class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
+class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow):
     saved = Signal(str)  # the path a project was saved to (after the weights came back)
 
     def __init__(self, project: Project | None = None, *, session: Session | None = None,
@@ -101,19 +91,7 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
 
     # -- construction ----------------------------------------------------------------
     def _build_actions(self) -> None:
-        self.play_action = QAction("▶  Play", self)
-        self.play_action.setCheckable(True)
-        self.play_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
-        self.play_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.play_action.setToolTip("Play or pause training (Space)")
-        self.play_action.triggered.connect(self.toggle_play)
-        self.step_action = QAction("Step", self)
-        self.step_action.setToolTip("Train one epoch")
-        self.step_action.triggered.connect(lambda: self.bridge and self.bridge.step())
-        self.reset_action = QAction("Reset", self)
-        self.reset_action.setToolTip("Fresh weights; the history starts again")
-        self.reset_action.triggered.connect(self.reset)
-
+        self._build_transport_actions()
         self._build_file_menu()
         edit = self.menuBar().addMenu("&Edit")
         stack = self.document.undo_stack
@@ -141,34 +119,6 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
                                          stack.redoText())):
             action.setEnabled(can)
             action.setText(f"{name} {text}" if text else name)
-
-    def _build_toolbar(self) -> None:
-        bar = QToolBar("Training")
-        bar.setMovable(False)
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.addToolBar(bar)
-        bar.addAction(self.play_action)
-        self.play_button = bar.widgetForAction(self.play_action)
-        self.play_button.setMinimumWidth(90)
-        bar.addAction(self.step_action)
-        bar.addAction(self.reset_action)
-        bar.addSeparator()
-        self.epoch_label = QLabel("Epoch 0")
-        self.epoch_label.setMinimumWidth(130)
-        font = self.epoch_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.epoch_label.setFont(font)
-        bar.addWidget(_padded(self.epoch_label))
-        self.rate_label = QLabel("0 epochs/s")
-        self.rate_label.setMinimumWidth(100)
-        bar.addWidget(_padded(self.rate_label))
-        bar.addSeparator()
-        bar.addWidget(_padded(QLabel("Learning rate")))
-        self.lr_combo = QComboBox()
-        self.lr_combo.setToolTip("Learning rate of the optimizer; applies at once")
-        self.lr_combo.currentIndexChanged.connect(self._lr_chosen)
-        bar.addWidget(self.lr_combo)
 
     def _build_body(self) -> None:
         self.message = MessageBar()
@@ -338,21 +288,6 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
             self.bridge.deleteLater()
             self.bridge = None
 
-    # -- sharing ---------------------------------------------------------------------
-    def copy_setup(self) -> None:
-        QGuiApplication.clipboard().setText(to_share_string(self.project))
-        self.statusBar().showMessage("The setup string is on the clipboard.", 5000)
-
-    def paste_setup(self, text: str | None = None) -> bool:
-        if text is None:
-            text = QGuiApplication.clipboard().text()
-        try:
-            project = from_share_string(text)
-        except NodeplayError as err:
-            self.show_error(str(err))
-            return False
-        return self.open_project(project)
-
     def open_compare(self):
         """Small multiples of this project's variants, trained together in one batch."""
         from app.compare_window import CompareWindow
@@ -365,22 +300,9 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
         return window
 
     def classroom_dialog(self) -> None:
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Classroom mode")
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(QLabel("Hide these controls:"))
-        boxes = {}
-        for key in GROUPS:
-            boxes[key] = QCheckBox(self.panel.groups[key].title().capitalize())
-            boxes[key].setChecked(self.hidden_groups.get(key, False))
-            layout.addWidget(boxes[key])
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        layout.addWidget(buttons)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.set_classroom({k: b.isChecked() for k, b in boxes.items()})
+        hidden = ask_hidden_groups(self, self.panel.groups, self.hidden_groups)
+        if hidden is not None:
+            self.set_classroom(hidden)
 
     def set_classroom(self, hidden: dict[str, bool]) -> None:
         self.hidden_groups = dict(hidden)
@@ -400,77 +322,6 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
         event.accept()
         shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         self.panel.click_plane(at.x(), at.y(), erase=shift)
-
-    def reinitialize(self) -> None:
-        """Reset with a new weight seed: fresh random weights."""
-        if self.bridge is None:
-            return
-        seed = random.randrange(2**31 - 1)
-        self.project.train.seed = seed  # read by the session only when it is built
-        self.document.mark_dirty()
-        self.message.hide()
-        self.bridge.reset(seed)
-        self._state_changed(False)
-
-    def set_weight(self, key: str, index: tuple, value: float) -> None:
-        """A weight set by hand in the network view: unsaved work like any edit."""
-        if self.bridge is not None:
-            self.bridge.set_weight(key, index, value)
-            self.document.mark_dirty()
-
-    def set_speed(self, epochs_per_second: float | None) -> None:
-        self.speed = epochs_per_second
-        if self.bridge is not None:
-            self.bridge.set_speed(epochs_per_second)
-
-    # -- controls --------------------------------------------------------------------
-    def _fill_learning_rates(self, current: float) -> None:
-        values = sorted(set(LEARNING_RATES) | {current})
-        self.lr_combo.blockSignals(True)
-        self.lr_combo.clear()
-        for v in values:
-            self.lr_combo.addItem(f"{v:g}", v)
-        self.lr_combo.setCurrentIndex(values.index(current))
-        self.lr_combo.blockSignals(False)
-
-    def _lr_chosen(self, index: int) -> None:
-        if index >= 0:
-            value = float(self.lr_combo.itemData(index))
-            self.document.set_setting("learning_rate", value, f"Learning rate {value:g}")
-
-    def _setting_changed(self, name: str) -> None:
-        """A live setting was set, undone or redone: the control and the worker follow."""
-        t = self.project.train
-        if name == "learning_rate":
-            self._fill_learning_rates(t.learning_rate)
-            if self.bridge is not None:
-                self.bridge.set_learning_rate(t.learning_rate)
-        elif name == "stop_epochs":
-            self.panel.show_stop(t.stop_epochs)
-            if self.bridge is not None:
-                self.bridge.set_stop(t.stop_epochs, t.stop_loss)
-
-    def set_learning_rate(self, value: float) -> None:
-        """Choose ``value`` in the control (it must be one of its entries)."""
-        self.lr_combo.setCurrentIndex(self.lr_combo.findData(value))
-
-    def toggle_play(self) -> None:
-        if self.bridge is None:
-            return
-        if not self.bridge.playing:
-            self.message.hide()
-        self.bridge.toggle()
-        self._state_changed(self.bridge.playing)
-
-    def reset(self) -> None:
-        if self.bridge is not None:
-            self.message.hide()
-            self.bridge.reset()
-            self._state_changed(False)
-
-    def _state_changed(self, playing: bool) -> None:
-        self.play_action.setChecked(playing)
-        self.play_action.setText("❚❚  Pause" if playing else "▶  Play")
 
     # -- drawing ---------------------------------------------------------------------
     def show_snapshot(self, snapshot: Snapshot) -> None:
@@ -538,8 +389,3 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
             window.close()
         self._close_bridge()
         super().closeEvent(event)
-
-
-def _padded(widget: QWidget) -> QWidget:
-    widget.setContentsMargins(8, 0, 8, 0)
-    return widget
