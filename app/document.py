@@ -21,6 +21,7 @@ random weights), and training: an epoch other than the one last saved or opened.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
@@ -47,6 +48,9 @@ class ReplaceProject(QUndoCommand):
         self.doc._swap(self.old, self.old_working)
 
 
+MERGE_SECONDS = 1.5  # a number typed digit by digit, or quick repeats, is one undo step
+
+
 class SetSetting(QUndoCommand):
     """One field of ``project.train`` the session takes without a restart."""
 
@@ -54,6 +58,17 @@ class SetSetting(QUndoCommand):
         super().__init__(text)
         self.doc, self.name, self.new = doc, name, value
         self.old = getattr(doc.project.train, name)
+        self.at = time.monotonic()
+
+    def id(self) -> int:
+        return 1 + SETTINGS.index(self.name) if self.name in SETTINGS else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not isinstance(other, SetSetting) or other.at - self.at > MERGE_SECONDS:
+            return False
+        self.new, self.at = other.new, other.at
+        self.setText(other.text())
+        return True
 
     def _set(self, value) -> None:
         setattr(self.doc.project.train, self.name, value)
@@ -65,6 +80,9 @@ class SetSetting(QUndoCommand):
 
     def undo(self) -> None:
         self._set(self.old)
+
+
+SETTINGS = ("learning_rate", "stop_epochs")  # the live ones, for merging
 
 
 def project_problem(project: Project) -> str | None:

@@ -3,8 +3,9 @@ from the Editor, an Editor edit undone from the Playground, the message bar and 
 modified flag following undo."""
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QStyle, QStyleOptionSlider
 
 from engine.presets import load_preset
 from tests.app.editor_helpers import connect_by_drag, node_point
@@ -185,3 +186,20 @@ def test_the_batch_label_shows_the_batch(qtbot):
     project.train.batch_size = 200  # beyond the slider's end: the label still says it
     w.open_project(project)
     assert w.panel.batch_label.text() == "Batch size 200"
+
+
+def test_a_slider_drag_is_one_command_on_release(window, qtbot):
+    w = _active(window, qtbot)
+    slider = w.panel.ratio_slider
+    start = slider.value()
+    opt = QStyleOptionSlider()
+    slider.initStyleOption(opt)
+    handle = slider.style().subControlRect(QStyle.ComplexControl.CC_Slider, opt,
+                                           QStyle.SubControl.SC_SliderHandle, slider).center()
+    QTest.mousePress(slider, Qt.MouseButton.LeftButton, pos=handle)
+    for dx in (10, 20, 30, 40):
+        QTest.mouseMove(slider, handle + QPoint(dx, 0))
+    assert slider.value() > start and w.document.undo_stack.count() == 0  # not while dragged
+    QTest.mouseRelease(slider, Qt.MouseButton.LeftButton, pos=handle + QPoint(40, 0))
+    assert w.document.undo_stack.count() == 1
+    assert w.project.data.train_percent == slider.value() and w.undo_action.isEnabled()
