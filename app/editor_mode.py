@@ -1,12 +1,13 @@
 """The main window's two modes: the Playground (controls, boundary, network views) and
 the Editor (the node-graph editor on the same project graph, the loss plot under it).
 
-The editor edits the window's project graph in place. Its ``edited(kind, ids)`` signal
-decides what the training session hears (see app.editor.commands for the kinds):
-"structure" rebuilds the model keeping the weights of unchanged nodes, "params" applies
-live parameters in place, "layout" reaches only the file. A graph with problems is not
-sent: the editor lists them and training goes on with the last valid graph. Every edit
-is unsaved work.
+The editor edits the document's project graph in place, pushing its commands onto the
+document's undo stack (the one the Playground's controls use). Its ``edited(kind, ids)``
+reaches the document, whose ``graphEdited`` decides what the training session hears (see
+app.editor.commands for the kinds): "structure" rebuilds the model keeping the weights of
+unchanged nodes, "params" applies live parameters in place, "layout" reaches only the
+file. A graph with problems is not sent: the editor lists them, training goes on with the
+last valid graph, and the Playground keeps showing that graph with usable controls.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ class EditorModeMixin:
     right_split, panel, the playground views, set_modified and the message bar."""
 
     def _build_modes(self, playground: QWidget) -> QTabWidget:
-        self.editor = QtGraphEditor()
-        self.editor.edited.connect(self._graph_edited)
+        self.editor = QtGraphEditor(undo_stack=self.document.undo_stack)
+        self.editor.edited.connect(self.document.graph_edited)
         self.editor.message.connect(
             lambda kind, text: self.show_error(text) if kind == "error" else self.show_info(text))
         self.editor.nodeOpened.connect(self.open_node_output)
@@ -43,7 +44,7 @@ class EditorModeMixin:
                                              "trains")
         self.mode_tabs.currentChanged.connect(self._mode_changed)
         self._editor_stale = True  # the editor shows an older project's graph
-        self._views_stale = False  # the playground shows an older graph than the editor's
+        self._views_stale = False  # the playground shows an older graph than the working one
         self._unsent = False  # a structural edit not yet sent (the graph had problems)
         self._waiting = False  # the message bar says the graph has a problem
         self._thumbs = None
@@ -81,15 +82,22 @@ class EditorModeMixin:
             self._editor_stale = True
 
     def _load_editor(self) -> None:
-        self.editor.set_graph(self.project.graph, self.session.dataset.spec)
+        self.editor.set_graph(self.project.graph, self.dataset.spec)
         self._editor_stale = False
         self._thumbs = None
+
+    def _sync_editor(self) -> None:
+        """Editor commands act on the editor's graph: before one is undone or redone from
+        the Playground, the editor must hold the current project's graph."""
+        if self._editor_stale:
+            self._load_editor()
 
     def _show_graph_in_playground(self) -> None:
         from app.views.sample_grid import hidden_note, network_note
 
-        graph, dataset = self.project.graph, self.session.dataset
-        self.panel.load(self.project)
+        # the last graph training took: one the editor is still fixing is not drawn
+        graph, dataset = self.document.working_graph or self.project.graph, self.dataset
+        self.panel.load(self.document.base_project(), dataset)
         self.network_view.set_graph(graph)
         self.hidden_view.set_graph(graph)
         self.network_tab.set_note(network_note(dataset, graph))
@@ -97,23 +105,29 @@ class EditorModeMixin:
         self._views_stale = False
 
     def _graph_edited(self, kind: str, _node_ids: list) -> None:
-        self.set_modified(True)
         if kind == "layout" or self.bridge is None:
             return
-        self._views_stale = True
         structural = kind == "structure" or self._unsent
         if not self.editor.validation.ok:  # the editor marks the problems
-            if not self._waiting:
-                self._waiting = True
-                self.show_info(f"{self.graph_problem()} Training goes on with the last graph "
-                               "that worked until this is fixed.")
+            self._editor_has_problem()
             self._unsent = self._unsent or kind == "structure"
             return
         if self._waiting:
             self._waiting = False
             self.message.hide()
+        self.message.clear_error()  # a refusal shown earlier no longer holds
         self._unsent = False
+        self._views_stale = True
+        self.document.graph_accepted()
         self.bridge.set_graph(self.project.graph, structural=structural)
+
+    def _editor_has_problem(self) -> None:
+        if not self._waiting:
+            self._waiting = True
+            self._sync_editor()
+            self.show_info(f"The graph in the Editor has a problem: {self.graph_problem()} "
+                           "Training goes on with the last graph that worked until this is "
+                           "fixed; the Playground shows that graph.")
 
     def graph_problem(self) -> str | None:
         """The first problem of the graph being edited, as a sentence; None when it trains."""

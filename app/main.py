@@ -6,20 +6,21 @@ import sys
 from pathlib import Path
 
 from engine.presets import DEFAULT, load_preset
-from engine.project import load_project
+from engine.project import Project, load_project
 
 
-def run_gui(path: str | None = None) -> int:
+def run_gui(path: str | None = None, project: Project | None = None) -> int:
     """Open the main window on the project at ``path`` (or the default preset), with
     recent files, autosave and the unsaved-work prompts on; offer to restore work a
-    crash left behind."""
+    crash left behind. ``project``: the file at ``path``, when the caller read it already."""
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from app.autosave import default_directory
     from app.window import MainWindow
 
-    project = load_project(path) if path else load_preset(DEFAULT)
+    if project is None:
+        project = load_project(path) if path else load_preset(DEFAULT)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Nodeplay")
     # settings in ~/.config/Nodeplay/Nodeplay.conf, autosaves in ~/.local/share/Nodeplay/autosave
@@ -27,9 +28,7 @@ def run_gui(path: str | None = None) -> int:
     window = MainWindow(project, settings=settings, autosave_dir=default_directory(),
                         prompts=True)
     if path:  # Save writes back to it and Open Recent lists it
-        window.path = Path(path)
-        window.recent.add(path)
-        window.update_title()
+        window.document.set_path(Path(path))
     window.show()
     window.offer_recovery()
     return int(app.exec())

@@ -1,11 +1,9 @@
-"""The main window's file handling: save, save as, open recent, unsaved-work state,
-autosave, recovery after a crash and the prompt before work is lost.
+"""The main window's file dialogs and questions: the File menu, save and save as, open
+recent, the recovery question after a crash and the prompt before work is lost.
 
-What counts as unsaved work (the window's single "modified" flag, shown as ``*`` in the
-title bar): every project edit (``edit_project``: data, layers, settings, the graph in
-the editor), a learning-rate or stop change, a weight set by hand, a reinitialization,
-and training itself: a snapshot whose epoch differs from the one last saved or opened.
-Opening a file, a preset or a setup string starts unmodified; a save clears the flag.
+The document (app.document) holds what they act on: the path, the modified flag (what
+counts as unsaved work is described there), recent files and the autosave writes. The
+window fetches the trained weights (``_with_weights``) and the document writes them.
 
 Autosave writes on the GUI thread: about 1 ms for the circle, digits-cnn and vae presets
 (JSON plus safetensors, 2-50 kB; /tmp bench, 10 writes each), once every
@@ -21,56 +19,86 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from app.autosave import AUTOSAVE_SECONDS, AutosaveEntry, Autosaver, pending_recoveries
-from app.recent_files import RecentFiles, missing_sentence
+from app.autosave import AutosaveEntry, pending_recoveries
+from app.export_menu import add_export_actions
+from app.recent_files import missing_sentence
 from engine.errors import NodeplayError
-from engine.project import SUFFIX, load_project, save_project
+from engine.presets import preset_names
+from engine.project import SUFFIX
+from engine.share import from_share_string, to_share_string
 
 
 class ProjectFilesMixin:
-    """Mixed into MainWindow, which provides project, session, bridge, path,
-    open_project, open_file, show_error and show_info."""
+    """Mixed into MainWindow, which provides document, project, session, bridge,
+    open_project, open_file, open_preset, copy_setup, paste_setup, show_error and show_info."""
 
-    def _init_files(self, settings: QSettings | None, autosave_dir: Path | None,
-                    prompts: bool) -> None:
-        self.recent = RecentFiles(settings)
-        self.autosaver = Autosaver(autosave_dir) if autosave_dir is not None else None
+    def _init_files(self, prompts: bool) -> None:
+        doc = self.document
         self.prompts = prompts
-        self.modified = False
-        self._saved_epoch = 0
         self._closing = False
         self._autosaving = False
-        self.autosave_timer = QTimer(self)
-        self.autosave_timer.setInterval(AUTOSAVE_SECONDS * 1000)
-        self.autosave_timer.timeout.connect(self.autosave_now)
+        doc.autosave_timer.timeout.connect(self.autosave_now)
+        doc.modifiedChanged.connect(self.setWindowModified)
+        doc.pathChanged.connect(lambda _path: self.update_title())
 
-    def _add_recent_menu(self, file_menu: QMenu) -> None:
-        self.recent_menu = file_menu.addMenu("Open &Recent")
+    # the document's state, under the names the window has always had
+    path = property(lambda self: self.document.path)
+    modified = property(lambda self: self.document.modified)
+    recent = property(lambda self: self.document.recent)
+    autosaver = property(lambda self: self.document.autosaver)
+
+    def _build_file_menu(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        presets = menu.addMenu("&New from preset")
+        for name in preset_names():
+            presets.addAction(name, lambda name=name: self.after_unsaved_check(
+                lambda: self.open_preset(name)))
+        self.open_action = menu.addAction("&Open…", self.open_dialog)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.recent_menu = menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
+        self.save_action = menu.addAction("&Save", lambda: self.save())
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_as_action = menu.addAction("Save &As…", lambda: self.save_as())
+        self.save_as_action.setShortcut(QKeySequence.StandardKey.SaveAs)
+        menu.addSeparator()
+        self.copy_setup_action = menu.addAction("&Copy setup string", self.copy_setup)
+        self.copy_setup_action.setToolTip("The whole setup as one line to paste or share")
+        self.paste_setup_action = menu.addAction(
+            "&Paste setup string", lambda: self.after_unsaved_check(self.paste_setup))
+        menu.addSeparator()
+        add_export_actions(self, menu)
+        menu.addSeparator()
+        quit_action = menu.addAction("&Quit", self.close)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
 
-    # -- the modified state ----------------------------------------------------------
-    def set_modified(self, modified: bool = True) -> None:
-        self.modified = modified
-        self.setWindowModified(modified)
-        if modified and self.autosaver is not None and not self.autosave_timer.isActive():
-            self.autosave_timer.start()
-        elif not modified:
-            self.autosave_timer.stop()
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", "",
+                                              "Nodeplay projects (*.nodeplay *.json);;"
+                                              "All files (*)")
+        if path:
+            self.after_unsaved_check(lambda: self.open_file(path))
 
-    def _started_clean(self, epoch: int) -> None:
-        """A project was just opened: nothing is unsaved yet."""
-        self._saved_epoch = epoch
-        self._autosaving = False
-        self.set_modified(False)
-        self.update_title()
+    def copy_setup(self) -> None:
+        QGuiApplication.clipboard().setText(to_share_string(self.project))
+        self.statusBar().showMessage("The setup string is on the clipboard.", 5000)
+
+    def paste_setup(self, text: str | None = None) -> bool:
+        if text is None:
+            text = QGuiApplication.clipboard().text()
+        try:
+            project = from_share_string(text)
+        except NodeplayError as err:
+            self.show_error(str(err))
+            return False
+        return self.open_project(project)
 
     def _track_epoch(self, epoch: int) -> None:
-        if not self.modified and epoch != self._saved_epoch:
-            self.set_modified(True)
+        self.document.track_epoch(epoch)  # training is unsaved work too
 
     def update_title(self) -> None:
         where = f" — {self.path.name}" if self.path is not None else ""
@@ -152,20 +180,10 @@ class ProjectFilesMixin:
                            and then is not None and then())
 
     def _write(self, path: Path, epoch: int, weights) -> bool:
-        project = self.project.copy()
-        project.epoch, project.weights = epoch, weights
-        try:
-            save_project(project, path)
-        except OSError as err:
-            self.show_error(f"The project could not be saved to {path} ({err.strerror or err}).")
+        error = self.document.write(path, epoch, weights)
+        if error is not None:
+            self.show_error(error)
             return False
-        self.path = path
-        self._saved_epoch = epoch
-        self.set_modified(False)
-        self.recent.add(path)
-        if self.autosaver is not None:
-            self.autosaver.discard()
-        self.update_title()
         self.statusBar().showMessage(f"Saved {path}", 5000)
         self.saved.emit(str(path))
         return True
@@ -180,12 +198,9 @@ class ProjectFilesMixin:
 
         def write(epoch: int, weights) -> None:
             self._autosaving = False
-            project = self.project.copy()
-            project.epoch, project.weights = epoch, weights
-            try:
-                self.autosaver.write(project, self.path)
-            except OSError as err:  # a full disk must not interrupt the user's work
-                self.statusBar().showMessage(f"Autosave failed ({err.strerror or err}).", 10_000)
+            error = self.document.autosave(epoch, weights)
+            if error is not None:
+                self.statusBar().showMessage(error, 10_000)
 
         self._with_weights(write)
 
@@ -224,17 +239,13 @@ class ProjectFilesMixin:
             entry.file.unlink(missing_ok=True)
             return False
         try:
-            project = load_project(entry.file)
+            project = self.document.read(entry.file)
         except NodeplayError as err:
             self.show_error(f"The autosaved work cannot be restored: {err} It stays in {entry.file}.")
             return False
         if not self.open_project(project):
             return False
-        original = entry.original if entry.original is not None and entry.original.is_file() else None
-        self.path = original
-        self._started_clean(project.epoch)
-        self.set_modified(True)
-        self.autosaver.adopt(entry.file)
+        self.document.recovered(entry.file, entry.original)
         self.show_info("Restored the autosaved work; save it to keep it.")
         return True
 
@@ -262,8 +273,7 @@ class ProjectFilesMixin:
         if answer == "cancel":
             return False
         if answer == "discard":
-            if self.autosaver is not None:
-                self.autosaver.discard()
+            self.document.discard_autosave()
             action()
             return True
         return self.save(then=action)
@@ -283,6 +293,4 @@ class ProjectFilesMixin:
         return False
 
     def _closed_cleanly(self) -> None:
-        self.autosave_timer.stop()
-        if self.autosaver is not None:
-            self.autosaver.discard()
+        self.document.discard_autosave()

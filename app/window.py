@@ -1,61 +1,49 @@
 """The main window: toolbar, then two modes (app.editor_mode): the Playground (controls,
 boundary view or sample images, network tabs and loss plot side by side) and the Editor
-(the node graph over the loss plot); a status bar. File handling is in app.project_files."""
+(the node graph over the loss plot); a status bar. It lays out and wires: the project, its
+file, its modified flag and the one undo stack of both modes are the document's
+(app.document); file dialogs are in app.project_files, the modes in app.editor_mode."""
 
 from __future__ import annotations
 
-import random
 import time
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QScrollArea,
     QSplitter,
     QStackedWidget,
     QTabWidget,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.bridge import EngineBridge
+from app.document import Document
 from app.editor_mode import EditorModeMixin
-from app.export_menu import add_export_actions
+from app.message_bar import MessageBar
 from app.playground import PlaygroundPanel
-from app.playground.edits import ERASE_RADIUS, edited, fit_class_head, points_from_dataset
-from app.playground.panel import GROUPS
+from app.playground.classroom import ask_hidden_groups
 from app.project_files import ProjectFilesMixin
+from app.transport import TransportMixin
 from app.views.boundary_view import QtBoundaryView
 from app.views.hidden_view import QtHiddenSpaceView
 from app.views.loss_plot import QtLossPlot
 from app.views.network_view import NEURON_MAP_SIZE, QtNetworkView
 from app.views.sample_grid import QtNoted, QtSampleGrid, hidden_note, network_note
+from engine.data import make_dataset
 from engine.data.dataset import USER
-from engine.data.images import CLASSES as IMAGE_CLASSES
-from engine.data.user import add_point, erase_points, read_points_csv
 from engine.errors import NodeplayError
-from engine.presets import DEFAULT, load_preset, preset_names
-from engine.project import Project, load_project
-from engine.share import from_share_string, to_share_string
+from engine.presets import DEFAULT, load_preset
+from engine.project import Project
 from engine.train.events import Snapshot
 from engine.train.session import Session
-
-# TF Playground's learning rates.
-LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
-
 
 # 30 views a second look smooth; each snapshot the worker makes costs it training time
 # (30 instead of 60 lets the circle preset train at ~650 instead of ~550 epochs/s)
@@ -63,35 +51,7 @@ SNAPSHOT_INTERVAL = 1 / 30
 DIAGRAM_INTERVAL = 1 / 12  # seconds between redraws of the network or hidden-space tab
 
 
-class MessageBar(QFrame):
-    """A non-blocking message above the views, closed by its button or the next Reset."""
-
-    STYLES = {"error": ("#fde7e7", "#a11"), "info": ("#e7f1fb", "#124")}
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        close = QToolButton()
-        close.setText("✕")
-        close.setAutoRaise(True)
-        close.setToolTip("Dismiss")
-        close.clicked.connect(self.hide)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 4, 4, 4)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(close)
-        self.hide()
-
-    def show_message(self, text: str, kind: str = "info") -> None:
-        bg, fg = self.STYLES[kind]
-        self.setStyleSheet(f"MessageBar {{ background: {bg}; border: 1px solid {fg}; "
-                           f"border-radius: 4px; }} QLabel {{ color: {fg}; }}")
-        self.text.setText(text)
-        self.show()
-
-
-class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
+class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow):
     saved = Signal(str)  # the path a project was saved to (after the weights came back)
 
     def __init__(self, project: Project | None = None, *, session: Session | None = None,
@@ -102,61 +62,46 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
         passes all three; scripted windows never block on a dialog)."""
         super().__init__()
         self.resize(1400, 860)
+        self.document = doc = Document(settings, autosave_dir, self)
         self.bridge: EngineBridge | None = None
         self.session: Session | None = None
+        self.dataset = None  # the data of the project on show
+        self._trained: Project | None = None  # the document's project the worker trains
         self._serve = serve
-        self.path: Path | None = None  # where Save writes; None until saved or opened
         self.speed: float | None = None  # epochs/s asked of every session; None: max
         self.hidden_groups: dict[str, bool] = {}  # classroom mode
         self.compare_windows: list = []  # kept alive while open
         self._hovered: tuple[str, int] | None = None
         self._last_diagram = 0.0
         self._pending_tab = None  # the latest snapshot, for a tab shown later
-        self._init_files(settings, autosave_dir, prompts)
+        self._init_files(prompts)
         self._build_actions()
         self._build_toolbar()
         self._build_body()
         self._build_status()
+        doc.projectReplaced.connect(self._project_current)
+        doc.settingChanged.connect(self._setting_changed)
+        doc.graphEdited.connect(self._graph_edited)
+        doc.refused.connect(self._refused)
         self.open_project(project or load_preset(DEFAULT), session=session)
-        self._started_clean(self.project.epoch)
+
+    @property
+    def project(self) -> Project:
+        return self.document.project
 
     # -- construction ----------------------------------------------------------------
     def _build_actions(self) -> None:
-        self.play_action = QAction("▶  Play", self)
-        self.play_action.setCheckable(True)
-        self.play_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
-        self.play_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.play_action.setToolTip("Play or pause training (Space)")
-        self.play_action.triggered.connect(self.toggle_play)
-        self.step_action = QAction("Step", self)
-        self.step_action.setToolTip("Train one epoch")
-        self.step_action.triggered.connect(lambda: self.bridge and self.bridge.step())
-        self.reset_action = QAction("Reset", self)
-        self.reset_action.setToolTip("Fresh weights; the history starts again")
-        self.reset_action.triggered.connect(self.reset)
-
-        menu = self.menuBar().addMenu("&File")
-        presets = menu.addMenu("&New from preset")
-        for name in preset_names():
-            presets.addAction(name, lambda name=name: self.after_unsaved_check(
-                lambda: self.open_preset(name)))
-        self.open_action = menu.addAction("&Open…", self.open_dialog)
-        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
-        self._add_recent_menu(menu)
-        self.save_action = menu.addAction("&Save", lambda: self.save())
-        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
-        self.save_as_action = menu.addAction("Save &As…", lambda: self.save_as())
-        self.save_as_action.setShortcut(QKeySequence.StandardKey.SaveAs)
-        menu.addSeparator()
-        self.copy_setup_action = menu.addAction("&Copy setup string", self.copy_setup)
-        self.copy_setup_action.setToolTip("The whole setup as one line to paste or share")
-        self.paste_setup_action = menu.addAction(
-            "&Paste setup string", lambda: self.after_unsaved_check(self.paste_setup))
-        menu.addSeparator()
-        add_export_actions(self, menu)
-        menu.addSeparator()
-        quit_action = menu.addAction("&Quit", self.close)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self._build_transport_actions()
+        self._build_file_menu()
+        edit = self.menuBar().addMenu("&Edit")
+        stack = self.document.undo_stack
+        self.undo_action = edit.addAction("&Undo", lambda: self._sync_editor() or stack.undo())
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = edit.addAction("&Redo", lambda: self._sync_editor() or stack.redo())
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        stack.indexChanged.connect(self._undo_texts)
+        stack.cleanChanged.connect(self._undo_texts)
+        self._undo_texts()
         view = self.menuBar().addMenu("&View")
         self.classroom_action = view.addAction("&Classroom mode…", self.classroom_dialog)
         self.compare_action = view.addAction("Co&mpare variants…", self.open_compare)
@@ -165,37 +110,23 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
         view.addAction("&Playground", lambda: self.show_mode("playground")).setShortcut("Ctrl+1")
         view.addAction("&Editor", lambda: self.show_mode("editor")).setShortcut("Ctrl+2")
 
-    def _build_toolbar(self) -> None:
-        bar = QToolBar("Training")
-        bar.setMovable(False)
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.addToolBar(bar)
-        bar.addAction(self.play_action)
-        self.play_button = bar.widgetForAction(self.play_action)
-        self.play_button.setMinimumWidth(90)
-        bar.addAction(self.step_action)
-        bar.addAction(self.reset_action)
-        bar.addSeparator()
-        self.epoch_label = QLabel("Epoch 0")
-        self.epoch_label.setMinimumWidth(130)
-        font = self.epoch_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.epoch_label.setFont(font)
-        bar.addWidget(_padded(self.epoch_label))
-        self.rate_label = QLabel("0 epochs/s")
-        self.rate_label.setMinimumWidth(100)
-        bar.addWidget(_padded(self.rate_label))
-        bar.addSeparator()
-        bar.addWidget(_padded(QLabel("Learning rate")))
-        self.lr_combo = QComboBox()
-        self.lr_combo.setToolTip("Learning rate of the optimizer; applies at once")
-        self.lr_combo.currentIndexChanged.connect(self._lr_chosen)
-        bar.addWidget(self.lr_combo)
+    def _undo_texts(self, *_changed) -> None:
+        """The Edit menu names what Undo and Redo would do ("Undo Dataset spiral")."""
+        stack = self.document.undo_stack
+        for action, name, can, text in ((self.undo_action, "&Undo", stack.canUndo(),
+                                         stack.undoText()),
+                                        (self.redo_action, "&Redo", stack.canRedo(),
+                                         stack.redoText())):
+            action.setEnabled(can)
+            action.setText(f"{name} {text}" if text else name)
 
     def _build_body(self) -> None:
         self.message = MessageBar()
-        self.panel = PlaygroundPanel(self)
+        self.panel = PlaygroundPanel(self.document)
+        self.panel.message.connect(lambda kind, text: self.show_error(text) if kind == "error"
+                                   else self.show_info(text))
+        self.panel.speedChosen.connect(self.set_speed)
+        self.panel.reinitializeRequested.connect(self.reinitialize)
         scroll = QScrollArea()
         scroll.setWidget(self.panel)
         scroll.setWidgetResizable(True)
@@ -255,50 +186,86 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
         self.statusBar().addPermanentWidget(self.device_label)
 
     # -- projects --------------------------------------------------------------------
-    def open_project(self, project: Project, *, session: Session | None = None) -> bool:
-        """Show ``project``; on an error the current one stays and a sentence says why."""
+    def open_project(self, project: Project, *, session: Session | None = None,
+                     path: Path | None = None) -> bool:
+        """Make ``project`` the document and show it; on an error the current one stays
+        and a sentence says why."""
+        if not self._train_project(project, session):
+            return False
+        self.document.open(project, path)
+        return True
+
+    def _train_project(self, project: Project, session: Session | None = None) -> bool:
+        """Train ``project`` from now on: every open, edit and undo comes through here.
+        The worker gets its own copy; False (and a sentence) when it cannot train."""
+        if session is None and self.bridge is not None and hasattr(self.bridge, "set_project"):
+            try:
+                self.dataset = make_dataset(project.data, project.points)
+            except NodeplayError as err:
+                self.show_error(str(err))
+                return False
+            self.bridge.set_project(project.copy())  # swapped in on the same worker thread
+            self._trained = project
+            return True
         try:
-            # the worker owns its copy of the project; the window edits its own
             new = session or Session(project.copy(), snapshot_interval=SNAPSHOT_INTERVAL)
             new.numpy_evaluation = False  # torch releases the GIL: the GUI gets its frames
         except NodeplayError as err:
             self.show_error(str(err))
             return False
         self._close_bridge()
-        self.project, self.session = project, new
+        self.session, self.dataset, self._trained = new, new.dataset, project
         self.bridge = EngineBridge(new, self)
         self.bridge.snapshot.connect(self.show_snapshot)
         self.bridge.stateChanged.connect(self._state_changed)
         self.bridge.diverged.connect(lambda _e, text: self.show_error(text))
         self.bridge.finished.connect(lambda _e, text: self.show_info(text))
         self.bridge.failed.connect(self.show_error)
-        plane = new.dataset.is_2d
-        self.plane_stack.setCurrentWidget(self.boundary_view if plane else self.sample_grid)
-        (self.boundary_view if plane else self.sample_grid).set_dataset(new.dataset)
-        self.network_tab.set_note(network_note(new.dataset, project.graph))
-        self.hidden_tab.set_note(hidden_note(new.dataset, project.graph))
-        self._project_replaced()
-        self.loss_plot.clear()
-        self.network_view.set_graph(project.graph)
-        self.hidden_view.set_graph(project.graph)
-        self.hidden_view.set_labels(new.dataset.y_train, new.dataset.classes)
-        self._push_probes()
-        self._fill_learning_rates(new.project.train.learning_rate)
-        ds = new.dataset
-        kind = "regression" if ds.classes is None else f"{ds.classes} classes"
-        self.device_label.setText(f"  {ds.name} ({kind}, {len(ds.x_train)} train / "
-                                  f"{len(ds.x_test)} test)  ·  device {new.device}  ")
-        self.metrics_label.setText("")
-        self.epoch_label.setText(f"Epoch {new.epoch:,}")
-        self.message.hide()
-        self._state_changed(False)
-        self.panel.load(project)
-        self.update_title()
         if self.speed is not None:
             self.bridge.set_speed(self.speed)
         if self._serve:
             self.bridge.start()
         return True
+
+    def _project_current(self, project: Project) -> None:
+        """The document's project changed (opened, edited, undone or redone): train it,
+        unless it is the one training already, and show it."""
+        if project is not self._trained:
+            # an Editor draft that cannot train comes back with the last working graph
+            if not self._train_project(self.document.base_project()):
+                self.panel.load(project, self.dataset)
+                return
+            self._trained = project
+        ds, shown = self.dataset, self.document.base_project()  # the graph that trains
+        plane = ds.is_2d
+        self.plane_stack.setCurrentWidget(self.boundary_view if plane else self.sample_grid)
+        (self.boundary_view if plane else self.sample_grid).set_dataset(ds)
+        self.network_tab.set_note(network_note(ds, shown.graph))
+        self.hidden_tab.set_note(hidden_note(ds, shown.graph))
+        self._project_replaced()
+        self.loss_plot.clear()
+        self.network_view.set_graph(shown.graph)
+        self.hidden_view.set_graph(shown.graph)
+        self.hidden_view.set_labels(ds.y_train, ds.classes)
+        self._push_probes()
+        self._fill_learning_rates(project.train.learning_rate)
+        kind = "regression" if ds.classes is None else f"{ds.classes} classes"
+        device = f"  ·  device {self.session.device}" if self.session is not None else ""
+        self.device_label.setText(f"  {ds.name} ({kind}, {len(ds.x_train)} train / "
+                                  f"{len(ds.x_test)} test){device}  ")
+        self.metrics_label.setText("")
+        self.epoch_label.setText(f"Epoch {project.epoch:,}")
+        self.message.hide()
+        self._state_changed(False)
+        self.panel.load(shown, ds)
+        self.update_title()
+        if shown is not project:  # an undo brought back an Editor draft with a problem
+            self._editor_has_problem()
+
+    def _refused(self, text: str) -> None:
+        """An edit was not made: say why, and show the controls' values as they are."""
+        self.show_error(text)
+        self.panel.load(self.document.base_project(), self.dataset)
 
     def _open_loaded(self, load, path: Path | None) -> bool:
         """Open what ``load()`` gives; ``path`` is where Save writes (None: Save As)."""
@@ -307,51 +274,19 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
         except NodeplayError as err:
             self.show_error(str(err))
             return False
-        if self.open_project(project):
-            self.path = path
-            if path is not None:
-                self.recent.add(path)
-            self._started_clean(project.epoch)
-            return True
-        return False
+        return self.open_project(project, path=path)
 
     def open_preset(self, name: str) -> bool:
         return self._open_loaded(lambda: load_preset(name), None)
 
     def open_file(self, path: str) -> bool:
-        return self._open_loaded(lambda: load_project(path), Path(path))
-
-    def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", "",
-                                              "Nodeplay projects (*.nodeplay *.json);;"
-                                              "All files (*)")
-        if path:
-            self.after_unsaved_check(lambda: self.open_file(path))
+        return self._open_loaded(lambda: self.document.read(path), Path(path))
 
     def _close_bridge(self) -> None:
         if self.bridge is not None:
             self.bridge.shutdown()
             self.bridge.deleteLater()
             self.bridge = None
-
-    # -- sharing ---------------------------------------------------------------------
-    def copy_setup(self) -> None:
-        QGuiApplication.clipboard().setText(to_share_string(self.project))
-        self.statusBar().showMessage("The setup string is on the clipboard.", 5000)
-
-    def paste_setup(self, text: str | None = None) -> bool:
-        if text is None:
-            text = QGuiApplication.clipboard().text()
-        try:
-            project = from_share_string(text)
-        except NodeplayError as err:
-            self.show_error(str(err))
-            return False
-        if self.open_project(project):
-            self.path = None
-            self._started_clean(project.epoch)
-            return True
-        return False
 
     def open_compare(self):
         """Small multiples of this project's variants, trained together in one batch."""
@@ -365,86 +300,15 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
         return window
 
     def classroom_dialog(self) -> None:
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Classroom mode")
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(QLabel("Hide these controls:"))
-        boxes = {}
-        for key in GROUPS:
-            boxes[key] = QCheckBox(self.panel.groups[key].title().capitalize())
-            boxes[key].setChecked(self.hidden_groups.get(key, False))
-            layout.addWidget(boxes[key])
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        layout.addWidget(buttons)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.set_classroom({k: b.isChecked() for k, b in boxes.items()})
+        hidden = ask_hidden_groups(self, self.panel.groups, self.hidden_groups)
+        if hidden is not None:
+            self.set_classroom(hidden)
 
     def set_classroom(self, hidden: dict[str, bool]) -> None:
         self.hidden_groups = dict(hidden)
         self.panel.set_hidden(self.hidden_groups)
 
-    # -- playground edits ------------------------------------------------------------
-    def edit_project(self, mutate=None, shape_edit=None) -> bool:
-        """Restart training on an edited copy of the project (see app.playground.edits);
-        on an error the current project stays, the controls show it again and a
-        sentence says why."""
-        try:
-            project = edited(self.project, mutate, shape_edit)
-        except NodeplayError as err:
-            project, error = None, str(err)
-        if project is not None and self.open_project(project):
-            self.set_modified(True)
-            return True
-        if project is None:
-            self.show_error(error)
-        self.panel.load(self.project)
-        return False
-
-    def choose_dataset(self, name: str) -> bool:
-        def mutate(p: Project) -> None:
-            p.data.name = name
-            if name == USER and p.points is None:  # start from the points on show
-                p.points = points_from_dataset(self.session.dataset)
-            if name in IMAGE_CLASSES:  # another image set: the head follows its classes
-                fit_class_head(p.graph, IMAGE_CLASSES[name])
-        return self.edit_project(mutate)
-
-    def set_points(self, points) -> bool:
-        def mutate(p: Project) -> None:
-            p.data.name, p.points = USER, points
-        return self.edit_project(mutate)
-
-    def import_csv(self, path) -> bool:
-        try:
-            points = read_points_csv(path)
-        except NodeplayError as err:
-            self.show_error(str(err))
-            return False
-        return self.set_points(points)
-
-    def import_csv_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import points", "",
-                                              "CSV files (*.csv *.txt);;All files (*)")
-        if path:
-            self.import_csv(path)
-
-    def click_plane(self, x: float, y: float, erase: bool = False) -> bool:
-        """Add a point of the chosen label at (x, y), or erase the points near it."""
-        if self.project.data.name != USER:
-            return False
-        try:
-            if erase or self.panel.erase_button.isChecked():
-                points = erase_points(self.project.points, (x, y), ERASE_RADIUS)
-            else:
-                points = add_point(self.project.points, (x, y), self.panel.point_label())
-        except NodeplayError as err:
-            self.show_error(str(err))
-            return False
-        return self.set_points(points)
-
+    # -- edits outside the undo history -------------------------------------------------
     def _plot_clicked(self, event) -> None:
         if self.project.data.name != USER or event.button() != Qt.MouseButton.LeftButton:
             return
@@ -457,76 +321,7 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
             return
         event.accept()
         shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-        self.click_plane(at.x(), at.y(), erase=shift)
-
-    def reinitialize(self) -> None:
-        """Reset with a new weight seed: fresh random weights."""
-        if self.bridge is None:
-            return
-        seed = random.randrange(2**31 - 1)
-        self.project.train.seed = seed  # read by the session only when it is built
-        self.set_modified(True)
-        self.message.hide()
-        self.bridge.reset(seed)
-        self._state_changed(False)
-
-    def set_stop_epochs(self, epochs: int | None) -> None:
-        """The stop condition applies from the next epoch on, without a restart."""
-        self.project.train.stop_epochs = epochs  # the window's copy, for saving and edits
-        self.set_modified(True)
-        if self.bridge is not None:
-            self.bridge.set_stop(epochs, self.project.train.stop_loss)
-
-    def set_weight(self, key: str, index: tuple, value: float) -> None:
-        """A weight set by hand in the network view: unsaved work like any edit."""
-        if self.bridge is not None:
-            self.bridge.set_weight(key, index, value)
-            self.set_modified(True)
-
-    def set_speed(self, epochs_per_second: float | None) -> None:
-        self.speed = epochs_per_second
-        if self.bridge is not None:
-            self.bridge.set_speed(epochs_per_second)
-
-    # -- controls --------------------------------------------------------------------
-    def _fill_learning_rates(self, current: float) -> None:
-        values = sorted(set(LEARNING_RATES) | {current})
-        self.lr_combo.blockSignals(True)
-        self.lr_combo.clear()
-        for v in values:
-            self.lr_combo.addItem(f"{v:g}", v)
-        self.lr_combo.setCurrentIndex(values.index(current))
-        self.lr_combo.blockSignals(False)
-
-    def _lr_chosen(self, index: int) -> None:
-        if index >= 0 and self.bridge is not None:
-            value = float(self.lr_combo.itemData(index))
-            # the session sets it too; set here as well so that an edit copied at once keeps it
-            self.project.train.learning_rate = value
-            self.bridge.set_learning_rate(value)
-            self.set_modified(True)
-
-    def set_learning_rate(self, value: float) -> None:
-        """Choose ``value`` in the control (it must be one of its entries)."""
-        self.lr_combo.setCurrentIndex(self.lr_combo.findData(value))
-
-    def toggle_play(self) -> None:
-        if self.bridge is None:
-            return
-        if not self.bridge.playing:
-            self.message.hide()
-        self.bridge.toggle()
-        self._state_changed(self.bridge.playing)
-
-    def reset(self) -> None:
-        if self.bridge is not None:
-            self.message.hide()
-            self.bridge.reset()
-            self._state_changed(False)
-
-    def _state_changed(self, playing: bool) -> None:
-        self.play_action.setChecked(playing)
-        self.play_action.setText("❚❚  Pause" if playing else "▶  Play")
+        self.panel.click_plane(at.x(), at.y(), erase=shift)
 
     # -- drawing ---------------------------------------------------------------------
     def show_snapshot(self, snapshot: Snapshot) -> None:
@@ -594,8 +389,3 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
             window.close()
         self._close_bridge()
         super().closeEvent(event)
-
-
-def _padded(widget: QWidget) -> QWidget:
-    widget.setContentsMargins(8, 0, 8, 0)
-    return widget

@@ -32,11 +32,12 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
 
 
 def cmd_gui(args) -> int:
-    if args.file is not None:
-        _load(args.file)  # refuse a bad file here, with a sentence, before any window opens
+    # a bad file is refused here, with a sentence, before any window opens; the window
+    # takes the project read here (the file is read once)
+    project = _load(args.file) if args.file is not None else None
     from app.main import run_gui
 
-    return run_gui(args.file)
+    return run_gui(args.file, project)
 
 
 def cmd_presets(args) -> int:

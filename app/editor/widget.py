@@ -29,13 +29,16 @@ class QtGraphEditor(GraphEdits, QWidget):
     message = Signal(str, str)  # "error" | "info", one sentence
     nodeOpened = Signal(str)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, undo_stack: QUndoStack | None = None):
+        """``undo_stack``: a document's stack shared with other editing modes (its owner
+        clears it and binds Ctrl+Z); without one the editor keeps its own."""
         super().__init__(parent)
         self._graph = Graph()
         self._spec = DataSpec((2,), (), 2)
         self._validation = validate(self._graph, self._spec)
         self._pastes = 0
-        self.undo_stack = QUndoStack(self)
+        self._own_stack = undo_stack is None
+        self.undo_stack = QUndoStack(self) if undo_stack is None else undo_stack
         self.scene = EditorScene(self)
         self.scene.trial = self.refusal
         self.view = GraphView(self.scene)
@@ -72,7 +75,8 @@ class QtGraphEditor(GraphEdits, QWidget):
         return self._validation
 
     def set_graph(self, graph: Graph, spec: DataSpec) -> None:
-        self.undo_stack.clear()
+        if self._own_stack:  # a shared stack's history goes on across graphs
+            self.undo_stack.clear()
         self._graph, self._spec = graph, spec
         self.scene.clear()
         self.scene.nodes, self.scene.edges, self.scene.groups = {}, {}, {}
@@ -181,10 +185,12 @@ class QtGraphEditor(GraphEdits, QWidget):
 
     def _build_actions(self) -> None:
         # fixed labels (the toolbar does not jump); what would be undone shows as a tooltip
-        undo = self._action("Undo", self.undo_stack.undo, ["Ctrl+Z"])
-        redo = self._action("Redo", self.undo_stack.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
-        undo.setEnabled(False)
-        redo.setEnabled(False)
+        own = self._own_stack  # a shared stack's owner binds the keys (one shortcut each)
+        undo = self._action("Undo", self.undo_stack.undo, ["Ctrl+Z"] if own else [])
+        redo = self._action("Redo", self.undo_stack.redo,
+                            ["Ctrl+Shift+Z", "Ctrl+Y"] if own else [])
+        undo.setEnabled(self.undo_stack.canUndo())
+        redo.setEnabled(self.undo_stack.canRedo())
         self.undo_stack.canUndoChanged.connect(undo.setEnabled)
         self.undo_stack.canRedoChanged.connect(redo.setEnabled)
         self.undo_stack.undoTextChanged.connect(lambda t: undo.setToolTip(f"Undo {t} (Ctrl+Z)"))

@@ -4,17 +4,14 @@ DATA (dataset, classes, noise, train ratio, batch size, regenerate, own points),
 FEATURES, HIDDEN LAYERS (layers, neurons per layer, activation) and TRAINING
 (optimizer, regularization, initializer, stop condition, speed).
 
-The panel never talks to the engine itself: it calls its host (the main window),
-whose ``edit_project`` restarts the session with an edited copy of the project and
-whose bridge carries the live commands (speed).
+The panel talks to the document (app.document), never to the window or the engine:
+every control change is an undoable command (app.playground.panel_edits); speed and
+new random weights leave as signals. ``load`` shows a project without editing it.
 """
 
 from __future__ import annotations
 
-import random
-
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -23,7 +20,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QPushButton,
     QSizePolicy,
     QSlider,
@@ -34,28 +30,30 @@ from PySide6.QtWidgets import (
 )
 
 from app.playground.edits import DATASETS
+from app.playground.layer_controls import LayerControls
+from app.playground.panel_edits import (
+    FULL_BATCH,
+    MAX_LAYERS,
+    MAX_UNITS,
+    SPEEDS,
+    PanelEdits,
+    _speed_text,
+)
 from engine.data import playground
 from engine.data.dataset import USER
 from engine.data.images import CLASSES as IMAGE_CLASSES
 from engine.data.images import IMAGE_SETS
 from engine.data.user import is_classification
-from engine.graph.catalogue import ACTIVATIONS, FEATURES, INITS
-from engine.graph.mlp import MLPShape, describe_mlp
+from engine.graph.catalogue import FEATURES, INITS
+from engine.graph.mlp import describe_mlp
 from engine.settings import OPTIMIZERS
 
-MAX_LAYERS, MAX_UNITS = 6, 8
 REG_RATES = (0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)  # TF Playground's
-SPEEDS = (2, 5, 10, 30, 100, 300, 1000, None)  # epochs per second; None: as fast as possible
 FEATURE_TEXT = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1*x2": "x₁·x₂",
                 "sin x1": "sin x₁", "sin x2": "sin x₂"}
-DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)  # the per-layer Dropout menu's rates
-ACT_SHORT = {"leaky_relu": "leaky", "linear": "lin", "sigmoid": "sigm"}  # narrow combos
 TARGETS = (-1.0, -0.5, 0.0, 0.5, 1.0)  # labels offered for regression points
 GROUPS = ("data", "features", "layers", "training")
-
-
-# The session clamps a batch to the training set: this many means every point, every step.
-FULL_BATCH = 1_000_000
+MAX_BATCH = 64  # the slider's end; a larger batch from a file shows its own number
 
 
 def _slider(low: int, high: int) -> QSlider:
@@ -63,14 +61,6 @@ def _slider(low: int, high: int) -> QSlider:
     s.setRange(low, high)
     s.setPageStep(5)
     return s
-
-
-def _small_button(text: str, tip: str) -> QToolButton:
-    b = QToolButton()
-    b.setText(text)
-    b.setToolTip(tip)
-    b.setFixedSize(22, 22)
-    return b
 
 
 class _Released:
@@ -88,15 +78,22 @@ class _Released:
             self.apply(value)
 
 
-class PlaygroundPanel(QWidget):
-    def __init__(self, host, parent: QWidget | None = None) -> None:
+class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
+    message = Signal(str, str)  # "error" | "info", one sentence
+    speedChosen = Signal(object)  # epochs per second, None: as fast as possible
+    reinitializeRequested = Signal()
+
+    def __init__(self, document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.host = host
+        self.document = document
+        self.dataset = None  # the data on show, for "your own points" to start from
         self._loading = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 4, 0)
         layout.setSpacing(6)
         self.groups: dict[str, QGroupBox] = {}
+        self._applies = dict.fromkeys(GROUPS, True)  # False: the project has no use for it
+        self._classroom: dict[str, bool] = {}  # True: hidden by classroom mode
         for key, title, build in (("data", "DATA", self._build_data),
                                   ("features", "FEATURES", self._build_features),
                                   ("layers", "HIDDEN LAYERS", self._build_layers),
@@ -110,7 +107,7 @@ class PlaygroundPanel(QWidget):
 
     # -- construction ----------------------------------------------------------------
     def _build_data(self, box: QGroupBox) -> None:
-        form = QFormLayout(box)
+        self._data_form = form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.dataset_combo = QComboBox()
         self._fill_datasets(DATASETS)
@@ -125,14 +122,15 @@ class PlaygroundPanel(QWidget):
 
         self.noise_slider, self.noise_label = _slider(0, 50), QLabel()
         self._noise = _Released(self.noise_slider, self.noise_label, lambda v: f"Noise {v}",
-                                lambda v: self._data_edit(noise=float(v)))
+                                lambda v: self._data_edit(f"Noise {v}", noise=float(v)))
         form.addRow(self.noise_label, self.noise_slider)
         self.ratio_slider, self.ratio_label = _slider(10, 90), QLabel()
         self._ratio = _Released(self.ratio_slider, self.ratio_label,
                                 lambda v: f"Training {v}%",
-                                lambda v: self._data_edit(train_percent=float(v)))
+                                lambda v: self._data_edit(f"Training {v}%",
+                                                          train_percent=float(v)))
         form.addRow(self.ratio_label, self.ratio_slider)
-        self.batch_slider, self.batch_label = _slider(1, 30), QLabel()
+        self.batch_slider, self.batch_label = _slider(1, MAX_BATCH), QLabel()
         self._batch = _Released(self.batch_slider, self.batch_label, lambda v: f"Batch size {v}",
                                 self._batch_chosen)
         form.addRow(self.batch_label, self.batch_slider)
@@ -168,7 +166,7 @@ class PlaygroundPanel(QWidget):
         grid.addWidget(self.erase_button, 1, 1)
         self.import_button = QPushButton("Import CSV…")
         self.import_button.setToolTip("Read points from a CSV of x1, x2, label rows")
-        self.import_button.clicked.connect(lambda: self.host.import_csv_dialog())
+        self.import_button.clicked.connect(self.import_csv_dialog)
         grid.addWidget(self.import_button, 1, 2)
         form.addRow(self.user_box)
 
@@ -206,123 +204,28 @@ class PlaygroundPanel(QWidget):
                           "QToolButton:checked { background: #0877bd; color: white; "
                           "border-color: #065a8f; font-weight: bold; }")
 
-    def _build_layers(self, box: QGroupBox) -> None:
-        outer = QVBoxLayout(box)
-        outer.setSpacing(4)
-        top = QHBoxLayout()
-        self.add_layer_button = _small_button("+", "Add a hidden layer")
-        self.remove_layer_button = _small_button("−", "Remove the last hidden layer")
-        self.add_layer_button.clicked.connect(lambda: self._shape_edit(_add_layer))
-        self.remove_layer_button.clicked.connect(lambda: self._shape_edit(_remove_layer))
-        self.layers_label = QLabel()
-        top.addWidget(self.add_layer_button)
-        top.addWidget(self.remove_layer_button)
-        top.addWidget(self.layers_label, 1)
-        outer.addLayout(top)
-        self.units_row = QHBoxLayout()
-        self.units_row.setSpacing(2)
-        outer.addLayout(self.units_row)
-        self.unit_labels: list[QLabel] = []
-        self.unit_buttons: list[tuple[QToolButton, QToolButton]] = []
-        self.layer_act_combos: list[QComboBox] = []
-        self.layer_more_buttons: list[QToolButton] = []
-        # per layer: {"batchnorm": QAction, "residual": QAction, 0.0: QAction, 0.1: ...}
-        self.layer_actions: list[dict] = []
-        for i in range(MAX_LAYERS):
-            col = QVBoxLayout()
-            col.setSpacing(1)
-            plus = _small_button("+", f"One more neuron in layer {i + 1}")
-            minus = _small_button("−", f"One neuron less in layer {i + 1}")
-            label = QLabel()
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            plus.clicked.connect(lambda _=False, i=i: self._shape_edit(lambda s: _units(s, i, +1)))
-            minus.clicked.connect(lambda _=False, i=i: self._shape_edit(lambda s: _units(s, i, -1)))
-            col.addWidget(plus, 0, Qt.AlignmentFlag.AlignHCenter)
-            col.addWidget(label)
-            col.addWidget(minus, 0, Qt.AlignmentFlag.AlignHCenter)
-            combo = self._layer_combo(i)
-            col.addWidget(combo, 0, Qt.AlignmentFlag.AlignHCenter)
-            more = self._layer_menu_button(i)
-            col.addWidget(more, 0, Qt.AlignmentFlag.AlignHCenter)
-            self.units_row.addLayout(col)
-            self.unit_labels.append(label)
-            self.unit_buttons.append((plus, minus))
-            self.layer_act_combos.append(combo)
-            self.layer_more_buttons.append(more)
-        self.units_row.addStretch(1)
-        form = QFormLayout()
-        self.activation_combo = QComboBox()
-        self.activation_combo.addItems(ACTIVATIONS)
-        self.activation_combo.setToolTip("Activation of every hidden layer "
-                                         "(each layer's own combo can change it)")
-        self.activation_combo.currentTextChanged.connect(
-            lambda fn: self._shape_edit(lambda s: s.set_activation(fn)))
-        form.addRow("Activation", self.activation_combo)
-        outer.addLayout(form)
-
-    def _layer_combo(self, i: int) -> QComboBox:
-        combo = QComboBox()
-        for fn in ACTIVATIONS:
-            combo.addItem(ACT_SHORT.get(fn, fn), fn)
-        combo.setToolTip(f"Activation of layer {i + 1}")
-        combo.setFixedWidth(52)
-        combo.setStyleSheet("QComboBox { font-size: 8pt; padding: 0 1px; }")
-        combo.view().setMinimumWidth(96)
-        combo.activated.connect(
-            lambda index, i=i, c=combo: self._layer_activation_chosen(i, c.itemData(index)))
-        return combo
-
-    def _layer_menu_button(self, i: int) -> QToolButton:
-        b = QToolButton()
-        b.setText("⋯")
-        b.setFixedSize(30, 18)
-        b.setToolTip(f"Batch norm, dropout and residual connection of layer {i + 1}")
-        b.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        b.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
-        menu = QMenu(b)
-        actions: dict = {}
-        bn = QAction("Batch norm", menu, checkable=True)
-        bn.setToolTip("Normalize the layer's sums over each batch before the activation")
-        bn.triggered.connect(lambda on, i=i: self._layer_set(i, "batchnorm", bool(on)))
-        res = QAction("Residual", menu, checkable=True)
-        res.setToolTip("Add the layer's input to its output (needs equal widths)")
-        res.triggered.connect(lambda on, i=i: self._residual_chosen(i, bool(on)))
-        menu.addAction(bn)
-        menu.addAction(res)
-        sub = menu.addMenu("Dropout")
-        group = QActionGroup(sub)
-        group.setExclusive(True)
-        for p in DROPOUTS:
-            a = QAction("none" if p == 0 else f"{p:g}", sub, checkable=True)
-            a.triggered.connect(lambda _=False, i=i, p=p: self._layer_set(i, "dropout", p))
-            group.addAction(a)
-            sub.addAction(a)
-            actions[p] = a
-        actions.update(batchnorm=bn, residual=res, menu=menu, group=group)
-        b.setMenu(menu)
-        self.layer_actions.append(actions)
-        return b
-
     def _build_training(self, box: QGroupBox) -> None:
-        form = QFormLayout(box)
+        self._training_form = form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.optimizer_combo = QComboBox()
         self.optimizer_combo.addItems(OPTIMIZERS)
         self.optimizer_combo.currentTextChanged.connect(
-            lambda v: self._train_edit(optimizer=v))
+            lambda v: self._train_edit(f"Optimizer {v}", optimizer=v))
         form.addRow("Optimizer", self.optimizer_combo)
         reg = QHBoxLayout()
         self.reg_combo = QComboBox()
         for value, text in (("none", "None"), ("l1", "L1"), ("l2", "L2")):
             self.reg_combo.addItem(text, value)
         self.reg_combo.currentIndexChanged.connect(
-            lambda i: self._train_edit(regularization=self.reg_combo.itemData(i)))
+            lambda i: self._train_edit(f"Regularization {self.reg_combo.itemText(i)}",
+                                      regularization=self.reg_combo.itemData(i)))
         self.reg_rate_combo = QComboBox()
         for v in REG_RATES:
             self.reg_rate_combo.addItem(f"{v:g}", float(v))
         self.reg_rate_combo.setToolTip("Regularization rate")
         self.reg_rate_combo.currentIndexChanged.connect(
-            lambda i: self._train_edit(reg_rate=float(self.reg_rate_combo.itemData(i))))
+            lambda i: self._train_edit(f"Regularization rate {self.reg_rate_combo.itemText(i)}",
+                                      reg_rate=float(self.reg_rate_combo.itemData(i))))
         reg.addWidget(self.reg_combo, 1)
         reg.addWidget(QLabel("rate"))
         reg.addWidget(self.reg_rate_combo, 1)
@@ -332,10 +235,10 @@ class PlaygroundPanel(QWidget):
         self.init_combo.addItems(INITS)
         self.init_combo.setToolTip("How the weights start")
         self.init_combo.currentTextChanged.connect(
-            lambda v: self._shape_edit(lambda s: setattr(s, "init", v)))
+            lambda v: self._shape_edit(f"Initializer {v}", lambda s: setattr(s, "init", v)))
         self.reinit_button = QPushButton("Reinitialize")
         self.reinit_button.setToolTip("Fresh random weights; training starts again")
-        self.reinit_button.clicked.connect(lambda: self.host.reinitialize())
+        self.reinit_button.clicked.connect(self.reinitializeRequested)
         init.addWidget(self.init_combo, 1)
         init.addWidget(self.reinit_button)
         form.addRow("Initializer", init)
@@ -344,7 +247,7 @@ class PlaygroundPanel(QWidget):
         self.stop_spin.setSingleStep(100)
         self.stop_spin.setSpecialValueText("none")
         self.stop_spin.setToolTip("Pause after this many epochs (0: never)")
-        self.stop_spin.valueChanged.connect(lambda v: self.host.set_stop_epochs(v or None))
+        self.stop_spin.valueChanged.connect(self._stop_chosen)
         form.addRow("Stop after epochs", self.stop_spin)
         self.speed_slider, self.speed_label = _slider(0, len(SPEEDS) - 1), QLabel()
         self.speed_slider.setPageStep(1)
@@ -355,27 +258,36 @@ class PlaygroundPanel(QWidget):
         form.addRow(self.speed_label, self.speed_slider)
 
     # -- showing a project -----------------------------------------------------------
-    def load(self, project) -> None:
-        """Show ``project``'s settings without editing anything."""
+    def load(self, project, dataset=None) -> None:
+        """Show ``project``'s settings without editing anything; ``dataset`` is the data
+        on show (where "your own points" start from)."""
         self._loading = True
+        if dataset is not None:
+            self.dataset = dataset
         try:
             d, t = project.data, project.train
-            self._fill_datasets(IMAGE_SETS if d.name in IMAGE_SETS else DATASETS)
+            images, user = d.name in IMAGE_SETS, d.name == USER
+            self._fill_datasets(IMAGE_SETS if images else DATASETS)
             self.dataset_combo.setCurrentIndex(max(0, self.dataset_combo.findData(d.name)))
             self.classes_spin.setValue(IMAGE_CLASSES.get(d.name, d.classes))  # images: fixed
             self.classes_spin.setEnabled(d.name in playground.MULTICLASS)
+            batch = min(t.batch_size, MAX_BATCH)
             for s, label, v in ((self.noise_slider, self._noise, d.noise),
                                 (self.ratio_slider, self._ratio, d.train_percent),
-                                (self.batch_slider, self._batch, min(t.batch_size, 30))):
+                                (self.batch_slider, self._batch, batch)):
                 s.setValue(int(round(v)))
                 label.label.setText(label.fmt(s.value()))
+            if t.batch_size < FULL_BATCH:  # the batch itself, beyond the slider's end too
+                self.batch_label.setText(f"Batch size {t.batch_size}")
             self.batch_mode.setCurrentText("full batch" if t.batch_size >= FULL_BATCH else
                                            "online" if t.batch_size == 1 else "mini-batch")
             self.batch_slider.setEnabled(self.batch_mode.currentText() == "mini-batch")
-            user = d.name == USER
-            self.noise_slider.setEnabled(not user)
-            self.regenerate_button.setEnabled(not user)
-            self.user_box.setVisible(user)
+            # shown only where they apply (hidden, not greyed out): classes for the sets
+            # that take a count, noise and regenerating for generated 2-D sets
+            self._data_form.setRowVisible(self.classes_spin, d.name in playground.MULTICLASS)
+            for w in (self.noise_slider, self.regenerate_button):
+                self._data_form.setRowVisible(w, not (images or user))
+            self._data_form.setRowVisible(self.user_box, user)
             if user:
                 self._fill_labels(project.points)
             self.optimizer_combo.setCurrentText(t.optimizer)
@@ -386,21 +298,23 @@ class PlaygroundPanel(QWidget):
             self.reg_rate_combo.setCurrentIndex(self.reg_rate_combo.findData(float(t.reg_rate)))
             self.reg_rate_combo.setEnabled(t.regularization != "none")
             self.stop_spin.setValue(t.stop_epochs or 0)
-            self._load_shape(describe_mlp(project.graph))
+            self._load_shape(describe_mlp(project.graph), images)
         finally:
             self._loading = False
 
-    def _load_shape(self, shape) -> None:
+    def show_stop(self, epochs: int | None) -> None:
+        self._loading = True
+        self.stop_spin.setValue(epochs or 0)
+        self._loading = False
+
+    def _load_shape(self, shape, images: bool = False) -> None:
+        """A perceptron's features, layers and initializer; other graphs (a CNN, anything
+        built in the Editor) have none of these here, so the groups are hidden."""
         editable = shape is not None
-        for key in ("features", "layers"):
-            self.groups[key].setEnabled(editable)
-        self.init_combo.setEnabled(editable)
+        self._applies.update(features=editable and not images, layers=editable)
+        self._show_groups()
+        self.init_combo.setVisible(editable)
         if not editable:
-            self.layers_label.setText("This graph is edited in the Editor")
-            for i, label in enumerate(self.unit_labels):
-                for w in (label, *self.unit_buttons[i], self.layer_act_combos[i],
-                          self.layer_more_buttons[i]):
-                    w.hide()
             return
         on = set(shape.features or ("x1", "x2"))
         for name, b in self.feature_buttons.items():
@@ -430,22 +344,6 @@ class PlaygroundPanel(QWidget):
         self.activation_combo.setCurrentText(shape.activation)
         self.init_combo.setCurrentText(shape.init)
 
-    def _show_layer_extras(self, i: int, drop: float, norm: bool, skip: bool) -> None:
-        actions, more = self.layer_actions[i], self.layer_more_buttons[i]
-        actions["batchnorm"].setChecked(norm)
-        actions["residual"].setChecked(skip)
-        closest = min(DROPOUTS, key=lambda p: abs(p - drop))
-        for p in DROPOUTS:
-            actions[p].setChecked(p == closest)
-        on = [t for t, v in (("batch norm", norm), (f"dropout {drop:g}", drop > 0),
-                             ("residual", skip)) if v]
-        more.setToolTip(f"Layer {i + 1}: " + (", ".join(on) if on else "no batch norm, "
-                        "dropout or residual connection") + " (click to change)")
-        more.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }"
-                           + ("QToolButton { color: white; background: #0877bd; "
-                              "border: 1px solid #065a8f; border-radius: 3px; font-weight: bold; }"
-                              if on else ""))
-
     def _fill_labels(self, points) -> None:
         keep = self.label_combo.currentIndex()
         self.label_combo.clear()
@@ -464,108 +362,9 @@ class PlaygroundPanel(QWidget):
 
     def set_hidden(self, hidden: dict[str, bool]) -> None:
         """Hide control groups (classroom mode): ``{"data": True, ...}``."""
+        self._classroom = dict(hidden)
+        self._show_groups()
+
+    def _show_groups(self) -> None:
         for key, box in self.groups.items():
-            box.setVisible(not hidden.get(key, False))
-
-    # -- edits -----------------------------------------------------------------------
-    def _edit(self, mutate=None, shape_edit=None) -> None:
-        if not self._loading:
-            self.host.edit_project(mutate, shape_edit)
-
-    def _data_edit(self, **values) -> None:
-        def mutate(p):
-            for k, v in values.items():
-                setattr(p.data, k, v)
-        if any(getattr(self.host.project.data, k) != v for k, v in values.items()):
-            self._edit(mutate)
-
-    def _train_edit(self, **values) -> None:
-        def mutate(p):
-            for k, v in values.items():
-                setattr(p.train, k, v)
-        if any(getattr(self.host.project.train, k) != v for k, v in values.items()):
-            self._edit(mutate)
-
-    def _shape_edit(self, fn) -> None:
-        self._edit(shape_edit=fn)
-
-    def _current_shape(self) -> MLPShape | None:
-        return describe_mlp(self.host.project.graph)
-
-    def _layer_activation_chosen(self, i: int, fn: str) -> None:
-        shape = self._current_shape()
-        if shape is not None and i < len(shape.hidden) and shape.layer_activations()[i] != fn:
-            self._shape_edit(lambda s: s.set_layer("activation", i, fn))
-
-    def _layer_set(self, i: int, name: str, value) -> None:
-        shape = self._current_shape()
-        if shape is not None and i < len(shape.hidden) and shape.layer_values(name)[i] != value:
-            self._shape_edit(lambda s: s.set_layer(name, i, value))
-
-    def _residual_chosen(self, i: int, on: bool) -> None:
-        shape = self._current_shape()
-        if on and shape is not None and i < len(shape.hidden) \
-                and shape.hidden[i] != shape.input_width(i):
-            self.layer_actions[i]["residual"].setChecked(False)
-            self.host.show_info(f"Layer {i + 1} can only be residual when it has as many "
-                                f"neurons as its input ({shape.input_width(i)}); "
-                                f"it has {shape.hidden[i]}.")
-            return
-        self._layer_set(i, "residual", on)
-
-    def _dataset_chosen(self, index: int) -> None:
-        if self._loading or index < 0:
-            return
-        self.host.choose_dataset(self.dataset_combo.itemData(index))
-
-    def _classes_chosen(self, value: int) -> None:
-        self._data_edit(classes=int(value))
-
-    def _batch_chosen(self, value: int) -> None:
-        self._train_edit(batch_size=int(value))
-
-    def _batch_mode_chosen(self, mode: str) -> None:
-        self.batch_slider.setEnabled(mode == "mini-batch")
-        if not self._loading:
-            size = {"online": 1, "full batch": FULL_BATCH}.get(mode, self.batch_slider.value())
-            self._train_edit(batch_size=size)
-
-    def regenerate(self) -> None:
-        self._data_edit(seed=random.randrange(2**31 - 1))
-
-    def _feature_toggled(self, _checked: bool) -> None:
-        if self._loading:
-            return
-        chosen = [n for n in FEATURES if self.feature_buttons[n].isChecked()]
-        if not chosen:  # at least one input stays on
-            sender = self.sender()
-            self._loading = True
-            sender.setChecked(True)
-            self._loading = False
-            self.host.show_info("At least one input feature must stay on.")
-            return
-        self._shape_edit(lambda s: setattr(s, "features", chosen))
-
-    def _speed_chosen(self, index: int) -> None:
-        self.speed_label.setText(_speed_text(index))
-        self.host.set_speed(SPEEDS[index])
-
-
-def _speed_text(index: int) -> str:
-    v = SPEEDS[index]
-    return "Speed: max" if v is None else f"Speed: {v:g} epochs/s"
-
-
-def _add_layer(shape) -> None:
-    if len(shape.hidden) < MAX_LAYERS:
-        shape.hidden.append(shape.hidden[-1] if shape.hidden else 2)
-
-
-def _remove_layer(shape) -> None:
-    if shape.hidden:
-        shape.hidden.pop()
-
-
-def _units(shape, i: int, delta: int) -> None:
-    if i < len(shape.hidden):
-        shape.hidden[i] = min(MAX_UNITS, max(1, shape.hidden[i] + delta))
+            box.setVisible(self._applies[key] and not self._classroom.get(key, False))

@@ -44,10 +44,10 @@ def test_dataset_change_sets_problem_and_head(window):
     assert window.session.dataset.name == "reg-plane" and window.session.dataset.classes is None
     shape = describe_mlp(window.project.graph)
     assert (shape.outputs, shape.loss) == (1, "mse")
-    assert not panel.classes_spin.isEnabled()
+    assert not panel.classes_spin.isVisible()  # reg-plane has no class count
 
     panel.dataset_combo.setCurrentIndex(panel.dataset_combo.findData("blobs"))
-    assert panel.classes_spin.isEnabled()
+    assert panel.classes_spin.isVisible() and panel.classes_spin.isEnabled()
     panel.classes_spin.setValue(4)
     assert window.session.dataset.classes == 4
     assert set(np.unique(window.session.dataset.y_train)) == {0, 1, 2, 3}
@@ -146,7 +146,7 @@ def test_own_points_click_adds_and_shift_click_erases(window, qtbot):
     panel = window.panel
     panel.dataset_combo.setCurrentIndex(panel.dataset_combo.findData("user"))
     assert window.project.data.name == "user" and len(window.project.points[1]) == 500
-    assert panel.user_box.isVisible()
+    assert panel.user_box.isVisible() and not panel.noise_slider.isVisible()  # no noise to set
     qtbot.wait(50)
     panel.label_combo.setCurrentIndex(panel.label_combo.findData(1))
     _click_plot(window, qtbot, 3.0, -4.0)
@@ -159,18 +159,18 @@ def test_own_points_click_adds_and_shift_click_erases(window, qtbot):
     assert len(x) < 501 and not (np.hypot(x[:, 0] - 3.0, x[:, 1] + 4.0) <= 0.3).any()
     panel.erase_button.setChecked(True)
     n = len(window.project.points[1])
-    assert window.click_plane(0.0, 0.0) and len(window.project.points[1]) < n
+    assert window.panel.click_plane(0.0, 0.0) and len(window.project.points[1]) < n
 
 
 def test_import_csv_good_and_bad(window, tmp_path):
     good = tmp_path / "good.csv"
     good.write_text("x1,x2,label\n1,1,0\n-1,-1,1\n2,2,0\n-2,-2,1\n")
-    assert window.import_csv(good)
+    assert window.panel.import_csv(good)
     assert window.project.data.name == "user" and len(window.project.points[1]) == 4
     before = window.project.points
     bad = tmp_path / "bad.csv"
     bad.write_text("x1,x2,label\n1,1,0\n1,oops,1\n")
-    assert not window.import_csv(bad)
+    assert not window.panel.import_csv(bad)
     text = window.message.text.text()
     assert "oops" in text and "not a number" in text and "\n" not in text
     assert window.message.isVisible()

@@ -125,8 +125,8 @@ def test_title_shows_unsaved_edits_and_training(files_window, qtbot, tmp_path):
 
 def test_edit_marks_modified_and_open_starts_clean(files_window, tmp_path):
     w = files_window
-    assert w.edit_project(lambda p: setattr(p.data, "noise", 20))
-    assert w.isWindowModified()
+    w.panel.noise_slider.setValue(20)
+    assert w.project.data.noise == 20 and w.isWindowModified()
     path = save_project(load_preset("xor"), tmp_path / "x.nodeplay")
     assert w.open_file(str(path))
     assert not w.isWindowModified() and w.windowTitle().endswith("x.nodeplay[*]")
@@ -220,8 +220,8 @@ def test_recovery_restores_a_crashed_sessions_work(files_window, tmp_path):
     assert asked == ["xor"] and w.project.data.noise == 35
     assert w.path == project_file.absolute() and w.isWindowModified()
     assert load_project(project_file).data.noise != 35  # the user's file is untouched
-    w.modified = False
-    w.close()  # a clean close removes the autosave
+    w.ask_unsaved = lambda: "discard"
+    w.close()  # a close that discards the work removes the autosave
     assert not auto.exists()
 
 
@@ -267,7 +267,8 @@ def test_weight_edit_and_reinitialize_are_unsaved_work(files_window, qtbot):
     with qtbot.waitSignal(w.bridge.captured, timeout=5000) as got:
         w.bridge.capture()
     assert got.args[0].weights[key][0, 0] == 0.5
-    w.set_modified(False)
+    w.document.mark_saved(w.session.epoch)
+    assert not w.isWindowModified()
     w.reinitialize()
     assert w.isWindowModified()
 
@@ -311,7 +312,7 @@ def test_recovery_dialog_answers(files_window, tmp_path, button, answer):
 
 def test_save_menu_action_writes_the_file(files_window, qtbot, tmp_path):
     w = files_window
-    w.path = tmp_path / "menu.nodeplay"
+    w.document.set_path(tmp_path / "menu.nodeplay")
     w.set_learning_rate(0.1)
     with qtbot.waitSignal(w.saved, timeout=5000):
         w.save_action.trigger()

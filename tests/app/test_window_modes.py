@@ -35,9 +35,14 @@ def test_image_project_shows_samples_and_says_why_views_are_empty(digits, qtbot)
     assert "digits" in w.network_tab.note.text() and "Editor" in w.network_tab.note.text()
     assert "2-D input plane" in w.hidden_tab.note.text()
     panel = w.panel
-    assert panel.layers_label.text() == "This graph is edited in the Editor"
-    assert not panel.groups["layers"].isEnabled() and not panel.groups["features"].isEnabled()
-    assert panel.groups["data"].isEnabled() and panel.optimizer_combo.isEnabled()
+    # what does not apply to a CNN on images is hidden, not greyed out
+    assert not panel.groups["layers"].isVisible() and not panel.groups["features"].isVisible()
+    for control in (panel.noise_slider, panel.classes_spin, panel.regenerate_button,
+                    panel.user_box, panel.init_combo):
+        assert not control.isVisible()
+    assert panel.groups["data"].isVisible() and panel.groups["data"].isEnabled()
+    assert panel.optimizer_combo.isVisible() and panel.optimizer_combo.isEnabled()
+    assert panel.ratio_slider.isVisible() and panel.batch_slider.isVisible()
     assert [panel.dataset_combo.itemData(i) for i in range(panel.dataset_combo.count())] == [
         "digits", "shapes"]
     w.step_action.trigger()

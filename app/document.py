@@ -1,0 +1,258 @@
+"""The open document: the project, its path, the modified flag, recent files, autosave and
+ONE undo stack that the Playground's controls and the Editor's canvas both push onto.
+
+Qt core and gui only (signals, QUndoStack, a timer): no widgets, so the panel, the editor
+and lessons can talk to it without knowing the window, and tests can drive it headless.
+
+Two kinds of commands share the stack:
+  ReplaceProject  a Playground edit that needs a rebuild (data, layers, features, optimizer,
+                  ...): redo and undo swap whole project objects; ``projectReplaced`` tells
+                  the window to train the project now current. Old project objects stay
+                  untouched, so undoing brings back exactly the graph (and weights) before.
+  SetSetting      a setting the running session takes live (learning rate, stop epochs):
+                  ``settingChanged(name)`` tells the window to pass it on.
+The Editor's own commands (app.editor.commands) edit the current project's graph in place;
+because the stack is linear, the graph they touch is always the one current when they run.
+
+What counts as unsaved work: any command since the clean state of the stack (so undoing back
+to it is clean again), anything marked dirty outside the stack (a weight set by hand, new
+random weights), and training: an epoch other than the one last saved or opened.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from app.autosave import AUTOSAVE_SECONDS, Autosaver
+from app.recent_files import RecentFiles
+from engine.data import make_dataset
+from engine.errors import NodeplayError
+from engine.graph import Graph, validate
+from engine.project import Project, load_project, save_project
+
+
+class ReplaceProject(QUndoCommand):
+    def __init__(self, doc: Document, new: Project, text: str) -> None:
+        super().__init__(text)
+        self.doc, self.old, self.new = doc, doc.project, new
+        self.old_working = doc.working_graph  # the old graph may be an Editor draft
+
+    def redo(self) -> None:
+        self.doc._swap(self.new, self.new.graph.copy())
+
+    def undo(self) -> None:
+        self.doc._swap(self.old, self.old_working)
+
+
+MERGE_SECONDS = 1.5  # a number typed digit by digit, or quick repeats, is one undo step
+
+
+class SetSetting(QUndoCommand):
+    """One field of ``project.train`` the session takes without a restart."""
+
+    def __init__(self, doc: Document, name: str, value, text: str) -> None:
+        super().__init__(text)
+        self.doc, self.name, self.new = doc, name, value
+        self.old = getattr(doc.project.train, name)
+        self.at = time.monotonic()
+
+    def id(self) -> int:
+        return 1 + SETTINGS.index(self.name) if self.name in SETTINGS else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not isinstance(other, SetSetting) or other.at - self.at > MERGE_SECONDS:
+            return False
+        self.new, self.at = other.new, other.at
+        self.setText(other.text())
+        return True
+
+    def _set(self, value) -> None:
+        setattr(self.doc.project.train, self.name, value)
+        self.doc._changed()
+        self.doc.settingChanged.emit(self.name)
+
+    def redo(self) -> None:
+        self._set(self.new)
+
+    def undo(self) -> None:
+        self._set(self.old)
+
+
+SETTINGS = ("learning_rate", "stop_epochs")  # the live ones, for merging
+
+
+def project_problem(project: Project) -> str | None:
+    """Why ``project`` cannot train (its data cannot be made, or its graph does not fit
+    the data), as a sentence; None when it can. The check a session makes when built."""
+    try:
+        dataset = make_dataset(project.data, project.points)
+        validate(project.graph, dataset.spec).raise_if_invalid()
+    except NodeplayError as err:
+        return str(err)
+    return None
+
+
+class Document(QObject):
+    projectReplaced = Signal(object)  # the Project now current (opened, edited, undone)
+    graphEdited = Signal(str, list)  # an Editor edit in place: kind, node ids
+    settingChanged = Signal(str)  # a live training setting of the current project
+    refused = Signal(str)  # an edit that was not made, and why
+    modifiedChanged = Signal(bool)
+    pathChanged = Signal(object)  # Path | None
+
+    def __init__(self, settings: QSettings | None = None, autosave_dir: Path | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project: Project | None = None
+        self.path: Path | None = None
+        self.undo_stack = QUndoStack(self)
+        self.recent = RecentFiles(settings)
+        self.autosaver = Autosaver(autosave_dir) if autosave_dir is not None else None
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(AUTOSAVE_SECONDS * 1000)
+        self.working_graph: Graph | None = None  # the last graph training accepted
+        self._saved_epoch = self._epoch = 0
+        self._dirty = False
+        self._modified = False
+        self.undo_stack.cleanChanged.connect(self._changed)  # a bound slot: no call after deletion
+
+    # -- opening -----------------------------------------------------------------------
+    @staticmethod
+    def read(path: str | Path) -> Project:
+        """The project in the file at ``path`` (read once; NodeplayError says what is wrong)."""
+        return load_project(path)
+
+    def open(self, project: Project, path: Path | None = None) -> None:
+        """Make ``project`` the document, unmodified, with a fresh undo history."""
+        self.undo_stack.clear()
+        self.project = project
+        self.working_graph = project.graph.copy()
+        self._saved_epoch = self._epoch = project.epoch
+        self._dirty = False
+        self.set_path(path)
+        self.projectReplaced.emit(project)
+        self.undo_stack.setClean()
+        self._changed()
+
+    def set_path(self, path: str | Path | None) -> None:
+        self.path = None if path is None else Path(path)
+        if self.path is not None:
+            self.recent.add(self.path)
+        self.pathChanged.emit(self.path)
+
+    # -- editing -----------------------------------------------------------------------
+    def base_project(self) -> Project:
+        """What a Playground edit starts from: the project, but with the last graph that
+        trained while the Editor's graph has a problem (the Playground shows that one)."""
+        if self.working_graph is None or self.working_graph == self.project.graph:
+            return self.project
+        base = self.project.copy()
+        base.graph = self.working_graph.copy()
+        return base
+
+    def replace(self, project: Project, text: str) -> bool:
+        """Make the edited ``project`` current as one undoable step, when it can train;
+        otherwise ``refused`` says why and nothing changes."""
+        problem = project_problem(project)
+        if problem is not None:
+            self.refused.emit(problem)
+            return False
+        self.undo_stack.push(ReplaceProject(self, project, text))
+        return True
+
+    def set_setting(self, name: str, value, text: str) -> None:
+        if getattr(self.project.train, name) != value:
+            self.undo_stack.push(SetSetting(self, name, value, text))
+
+    def graph_edited(self, kind: str, ids: list) -> None:
+        """The Editor changed the current graph in place (by a command on the stack)."""
+        self._changed()
+        self.graphEdited.emit(kind, list(ids))
+
+    def graph_accepted(self) -> None:
+        """Training took the current graph: the Playground may show it."""
+        self.working_graph = self.project.graph.copy()
+
+    def _swap(self, project: Project, working: Graph | None) -> None:
+        self.project = project
+        self.working_graph = working
+        self._epoch = project.epoch
+        self.projectReplaced.emit(project)
+        self._changed()
+
+    # -- the modified state ------------------------------------------------------------
+    @property
+    def modified(self) -> bool:
+        return self._modified
+
+    def mark_dirty(self) -> None:
+        """A change outside the undo history (a weight set by hand, fresh random weights)."""
+        self._dirty = True
+        self._changed()
+
+    def track_epoch(self, epoch: int) -> None:
+        if epoch != self._epoch:
+            self._epoch = epoch
+            self._changed()
+
+    def _changed(self, *_clean) -> None:
+        modified = (self._dirty or not self.undo_stack.isClean()
+                    or self._epoch != self._saved_epoch)
+        if modified and self.autosaver is not None and not self.autosave_timer.isActive():
+            self.autosave_timer.start()
+        elif not modified:
+            self.autosave_timer.stop()
+        if modified != self._modified:
+            self._modified = modified
+            self.modifiedChanged.emit(modified)
+
+    def mark_saved(self, epoch: int) -> None:
+        self._saved_epoch = self._epoch = epoch
+        self._dirty = False
+        self.undo_stack.setClean()
+        self._changed()
+
+    # -- writing -----------------------------------------------------------------------
+    def _with_state(self, epoch: int, weights) -> Project:
+        project = self.project.copy()
+        project.epoch, project.weights = epoch, weights
+        return project
+
+    def write(self, path: str | Path, epoch: int, weights) -> str | None:
+        """Save the project with the trained state to ``path``; the error as a sentence."""
+        path = Path(path)
+        try:
+            save_project(self._with_state(epoch, weights), path)
+        except OSError as err:
+            return f"The project could not be saved to {path} ({err.strerror or err})."
+        self.set_path(path)
+        self.mark_saved(epoch)
+        if self.autosaver is not None:
+            self.autosaver.discard()
+        return None
+
+    def autosave(self, epoch: int, weights) -> str | None:
+        """Write the unsaved work to the autosave file (never the user's); the error."""
+        if self.autosaver is None:
+            return None
+        try:
+            self.autosaver.write(self._with_state(epoch, weights), self.path)
+        except OSError as err:  # a full disk must not interrupt the user's work
+            return f"Autosave failed ({err.strerror or err})."
+        return None
+
+    def recovered(self, file: Path, original: Path | None) -> None:
+        """The autosave ``file`` was restored as the document: unsaved, and this
+        session's autosave from now on."""
+        self.set_path(original if original is not None and original.is_file() else None)
+        self.mark_dirty()
+        self.autosaver.adopt(file)
+
+    def discard_autosave(self) -> None:
+        self.autosave_timer.stop()
+        if self.autosaver is not None:
+            self.autosaver.discard()
