@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor
 
-from app.views.boundary_view import BLUE, ORANGE, POINT_MAP
+from app.views.boundary_view import BLUE, FIELD_MAP, ORANGE
 from app.views.network_view import (
     NEURON_MAP_SIZE,
     NOTE,
@@ -85,7 +85,8 @@ def test_one_neuron_per_unit_and_maps_shown(view, trained):
     # the drawn pixmap is those colours, y pointing up
     img = item.pixmap().toImage()
     m = snap.neurons["act1"][2]
-    colour = POINT_MAP.map([(np.clip(m[0, 0], -1, 1) + 1) / 2], mode="byte")[0][:3]
+    # the boundary view's (pale) map: a hovered neuron drawn large keeps its colours
+    colour = FIELD_MAP.map([(np.clip(m[0, 0], -1, 1) + 1) / 2], mode="byte")[0][:3]
     bottom_left = QColor(img.pixel(0, img.height() - 1))
     assert np.allclose([bottom_left.red(), bottom_left.green(), bottom_left.blue()], colour, atol=2)
     # the input features' maps are the formulas over the plane
