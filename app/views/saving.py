@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
@@ -30,7 +30,7 @@ def save_picture(widget: QWidget, path) -> None:
         gen.setTitle(widget.windowTitle() or "Nodeplay view")
         painter = QPainter(gen)
         try:
-            widget.render(painter)
+            widget.render(painter, QPoint(0, 0))
         finally:
             painter.end()
         ok = path.exists() and path.stat().st_size > 0

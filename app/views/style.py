@@ -29,7 +29,7 @@ def style_plot(item: pg.PlotItem, title: str | None = None, x_label: str | None 
 
 
 def plot_widget(title: str | None = None, x_label: str | None = None,
-                y_label: str | None = None) -> pg.PlotWidget:
-    plot = pg.PlotWidget(background="w")
+                y_label: str | None = None, axis_items: dict | None = None) -> pg.PlotWidget:
+    plot = pg.PlotWidget(background="w", axisItems=axis_items)
     style_plot(plot.getPlotItem(), title, x_label, y_label)
     return plot
