@@ -86,6 +86,7 @@ class QtLossPlot(SavingMenuMixin, QWidget):
             "bottom": EpochAxis("bottom"), "left": LogAwareAxis("left")})
         item = self.plot.getPlotItem()
         item.setMenuEnabled(False)  # the right click opens our menu (menu_extra)
+        item.setTitle("Loss", color="#222", size="11pt", justify="left")  # the legend: right
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
         item.disableAutoRange()  # steady_range moves the axes in steps
@@ -194,7 +195,8 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self.quantity_combo.setCurrentText(quantity)
         accuracy = quantity == "accuracy"
         item = self.plot.getPlotItem()
-        item.setTitle("Accuracy" if accuracy else "Loss", color="#222", size="11pt")
+        item.setTitle("Accuracy" if accuracy else "Loss", color="#222", size="11pt",
+                      justify="left")
         item.getAxis("left").setLabel(quantity, color="#222")
         for curve, split in ((self.train_curve, "train"), (self.test_curve, "test")):
             self.legend.getLabel(curve).setText(f"{split} {quantity}")
