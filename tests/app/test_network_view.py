@@ -283,3 +283,29 @@ def test_residual_layers_get_a_dashed_skip_edge(qtbot):
     v.set_graph(mlp_graph([2, 2, 3], features=["x1", "x2"], residual=[True, True, False]))
     assert [s.layer for s in v.residuals] == [1, 2]
     v.grab().save("/tmp/network_residual.png")
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1600, 1000)])
+def test_a_deep_networks_text_is_legible_in_the_window(qtbot, size):
+    """spiral-deep's 16-16-16 diagram is drawn at under half size; its headers and input
+    labels stay at least 11 screen pixels high (they were about 5)."""
+    from app.window import MainWindow
+
+    w = MainWindow(load_preset("spiral-deep"), serve=False)
+    qtbot.addWidget(w)
+    w.resize(*size)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.wait(50)
+    view = w.network_view
+    zoom = view.canvas.transform().m11()
+    assert zoom < 0.7  # the diagram is zoomed out: scene-sized text would be tiny
+    texts = [c.header_item for c in view.columns] + view.columns[0].label_items
+    heights = [t.font().pixelSize() * zoom for t in texts]
+    assert min(heights) >= 11, heights
+    # and the labels still sit left of their neurons, the headers above their column
+    for label, neuron in zip(view.columns[0].label_items, view.columns[0].neurons, strict=True):
+        assert label.sceneBoundingRect().right() <= neuron.sceneBoundingRect().left()
+    for col in view.columns:
+        assert col.header_item.sceneBoundingRect().bottom() <= col.neurons[0].sceneBoundingRect().top()
+    w.close()
