@@ -51,9 +51,10 @@ def probe_snapshot(session, subs: dict[str, dict]):
 
 
 def render_view(project: Project, view: str, out_path, epochs: int = 0,
-                data_path=None) -> None:
+                data_path=None, theme: str | None = None) -> None:
     """Train ``epochs`` headless, draw ``view`` with the result and save it to ``out_path``
-    (.png or .svg), and its numbers to ``data_path`` (.npz) when given."""
+    (.png or .svg), and its numbers to ``data_path`` (.npz) when given; ``theme``: light
+    or dark (app.views.theme)."""
     from app.views.registry import WINDOW, all_views, project_kinds
     from engine.train.session import Session
 
@@ -67,6 +68,14 @@ def render_view(project: Project, view: str, out_path, epochs: int = 0,
 
     app = _application()
     from PySide6.QtCore import Qt
+
+    from app.views import theme as themes
+
+    if theme is not None:
+        try:
+            themes.set_theme(theme)
+        except ValueError as err:
+            raise NodeplayError(str(err)) from None
 
     from app.views.saving import save_data, save_picture
 

@@ -37,6 +37,7 @@ from app.playground.panel import GROUPS
 from app.project_files import ProjectFilesMixin
 from app.views.area import ViewArea
 from app.views.loss_plot import QtLossPlot
+from app.views.theme import add_theme_menu
 from engine.data.dataset import USER
 from engine.data.images import CLASSES as IMAGE_CLASSES
 from engine.data.user import add_point, erase_points, read_points_csv
@@ -155,6 +156,8 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, QMainWindow):
         view.addSeparator()
         view.addAction("&Playground", lambda: self.show_mode("playground")).setShortcut("Ctrl+1")
         view.addAction("&Editor", lambda: self.show_mode("editor")).setShortcut("Ctrl+2")
+        view.addSeparator()
+        self.theme_menu = add_theme_menu(view, self)  # light or dark: every view follows
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Training")

@@ -15,6 +15,7 @@ from PySide6.QtCore import QRectF, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.views import theme
 from app.views.colours import (
     BLUE,
     CLASS_COLOURS,
@@ -26,7 +27,7 @@ from app.views.colours import (
 )
 from app.views.colours import mix as _mix
 from app.views.saving import SavingMenuMixin
-from app.views.style import plot_widget
+from app.views.style import fg, plot_widget
 from engine.train.events import Snapshot
 
 RESOLUTIONS = [50, 100, 200, 256]
@@ -112,8 +113,8 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
         self.colour_bar = pg.ColorBarItem(values=(-1, 1), colorMap=FIELD_MAP, interactive=False,
                                           width=14, label="")
         self.colour_bar.setImageItem(self.image, insert_in=item)
-        self.colour_bar.getAxis("right").setTextPen("#222")
-        self.colour_bar.getAxis("right").setPen("#555")
+        theme.follow(self.colour_bar, lambda bar, t: (
+            bar.getAxis("right").setTextPen(t.text), bar.getAxis("right").setPen(t.axis)))
         self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1.2))
         self.test_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#111", width=1.2))
         item.addItem(self.train_points)
@@ -175,7 +176,7 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
         self.key.setText(_key_html(regression, dataset.classes))
         self.colour_bar.setVisible(not (dataset.classes or 0) > 2)
         self.colour_bar.axis.setLabel("predicted value" if regression
-                                      else "class 0   ←   output   →   class 1", color="#222")
+                                      else "class 0   ←   output   →   class 1", color=fg())
         for scatter, x, y in ((self.train_points, dataset.x_train, dataset.y_train),
                               (self.test_points, dataset.x_test, dataset.y_test)):
             x = np.asarray(x)
@@ -231,7 +232,7 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
     def show_override(self, field: np.ndarray | None, title: str = "") -> None:
         """Draw ``field`` (values in [-1, 1]) instead of the output, or go back to it."""
         self._override = field
-        self.plot.getPlotItem().setTitle(title or "Output", color="#222", size="11pt")
+        self.plot.getPlotItem().setTitle(title or "Output", color=fg(), size="11pt")
         if field is not None or self._boundary is not None:
             self._draw()
 

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.views import theme
 from app.views.boundary_view import CLASS_COLOURS, POINT_MAP
 from app.views.saving import SavingMenuMixin
-from app.views.style import plot_widget
+from app.views.style import fg, plot_widget
 from engine.train.events import Snapshot
 
 LINE_PEN = (150, 150, 150)
@@ -60,7 +61,7 @@ class QtHiddenSpaceView(SavingMenuMixin, QWidget):
         self.combo.setToolTip("The hidden layer whose space is drawn")
         self.combo.currentIndexChanged.connect(self._chosen)
         self.note = QLabel("")
-        self.note.setStyleSheet("color: #555;")
+        theme.follow(self.note, lambda w, t: w.setStyleSheet(f"color: {t.muted};"))
         top = QHBoxLayout()
         top.setContentsMargins(6, 0, 6, 0)
         top.addWidget(QLabel("layer"))
@@ -259,12 +260,12 @@ class QtHiddenSpaceView(SavingMenuMixin, QWidget):
         name = "PC" if pca else "unit"
         y_label = f"{name} 2" if units > 1 else "(one unit: nothing across)"
         item = self.plot.getPlotItem()
-        item.getAxis("bottom").setLabel(f"{name} 1", color="#222")
-        item.getAxis("left").setLabel(y_label, color="#222")
+        item.getAxis("bottom").setLabel(f"{name} 1", color=fg())
+        item.getAxis("left").setLabel(y_label, color=fg())
         layer = self.current_layer()
         fn = self._fns.get(layer, "")
         title = f"{self.combo.currentText()}: {fn}" + (" (principal axes)" if pca else "")
-        item.setTitle(title, color="#222", size="10pt")
+        item.setTitle(title, color=fg(), size="10pt")
 
     def _fit(self, hidden: dict, xy: np.ndarray) -> None:
         fn = self._fns.get(self.current_layer(), "")

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 
 from app.views.axes import EpochAxis, LogAwareAxis
 from app.views.colours import TEST_LINE, TRAIN_LINE, hex_colour
+from app.views import theme
 from app.views.saving import SavingMenuMixin
-from app.views.style import plot_widget
+from app.views.style import fg, plot_widget
 from engine.train.events import Metrics, Snapshot
 
 TRAIN_COLOUR = hex_colour(TRAIN_LINE)
@@ -86,7 +87,7 @@ class QtLossPlot(SavingMenuMixin, QWidget):
             "bottom": EpochAxis("bottom"), "left": LogAwareAxis("left")})
         item = self.plot.getPlotItem()
         item.setMenuEnabled(False)  # the right click opens our menu (menu_extra)
-        item.setTitle("Loss", color="#222", size="11pt", justify="left")  # the legend: right
+        item.setTitle("Loss", color=fg(), size="11pt", justify="left")  # the legend: right
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
         item.disableAutoRange()  # steady_range moves the axes in steps
@@ -95,7 +96,7 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         item.getViewBox().sigRangeChangedManually.connect(self._manual)
         item.autoBtn.clicked.connect(self._follow_again)  # after pyqtgraph's own slot
         # one row in the title's band, right-aligned: never on the curves
-        legend = item.addLegend(offset=None, labelTextColor="#222", colCount=2)
+        legend = item.addLegend(offset=None, labelTextColor=fg(), colCount=2)
         legend.setParentItem(item)
         legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-8, 0))
         legend.layout.setContentsMargins(0, 2, 0, 0)
@@ -109,6 +110,9 @@ class QtLossPlot(SavingMenuMixin, QWidget):
                                      connect="finite")
         self.test_curve = item.plot(pen=pg.mkPen(TEST_COLOUR, width=2), name="test loss",
                                     connect="finite")
+        # the train curve is drawn in the theme's text colour: dark on light, light on dark
+        theme.follow(self.train_curve, lambda c, t: c.setPen(pg.mkPen(
+            TRAIN_COLOUR if t.name == "light" else t.text, width=2)), now=False)
         for curve in (self.train_curve, self.test_curve):
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
@@ -195,9 +199,9 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self.quantity_combo.setCurrentText(quantity)
         accuracy = quantity == "accuracy"
         item = self.plot.getPlotItem()
-        item.setTitle("Accuracy" if accuracy else "Loss", color="#222", size="11pt",
+        item.setTitle("Accuracy" if accuracy else "Loss", color=fg(), size="11pt",
                       justify="left")
-        item.getAxis("left").setLabel(quantity, color="#222")
+        item.getAxis("left").setLabel(quantity, color=fg())
         for curve, split in ((self.train_curve, "train"), (self.test_curve, "test")):
             self.legend.getLabel(curve).setText(f"{split} {quantity}")
         self.log_y.setEnabled(not accuracy)

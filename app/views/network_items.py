@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.views import theme
 from app.views.colours import BLUE, FIELD_LUT, ORANGE
 
 NEURON_MAP_SIZE = 24  # the neuron maps' resolution the window must ask for (SetProbes)
@@ -271,7 +272,7 @@ class DiagramCanvas(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setMouseTracking(True)
-        self.setBackgroundBrush(QBrush(QColor("white")))
+        theme.follow(self, lambda w, t: w.setBackgroundBrush(QBrush(QColor(t.background))))
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.views import theme
 from app.views.network_items import (  # noqa: F401 - re-exported: tests and callers use them
     _FEATURE_LABELS,
     BOUNDED,
@@ -67,7 +68,8 @@ class QtNetworkView(SavingMenuMixin, QWidget):
         self.note = QLabel(NOTE)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555; padding: 12px;")
+        theme.follow(self.note, lambda w, t: w.setStyleSheet(f"color: {t.muted}; padding: 12px;"))
+        theme.follow(self, QtNetworkView._recolour_text, now=False)
         self.stack = QStackedLayout()
         self.stack.addWidget(self.canvas)
         self.stack.addWidget(self.note)
@@ -173,7 +175,7 @@ class QtNetworkView(SavingMenuMixin, QWidget):
         for col in self.columns:
             col.header_item = QGraphicsSimpleTextItem(col.header)
             col.header_item.setFont(header_font)
-            col.header_item.setBrush(QColor("#333"))
+            col.header_item.setBrush(QColor(theme.current().text))
             self.scene.addItem(col.header_item)
             for u in range(col.units):
                 item = NeuronItem(self, col.node_id, u, col.dense_id)
@@ -183,7 +185,7 @@ class QtNetworkView(SavingMenuMixin, QWidget):
                 if col.labels:
                     label = QGraphicsSimpleTextItem(col.labels[u])
                     label.setFont(label_font)
-                    label.setBrush(QColor("#333"))
+                    label.setBrush(QColor(theme.current().text))
                     self.scene.addItem(label)
                     col.label_items.append(label)
         for i in range(1, len(self.columns)):
@@ -251,6 +253,11 @@ class QtNetworkView(SavingMenuMixin, QWidget):
         room = width / max(zoom, 1e-6) - label_w - BOX - 40
         step = float(np.clip(room / (len(self.columns) - 1), COLUMN, 2.5 * COLUMN))
         self._place(round(step))
+
+    def _recolour_text(self, t) -> None:
+        for col in self.columns:
+            for item in [col.header_item, *col.label_items]:
+                item.setBrush(QColor(t.text))
 
     def _scale_text(self, zoom: float) -> None:
         """Keep the text HEADER_PX / LABEL_PX screen pixels high however far the diagram

@@ -9,6 +9,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
+from app.views import theme
 from app.views.colours import RIGHT, WRONG
 from app.views.saving import SavingMenuMixin
 from engine.data.images import SHAPE_NAMES
@@ -58,7 +59,8 @@ class _Grid(QWidget):
 
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor("#ffffff"))
+        t = theme.current()
+        p.fillRect(self.rect(), QColor(t.background))
         if not self.images:
             p.end()
             return
@@ -75,7 +77,7 @@ class _Grid(QWidget):
             box = QRectF(x + pad, y + pad, side - 2 * pad, side - 2 * pad)
             p.drawImage(box, img)
             answer = None if self.answers is None or i >= len(self.answers) else self.answers[i]
-            colour, frame = QColor("#222"), QColor("#ccc")
+            colour, frame = QColor(t.text), QColor(t.frame)
             if answer is not None and answer == text:
                 colour = QColor(*RIGHT)
             elif answer is not None:  # wrong: the label and the network's answer, in red
@@ -83,7 +85,7 @@ class _Grid(QWidget):
                 text = f"{text} → {answer}"
                 if metrics.horizontalAdvance(text) > side:
                     text = f"{self.labels[i][:3]}→{answer[:3]}"
-            p.setPen(QPen(frame, 2 if frame != QColor("#ccc") else 1))
+            p.setPen(QPen(frame, 2 if frame != QColor(t.frame) else 1))
             p.drawRect(box)
             p.setPen(colour)
             p.drawText(QRectF(x, y + side - pad / 2, side, LABEL_H),
@@ -102,8 +104,9 @@ class QtSampleGrid(SavingMenuMixin, QWidget):
         super().__init__(parent)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #444; padding: 6px;")
+        theme.follow(self.note, lambda w, t: w.setStyleSheet(f"color: {t.muted}; padding: 6px;"))
         self.grid = _Grid()
+        theme.follow(self.grid, lambda w, _t: w.update(), now=False)
         self.dataset_name = ""
         self._x = self._y = self._predicted = None
         layout = QVBoxLayout(self)
@@ -183,7 +186,7 @@ class QtNoted(QStackedWidget):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note.setStyleSheet("color: #555; padding: 24px;")
+        theme.follow(self.note, lambda w, t: w.setStyleSheet(f"color: {t.muted}; padding: 24px;"))
         self.addWidget(view)
         self.addWidget(self.note)
 
