@@ -20,9 +20,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.views import theme
 from app.views.axes import EpochAxis, LogAwareAxis
 from app.views.colours import TEST_LINE, TRAIN_LINE, hex_colour
-from app.views import theme
 from app.views.saving import SavingMenuMixin
 from app.views.style import fg, plot_widget
 from engine.train.events import Metrics, Snapshot
