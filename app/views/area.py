@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QStackedWidget, QTabWidget, QWidget
 
 from app.views.registry import PLANE, TABS, ViewSpec, all_views, project_kinds, views_for
@@ -21,15 +21,14 @@ from app.views.sample_grid import QtNoted
 DIAGRAM_INTERVAL = 1 / 12  # seconds between redraws of a tab while training
 
 
-class ViewArea(QWidget):
-    """Not a widget on screen itself: it owns ``plane`` (a stack) and ``tabs``, which the
-    window lays out where it likes."""
+class ViewArea(QObject):
+    """Not a widget itself: it owns ``plane`` (a stack) and ``tabs``, which the window
+    lays out where it likes."""
 
     subscriptionsChanged = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.hide()
         self.plane = QStackedWidget()
         self.tabs = QTabWidget()
         self.views: dict[str, QWidget] = {}  # name -> view, every view made so far
