@@ -51,10 +51,10 @@ def probe_snapshot(session, subs: dict[str, dict]):
 
 
 def render_view(project: Project, view: str, out_path, epochs: int = 0,
-                data_path=None, theme: str | None = None) -> None:
+                data_path=None, theme: str | None = None, layer: str | None = None) -> None:
     """Train ``epochs`` headless, draw ``view`` with the result and save it to ``out_path``
     (.png or .svg), and its numbers to ``data_path`` (.npz) when given; ``theme``: light
-    or dark (app.views.theme)."""
+    or dark (app.views.theme); ``layer``: the node a layered view (hidden) shows."""
     from app.views.registry import WINDOW, all_views, project_kinds
     from engine.train.session import Session
 
@@ -87,6 +87,8 @@ def render_view(project: Project, view: str, out_path, epochs: int = 0,
     else:
         widget = spec.factory()
         widget.set_project(project, session.dataset)
+        if layer is not None:
+            _choose_layer(widget, view, layer)
         subs, size = widget.subscriptions(), spec.size
     try:
         widget.resize(*size)
@@ -112,6 +114,17 @@ def render_view(project: Project, view: str, out_path, epochs: int = 0,
 def render_to_png(project: Project, view: str, out_path, epochs: int) -> None:
     """The older name of ``render_view`` (a .png path)."""
     render_view(project, view, out_path, epochs)
+
+
+def _choose_layer(widget, view: str, layer: str) -> None:
+    layers = widget.layers() if hasattr(widget, "layers") else []
+    if layer not in layers:
+        widget.close()
+        if not layers:
+            raise NodeplayError(f"The {view} view has no layer to choose; leave out --layer.")
+        raise NodeplayError(f"There is no layer '{layer}' in the {view} view; choose one of "
+                            f"{', '.join(layers)}.")
+    widget.set_layer(layer)
 
 
 def _window_size(window, size: tuple[int, int]) -> tuple[int, int]:

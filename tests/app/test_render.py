@@ -121,3 +121,13 @@ def test_the_command_line_renders_without_training_first(tmp_path, capsys):
     assert list(np.load(npz)["epoch"]) == [1, 2]
     assert main(["render", str(project), "--view", "loss", "--out", str(tmp_path / "l.gif")]) == 2
     assert "end it in .png or .svg" in capsys.readouterr().err
+
+
+def test_the_hidden_view_renders_the_layer_asked_for(qtbot, tmp_path):
+    data = tmp_path / "h.npz"
+    render_view(load_preset("circle"), "hidden", tmp_path / "h.png", 2, data, layer="act1")
+    arrays = np.load(data)
+    assert int(arrays["units"]) == 4 and arrays["points"].shape[1] == 3  # act1: 4 units, PCA
+    with pytest.raises(NodeplayError, match=r"^There is no layer 'x' in the hidden view; "
+                                            r"choose one of act1, act2\.$"):
+        render_view(load_preset("circle"), "hidden", tmp_path / "h2.png", 0, layer="x")
