@@ -93,15 +93,10 @@ class EditorModeMixin:
             self._load_editor()
 
     def _show_graph_in_playground(self) -> None:
-        from app.views.sample_grid import hidden_note, network_note
-
         # the last graph training took: one the editor is still fixing is not drawn
-        graph, dataset = self.document.working_graph or self.project.graph, self.dataset
-        self.panel.load(self.document.base_project(), dataset)
-        self.network_view.set_graph(graph)
-        self.hidden_view.set_graph(graph)
-        self.network_tab.set_note(network_note(dataset, graph))
-        self.hidden_tab.set_note(hidden_note(dataset, graph))
+        shown = self.document.base_project()
+        self.panel.load(shown, self.dataset)
+        self.view_area.set_project(shown, self.dataset)
         self._views_stale = False
 
     def _graph_edited(self, kind: str, _node_ids: list) -> None:

@@ -1,15 +1,20 @@
-"""Draw one view to a PNG offscreen: what ``nodeplay render`` calls."""
+"""Draw any registered view offscreen: what ``nodeplay render`` calls.
+
+The view (or the whole window) is made as the GUI makes it, asked which probes it
+subscribes to, and shown one snapshot carrying exactly those, computed by the session
+after training; ``data_path`` writes the numbers behind the picture (app.views.saving).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 
 from engine.errors import NodeplayError
 from engine.project import Project
 
-VIEWS = ("window", "boundary", "loss")
-SIZES = {"window": (1200, 720), "boundary": (640, 600), "loss": (720, 480)}
+WHAT = {"points": "2-D points", "images": "images", "generative": "generative models"}
 
 
 def _application():
@@ -20,51 +25,122 @@ def _application():
     return QApplication.instance() or QApplication(sys.argv[:1])
 
 
-def render_to_png(project: Project, view: str, out_path, epochs: int) -> None:
-    """Train ``epochs`` headless, draw ``view`` with the result and save it to ``out_path``."""
-    if view not in VIEWS:
-        raise NodeplayError(f"There is no view '{view}'; choose one of {', '.join(VIEWS)}.")
-    from engine.train.events import Snapshot
+def _refusal(view: str, spec, project: Project, dataset, kinds: set[str]) -> str:
+    from app.views.registry import all_views
+
+    fits = ", ".join(s.name for s in all_views() if s.applies_to(kinds))
+    if spec is None:
+        return f"There is no view '{view}'; this project can render {fits}."
+    draws = " or ".join(WHAT.get(k, k) for k in sorted(spec.applies))
+    shape = "×".join(map(str, dataset.spec.x_shape))
+    return (f"The {view} view draws {draws}; the dataset '{project.data.name}' holds "
+            f"{shape} samples, so render one of {fits} instead.")
+
+
+def probe_snapshot(session, subs: dict[str, dict]):
+    """A snapshot carrying the probes ``subs`` asks for and the whole history."""
+    from engine.train import commands as cmd
+
+    seen = []
+    session.subscribe(seen.append)
+    session._apply(cmd.SetProbes(int(subs.get("boundary", {}).get("size", 100)),
+                                 int(subs.get("neurons", {}).get("size", 0)),
+                                 subs.get("hidden", {}).get("node"), "thumbnails" in subs))
+    snapshot = seen[-1]
+    return replace(snapshot, metrics=session.history, reset=True, playing=False)
+
+
+def render_view(project: Project, view: str, out_path, epochs: int = 0,
+                data_path=None, theme: str | None = None, layer: str | None = None) -> None:
+    """Train ``epochs`` headless, draw ``view`` with the result and save it to ``out_path``
+    (.png or .svg), and its numbers to ``data_path`` (.npz) when given; ``theme``: light
+    or dark (app.views.theme); ``layer``: the node a layered view (hidden) shows."""
+    from app.views.registry import WINDOW, all_views, project_kinds
     from engine.train.session import Session
 
     session = Session(project)
-    if view == "boundary" and not session.dataset.is_2d:
-        shape = "×".join(map(str, session.dataset.spec.x_shape))
-        raise NodeplayError(f"The boundary view draws 2-D points; the dataset "
-                            f"'{project.data.name}' holds {shape} samples, so render the "
-                            "window or loss view instead.")
+    kinds = project_kinds(session.dataset, project.graph)
+    spec = {s.name: s for s in all_views()}.get(view)
+    if spec is None or not spec.applies_to(kinds):
+        raise NodeplayError(_refusal(view, spec, project, session.dataset, kinds))
     if epochs:
         session.train(epochs=epochs)
-    snapshot = Snapshot(session.epoch, session.step, False, session.history, session.boundary(),
-                        session.dataset.extent, 0.0, reset=True)
 
     app = _application()
     from PySide6.QtCore import Qt
 
-    if view == "window":
+    from app.views import theme as themes
+
+    if theme is not None:
+        try:
+            themes.set_theme(theme)
+        except ValueError as err:
+            raise NodeplayError(str(err)) from None
+
+    from app.views.saving import save_data, save_picture
+
+    if spec.place == WINDOW:
         from app.window import MainWindow
 
         widget = MainWindow(project, session=session, serve=False)
-        widget.show_snapshot(snapshot)
-    elif view == "boundary":
-        from app.views.boundary_view import QtBoundaryView
-
-        widget = QtBoundaryView(session.dataset)
-        widget.show_snapshot(snapshot)
+        subs, size = widget.view_area.subscriptions(), _window_size(widget, spec.size)
     else:
-        from app.views.loss_plot import QtLossPlot
-
-        widget = QtLossPlot()
-        widget.show_snapshot(snapshot)
+        widget = spec.factory()
+        widget.set_project(project, session.dataset)
+        if layer is not None:
+            _choose_layer(widget, view, layer)
+        subs, size = widget.subscriptions(), spec.size
     try:
-        widget.resize(*SIZES[view])
+        widget.resize(*size)
         widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         widget.show()
+        app.processEvents()
+        widget.show_snapshot(probe_snapshot(session, subs))
+        flush = getattr(getattr(widget, "loss_plot", widget), "flush", None)  # throttled rows
         for _ in range(3):
+            if flush is not None:
+                flush()
             app.processEvents()
-        if not widget.grab().save(str(out_path), "PNG"):
-            raise NodeplayError(f"The picture could not be written to {out_path}.")
+        save_picture(widget, out_path)
+        if data_path is not None:
+            save_data(_window_data(widget) if spec.place == WINDOW else widget.view_data(),
+                      data_path)
     finally:
         widget.close()
         widget.deleteLater()
         app.processEvents()
+
+
+def render_to_png(project: Project, view: str, out_path, epochs: int) -> None:
+    """The older name of ``render_view`` (a .png path)."""
+    render_view(project, view, out_path, epochs)
+
+
+def _choose_layer(widget, view: str, layer: str) -> None:
+    layers = widget.layers() if hasattr(widget, "layers") else []
+    if layer not in layers:
+        widget.close()
+        if not layers:
+            raise NodeplayError(f"The {view} view has no layer to choose; leave out --layer.")
+        raise NodeplayError(f"There is no layer '{layer}' in the {view} view; choose one of "
+                            f"{', '.join(layers)}.")
+    widget.set_layer(layer)
+
+
+def _window_size(window, size: tuple[int, int]) -> tuple[int, int]:
+    """At least ``size``, and tall enough that the controls on the left show whole."""
+    panel = window.panel.sizeHint().height()
+    chrome = window.height() - window.centralWidget().height()
+    return size[0], max(size[1], panel + chrome + 40)
+
+
+def _window_data(window) -> dict:
+    """The numbers behind every view in sight, each under its view's name."""
+    data = {}
+    views = [window.view_area.plane_view(), window.view_area.tab_view(), window.loss_plot]
+    for view in views:
+        if view is None:
+            continue
+        for key, value in view.view_data().items():
+            data[f"{view.view_name}/{key}"] = value
+    return data

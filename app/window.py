@@ -6,7 +6,6 @@ file, its modified flag and the one undo stack of both modes are the document's
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +17,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
     QSplitter,
-    QStackedWidget,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,11 +29,9 @@ from app.playground import PlaygroundPanel
 from app.playground.classroom import ask_hidden_groups
 from app.project_files import ProjectFilesMixin
 from app.transport import TransportMixin
-from app.views.boundary_view import QtBoundaryView
-from app.views.hidden_view import QtHiddenSpaceView
+from app.views.area import ViewArea
 from app.views.loss_plot import QtLossPlot
-from app.views.network_view import NEURON_MAP_SIZE, QtNetworkView
-from app.views.sample_grid import QtNoted, QtSampleGrid, hidden_note, network_note
+from app.views.theme import add_theme_menu
 from engine.data import make_dataset
 from engine.data.dataset import USER
 from engine.errors import NodeplayError
@@ -48,7 +43,6 @@ from engine.train.session import Session
 # 30 views a second look smooth; each snapshot the worker makes costs it training time
 # (30 instead of 60 lets the circle preset train at ~650 instead of ~550 epochs/s)
 SNAPSHOT_INTERVAL = 1 / 30
-DIAGRAM_INTERVAL = 1 / 12  # seconds between redraws of the network or hidden-space tab
 
 
 class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow):
@@ -109,6 +103,8 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         view.addSeparator()
         view.addAction("&Playground", lambda: self.show_mode("playground")).setShortcut("Ctrl+1")
         view.addAction("&Editor", lambda: self.show_mode("editor")).setShortcut("Ctrl+2")
+        view.addSeparator()
+        self.theme_menu = add_theme_menu(view, self)  # light or dark: every view follows
 
     def _undo_texts(self, *_changed) -> None:
         """The Edit menu names what Undo and Redo would do ("Undo Dataset spiral")."""
@@ -134,30 +130,18 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(self.panel.sizeHint().width() + 16)
         scroll.setMaximumWidth(self.panel.sizeHint().width() + 60)
-        self.boundary_view = QtBoundaryView()
+        # the plane and the tabs hold the registered views that apply to the project
+        self.view_area = area = ViewArea(self)
+        area.subscriptionsChanged.connect(self._push_probes)
+        self.plane_stack, self.tabs = area.plane, area.tabs
+        self.boundary_view, self.sample_grid = area.view("boundary"), area.view("gallery")
+        self.network_view, self.hidden_view = area.view("network"), area.view("hidden")
+        self.network_tab, self.hidden_tab = area.page("network"), area.page("hidden")
         self.boundary_view.plot.scene().sigMouseClicked.connect(self._plot_clicked)
-        self.boundary_view.resolutionChanged.connect(lambda _size: self._push_probes())
-        self.loss_plot = QtLossPlot()
-        self.network_view = QtNetworkView()
         self.network_view.weightEditRequested.connect(
             lambda key, index, value: self.set_weight(key, index, value))
         self.network_view.neuronHovered.connect(self._neuron_hovered)
-        self.hidden_view = QtHiddenSpaceView()
-        self.hidden_view.layerChosen.connect(lambda _node: self._push_probes())
-        self.sample_grid = QtSampleGrid()  # instead of the boundary for data off the plane
-        self.plane_stack = QStackedWidget()
-        self.plane_stack.addWidget(self.boundary_view)
-        self.plane_stack.addWidget(self.sample_grid)
-        self.network_tab, self.hidden_tab = QtNoted(self.network_view), QtNoted(self.hidden_view)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.network_tab, "Network")
-        self.tabs.addTab(self.hidden_tab, "Hidden space")
-        self.tabs.currentChanged.connect(
-            lambda _i: self._pending_tab is not None
-            and self.tabs.currentWidget().show_snapshot(self._pending_tab))
-        self.tabs.setToolTip("Network: what each neuron computes (hover one to see it large; "
-                             "click a weight or a neuron to edit it). Hidden space: how a layer "
-                             "bends the input plane.")
+        self.loss_plot = QtLossPlot()
         self.right_split = right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.tabs)
         right.addWidget(self.loss_plot)
@@ -237,17 +221,9 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
                 return
             self._trained = project
         ds, shown = self.dataset, self.document.base_project()  # the graph that trains
-        plane = ds.is_2d
-        self.plane_stack.setCurrentWidget(self.boundary_view if plane else self.sample_grid)
-        (self.boundary_view if plane else self.sample_grid).set_dataset(ds)
-        self.network_tab.set_note(network_note(ds, shown.graph))
-        self.hidden_tab.set_note(hidden_note(ds, shown.graph))
         self._project_replaced()
         self.loss_plot.clear()
-        self.network_view.set_graph(shown.graph)
-        self.hidden_view.set_graph(shown.graph)
-        self.hidden_view.set_labels(ds.y_train, ds.classes)
-        self._push_probes()
+        self.view_area.set_project(shown, ds)  # asks for its probes
         self._fill_learning_rates(project.train.learning_rate)
         kind = "regression" if ds.classes is None else f"{ds.classes} classes"
         device = f"  ·  device {self.session.device}" if self.session is not None else ""
@@ -330,18 +306,8 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         self.epoch_label.setText(f"Epoch {snapshot.epoch:,}")
         rate = snapshot.epochs_per_second if snapshot.playing else 0.0
         self.rate_label.setText(f"{rate:,.0f} epochs/s")
-        if self.plane_stack.currentWidget() is self.boundary_view:
-            self.boundary_view.show_snapshot(snapshot)
-        elif snapshot.predictions is not None or snapshot.reset:
-            self.sample_grid.show_predictions(snapshot.predictions)
+        self.view_area.show_snapshot(snapshot)
         self.loss_plot.show_snapshot(snapshot)
-        # The diagram shows state, not history: a skipped snapshot loses nothing, and
-        # redrawing hundreds of weight lines at 60 Hz would starve the worker of the GIL.
-        now = time.perf_counter()
-        if not snapshot.playing or snapshot.reset or now - self._last_diagram >= DIAGRAM_INTERVAL:
-            self._last_diagram = now
-            self.tabs.currentWidget().show_snapshot(snapshot)
-            self._pending_tab = snapshot
         if self._hovered is not None:
             self._neuron_hovered(*self._hovered)
         if len(snapshot.metrics):
@@ -355,11 +321,11 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
             self.metrics_label.setText("")
 
     def _push_probes(self) -> None:
-        """Ask the worker for what the views draw: the boundary at the chosen
-        resolution, every neuron's map, and the hidden space of the chosen layer."""
+        """Ask the worker for what the views in sight draw (app.views.area); the
+        Editor's node thumbnails while it is shown instead."""
         if self.bridge is not None:
-            self.bridge.set_probes(self.boundary_view.resolution, NEURON_MAP_SIZE,
-                                   self.hidden_view.current_layer(), self.in_editor())
+            subs = {"thumbnails": {}} if self.in_editor() else self.view_area.subscriptions()
+            self.bridge.subscribe(subs)
 
     def _neuron_hovered(self, node_id: str, unit: int) -> None:
         """Show the hovered neuron's map in the big view, as TF Playground does."""

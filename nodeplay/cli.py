@@ -137,11 +137,21 @@ def cmd_export(args) -> int:
 def cmd_render(args) -> int:
     project = _load(args.file)
     out = Path(args.out)
+    if out.suffix.lower() not in (".png", ".svg"):
+        raise NodeplayError(f"--out names the picture: end it in .png or .svg, not "
+                            f"'{out.suffix or out.name}'.")
     _refuse_overwrite(out, args.force)
-    from app.render import render_to_png
+    data = Path(args.data) if args.data else None
+    if data is not None:
+        if data.suffix.lower() != ".npz":
+            raise NodeplayError(f"--data writes NumPy arrays: end it in .npz, not "
+                                f"'{data.suffix or data.name}'.")
+        _refuse_overwrite(data, args.force)
+    from app.render import render_view
 
-    render_to_png(project, args.view, str(out), args.epochs or 0)
-    print(f"Wrote the {args.view} view to {out}.", file=sys.stderr)
+    render_view(project, args.view, str(out), args.epochs or 0, data, args.theme, args.layer)
+    extra = f" and its numbers to {data}" if data is not None else ""
+    print(f"Wrote the {args.view} view to {out}{extra}.", file=sys.stderr)
     return 0
 
 
@@ -185,10 +195,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     s.set_defaults(func=cmd_export)
 
-    s = sub.add_parser("render", help="draw one view to a PNG, offscreen")
+    s = sub.add_parser("render", help="draw one view to a PNG or SVG, offscreen")
     s.add_argument("file")
-    s.add_argument("--view", choices=["window", "boundary", "loss"], default="window")
-    s.add_argument("--out", required=True)
+    s.add_argument("--view", default="window",
+                   help="window, boundary, gallery, network, hidden, loss or any other "
+                        "registered view that applies to the project (default: window)")
+    s.add_argument("--out", required=True, help="the picture: a .png or .svg file")
+    s.add_argument("--data", help="also write the numbers behind the view to this .npz file")
+    s.add_argument("--theme", choices=["light", "dark"], help="the colours around the data")
+    s.add_argument("--layer", help="the layer (node id) the hidden view shows")
     s.add_argument("--epochs", type=int, help="train this many epochs first")
     s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     s.set_defaults(func=cmd_render)

@@ -7,11 +7,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 
 from app.editor import theme
-
-# blue - white - orange, like the app's boundary plots (negative to positive)
-_NEG = np.array([47, 111, 219], dtype=np.float64)
-_POS = np.array([230, 126, 34], dtype=np.float64)
-_MID = np.array([250, 250, 250], dtype=np.float64)
+from app.views.colours import signed_rgb
 
 
 def _rgb_image(rgb: np.ndarray) -> QImage:
@@ -21,10 +17,11 @@ def _rgb_image(rgb: np.ndarray) -> QImage:
 
 
 def map_rgb(values: np.ndarray) -> np.ndarray:
+    """Values scaled by their largest magnitude (0 stays white) on the one diverging
+    map every view uses: orange negative, blue positive."""
     v = np.nan_to_num(np.asarray(values, dtype=np.float64))
     scale = float(np.abs(v).max()) or 1.0
-    t = np.clip(v / scale, -1.0, 1.0)[..., None]
-    return np.where(t < 0, _MID + (_NEG - _MID) * -t, _MID + (_POS - _MID) * t)
+    return signed_rgb(v / scale, pale=True)
 
 
 def image_rgb(values: np.ndarray) -> np.ndarray:

@@ -1,7 +1,7 @@
 """The decision boundary as a heatmap over the input plane, with the data on top.
 
-Colours follow TF Playground: orange is -1 (class 0), white is 0, blue is +1
-(class 1). The boundary grid's row index is y ascending and its column index x
+Colours (app.views.colours) follow TF Playground: orange is -1 (class 0), white is 0,
+blue is +1 (class 1). The boundary grid's row index is y ascending and its column index x
 ascending, which is pyqtgraph's row-major image order with the y axis pointing up.
 The plot keeps its data square by making its view box square (margins take up the
 rest of the widget, on the widget's own white), so no empty bands show beside it.
@@ -15,28 +15,26 @@ from PySide6.QtCore import QRectF, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.views.style import plot_widget
+from app.views import theme
+from app.views.colours import (
+    BLUE,
+    CLASS_COLOURS,
+    FIELD_STOPS,
+    ORANGE,
+    PALE,
+    POINT_STOPS,
+    WHITE,
+)
+from app.views.colours import mix as _mix
+from app.views.saving import SavingMenuMixin
+from app.views.style import fg, plot_widget
 from engine.train.events import Snapshot
 
-ORANGE = (245, 147, 34)
-WHITE = (232, 234, 235)
-BLUE = (8, 119, 189)
 RESOLUTIONS = [50, 100, 200, 256]
 
-
-def _mix(colour, towards=(255, 255, 255), t=0.0):
-    return tuple(int(round(c + (w - c) * t)) for c, w in zip(colour, towards, strict=True))
-
-
 # The points use full colours; the heatmap is paler so that the points stand out.
-POINT_MAP = pg.ColorMap([0.0, 0.5, 1.0], [ORANGE, WHITE, BLUE])
-FIELD_MAP = pg.ColorMap([0.0, 0.5, 1.0], [_mix(ORANGE, t=0.35), WHITE, _mix(BLUE, t=0.35)])
-
-
-# Classes beyond two: orange and blue first, as in the two-class case, then a
-# qualitative palette (Tableau 10 order) that stays distinct for up to ten classes.
-CLASS_COLOURS = [ORANGE, BLUE, (89, 161, 79), (225, 87, 89), (176, 122, 161),
-                 (156, 117, 95), (237, 201, 72), (118, 183, 178), (255, 157, 167), (186, 176, 172)]
+POINT_MAP = pg.ColorMap([0.0, 0.5, 1.0], list(POINT_STOPS))
+FIELD_MAP = pg.ColorMap([0.0, 0.5, 1.0], list(FIELD_STOPS))
 
 
 def class_brushes(labels: np.ndarray) -> list:
@@ -47,7 +45,7 @@ def class_field_rgb(probs: np.ndarray, discrete: bool = False) -> np.ndarray:
     """(H, W, K) probabilities -> (H, W, 3) colours: the likeliest class's colour,
     paled towards white as the network grows unsure (1/K is white)."""
     k = probs.shape[2]
-    palette = np.array([_mix(c, t=0.35) for c in CLASS_COLOURS], np.float32)[np.arange(k) % 10]
+    palette = np.array([_mix(c, t=PALE) for c in CLASS_COLOURS], np.float32)[np.arange(k) % 10]
     best = probs.argmax(2)
     if discrete:
         sure = np.ones((*best.shape, 1), np.float32)
@@ -94,8 +92,10 @@ class RasterImageItem(pg.ImageItem):
             self.qimage = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
 
 
-class QtBoundaryView(QWidget):
+class QtBoundaryView(SavingMenuMixin, QWidget):
     resolutionChanged = Signal(int)
+    subscriptionsChanged = Signal()
+    view_name = "boundary"
 
     def __init__(self, dataset=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,8 +113,8 @@ class QtBoundaryView(QWidget):
         self.colour_bar = pg.ColorBarItem(values=(-1, 1), colorMap=FIELD_MAP, interactive=False,
                                           width=14, label="")
         self.colour_bar.setImageItem(self.image, insert_in=item)
-        self.colour_bar.getAxis("right").setTextPen("#222")
-        self.colour_bar.getAxis("right").setPen("#555")
+        theme.follow(self.colour_bar, lambda bar, t: (
+            bar.getAxis("right").setTextPen(t.text), bar.getAxis("right").setPen(t.axis)))
         self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1.2))
         self.test_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#111", width=1.2))
         item.addItem(self.train_points)
@@ -129,6 +129,7 @@ class QtBoundaryView(QWidget):
         self.resolution_combo.setToolTip("Resolution of the heatmap")
         self.resolution_combo.currentIndexChanged.connect(
             lambda i: self.resolutionChanged.emit(self.resolution_combo.itemData(i)))
+        self.resolutionChanged.connect(lambda _size: self.subscriptionsChanged.emit())
         self.discrete = QCheckBox("discretize output")
         self.discrete.toggled.connect(self.set_discretize)
         self.key = QLabel("")
@@ -155,13 +156,27 @@ class QtBoundaryView(QWidget):
         if dataset is not None:
             self.set_dataset(dataset)
 
+    # -- the registry's view protocol (app.views.registry) ----------------------------
+    def set_project(self, _project, dataset) -> None:
+        self.set_dataset(dataset)
+
+    def subscriptions(self) -> dict[str, dict]:
+        return {"boundary": {"size": self.resolution}}
+
+    def view_data(self) -> dict:
+        """The output grid (row i is x2 ascending, column j x1 ascending) and its extent."""
+        if self._boundary is None:
+            return {}
+        return {"boundary": self._boundary, "extent": np.float32(self.extent)}
+
     def set_dataset(self, dataset) -> None:
+        self._boundary = None
         self.extent = float(dataset.extent)
         regression = dataset.classes is None
         self.key.setText(_key_html(regression, dataset.classes))
         self.colour_bar.setVisible(not (dataset.classes or 0) > 2)
         self.colour_bar.axis.setLabel("predicted value" if regression
-                                      else "class 0   ←   output   →   class 1", color="#222")
+                                      else "class 0   ←   output   →   class 1", color=fg())
         for scatter, x, y in ((self.train_points, dataset.x_train, dataset.y_train),
                               (self.test_points, dataset.x_test, dataset.y_test)):
             x = np.asarray(x)
@@ -217,7 +232,7 @@ class QtBoundaryView(QWidget):
     def show_override(self, field: np.ndarray | None, title: str = "") -> None:
         """Draw ``field`` (values in [-1, 1]) instead of the output, or go back to it."""
         self._override = field
-        self.plot.getPlotItem().setTitle(title or "Output", color="#222", size="11pt")
+        self.plot.getPlotItem().setTitle(title or "Output", color=fg(), size="11pt")
         if field is not None or self._boundary is not None:
             self._draw()
 

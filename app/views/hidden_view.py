@@ -22,19 +22,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.views import theme
 from app.views.boundary_view import CLASS_COLOURS, POINT_MAP
-from app.views.style import plot_widget
+from app.views.saving import SavingMenuMixin
+from app.views.style import fg, plot_widget
 from engine.train.events import Snapshot
 
 LINE_PEN = (150, 150, 150)
 RANGES = {"tanh": (-1.05, 1.05), "sine": (-1.05, 1.05), "sigmoid": (-0.05, 1.05),
           "step": (-0.05, 1.05)}  # fixed ranges of bounded activations (raw coordinates)
 NOTE_3D = "3-D: first two of three coordinates shown"
+NOTE_PCA = "{units} units: their first two principal axes shown"
 NOTE_NO_GL = "no OpenGL here: first two of three units shown"
 
 
-class QtHiddenSpaceView(QWidget):
+class QtHiddenSpaceView(SavingMenuMixin, QWidget):
     layerChosen = Signal(str)  # the Activation node id whose space should be shown
+    subscriptionsChanged = Signal()
+    view_name = "hidden"
 
     def __init__(self, graph=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,7 +61,7 @@ class QtHiddenSpaceView(QWidget):
         self.combo.setToolTip("The hidden layer whose space is drawn")
         self.combo.currentIndexChanged.connect(self._chosen)
         self.note = QLabel("")
-        self.note.setStyleSheet("color: #555;")
+        theme.follow(self.note, lambda w, t: w.setStyleSheet(f"color: {t.muted};"))
         top = QHBoxLayout()
         top.setContentsMargins(6, 0, 6, 0)
         top.addWidget(QLabel("layer"))
@@ -78,11 +83,34 @@ class QtHiddenSpaceView(QWidget):
         self._classes: int | None = None
         self._brushes: list | None = None
         self._range: tuple[float, float, float, float] | None = None  # grown range
+        self._hidden: dict | None = None  # the latest hidden space shown
+        self.layerChosen.connect(lambda _node: self.subscriptionsChanged.emit())
         self._bounds: np.ndarray | None = None  # (3, 2) grown range of the 3-D view
         self._axes: tuple | None = None
         self._title: str = ""
         if graph is not None:
             self.set_graph(graph)
+
+    # -- the registry's view protocol (app.views.registry) ----------------------------
+    def set_project(self, project, dataset) -> None:
+        self.set_graph(project.graph)
+        self.set_labels(dataset.y_train, dataset.classes)
+
+    def note_for(self, project, dataset) -> str | None:
+        from app.views.sample_grid import hidden_note
+
+        return hidden_note(dataset, project.graph)
+
+    def subscriptions(self) -> dict[str, dict]:
+        layer = self.current_layer()
+        return {"hidden": {"node": layer}} if layer is not None else {}
+
+    def view_data(self) -> dict:
+        """The chosen layer's images of the grid lines and of the training points."""
+        if not self._hidden:
+            return {}
+        return {k: np.asarray(v) for k, v in self._hidden.items()
+                if isinstance(v, np.ndarray | list | int | float)}
 
     # -- layers -------------------------------------------------------------------
     def set_graph(self, graph) -> None:
@@ -176,6 +204,7 @@ class QtHiddenSpaceView(QWidget):
         hidden = snapshot.hidden
         if not hidden:
             return
+        self._hidden = hidden
         lines = np.asarray(hidden["lines"], np.float64)
         points = np.asarray(hidden["points"], np.float64)
         dims = int(hidden["dims"])
@@ -195,7 +224,7 @@ class QtHiddenSpaceView(QWidget):
             self.points.setData(points[:, 0], points[:, 1], brush=brushes)
         else:
             self.points.setData(points[:, 0], points[:, 1], brush=pg.mkBrush(120, 120, 120))
-        self.note.setText((NOTE_NO_GL if raw3 else NOTE_3D) if dims == 3 else "")
+        self.note.setText(hidden_note_text(hidden, raw3))
         self._label_axes(hidden)
         self._fit(hidden, np.concatenate([path[:, :2], points[:, :2]]))
 
@@ -231,12 +260,12 @@ class QtHiddenSpaceView(QWidget):
         name = "PC" if pca else "unit"
         y_label = f"{name} 2" if units > 1 else "(one unit: nothing across)"
         item = self.plot.getPlotItem()
-        item.getAxis("bottom").setLabel(f"{name} 1", color="#222")
-        item.getAxis("left").setLabel(y_label, color="#222")
+        item.getAxis("bottom").setLabel(f"{name} 1", color=fg())
+        item.getAxis("left").setLabel(y_label, color=fg())
         layer = self.current_layer()
         fn = self._fns.get(layer, "")
         title = f"{self.combo.currentText()}: {fn}" + (" (principal axes)" if pca else "")
-        item.setTitle(title, color="#222", size="10pt")
+        item.setTitle(title, color=fg(), size="10pt")
 
     def _fit(self, hidden: dict, xy: np.ndarray) -> None:
         fn = self._fns.get(self.current_layer(), "")
@@ -268,6 +297,17 @@ class QtHiddenSpaceView(QWidget):
         self._range = None
         self._bounds = None
         self._axes = None
+
+
+def hidden_note_text(hidden: dict, raw3: bool) -> str:
+    """What the 2-D plot leaves out: the third unit of a 3-unit layer (no OpenGL), or
+    the principal axes past the first two of a wider layer."""
+    if raw3:
+        return NOTE_NO_GL
+    units = int(hidden.get("units", hidden["dims"]))
+    if hidden.get("projection") == "pca" and units > 2:
+        return NOTE_PCA.format(units=units)
+    return ""
 
 
 def label_colours(y: np.ndarray, classes: int | None) -> np.ndarray:

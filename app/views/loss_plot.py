@@ -17,14 +17,19 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.views.style import plot_widget
+from app.views import theme
+from app.views.axes import EpochAxis, LogAwareAxis
+from app.views.colours import TEST_LINE, TRAIN_LINE, hex_colour
+from app.views.saving import SavingMenuMixin
+from app.views.style import fg, plot_widget
 from engine.train.events import Metrics, Snapshot
 
-TRAIN_COLOUR = "#333333"
-TEST_COLOUR = "#0877bd"
+TRAIN_COLOUR = hex_colour(TRAIN_LINE)
+TEST_COLOUR = hex_colour(TEST_LINE)
+EMPTY_RANGE = ((0.0, 10.0), (0.0, 1.0))  # what a plot without rows shows (log: one decade)
 REDRAW_MS = 33  # the curves redraw at most ~30 times a second; rows are never dropped
 
 
@@ -69,13 +74,20 @@ class _Series:
         return self.x[:self.n], self.y[:self.n]
 
 
-class QtLossPlot(QWidget):
-    """Loss curves with a legend; ``log loss`` switches the y axis to a log scale."""
+class QtLossPlot(SavingMenuMixin, QWidget):
+    """Loss curves with a legend; ``log loss`` switches the y axis to a log scale. Its
+    context menu is Nodeplay's (log scale, loss or accuracy, save), not pyqtgraph's."""
+
+    subscriptionsChanged = Signal()  # metrics come with every snapshot: no probe
+    view_name = "loss"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = plot_widget("Loss", "epoch", "loss")
+        self.plot = plot_widget("Loss", "epoch", "loss", axis_items={
+            "bottom": EpochAxis("bottom"), "left": LogAwareAxis("left")})
         item = self.plot.getPlotItem()
+        item.setMenuEnabled(False)  # the right click opens our menu (menu_extra)
+        item.setTitle("Loss", color=fg(), size="11pt", justify="left")  # the legend: right
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
         item.disableAutoRange()  # steady_range moves the axes in steps
@@ -83,8 +95,11 @@ class QtLossPlot(QWidget):
         self._range: tuple | None = None
         item.getViewBox().sigRangeChangedManually.connect(self._manual)
         item.autoBtn.clicked.connect(self._follow_again)  # after pyqtgraph's own slot
-        legend = item.addLegend(offset=(-10, 10), labelTextColor="#222",
-                                brush=pg.mkBrush(255, 255, 255, 200))
+        # one row in the title's band, right-aligned: never on the curves
+        legend = item.addLegend(offset=None, labelTextColor=fg(), colCount=2)
+        legend.setParentItem(item)
+        legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-8, 0))
+        legend.layout.setContentsMargins(0, 2, 0, 0)
         self.train = _Series()
         self.test = _Series()
         self.train_acc = _Series()
@@ -95,6 +110,9 @@ class QtLossPlot(QWidget):
                                      connect="finite")
         self.test_curve = item.plot(pen=pg.mkPen(TEST_COLOUR, width=2), name="test loss",
                                     connect="finite")
+        # the train curve is drawn in the theme's text colour: dark on light, light on dark
+        theme.follow(self.train_curve, lambda c, t: c.setPen(pg.mkPen(
+            TRAIN_COLOUR if t.name == "light" else t.text, width=2)), now=False)
         for curve in (self.train_curve, self.test_curve):
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
@@ -181,8 +199,9 @@ class QtLossPlot(QWidget):
         self.quantity_combo.setCurrentText(quantity)
         accuracy = quantity == "accuracy"
         item = self.plot.getPlotItem()
-        item.setTitle("Accuracy" if accuracy else "Loss", color="#222", size="11pt")
-        item.getAxis("left").setLabel(quantity, color="#222")
+        item.setTitle("Accuracy" if accuracy else "Loss", color=fg(), size="11pt",
+                      justify="left")
+        item.getAxis("left").setLabel(quantity, color=fg())
         for curve, split in ((self.train_curve, "train"), (self.test_curve, "test")):
             self.legend.getLabel(curve).setText(f"{split} {quantity}")
         self.log_y.setEnabled(not accuracy)
@@ -203,6 +222,11 @@ class QtLossPlot(QWidget):
         self.test_curve.setData([], [])
         self.summary.setText("")
         self._follow, self._range = True, None
+        # the last run's range goes too: an empty plot shows a neutral one until rows come
+        x_range, y_range = EMPTY_RANGE
+        if self.log_y.isChecked():
+            y_range = (-1.0, 0.0)
+        self.plot.getPlotItem().setRange(xRange=x_range, yRange=y_range, padding=0)
 
     def append(self, metrics: Metrics) -> None:
         if not len(metrics):
@@ -242,3 +266,31 @@ class QtLossPlot(QWidget):
         if snapshot.reset:
             self.clear()
         self.append(snapshot.metrics)
+
+    # -- the registry's view protocol (app.views.registry) ----------------------------
+    def set_project(self, _project, _dataset) -> None:
+        self.clear()
+
+    def subscriptions(self) -> dict[str, dict]:
+        return {}
+
+    def view_data(self) -> dict:
+        """Every row so far: epoch, train and test loss, train and test accuracy."""
+        if not self.train.n:
+            return {}
+        return {"epoch": self.train.view()[0].astype(np.int64),
+                "train_loss": self.train.view()[1], "test_loss": self.test.view()[1],
+                "train_acc": self.train_acc.view()[1], "test_acc": self.test_acc.view()[1]}
+
+    def menu_extra(self, menu) -> None:
+        log = menu.addAction("Log scale")
+        log.setCheckable(True)
+        log.setChecked(self.log_y.isChecked())
+        log.toggled.connect(self.set_log_y)
+        log.setEnabled(self.log_y.isEnabled())
+        for quantity in ("loss", "accuracy"):
+            action = menu.addAction(f"Show {quantity}", lambda q=quantity: self.set_quantity(q))
+            action.setCheckable(True)
+            action.setChecked(self.quantity == quantity)
+            action.setEnabled(self.quantity_combo.isEnabled())
+        menu.addAction("Fit to the data", self._follow_again)

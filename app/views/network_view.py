@@ -10,358 +10,73 @@ show its map large; clicking a line (or a neuron, for its bias) opens a small in
 editor whose Enter asks for the new value (``weightEditRequested``).
 """
 
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QDoubleValidator,
-    QFont,
-    QImage,
-    QPainter,
-    QPainterPath,
-    QPainterPathStroker,
-    QPen,
-    QPixmap,
-)
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QGraphicsLineItem,
-    QGraphicsPathItem,
-    QGraphicsPixmapItem,
-    QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
-    QGraphicsView,
     QLabel,
-    QLineEdit,
     QStackedLayout,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
-from app.views.boundary_view import BLUE, ORANGE, POINT_MAP
+from app.views import theme
+from app.views.network_items import (  # noqa: F401 - re-exported: tests and callers use them
+    _FEATURE_LABELS,
+    BOUNDED,
+    BOX,
+    COLUMN,
+    HEADER,
+    HEADER_PX,
+    LABEL_PX,
+    MAX_SCALE,
+    NEURON_MAP_SIZE,
+    NOTE,
+    ROW,
+    SKIP_DROP,
+    DiagramCanvas,
+    NeuronItem,
+    ResidualItem,
+    ValueEditor,
+    WeightItem,
+    _Column,
+    feature_maps,
+    field_rgb,
+    scaled_field,
+    weight_pen,
+)
+from app.views.saving import SavingMenuMixin
 from engine.graph.mlp import describe_mlp, layer_chain
 from engine.train.events import Snapshot
 
-NEURON_MAP_SIZE = 24  # the neuron maps' resolution the window must ask for (SetProbes)
-NOTE = "This network is not a plain layered perceptron; open it in the node editor."
 
-BOX = 40.0  # a neuron's square, in scene pixels
-ROW = 54.0  # vertical distance between neurons of a column
-COLUMN = 130.0  # horizontal distance between columns
-HEADER = 34.0  # room above the tallest column for the headers
-MAX_SCALE = 1.6  # the diagram grows with the widget up to this zoom
-MIN_PEN, MAX_PEN, PEN_PER_UNIT = 0.6, 7.0, 2.2  # line width = |w| * PEN_PER_UNIT, clamped
-HIT_WIDTH = 7.0  # lines are easier to hover and click than they are thick
-SKIP_DROP = 30.0  # how far a residual skip's curve dips below its two columns
-SKIP_COLOUR = QColor(140, 140, 140)
-
-BOUNDED = {"tanh", "sigmoid", "step", "sine"}  # outputs within [-1, 1]: no rescaling
-_LUT = POINT_MAP.getLookupTable(0.0, 1.0, 256, alpha=False).astype(np.uint8)  # (256, 3)
-_FEATURE_FORMULAS = {
-    "x1": lambda x1, x2: x1, "x2": lambda x1, x2: x2, "x1^2": lambda x1, x2: x1 * x1,
-    "x2^2": lambda x1, x2: x2 * x2, "x1*x2": lambda x1, x2: x1 * x2,
-    "sin x1": lambda x1, x2: np.sin(x1), "sin x2": lambda x1, x2: np.sin(x2),
-}
-_FEATURE_LABELS = {"x1": "X₁", "x2": "X₂", "x1^2": "X₁²", "x2^2": "X₂²", "x1*x2": "X₁X₂",
-                   "sin x1": "sin(X₁)", "sin x2": "sin(X₂)"}
-
-
-def scaled_field(values: np.ndarray, how: str) -> np.ndarray:
-    """A map of raw outputs as values in [-1, 1] for the colour map.
-
-    ``how``: "clip" (tanh-like outputs), "logit" (a BCE head: 2·sigmoid - 1, as the
-    boundary view shows it) or "maxabs" (unbounded outputs, scaled symmetrically so
-    that 0 stays white)."""
-    v = np.asarray(values, np.float32)
-    if how == "logit":
-        return np.tanh(v / 2)
-    if how == "maxabs":
-        m = float(np.nanmax(np.abs(v))) if v.size else 0.0
-        return v / m if m > 1e-12 else np.zeros_like(v)
-    return np.clip(v, -1.0, 1.0)
-
-
-def field_rgb(field: np.ndarray) -> np.ndarray:
-    """(h, w) values in [-1, 1] -> (h, w, 3) uint8 colours, rows flipped so that y
-    points up (row 0 of the probes is the bottom of the plane)."""
-    idx = np.clip(np.nan_to_num((field + 1.0) * 127.5), 0, 255).astype(np.uint8)
-    return np.ascontiguousarray(_LUT[idx[::-1]])
-
-
-def feature_maps(features: list[str], extent: float, size: int) -> np.ndarray:
-    """(len(features), size, size) values of the input features over the plane, in
-    the probes' layout (row i is y ascending, column j x ascending)."""
-    axis = np.linspace(-extent, extent, size, dtype=np.float32)
-    x2, x1 = np.meshgrid(axis, axis, indexing="ij")
-    return np.stack([_FEATURE_FORMULAS[f](x1, x2) for f in features]).astype(np.float32)
-
-
-def weight_pen(w: float) -> QPen:
-    colour = QColor(*(BLUE if w >= 0 else ORANGE))
-    pen = QPen(colour, float(np.clip(abs(w) * PEN_PER_UNIT, MIN_PEN, MAX_PEN)))
-    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-    return pen
-
-
-@dataclass
-class _Column:
-    node_id: str  # whose map the boxes show and what neuronHovered reports
-    dense_id: str | None  # the Dense node whose bias the boxes have (None for inputs)
-    units: int
-    scale: str  # "clip", "logit" or "maxabs"
-    header: str
-    labels: list[str] = field(default_factory=list)
-    neurons: list[NeuronItem] = field(default_factory=list)
-    label_items: list = field(default_factory=list)
-    header_item: QGraphicsSimpleTextItem | None = None
-
-
-class NeuronItem(QGraphicsPixmapItem):
-    """One neuron: its map as a BOX-sized image with a frame. ``values`` holds the raw
-    map last shown, ``rgb`` the colours drawn."""
-
-    def __init__(self, view: QtNetworkView, node_id: str, unit: int, dense_id: str | None):
-        super().__init__()
-        self.view, self.node_id, self.unit, self.dense_id = view, node_id, unit, dense_id
-        self.values: np.ndarray | None = None
-        self.rgb: np.ndarray | None = None
-        self.bias: float | None = None
-        self.setAcceptHoverEvents(True)
-        self.setTransformationMode(Qt.TransformationMode.FastTransformation)
-        self.setShapeMode(QGraphicsPixmapItem.ShapeMode.BoundingRectShape)
-        self.frame = QGraphicsRectItem(0, 0, BOX, BOX, self)
-        self.frame.setPen(QPen(QColor("#777"), 1.0))
-        self.frame.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.frame.setAcceptHoverEvents(False)
-        blank = QPixmap(int(BOX), int(BOX))
-        blank.fill(QColor(245, 245, 245))
-        self.setPixmap(blank)
-
-    @property
-    def bias_key(self) -> str | None:
-        return f"layers.{self.dense_id}.bias" if self.dense_id else None
-
-    def set_map(self, values: np.ndarray, scale: str) -> None:
-        self.values = values
-        self.rgb = field_rgb(scaled_field(values, scale))
-        h, w, _ = self.rgb.shape
-        image = QImage(self.rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888)
-        self.setPixmap(QPixmap.fromImage(image))  # copies, so rgb may be freed
-        self.setScale(BOX / max(h, w))
-        self.frame.setScale(max(h, w) / BOX)
-
-    def tooltip(self) -> str:
-        if self.dense_id is None:
-            return f"input {self.view.feature_label(self.unit)}"
-        head = "output" if self.node_id == self.view.output_id else f"{self.node_id} unit {self.unit + 1}"
-        bias = "—" if self.bias is None else f"{self.bias:.4g}"
-        return f"{head}\nbias {bias}\n(click to edit the bias)"
-
-    def hoverEnterEvent(self, event) -> None:
-        self.frame.setPen(QPen(QColor("#222"), 2.0))
-        self.view.neuronHovered.emit(self.node_id, self.unit)
-        super().hoverEnterEvent(event)
-
-    def hoverLeaveEvent(self, event) -> None:
-        self.frame.setPen(QPen(QColor("#777"), 1.0))
-        self.view.neuronHovered.emit("", -1)
-        super().hoverLeaveEvent(event)
-
-    def mousePressEvent(self, event) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.bias_key:
-            self.view.open_editor(self.bias_key, (self.unit,), self.bias, event.scenePos())
-            event.accept()
-            return
-        super().mousePressEvent(event)
-
-
-class WeightItem(QGraphicsLineItem):
-    """One weight: ``key`` and ``index`` as in the state dict (row = unit of the
-    layer on the right, column = unit on the left)."""
-
-    def __init__(self, view: QtNetworkView, key: str, index: tuple[int, int], a: QPointF,
-                 b: QPointF):
-        super().__init__()
-        self._rect: QRectF | None = None  # boundingRect, asked for thousands of times a second
-        self.setLine(a.x(), a.y(), b.x(), b.y())
-        self.view, self.key, self.index = view, key, index
-        self.value: float | None = None
-        self.setAcceptHoverEvents(True)
-        self.setPen(QPen(QColor(200, 200, 200), MIN_PEN))
-
-    def set_value(self, w: float) -> None:
-        self.value = float(w)
-        pen = weight_pen(self.value)
-        if pen != self.pen():  # an unchanged pen would still re-index the item
-            self.setPen(pen)
-
-    def move_to(self, a: QPointF, b: QPointF) -> None:
-        self.prepareGeometryChange()
-        self._rect = None
-        self.setLine(a.x(), a.y(), b.x(), b.y())
-
-    def shape(self) -> QPainterPath:
-        path = QPainterPath(self.line().p1())
-        path.lineTo(self.line().p2())
-        stroker = QPainterPathStroker()
-        stroker.setWidth(max(self.pen().widthF(), HIT_WIDTH))
-        return stroker.createStroke(path)
-
-    def boundingRect(self) -> QRectF:
-        if self._rect is None:  # pens are at most HIT_WIDTH wide (MAX_PEN): the line decides
-            pad = max(MAX_PEN, HIT_WIDTH) / 2 + 1
-            self._rect = QRectF(self.line().p1(), self.line().p2()).normalized().adjusted(
-                -pad, -pad, pad, pad)
-        return self._rect
-
-    def tooltip(self) -> str:
-        value = "—" if self.value is None else f"{self.value:.4g}"
-        return f"weight {value}\n{self.key}[{self.index[0]}, {self.index[1]}]\n(click to edit)"
-
-    def hoverEnterEvent(self, event) -> None:
-        self.setZValue(1)
-        super().hoverEnterEvent(event)
-
-    def hoverLeaveEvent(self, event) -> None:
-        self.setZValue(0)
-        super().hoverLeaveEvent(event)
-
-    def mousePressEvent(self, event) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self.view.open_editor(self.key, self.index, self.value, event.scenePos())
-            event.accept()
-            return
-        super().mousePressEvent(event)
-
-
-class ResidualItem(QGraphicsPathItem):
-    """A residual skip of hidden layer ``layer`` (1-based): a dashed grey curve under
-    the layer, from its input's column to its own, with an arrow head. It carries no
-    weight: the Add node sums the layer's input and output unchanged."""
-
-    def __init__(self, layer: int) -> None:
-        super().__init__()
-        self.layer = layer
-        pen = QPen(SKIP_COLOUR, 1.6, Qt.PenStyle.DashLine)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        self.setPen(pen)
-        self.setAcceptHoverEvents(True)
-
-    def place(self, a: QPointF, b: QPointF) -> None:
-        """Curve from ``a`` (under the input column) to ``b`` (under the layer's)."""
-        dip = max(a.y(), b.y()) + SKIP_DROP
-        path = QPainterPath(a)
-        path.cubicTo(QPointF(a.x(), dip), QPointF(b.x(), dip), b)
-        head = 6.0  # the arrow's head, pointing up into the layer's column
-        path.moveTo(b.x() - head * 0.6, b.y() + head)
-        path.lineTo(b)
-        path.lineTo(b.x() + head * 0.6, b.y() + head)
-        self.prepareGeometryChange()
-        self.setPath(path)
-
-    def shape(self) -> QPainterPath:
-        stroker = QPainterPathStroker()
-        stroker.setWidth(HIT_WIDTH)
-        return stroker.createStroke(self.path())
-
-    def tooltip(self) -> str:
-        return f"residual: adds layer {self.layer}'s input to its output"
-
-
-class _Canvas(QGraphicsView):
-    """The scene's view: fits the diagram (zooming up to MAX_SCALE) and shows the
-    items' tooltips, which are written when asked so that snapshots stay cheap."""
-
-    def __init__(self, scene: QGraphicsScene, parent: QtNetworkView) -> None:
-        super().__init__(scene, parent)
-        self.parent_view = parent
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.setMouseTracking(True)
-        self.setBackgroundBrush(QBrush(QColor("white")))
-        self.setFrameShape(QGraphicsView.Shape.NoFrame)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-
-    def fit(self) -> None:
-        vp = self.viewport().size()
-        self.parent_view._fit_columns(vp.width(), vp.height())
-        rect = self.scene().itemsBoundingRect().adjusted(-8, -8, 8, 8)
-        self.setSceneRect(rect)
-        if rect.isEmpty():
-            return
-        zoom = min(vp.width() / rect.width(), vp.height() / rect.height(), MAX_SCALE)
-        zoom = max(zoom, 0.35)
-        self.resetTransform()
-        self.scale(zoom, zoom)
-        self.centerOn(rect.center())
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self.fit()
-
-    def viewportEvent(self, event) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
-            item = self.itemAt(event.pos())
-            while item is not None and not hasattr(item, "tooltip"):
-                item = item.parentItem()
-            if item is not None:
-                QToolTip.showText(event.globalPos(), item.tooltip(), self.viewport())
-            else:
-                QToolTip.hideText()
-            return True
-        return super().viewportEvent(event)
-
-
-class _Editor(QLineEdit):
-    """The inline value editor: Enter accepts, Escape or leaving cancels."""
-
-    def __init__(self, parent: QWidget, accept) -> None:
-        super().__init__(parent)
-        self._accept = accept
-        self.setValidator(QDoubleValidator(-1e6, 1e6, 6, self))
-        self.setFixedWidth(90)
-        self.setStyleSheet("QLineEdit { background: white; border: 1px solid #0877bd;"
-                           " padding: 1px 3px; }")
-        self.returnPressed.connect(self._accept)
-        self.hide()
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self.hide()
-            return
-        super().keyPressEvent(event)
-
-    def focusOutEvent(self, event) -> None:
-        super().focusOutEvent(event)
-        self.hide()
-
-
-class QtNetworkView(QWidget):
+class QtNetworkView(SavingMenuMixin, QWidget):
+    subscriptionsChanged = Signal()  # its probes never change; the registry asks for it
+    view_name = "network"
     neuronHovered = Signal(str, int)  # node id and unit; ("", -1) when the pointer leaves
     weightEditRequested = Signal(str, tuple, float)  # state-dict key, index, new value
 
     def __init__(self, graph=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.scene = QGraphicsScene(self)
-        self.canvas = _Canvas(self.scene, self)
+        self.canvas = DiagramCanvas(self.scene, self)
         self.note = QLabel(NOTE)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555; padding: 12px;")
+        theme.follow(self.note, lambda w, t: w.setStyleSheet(f"color: {t.muted}; padding: 12px;"))
+        theme.follow(self, QtNetworkView._recolour_text, now=False)
         self.stack = QStackedLayout()
         self.stack.addWidget(self.canvas)
         self.stack.addWidget(self.note)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.stack)
-        self.editor = _Editor(self.canvas.viewport(), self._commit_edit)
+        self.editor = ValueEditor(self.canvas.viewport(), self._commit_edit)
         self._step: float | None = None
         self._editing: tuple[str, tuple] | None = None
 
@@ -391,6 +106,31 @@ class QtNetworkView(QWidget):
     def feature_label(self, unit: int) -> str:
         f = self.features[unit] if unit < len(self.features) else f"x{unit + 1}"
         return _FEATURE_LABELS.get(f, f)
+
+    # -- the registry's view protocol (app.views.registry) ----------------------------
+    def set_project(self, project, _dataset) -> None:
+        self.set_graph(project.graph)
+
+    def note_for(self, project, dataset) -> str | None:
+        from app.views.sample_grid import network_note
+
+        return network_note(dataset, project.graph)
+
+    def subscriptions(self) -> dict[str, dict]:
+        return {"neurons": {"size": NEURON_MAP_SIZE}, "weights": {}}
+
+    def view_data(self) -> dict:
+        """Every neuron's map (``map/<node>``, (units, h, w), row i is x2 ascending) and
+        every weight and bias on show (``weight/<state-dict key>``)."""
+        data = {f"map/{k}": v for k, v in self._maps.items()}
+        for key, lines in self.weights.items():
+            if lines and all(line.value is not None for line in lines):
+                rows = max(line.index[0] for line in lines) + 1
+                data[f"weight/{key}"] = np.array([line.value for line in lines]).reshape(rows, -1)
+        for col in self.columns[1:]:
+            if col.neurons and all(n.bias is not None for n in col.neurons):
+                data[f"weight/layers.{col.dense_id}.bias"] = np.array([n.bias for n in col.neurons])
+        return data
 
     def set_graph(self, graph) -> None:
         """Build the diagram for ``graph``; a graph that is not a plain layered
@@ -427,14 +167,15 @@ class QtNetworkView(QWidget):
     def _layout(self) -> None:
         """Create the items once; _place positions them."""
         header_font = QFont()
-        header_font.setPointSizeF(9.5)
+        header_font.setPixelSize(HEADER_PX)
         header_font.setBold(True)
         label_font = QFont()
-        label_font.setPointSizeF(9)
+        label_font.setPixelSize(LABEL_PX)
+        self._text_zoom = 1.0
         for col in self.columns:
             col.header_item = QGraphicsSimpleTextItem(col.header)
             col.header_item.setFont(header_font)
-            col.header_item.setBrush(QColor("#333"))
+            col.header_item.setBrush(QColor(theme.current().text))
             self.scene.addItem(col.header_item)
             for u in range(col.units):
                 item = NeuronItem(self, col.node_id, u, col.dense_id)
@@ -444,7 +185,7 @@ class QtNetworkView(QWidget):
                 if col.labels:
                     label = QGraphicsSimpleTextItem(col.labels[u])
                     label.setFont(label_font)
-                    label.setBrush(QColor("#333"))
+                    label.setBrush(QColor(theme.current().text))
                     self.scene.addItem(label)
                     col.label_items.append(label)
         for i in range(1, len(self.columns)):
@@ -476,7 +217,8 @@ class QtNetworkView(QWidget):
             x = i * step
             top = HEADER + (tallest - col.units) * ROW / 2
             hw = col.header_item.boundingRect().width()
-            col.header_item.setPos(x + BOX / 2 - hw / 2, top - 24)
+            hh = col.header_item.boundingRect().height()
+            col.header_item.setPos(x + BOX / 2 - hw / 2, top - hh - 6)
             for u, item in enumerate(col.neurons):
                 item.setPos(x, top + u * ROW)
             for u, label in enumerate(col.label_items):
@@ -503,11 +245,34 @@ class QtNetworkView(QWidget):
         tallest = max(c.units for c in self.columns)
         scene_h = HEADER + tallest * ROW + 16 + (SKIP_DROP if self.residuals else 0)
         zoom = min(height / scene_h, MAX_SCALE)
+        self._scale_text(max(zoom, 0.35))
+        scene_h += max(0.0, self.columns[0].header_item.boundingRect().height() + 8 - HEADER)
+        zoom = min(height / scene_h, MAX_SCALE)
         label_w = max((lb.boundingRect().width() for lb in self.columns[0].label_items),
                       default=0) + 10
         room = width / max(zoom, 1e-6) - label_w - BOX - 40
         step = float(np.clip(room / (len(self.columns) - 1), COLUMN, 2.5 * COLUMN))
         self._place(round(step))
+
+    def _recolour_text(self, t) -> None:
+        for col in self.columns:
+            for item in [col.header_item, *col.label_items]:
+                item.setBrush(QColor(t.text))
+
+    def _scale_text(self, zoom: float) -> None:
+        """Keep the text HEADER_PX / LABEL_PX screen pixels high however far the diagram
+        is zoomed out (a 16-16-16 network is drawn at under half size)."""
+        zoom = min(zoom, 1.0)  # zoomed in, the text may grow with the boxes
+        if abs(zoom - self._text_zoom) < 1e-3:
+            return
+        self._text_zoom = zoom
+        for col in self.columns:
+            items = [(col.header_item, HEADER_PX)] + [(lb, LABEL_PX) for lb in col.label_items]
+            for item, px in items:
+                font = item.font()
+                font.setPixelSize(max(1, round(px / zoom)))
+                item.setFont(font)
+        self._step = None  # the text's new size moves the labels and headers
 
     def set_extent(self, extent: float) -> None:
         """The input plane the maps cover: [-extent, extent]² (the input features'

@@ -12,7 +12,7 @@ SIDE = 420  # pixels of the picture
 
 CAPTIONS = {
     "map": "The node's first unit over the input plane (x1 left to right, x2 bottom to top); "
-           "orange positive, blue negative.",
+           "blue positive, orange negative (the colours of every view).",
     "image": "The first channel of the node's output for the first test image.",
     "histogram": "Histogram of the node's output values over a batch of test samples.",
 }

@@ -5,10 +5,13 @@ Also ``QtNoted``, a view that can give way to one sentence saying why it is empt
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
+from app.views import theme
+from app.views.colours import RIGHT, WRONG
+from app.views.saving import SavingMenuMixin
 from engine.data.images import SHAPE_NAMES
 
 MAX_SAMPLES = 48
@@ -56,7 +59,8 @@ class _Grid(QWidget):
 
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor("#ffffff"))
+        t = theme.current()
+        p.fillRect(self.rect(), QColor(t.background))
         if not self.images:
             p.end()
             return
@@ -73,15 +77,15 @@ class _Grid(QWidget):
             box = QRectF(x + pad, y + pad, side - 2 * pad, side - 2 * pad)
             p.drawImage(box, img)
             answer = None if self.answers is None or i >= len(self.answers) else self.answers[i]
-            colour, frame = QColor("#222"), QColor("#ccc")
+            colour, frame = QColor(t.text), QColor(t.frame)
             if answer is not None and answer == text:
-                colour = QColor("#1b7a2e")
+                colour = QColor(*RIGHT)
             elif answer is not None:  # wrong: the label and the network's answer, in red
-                colour = frame = QColor("#c0392b")
+                colour = frame = QColor(*WRONG)
                 text = f"{text} → {answer}"
                 if metrics.horizontalAdvance(text) > side:
                     text = f"{self.labels[i][:3]}→{answer[:3]}"
-            p.setPen(QPen(frame, 2 if frame != QColor("#ccc") else 1))
+            p.setPen(QPen(frame, 2 if frame != QColor(t.frame) else 1))
             p.drawRect(box)
             p.setPen(colour)
             p.drawText(QRectF(x, y + side - pad / 2, side, LABEL_H),
@@ -89,20 +93,46 @@ class _Grid(QWidget):
         p.end()
 
 
-class QtSampleGrid(QWidget):
-    """A note over a grid of the dataset's first test images and their labels."""
+class QtSampleGrid(SavingMenuMixin, QWidget):
+    """A note over a grid of the dataset's first test images and their labels: the
+    registry's "gallery" view."""
+
+    subscriptionsChanged = Signal()
+    view_name = "gallery"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #444; padding: 6px;")
+        theme.follow(self.note, lambda w, t: w.setStyleSheet(f"color: {t.muted}; padding: 6px;"))
         self.grid = _Grid()
+        theme.follow(self.grid, lambda w, _t: w.update(), now=False)
         self.dataset_name = ""
+        self._x = self._y = self._predicted = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.note)
         layout.addWidget(self.grid, 1)
+
+    # -- the registry's view protocol (app.views.registry) ----------------------------
+    def set_project(self, _project, dataset) -> None:
+        self.set_dataset(dataset)
+
+    def subscriptions(self) -> dict[str, dict]:
+        return {"predictions": {}}
+
+    def show_snapshot(self, snapshot) -> None:
+        if snapshot.predictions is not None or snapshot.reset:
+            self.show_predictions(snapshot.predictions)
+
+    def view_data(self) -> dict:
+        """The test images on show, their labels and the network's answers (if any)."""
+        if self._x is None:
+            return {}
+        data = {"images": self._x, "labels": self._y}
+        if self._predicted is not None:
+            data["predictions"] = self._predicted
+        return data
 
     def set_dataset(self, dataset) -> None:
         x, y = dataset.x_test, dataset.y_test
@@ -118,18 +148,21 @@ class QtSampleGrid(QWidget):
             n = min(MAX_SAMPLES, len(x))
             self.grid.images = [grey_image(x[i, 0]) for i in range(n)]
             self.grid.labels = [label_text(dataset.name, y[i]) for i in range(n)]
+            self._x, self._y = x[:n], y[:n]
         else:
             self.note.setText(f"{dataset.name}: samples of shape ({shape}) have no 2-D input "
                               "plane to draw a decision boundary on; the loss plot and the "
                               "Editor's node thumbnails show the training.")
             self.grid.images, self.grid.labels = [], []
+            self._x = self._y = None
         self.dataset_name = dataset.name
-        self.grid.answers = None
+        self.grid.answers = self._predicted = None
         self.grid.setVisible(images)
         self.grid.update()
 
     def show_predictions(self, predicted) -> None:
         """The network's classes for the samples on show (None: no answers to show)."""
+        self._predicted = None if predicted is None else np.asarray(predicted)[:len(self.grid.labels)]
         answers = None if predicted is None else [
             label_text(self.dataset_name, v) for v in np.asarray(predicted)[:len(self.grid.labels)]]
         if answers != self.grid.answers:
@@ -153,7 +186,7 @@ class QtNoted(QStackedWidget):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note.setStyleSheet("color: #555; padding: 24px;")
+        theme.follow(self.note, lambda w, t: w.setStyleSheet(f"color: {t.muted}; padding: 24px;"))
         self.addWidget(view)
         self.addWidget(self.note)
 

@@ -127,7 +127,8 @@ def test_thumbnails_draw_on_nodes_and_clear(qtbot):
     image = e.scene.nodes["dense"].thumb.toImage()
     left, right = image.pixelColor(image.width() // 2, 2), image.pixelColor(image.width() // 2,
                                                                             image.height() - 3)
-    assert left.blue() > left.red() and right.red() > right.blue()  # negative blue, positive orange
+    # the one colour scheme (app.views.colours): negative orange, positive blue
+    assert left.red() > left.blue() and right.blue() > right.red()
     e.set_thumbnails(None)
     assert e.scene.nodes["dense"].thumb is None and e.scene.nodes["dense"].size()[1] == h
 

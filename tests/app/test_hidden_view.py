@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from app.views.boundary_view import BLUE, ORANGE
-from app.views.hidden_view import NOTE_3D, QtHiddenSpaceView
+from app.views.hidden_view import NOTE_3D, NOTE_PCA, QtHiddenSpaceView
 from engine.graph.mlp import mlp_graph
 from engine.presets import load_preset
 from engine.train import Session
@@ -77,7 +77,9 @@ def test_choosing_a_layer_asks_for_it_and_pca_axes(view, trained):
     assert snap.hidden["dims"] == 3
     view.show_snapshot(snap)
     assert view.plot.getPlotItem().getAxis("bottom").labelText == "PC 1"
-    assert view.note.text() == NOTE_3D
+    # not "first two of three coordinates": the layer has 4 units
+    assert view.note.text() == NOTE_PCA.format(units=4) == "4 units: their first two principal axes shown"
+    assert view.note.text() != NOTE_3D
     x, y = view.points.getData()
     assert np.allclose(np.stack([x, y], 1), snap.hidden["points"][:, :2])
     # a grow-only range: a second, identical frame keeps it

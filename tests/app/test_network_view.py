@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor
 
-from app.views.boundary_view import BLUE, ORANGE, POINT_MAP
+from app.views.boundary_view import BLUE, FIELD_MAP, ORANGE
 from app.views.network_view import (
     NEURON_MAP_SIZE,
     NOTE,
@@ -84,7 +84,8 @@ def test_one_neuron_per_unit_and_maps_shown(view, trained):
     # the drawn pixmap is those colours, y pointing up
     img = item.pixmap().toImage()
     m = snap.neurons["act1"][2]
-    colour = POINT_MAP.map([(np.clip(m[0, 0], -1, 1) + 1) / 2], mode="byte")[0][:3]
+    # the boundary view's (pale) map: a hovered neuron drawn large keeps its colours
+    colour = FIELD_MAP.map([(np.clip(m[0, 0], -1, 1) + 1) / 2], mode="byte")[0][:3]
     bottom_left = QColor(img.pixel(0, img.height() - 1))
     assert np.allclose([bottom_left.red(), bottom_left.green(), bottom_left.blue()], colour, atol=2)
     # the input features' maps are the formulas over the plane
@@ -279,3 +280,29 @@ def test_residual_layers_get_a_dashed_skip_edge(qtbot):
     v.set_graph(mlp_graph([2, 2, 3], features=["x1", "x2"], residual=[True, True, False]))
     assert [s.layer for s in v.residuals] == [1, 2]
     v.grab().save("/tmp/network_residual.png")
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1600, 1000)])
+def test_a_deep_networks_text_is_legible_in_the_window(qtbot, size):
+    """spiral-deep's 16-16-16 diagram is drawn at under half size; its headers and input
+    labels stay at least 11 screen pixels high (they were about 5)."""
+    from app.window import MainWindow
+
+    w = MainWindow(load_preset("spiral-deep"), serve=False)
+    qtbot.addWidget(w)
+    w.resize(*size)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.wait(50)
+    view = w.network_view
+    zoom = view.canvas.transform().m11()
+    assert zoom < 0.7  # the diagram is zoomed out: scene-sized text would be tiny
+    texts = [c.header_item for c in view.columns] + view.columns[0].label_items
+    heights = [t.font().pixelSize() * zoom for t in texts]
+    assert min(heights) >= 11, heights
+    # and the labels still sit left of their neurons, the headers above their column
+    for label, neuron in zip(view.columns[0].label_items, view.columns[0].neurons, strict=True):
+        assert label.sceneBoundingRect().right() <= neuron.sceneBoundingRect().left()
+    for col in view.columns:
+        assert col.header_item.sceneBoundingRect().bottom() <= col.neurons[0].sceneBoundingRect().top()
+    w.close()

@@ -213,3 +213,44 @@ def test_loss_curves_draw_one_min_max_pair_per_pixel_column(qtbot):
     width = plot.plot.getPlotItem().getViewBox().width()
     assert len(x) <= 2.2 * width  # pyqtgraph draws ~5 per pixel by default
     assert y.max() == 5.0 and y.min() == pytest.approx(rows.train_loss.min(), rel=0.01)
+
+
+@pytest.mark.parametrize("name", ["boundary", "network", "hidden", "gallery", "loss"])
+def test_every_views_context_menu_saves_its_picture_and_data(qtbot, tmp_path, monkeypatch, name):
+    """Right-click a view: Save picture… and Save data… write what render writes."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication, QFileDialog, QGraphicsView, QMenu
+
+    from app.render import probe_snapshot
+    from app.views.registry import all_views
+    from engine.presets import load_preset
+    from engine.train import Session
+
+    project = load_preset("digits-cnn" if name == "gallery" else "circle")
+    session = Session(project)
+    session.train(epochs=2)
+    view = {s.name: s for s in all_views()}[name].factory()
+    qtbot.addWidget(view)
+    view.set_project(project, session.dataset)
+    view.resize(500, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_snapshot(probe_snapshot(session, view.subscriptions()))
+    target = next((c.viewport() for c in view.findChildren(QGraphicsView) if c.isVisible()), view)
+    pos = target.rect().center()
+    before = set(QApplication.topLevelWidgets())
+    qtbot.mouseClick(target, Qt.MouseButton.RightButton, pos=pos)
+    QApplication.sendEvent(target, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos,
+                                                     target.mapToGlobal(pos)))
+    menus = [w for w in set(QApplication.topLevelWidgets()) - before
+             if isinstance(w, QMenu) and w.isVisible()]
+    assert len(menus) == 1
+    actions = {a.text(): a for a in menus[0].actions()}
+    for label, path in (("Save picture…", tmp_path / f"{name}.png"),
+                        ("Save data…", tmp_path / f"{name}.npz")):
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, p=path, **k: (str(p), ""))
+        actions[label].trigger()
+        assert path.stat().st_size > 200
+    assert set(np.load(tmp_path / f"{name}.npz").files) == set(view.view_data())
+    menus[0].close()

@@ -31,9 +31,9 @@ def test_image_project_shows_samples_and_says_why_views_are_empty(digits, qtbot)
     assert len(grid.images) == 48 and grid.images[0].width() == 8
     assert grid.labels[:5] == [str(int(v)) for v in ds.y_test[:5]]
     assert "8×8 images" in w.sample_grid.note.text()
-    assert w.network_tab.currentWidget() is w.network_tab.note
-    assert "digits" in w.network_tab.note.text() and "Editor" in w.network_tab.note.text()
-    assert "2-D input plane" in w.hidden_tab.note.text()
+    # no empty 2-D panels: the diagram and hidden-space tabs are not offered for images
+    assert w.tabs.count() == 0 and not w.tabs.isVisible()
+    assert w.view_area.subscriptions() == {"predictions": {}}
     panel = w.panel
     # what does not apply to a CNN on images is hidden, not greyed out
     assert not panel.groups["layers"].isVisible() and not panel.groups["features"].isVisible()

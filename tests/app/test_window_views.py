@@ -1,6 +1,7 @@
 """The network, hidden-space and boundary views wired into the main window."""
 
 import numpy as np
+from PySide6.QtCore import Qt
 
 from app.views.network_view import NEURON_MAP_SIZE
 
@@ -12,14 +13,29 @@ def _wait_snapshot(window, qtbot, pred):
     return next(s for s in seen if pred(s))
 
 
+def _click_tab(window, qtbot, title: str) -> None:
+    bar = window.tabs.tabBar()
+    index = next(i for i in range(bar.count()) if bar.tabText(i) == title)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert window.tabs.currentIndex() == index
+
+
 def test_views_get_neuron_maps_hidden_space_and_resolution(window, qtbot):
     window.boundary_view.resolution_combo.setCurrentIndex(
         window.boundary_view.resolution_combo.findData(256))
     snap = _wait_snapshot(window, qtbot, lambda s: s.boundary is not None
                           and s.boundary.shape == (256, 256) and s.neurons is not None)
     assert snap.neurons["act1"].shape[1:] == (NEURON_MAP_SIZE, NEURON_MAP_SIZE)
-    assert snap.hidden is not None and snap.hidden["points"].shape[0] == len(window.session.dataset.x_train)
+    assert window.view_area.subscriptions() == {
+        "boundary": {"size": 256}, "neurons": {"size": NEURON_MAP_SIZE}, "weights": {}}
+    # the hidden tab in sight: its layer is asked for, the diagram's maps no longer
+    _click_tab(window, qtbot, "Hidden space")
     assert window.hidden_view.current_layer() in {"act1", "act2"}
+    assert window.view_area.subscriptions() == {
+        "boundary": {"size": 256}, "hidden": {"node": window.hidden_view.current_layer()}}
+    snap = _wait_snapshot(window, qtbot, lambda s: s.hidden is not None)
+    assert snap.hidden["points"].shape[0] == len(window.session.dataset.x_train)
+    assert snap.neurons is None
 
 
 def test_hovering_a_neuron_shows_its_map_large(window, qtbot):

@@ -1,0 +1,149 @@
+"""The window's views, built from the registry (app.views.registry): the plane beside
+the controls (the boundary for 2-D points, the test images for image data) and the
+tabs (network, hidden space, ...), holding only the views that apply to the project.
+
+Each view is made once, when a project first needs it, and kept for later projects.
+``subscriptions()`` is the union of the probes of the views in sight: a hidden tab
+costs the worker nothing, and switching tabs asks for the new one's probes
+(``subscriptionsChanged``).
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QStackedWidget, QTabWidget, QWidget
+
+from app.views.registry import PLANE, TABS, ViewSpec, all_views, project_kinds, views_for
+from app.views.sample_grid import QtNoted
+
+DIAGRAM_INTERVAL = 1 / 12  # seconds between redraws of a tab while training
+
+
+class ViewArea(QObject):
+    """Not a widget itself: it owns ``plane`` (a stack) and ``tabs``, which the window
+    lays out where it likes."""
+
+    subscriptionsChanged = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.plane = QStackedWidget()
+        self.tabs = QTabWidget()
+        self.views: dict[str, QWidget] = {}  # name -> view, every view made so far
+        self.noted: dict[str, QtNoted] = {}  # name -> the tab page holding it
+        self.specs: dict[str, ViewSpec] = {}
+        self.kinds: set[str] = set()
+        self._pending = None  # the latest snapshot, for a tab shown later
+        self._last_tab = 0.0
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+    # -- building ------------------------------------------------------------------
+    def view(self, name: str) -> QWidget:
+        """The view called ``name``, made (and connected) on first use."""
+        if name not in self.views:
+            spec = self.specs.get(name) or {s.name: s for s in all_views()}[name]
+            widget = spec.factory()
+            signal = getattr(widget, "subscriptionsChanged", None)
+            if signal is not None:
+                signal.connect(lambda w=widget: self._changed(w))
+            self.views[name] = widget
+        return self.views[name]
+
+    def page(self, name: str) -> QtNoted:
+        """The tab page of view ``name``: the view, or a sentence instead of it."""
+        if name not in self.noted:
+            self.noted[name] = QtNoted(self.view(name))
+        return self.noted[name]
+
+    def set_project(self, project, dataset) -> None:
+        """Show the views that apply to ``project``, in the registry's order."""
+        self.kinds = project_kinds(dataset, project.graph)
+        self._pending = None
+        planes = views_for(self.kinds, PLANE)
+        tabs = views_for(self.kinds, TABS)
+        self.specs.update({s.name: s for s in planes + tabs})
+        for spec in planes:
+            widget = self.view(spec.name)
+            if self.plane.indexOf(widget) < 0:
+                self.plane.addWidget(widget)
+        if planes:
+            self.plane.setCurrentWidget(self.views[planes[0].name])
+        self.tabs.blockSignals(True)
+        while self.tabs.count():
+            self.tabs.removeTab(0)
+        for spec in tabs:
+            self.tabs.addTab(self.page(spec.name), spec.title)
+            self.tabs.setTabToolTip(self.tabs.count() - 1, spec.tooltip)
+        self.tabs.blockSignals(False)
+        for spec in planes + tabs:
+            widget = self.views[spec.name]
+            widget.set_project(project, dataset)
+            self.refresh_note(spec.name, project, dataset)
+        self.tabs.setVisible(bool(tabs))
+        self.subscriptionsChanged.emit()
+
+    def refresh_note(self, name: str, project, dataset) -> None:
+        """The sentence a tab shows instead of its view when it cannot draw the project."""
+        widget, page = self.views.get(name), self.noted.get(name)
+        if page is not None and hasattr(widget, "note_for"):
+            page.set_note(widget.note_for(project, dataset))
+
+    def names(self) -> list[str]:
+        """The views on offer for this project: plane first, then the tabs."""
+        planes = [self.plane.widget(i) for i in range(self.plane.count())]
+        names = [n for n, w in self.views.items() if w in planes and self._applies(n)]
+        tabs = [self.tabs.widget(i).view for i in range(self.tabs.count())]
+        return names + [n for w in tabs for n, v in self.views.items() if v is w]
+
+    def _applies(self, name: str) -> bool:
+        spec = self.specs.get(name)
+        return spec is not None and spec.applies_to(self.kinds)
+
+    # -- what is in sight ----------------------------------------------------------
+    def plane_view(self) -> QWidget | None:
+        return self.plane.currentWidget()
+
+    def tab_view(self) -> QWidget | None:
+        page = self.tabs.currentWidget()
+        if page is None or page.currentWidget() is not page.view:
+            return None  # a note instead of the view: nothing to compute
+        return page.view
+
+    def visible(self) -> list[QWidget]:
+        return [w for w in (self.plane_view(), self.tab_view()) if w is not None]
+
+    def subscriptions(self) -> dict[str, dict]:
+        """The union of the probes the views in sight ask for."""
+        subs: dict[str, dict] = {}
+        for widget in self.visible():
+            for name, args in widget.subscriptions().items():
+                subs[name] = {**subs.get(name, {}), **args}
+        return subs
+
+    def _changed(self, widget: QWidget) -> None:
+        if widget in self.visible():
+            self.subscriptionsChanged.emit()
+
+    def _tab_changed(self, _index: int) -> None:
+        self.subscriptionsChanged.emit()
+        view = self.tab_view()
+        if view is not None and self._pending is not None:
+            view.show_snapshot(self._pending)
+
+    # -- drawing -------------------------------------------------------------------
+    def show_snapshot(self, snapshot) -> None:
+        """The plane every snapshot; the tab at most every DIAGRAM_INTERVAL while
+        playing: it shows state, not history, so a skipped snapshot loses nothing, and
+        redrawing hundreds of weight lines at 60 Hz would starve the worker of the GIL."""
+        plane = self.plane_view()
+        if plane is not None:
+            plane.show_snapshot(snapshot)
+        now = time.perf_counter()
+        if not snapshot.playing or snapshot.reset or now - self._last_tab >= DIAGRAM_INTERVAL:
+            self._last_tab = now
+            self._pending = snapshot
+            view = self.tab_view()
+            if view is not None:
+                view.show_snapshot(snapshot)

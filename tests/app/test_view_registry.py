@@ -1,0 +1,75 @@
+"""Views plug in: a view registered here (not in the window) appears as a tab for the
+projects it applies to, and the window asks for its probes only while it is in sight."""
+
+import pytest
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel
+
+from app.views.registry import IMAGES, POINTS, TABS, ViewSpec, project_kinds, register, unregister
+from engine.presets import load_preset
+from tests.app.conftest import shown_window
+
+
+class DummyView(QLabel):
+    """The smallest view: it counts the snapshots it is shown."""
+
+    subscriptionsChanged = Signal()
+
+    def __init__(self) -> None:
+        super().__init__("dummy")
+        self.epochs: list[int] = []
+        self.project_name = None
+
+    def set_project(self, project, _dataset) -> None:
+        self.project_name = project.name
+
+    def subscriptions(self) -> dict:
+        return {"weights": {}}
+
+    def show_snapshot(self, snapshot) -> None:
+        self.epochs.append(snapshot.epoch)
+
+    def view_data(self) -> dict:
+        return {}
+
+
+@pytest.fixture
+def dummy():
+    spec = register(ViewSpec("dummy", "Dummy", frozenset({IMAGES}), DummyView, TABS, 50))
+    yield spec
+    unregister("dummy")
+
+
+def _titles(window) -> list[str]:
+    return [window.tabs.tabText(i) for i in range(window.tabs.count())]
+
+
+def test_a_registered_view_is_a_tab_for_the_projects_it_applies_to(dummy, qtbot):
+    w = shown_window(qtbot, "digits-cnn")
+    try:
+        assert _titles(w) == ["Dummy"]
+        view = w.view_area.views["dummy"]
+        assert view.project_name == w.project.name
+        assert w.view_area.subscriptions() == {"predictions": {}, "weights": {}}
+        bar = w.tabs.tabBar()
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(0).center())
+        w.step_action.trigger()
+        qtbot.waitUntil(lambda: 1 in view.epochs, timeout=10_000)
+        # a 2-D points project does not offer it
+        assert w.open_preset("circle")
+        assert _titles(w) == ["Network", "Hidden space"]
+        assert "weights" in w.view_area.subscriptions()  # the network diagram's, in sight
+    finally:
+        w.close()
+
+
+def test_project_kinds():
+    from engine.train.session import Session
+
+    kinds = {}
+    for name in ("circle", "digits-cnn", "vae"):
+        project = load_preset(name)
+        kinds[name] = project_kinds(Session(project).dataset, project.graph)
+    assert kinds["circle"] == {POINTS}
+    assert kinds["digits-cnn"] == {IMAGES}
+    assert kinds["vae"] == {IMAGES, "generative"}
