@@ -9,7 +9,7 @@ from engine.data import make_dataset
 from engine.data.user import add_point, erase_points, read_points_csv
 from engine.errors import DataError, ProjectFileError
 from engine.graph.mlp import mlp_graph
-from engine.project import Project, load_project, save_project
+from engine.project import Project, load_project, project_from_dict, save_project
 from engine.settings import DataSettings, TrainSettings
 from engine.train import Session
 
@@ -266,9 +266,7 @@ GRAPH = '{"nodes": []}'
      r"has damaged points: position 0 is \[1, 2, 3\], not a pair of numbers\.$"),
     ('{"x": [[1, 2], [1, "a"]], "y": [1, 0]}', r"position 1 is \[1, 'a'\], not a pair of numbers"),
     ('{"x": [[1, 2], [true, 2]], "y": [1, 0]}', r"position 1 is \[True, 2\], not a pair"),
-    ('{"x": [[1, NaN]], "y": [1]}', r"position 0 is \[1, nan\], which is not finite"),
     ('{"x": [[1, 2]], "y": ["a"]}', r"has damaged points: label 0 is 'a', not a number\.$"),
-    ('{"x": [[1, 2]], "y": [Infinity]}', r"label 0 is inf, which is not finite"),
     ('{"x": [[1, 2], [3, 4]], "y": [0, 12]}', r"label 1 is 12, not a class from 0 to 9\.$"),
 ])
 def test_damaged_points_are_refused(tmp_path, points, message):
@@ -279,6 +277,27 @@ def test_damaged_points_are_refused(tmp_path, points, message):
         load_project(path)
     assert str(err.value).startswith(f"{path} has damaged points: ")
     assert path.read_text() == text
+
+
+@pytest.mark.parametrize("x, y, message", [
+    ([[1, float("nan")]], [1], r"position 0 is \[1, nan\], which is not finite"),
+    ([[1, 2]], [float("inf")], r"label 0 is inf, which is not finite"),
+])
+def test_non_finite_points_are_refused(x, y, message):
+    # NaN and Infinity are not JSON, so a file holding them is refused as damaged JSON
+    # (tests/engine/test_fuzz_files.py); a dict handed over in memory is checked here
+    with pytest.raises(ProjectFileError, match=message):
+        project_from_dict({"format_version": 1, "graph": {"nodes": []},
+                           "points": {"x": x, "y": y}})
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_nan_literals_in_a_points_file_are_refused_as_damaged_json(tmp_path, literal):
+    path = tmp_path / "bad.nodeplay"
+    path.write_text(f'{{"format_version": 1, "graph": {GRAPH}, '
+                    f'"points": {{"x": [[1, {literal}]], "y": [1]}}}}')
+    with pytest.raises(ProjectFileError, match=r"is damaged: it is not valid JSON"):
+        load_project(path)
 
 
 def test_too_many_points_in_a_file_are_refused(tmp_path):
