@@ -48,15 +48,23 @@ NodeId = Annotated[str, Meta(pattern=ID_PATTERN)]
 PortRef = Annotated[str, Meta(max_length=81)]
 # node parameters are scalars or short flat lists (features, shapes); never nested
 ParamValue = bool | Int | Number | Word | Annotated[list[Int | Number | Word], Meta(max_length=8)]
-Setting = None | bool | Int | Number | Word
 
 
 class NodeRecord(Struct):
     id: NodeId
     type: Word
-    params: Annotated[dict[Word, ParamValue], Meta(max_length=32)] = {}
+    params: Annotated[dict[Word, Any], Meta(max_length=32)] = {}
     pos: tuple[Coord, Coord] = (0.0, 0.0)
     label: Label = ""
+
+    def __post_init__(self) -> None:
+        # checked one by one so that the message names the parameter (msgspec's path
+        # through a dict says only "[key]")
+        for key, value in self.params.items():
+            try:
+                msgspec.convert(value, ParamValue)
+            except msgspec.ValidationError as err:
+                raise ValueError(_sentence(str(err), f"params.{key}")) from None
 
 
 class EdgeRecord(Struct):
@@ -93,8 +101,9 @@ class ProjectRecord(Struct):
     app: Word = "nodeplay"
     name: Annotated[str, Meta(max_length=200)] = "untitled"
     description: Annotated[str, Meta(max_length=20_000)] = ""
-    data: Annotated[dict[Word, Setting], Meta(max_length=32)] = {}
-    train: Annotated[dict[Word, Setting], Meta(max_length=32)] = {}
+    # settings are checked by engine.settings, which names the setting and its range
+    data: Annotated[dict[Word, Any], Meta(max_length=32)] = {}
+    train: Annotated[dict[Word, Any], Meta(max_length=32)] = {}
     points: Any = None  # checked by engine.project.points_from_dict, which names the point
     state: StateRecord | None = None
 
@@ -105,7 +114,10 @@ _KINDS = {"str": "text", "int": "a whole number", "float": "a number", "bool": "
 
 def excerpt(value: object, limit: int = MAX_TEXT) -> str:
     """A value as an error message may quote it: its repr, cut to ``limit`` characters."""
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an integer longer than Python converts to text
+        return "a number of thousands of digits"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -113,10 +125,17 @@ def _kind(name: str) -> str:
     return " or ".join(_KINDS.get(p.strip(), p.strip()) for p in name.split("|"))
 
 
-def _sentence(message: str) -> str:
+def _sentence(message: str, root: str = "") -> str:
     """msgspec's 'Expected `int`, got `str` - at `$.a[0]`' as 'a[0] must be ..., not ...'."""
     text, _, at = message.partition(" - at `")
-    path = at.rstrip("`").removeprefix("$").lstrip(".").replace("[...]", "[key]") or "the file"
+    at = at.rstrip("`")
+    if at.startswith("key` in `"):  # a dict's key is at fault
+        at = at.removeprefix("key` in `")
+        root = "a key in "
+    path = root + at.removeprefix("$").lstrip(".").replace("[...]", "[key]")
+    path = path.rstrip(".") or "the file"
+    if text.startswith("params."):  # a node's parameter, worded by NodeRecord.__post_init__
+        return f"{path}.{text}"
     missing = re.match(r"Object missing required field `(.+)`", text)
     if missing:
         return f"{path} needs the field '{missing.group(1)}'"
