@@ -52,11 +52,11 @@ def literal(value) -> str:
 
 def docstring_text(text: str) -> str:
     """User text that is safe inside a triple-quoted docstring and reads the same in
-    ``__doc__``: backslashes doubled, triple quotes softened, and characters that are
+    ``__doc__``: backslashes doubled, triple quotes escaped, and characters that are
     not printable (control characters, lone surrogates) turned into spaces; line
     breaks are kept. Callers never end a docstring with this text itself."""
     text = "".join(c if c.isprintable() or c == "\n" else " " for c in str(text))
-    return text.replace("\\", "\\\\").replace('"""', "'''")
+    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
 # names the generated code uses itself, so node names must not take them

@@ -240,4 +240,4 @@ def _docstring(text: str) -> str:
 
 def _clean(text: str) -> str:
     """Text safe inside a docstring or a Markdown heading, on one line."""
-    return " ".join(docstring_text(str(text).replace("\\", "/")).split())
+    return " ".join(docstring_text(str(text).replace('"""', "'''").replace("\\", "/")).split())

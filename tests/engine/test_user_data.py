@@ -307,3 +307,39 @@ def test_too_many_points_in_a_file_are_refused(tmp_path):
     with pytest.raises(ProjectFileError, match=r"has damaged points: there are 100,001 points, "
                                                r"more than the 100,000 the playground takes\.$"):
         load_project(path)
+
+
+# -- issue #14, finding 4: the cap holds whatever the line endings; huge values refused ---
+
+@pytest.mark.parametrize("ending", ["\r", "\n", "\r\n"])
+def test_the_point_cap_holds_for_every_line_ending(tmp_path, ending):
+    path = tmp_path / "big.csv"
+    path.write_bytes(ending.join(["x1,x2,label"] + ["0.5,0.5,1"] * 100_001).encode() + b"\r")
+    with pytest.raises(DataError, match=r"^big\.csv has 100,001 rows; Nodeplay's playground "
+                                        r"takes at most 100,000 points\.$"):
+        read_points_csv(path)
+
+
+def test_a_cr_only_file_at_the_cap_is_read_whole(tmp_path):
+    path = tmp_path / "full.csv"
+    rows = [f"{i % 7},{i % 5},{i % 2}" for i in range(100_000)]
+    path.write_bytes("\r".join(rows).encode())
+    x, y = read_points_csv(path)
+    assert x.shape == (100_000, 2) and y.shape == (100_000,)
+
+
+@pytest.mark.parametrize("cell, row, column", [("1e300", 3, "x1"), ("-1e40", 3, "x1"),
+                                               ("1e19", 3, "x1")])
+def test_values_too_large_for_float32_are_refused_by_row_and_column(tmp_path, cell, row, column):
+    path = tmp_path / "huge.csv"
+    path.write_text(f"x1,x2,label\n0,0,0\n{cell},1,1\n")
+    with pytest.raises(DataError, match=rf"^huge\.csv: row {row}, column {column} holds "
+                                        r".*too large to train on"):
+        read_points_csv(path)
+
+
+def test_a_huge_regression_target_is_refused(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("0,0,0.5\n1,1,1e300\n")
+    with pytest.raises(DataError, match=r"row 2, column label holds 1e\+300"):
+        read_points_csv(path)
