@@ -100,6 +100,7 @@ def test_every_mutant_is_refused_with_a_sentence_or_trains(tmp_path):
 
 @pytest.mark.timeout(300)
 def test_nodeplay_train_refuses_mutants_with_one_line(tmp_path, capsys):
+    codes = set()
     for i, (kind, name, raw) in enumerate(mutants(bases(), CLI_SAMPLE, seed=9)):
         path = tmp_path / f"c{i}.nodeplay"
         path.write_bytes(raw)
@@ -109,6 +110,7 @@ def test_nodeplay_train_refuses_mutants_with_one_line(tmp_path, capsys):
         if not project_ok:
             continue
         code = main(["train", str(path), "--steps", "1", "--json"])
+        codes.add(code)
         err = capsys.readouterr().err
         assert code in (0, 2), (kind, name, err[:300])
         if code == 2:
@@ -117,6 +119,7 @@ def test_nodeplay_train_refuses_mutants_with_one_line(tmp_path, capsys):
         assert path.read_bytes() == raw
         assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
             f"c{j}.nodeplay" for j in range(i + 1) if (tmp_path / f"c{j}.nodeplay").exists())
+    assert codes == {0, 2}  # the sample holds mutants that train and mutants refused
 
 
 def test_every_kind_of_damage_is_generated():
