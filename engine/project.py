@@ -64,14 +64,14 @@ class Project:
         return project_from_dict(self.to_dict())
 
 
-def project_from_dict(data: dict, where: str = "The project") -> Project:
+def project_from_dict(data: object, where: str = "The project") -> Project:
     if not isinstance(data, dict):
         raise ProjectFileError(f"{where} is not a Nodeplay project: it holds no JSON object.")
     version = data.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise ProjectFileError(f"{where} is not a Nodeplay project: it has no format_version.")
     if version > FORMAT_VERSION:
-        raise ProjectFileError(f"{where} was saved by a newer Nodeplay (format {version}; this "
+        raise ProjectFileError(f"{where} was saved by a newer Nodeplay (format {excerpt(version)}; this "
                                f"version reads up to {FORMAT_VERSION}); update Nodeplay to open it.")
     while version < FORMAT_VERSION:
         if version not in MIGRATIONS:
