@@ -174,7 +174,7 @@ def _read_state(state: StateRecord, graph: Graph) -> tuple[int, dict[str, np.nda
         if len(parts) < 3 or parts[0] != "layers" or parts[1] not in graph.nodes:
             raise _damaged_weights(f"{excerpt(key)} names no layer of the graph")
         if parts[-1] == "num_batches_tracked":  # BatchNorm's step counter is an integer
-            if value.dtype != np.int64 or value.shape != () or int(value) < 0:
+            if value.dtype != np.int64 or value.size != 1 or int(value.reshape(-1)[0]) < 0:
                 raise _damaged_weights(f"'{key}' must be one non-negative int64")
         elif value.dtype in (np.float16, np.float64):
             value = value.astype(np.float32)

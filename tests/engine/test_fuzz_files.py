@@ -21,7 +21,7 @@ from engine.train.session import Session
 from nodeplay.cli import main
 from tests.engine.fuzz_mutants import KINDS, mutants
 
-COUNT = 330  # every kind 23 times, within ~20 s here
+COUNT = 420  # every kind 30 times, about 5 s here
 CLI_SAMPLE = 24
 MAX_MESSAGE = 400
 

@@ -271,3 +271,22 @@ def test_a_new_file_gets_the_umasks_permissions(tmp_path):
 def test_share_strings_still_round_trip(circle_dict):
     project = project_from_dict(circle_dict)
     assert from_share_string(to_share_string(project)).graph == project.graph
+
+
+def test_batchnorm_step_counters_round_trip(tmp_path):
+    project = load_preset("circle")
+    g = project.graph
+    g.disconnect(g.incoming("act1", "x"))
+    g.add_node("BatchNorm", id="norm1")
+    g.connect("dense1", "out", "norm1", "x")
+    g.connect("norm1", "out", "act1", "x")
+    session = Session(project)
+    session.train(steps=2)
+    project.weights, project.epoch = session.weights(), session.epoch
+    counter = "layers.norm1.num_batches_tracked"
+    assert project.weights[counter].dtype == np.int64
+    back = load_project(save_project(project, tmp_path / "bn.nodeplay"))
+    assert back.weights[counter].item() == project.weights[counter].item() > 0
+    data = project.to_dict()
+    refused(_with_blob(data, {**_weights(data), counter: np.array(-1, np.int64)}),
+            rf"'{counter}' must be one non-negative int64")
