@@ -9,9 +9,11 @@ never leaves half a project where the user's work was.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import math
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from safetensors.numpy import save as st_save
 from engine.data.user import DECIMALS, MAX_CLASSES, MAX_POINTS, make_points
 from engine.errors import NodeplayError, ProjectFileError
 from engine.graph import Graph, graph_from_dict, graph_to_dict
+from engine.project_schema import ProjectRecord, StateRecord, check, decode_json, excerpt
 from engine.settings import DataSettings, TrainSettings, data_from_dict, to_dict, train_from_dict
 
 FORMAT_VERSION = 1
@@ -53,21 +56,22 @@ class Project:
             blob = st_save({k: np.ascontiguousarray(v) for k, v in self.weights.items()})
             out["state"] = {"epoch": self.epoch, "weights": {
                 "format": "safetensors", "encoding": "base64",
-                "data": base64.b64encode(blob).decode("ascii")}}
+                "data": base64.b64encode(blob).decode("ascii"),
+                "sha256": hashlib.sha256(blob).hexdigest()}}
         return out
 
     def copy(self) -> Project:
         return project_from_dict(self.to_dict())
 
 
-def project_from_dict(data: dict, where: str = "The project") -> Project:
+def project_from_dict(data: object, where: str = "The project") -> Project:
     if not isinstance(data, dict):
         raise ProjectFileError(f"{where} is not a Nodeplay project: it holds no JSON object.")
     version = data.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise ProjectFileError(f"{where} is not a Nodeplay project: it has no format_version.")
     if version > FORMAT_VERSION:
-        raise ProjectFileError(f"{where} was saved by a newer Nodeplay (format {version}; this "
+        raise ProjectFileError(f"{where} was saved by a newer Nodeplay (format {excerpt(version)}; this "
                                f"version reads up to {FORMAT_VERSION}); update Nodeplay to open it.")
     while version < FORMAT_VERSION:
         if version not in MIGRATIONS:
@@ -75,16 +79,15 @@ def project_from_dict(data: dict, where: str = "The project") -> Project:
                                    "cannot migrate.")
         data, version = MIGRATIONS[version](data), version + 1
     try:
-        project = Project(graph_from_dict(data.get("graph")),
+        record = check(data, ProjectRecord, where, ProjectFileError)
+        project = Project(graph_from_dict(data["graph"]),
                           data_from_dict(data.get("data", {})),
                           train_from_dict(data.get("train", {})),
-                          name=str(data.get("name", "untitled")),
-                          description=str(data.get("description", "")))
+                          name=record.name, description=record.description)
         if data.get("points") is not None:
             project.points = points_from_dict(data["points"], where)
-        state = data.get("state")
-        if state is not None:
-            project.epoch, project.weights = _read_state(state)
+        if record.state is not None:
+            project.epoch, project.weights = _read_state(record.state, project.graph)
     except ProjectFileError:
         raise
     except NodeplayError as err:
@@ -129,30 +132,61 @@ def points_from_dict(data, where: str = "The project") -> tuple[np.ndarray, np.n
         raise damaged(f"there are {len(xs):,} points, more than the {MAX_POINTS:,} the playground takes")
     for i, p in enumerate(xs):
         if not (isinstance(p, list) and len(p) == 2 and all(_is_number(v) for v in p)):
-            raise damaged(f"position {i} is {p!r}, not a pair of numbers")
+            raise damaged(f"position {i} is {excerpt(p)}, not a pair of numbers")
         if not all(_finite(v) for v in p):
-            raise damaged(f"position {i} is {p!r}, which is not finite")
+            raise damaged(f"position {i} is {excerpt(p)}, which is not finite")
     classes = all(isinstance(v, int) and not isinstance(v, bool) for v in ys)
     for i, v in enumerate(ys):
         if not _is_number(v):
-            raise damaged(f"label {i} is {v!r}, not a number")
+            raise damaged(f"label {i} is {excerpt(v)}, not a number")
         if not _finite(v):
-            raise damaged(f"label {i} is {v!r}, which is not finite")
+            raise damaged(f"label {i} is {excerpt(v)}, which is not finite")
         if classes and not 0 <= v < MAX_CLASSES:
-            raise damaged(f"label {i} is {v}, not a class from 0 to {MAX_CLASSES - 1}")
+            raise damaged(f"label {i} is {excerpt(v)}, not a class from 0 to {MAX_CLASSES - 1}")
     x = np.array(xs, dtype=np.float64).reshape(-1, 2)
     y = np.array(ys, dtype=np.int64 if classes else np.float64)
     return make_points(x, y)
 
 
-def _read_state(state) -> tuple[int, dict[str, np.ndarray]]:
+def _damaged_weights(why: str) -> ProjectFileError:
+    return ProjectFileError(f"its trained weights are damaged: {why}.")
+
+
+def _read_state(state: StateRecord, graph: Graph) -> tuple[int, dict[str, np.ndarray]]:
+    """Checked weights: the blob's checksum (when the file has one), then each tensor's
+    key, dtype and values; float16/float64 tensors are converted to float32."""
+    w = state.weights
+    if (w.format, w.encoding) != ("safetensors", "base64"):
+        raise _damaged_weights("only base64 safetensors weights can be read")
     try:
-        blob = base64.b64decode(state["weights"]["data"], validate=True)
-        weights = dict(st_load(blob))
-        epoch = int(state.get("epoch", 0))
+        blob = base64.b64decode(w.data, validate=True)
+    except ValueError:
+        raise _damaged_weights("their text is not base64") from None
+    if w.sha256 is not None and hashlib.sha256(blob).hexdigest() != w.sha256:
+        raise _damaged_weights("their checksum does not match, so some bytes have changed")
+    try:
+        raw = dict(st_load(blob))
     except Exception as err:  # any damage in the blob means the same thing to the user
-        raise ProjectFileError(f"its trained weights are damaged ({type(err).__name__}).") from None
-    return epoch, weights
+        raise _damaged_weights(f"they cannot be unpacked ({type(err).__name__})") from None
+    weights = {}
+    for key, value in raw.items():
+        parts = key.split(".")
+        if len(parts) < 3 or parts[0] != "layers" or parts[1] not in graph.nodes:
+            raise _damaged_weights(f"{excerpt(key)} names no layer of the graph")
+        if parts[-1] == "num_batches_tracked":  # BatchNorm's step counter is an integer
+            if value.dtype != np.int64 or value.size != 1 or int(value.reshape(-1)[0]) < 0:
+                raise _damaged_weights(f"'{key}' must be one non-negative int64")
+        elif value.dtype in (np.float16, np.float64):
+            value = value.astype(np.float32)
+        elif value.dtype != np.float32:
+            raise _damaged_weights(f"'{key}' holds {value.dtype} values where float32 is needed")
+        if value.ndim > 5:
+            raise _damaged_weights(f"'{key}' has {value.ndim} dimensions, more than a layer has")
+        if value.dtype == np.float32 and not np.all(np.isfinite(value)):
+            raise _damaged_weights(f"'{key}' holds NaN or infinite values; reset the weights "
+                                   "or open an earlier save")
+        weights[key] = value
+    return state.epoch, weights
 
 
 def load_project(path: str | os.PathLike) -> Project:
@@ -160,14 +194,13 @@ def load_project(path: str | os.PathLike) -> Project:
     if not path.is_file():
         raise ProjectFileError(f"There is no project file at {path}.")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
+        raw = path.read_bytes()
+    except OSError as err:
         raise ProjectFileError(f"{path} cannot be read ({err.__class__.__name__}).") from None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise ProjectFileError(f"{path} is damaged: it is not valid JSON (line {err.lineno}, "
-                               f"column {err.colno}).") from None
+        data = decode_json(raw, str(path))
+    except NodeplayError as err:
+        raise ProjectFileError(str(err)) from None
     try:
         return project_from_dict(data, str(path))
     except ProjectFileError as err:
@@ -178,13 +211,22 @@ def load_project(path: str | os.PathLike) -> Project:
 
 
 def save_project(project: Project, path: str | os.PathLike) -> Path:
+    """Write through a temporary file renamed over ``path``; an existing file keeps its
+    permission bits (mkstemp makes 0600 files), a new one gets the umask's default."""
     path = Path(path)
-    text = json.dumps(project.to_dict(), indent=1)
+    text = json.dumps(project.to_dict(), indent=1, allow_nan=False)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
+            os.chmod(tmp, mode)
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:

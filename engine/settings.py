@@ -6,9 +6,11 @@ GUI check values the same way.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 
 from engine.errors import NodeplayError
+from engine.project_schema import excerpt
 
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam", "adagrad", "adadelta", "rprop")
 REGULARIZATIONS = ("none", "l1", "l2")
@@ -43,13 +45,20 @@ class TrainSettings:
     stop_loss: float | None = _f(None, 0.0, None, optional=True)
 
 
+def _finite(v) -> bool:
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
 def _check(cls, data: dict, where: str):
     if not isinstance(data, dict):
         raise NodeplayError(f"The '{where}' settings must be an object.")
     known = {f.name: f for f in dataclasses.fields(cls)}
     unknown = set(data) - set(known)
     if unknown:
-        raise NodeplayError(f"Unknown setting '{where}.{sorted(unknown)[0]}'.")
+        raise NodeplayError(f"Unknown setting '{where}.{excerpt(sorted(map(str, unknown))[0])[1:-1]}'.")
     values: dict[str, object] = {}
     for name, f in known.items():
         if name not in data:
@@ -60,17 +69,19 @@ def _check(cls, data: dict, where: str):
             continue
         kind: type = type(f.default) if f.default is not None else (int if "epochs" in name else float)
         if kind is str:
-            ok = isinstance(v, str) and (m["choices"] is None or v in m["choices"])
-            expect = f"one of {', '.join(m['choices'])}" if m["choices"] else "text"
+            ok = isinstance(v, str) and len(v) <= 40 and (m["choices"] is None
+                                                          or v in m["choices"])
+            expect = (f"one of {', '.join(m['choices'])}" if m["choices"]
+                      else "text of at most 40 characters")
         else:
-            ok = isinstance(v, int | float) and not isinstance(v, bool) and v == v
+            ok = isinstance(v, int | float) and not isinstance(v, bool) and _finite(v)
             ok = ok and (kind is float or int(v) == v)
             ok = ok and (m["low"] is None or v >= m["low"]) and (m["high"] is None or v <= m["high"])
             rng = f" between {m['low']:g} and {m['high']:g}" if m["high"] is not None else ""
             expect = ("a whole number" if kind is int else "a number") + rng
             v = kind(v) if ok else v
         if not ok:
-            raise NodeplayError(f"Setting '{where}.{name}' must be {expect}, not {v!r}.")
+            raise NodeplayError(f"Setting '{where}.{name}' must be {expect}, not {excerpt(v)}.")
         values[name] = v
     return cls(**values)
 

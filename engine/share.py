@@ -18,6 +18,7 @@ import zlib
 
 from engine.errors import NodeplayError
 from engine.project import Project, project_from_dict
+from engine.project_schema import decode_json
 
 PREFIX = "np1:"
 MAX_JSON_BYTES = 64 * 2**20  # a guard against strings that inflate without end
@@ -71,8 +72,8 @@ def from_share_string(text: str) -> Project:
     except (binascii.Error, zlib.error):
         raise _not_setup("it is damaged; copy the whole string again") from None
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = decode_json(raw, "The setup string")
+    except NodeplayError:
         raise _not_setup("it does not hold a project setup") from None
     if not isinstance(data, dict) or data.get("app") != "nodeplay":
         raise _not_setup("it does not hold a project setup")

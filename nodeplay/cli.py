@@ -31,6 +31,22 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
         raise NodeplayError(f"The folder {path.parent} does not exist.")
 
 
+def _save(project, path) -> None:
+    from engine.project import save_project
+
+    try:
+        save_project(project, path)
+    except OSError as err:  # a full disk or a folder the user may not write to
+        raise NodeplayError(f"{path} cannot be written ({err.strerror or type(err).__name__}).") \
+            from None
+
+
+def _one_line(message: str, limit: int = 500) -> str:
+    """An error as one line of at most ``limit`` characters, whatever it quotes."""
+    line = " ".join(message.split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
 def cmd_gui(args) -> int:
     # a bad file is refused here, with a sentence, before any window opens; the window
     # takes the project read here (the file is read once)
@@ -52,18 +68,16 @@ def cmd_presets(args) -> int:
 
 def cmd_new(args) -> int:
     from engine.presets import load_preset
-    from engine.project import save_project
 
     project = load_preset(args.preset)
     out = Path(args.out)
     _refuse_overwrite(out, args.force)
-    save_project(project, out)
+    _save(project, out)
     print(f"Wrote preset '{args.preset}' to {out}.", file=sys.stderr)
     return 0
 
 
 def cmd_train(args) -> int:
-    from engine.project import save_project
     from engine.train import Session
 
     project = _load(args.file)
@@ -83,7 +97,7 @@ def cmd_train(args) -> int:
     result = session.train(epochs=args.epochs, steps=args.steps)
     if args.out:
         project.weights, project.epoch = session.weights(), session.epoch
-        save_project(project, args.out)
+        _save(project, args.out)
     if args.json:
         clean = {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
                  for k, v in result.items()}
@@ -220,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except NodeplayError as err:
-        print(f"nodeplay: error: {err}", file=sys.stderr)
+        print(f"nodeplay: error: {_one_line(str(err))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("nodeplay: interrupted.", file=sys.stderr)

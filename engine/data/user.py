@@ -22,6 +22,8 @@ from engine.errors import DataError
 MAX_POINTS = 100_000
 MAX_CLASSES = 10  # labels 0..9
 DECIMALS = 4
+# the largest magnitude a value may have: its square (the x1^2 feature) must stay finite in float32
+MAX_MAGNITUDE = 1e18
 COLUMNS = ("x1", "x2", "label")
 
 Points = tuple[np.ndarray, np.ndarray]
@@ -60,17 +62,20 @@ def _is_number(text: str) -> bool:
 
 
 def _count_rows(path: Path) -> int:
-    """Lines in the file, counted in binary chunks without parsing them."""
-    lines, last = 0, b"\n"
+    """Lines in the file, counted in binary chunks without parsing them; CR, LF and CRLF
+    each end a line (a CR-only file is as long as its LF twin)."""
+    lines, last, prev_cr = 0, b"\n", False
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
-            lines += chunk.count(b"\n")
-            last = chunk[-1:]
-    return lines + (last != b"\n")
+            lines += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+            if prev_cr and chunk[:1] == b"\n":  # a CRLF split between two chunks
+                lines -= 1
+            prev_cr, last = chunk[-1:] == b"\r", chunk[-1:]
+    return lines + (last not in (b"\n", b"\r"))
 
 
 def _count_nonblank(path: Path) -> int:
-    with path.open("rb") as f:
+    with path.open(encoding="utf-8-sig", errors="replace") as f:  # universal newlines
         return sum(1 for line in f if line.strip())
 
 
@@ -97,8 +102,14 @@ def read_points_csv(path: str | os.PathLike) -> Points:
             if n > MAX_POINTS:
                 raise DataError(f"{name} has {n:,} rows; Nodeplay's playground takes at most "
                                 f"{MAX_POINTS:,} points.")
+        rows = []
         with path.open(encoding="utf-8-sig", newline="") as f:
-            rows = [(i, r) for i, r in enumerate(csv.reader(f), 1) if any(c.strip() for c in r)]
+            for i, r in enumerate(csv.reader(f), 1):
+                if any(c.strip() for c in r):
+                    rows.append((i, r))
+                if len(rows) > MAX_POINTS + 1:  # a backstop if the count above missed rows
+                    raise DataError(f"{name} has more than {MAX_POINTS:,} rows; Nodeplay's "
+                                    f"playground takes at most {MAX_POINTS:,} points.")
     except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise DataError(f"{name} cannot be read as a CSV text file ({type(err).__name__}).") from None
     if rows and not any(_is_number(c.strip()) for c in rows[0][1]):
@@ -115,10 +126,14 @@ def read_points_csv(path: str | os.PathLike) -> Points:
                 v = float(cell.strip())
             except ValueError:
                 raise DataError(f"{name}: row {row_no}, column {COLUMNS[col]} holds "
-                                f"'{cell.strip()}', which is not a number.") from None
+                                f"'{cell.strip()[:40]}', which is not a number.") from None
             if not math.isfinite(v):
-                raise DataError(f"{name}: row {row_no} holds {cell.strip()} in column "
+                raise DataError(f"{name}: row {row_no} holds {cell.strip()[:40]} in column "
                                 f"{COLUMNS[col]}; every value must be a finite number.")
+            if abs(v) > MAX_MAGNITUDE:
+                raise DataError(f"{name}: row {row_no}, column {COLUMNS[col]} holds {v:g}, "
+                                f"too large to train on; values must lie between "
+                                f"-{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}.")
             values[k, col] = v
     labels = values[:, 2]
     if np.all(labels == np.round(labels)):

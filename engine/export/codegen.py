@@ -40,12 +40,23 @@ def total(name: str, terms: list[str], indent: int) -> list[str]:
 def literal(value) -> str:
     """A Python literal for a parameter value, in ruff's quoting."""
     if isinstance(value, str):
+        if not value.isprintable():  # newlines, control characters: repr escapes them all
+            return repr(value)
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, float):
         return repr(float(value))
     if isinstance(value, list | tuple):
         return "(" + ", ".join(literal(v) for v in value) + ("," if len(value) == 1 else "") + ")"
     return repr(value)
+
+
+def docstring_text(text: str) -> str:
+    """User text that is safe inside a triple-quoted docstring and reads the same in
+    ``__doc__``: backslashes doubled, triple quotes escaped, and characters that are
+    not printable (control characters, lone surrogates) turned into spaces; line
+    breaks are kept. Callers never end a docstring with this text itself."""
+    text = "".join(c if c.isprintable() or c == "\n" else " " for c in str(text))
+    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
 # names the generated code uses itself, so node names must not take them
@@ -63,6 +74,8 @@ class Names:
 
     def make(self, text: str) -> str:
         stem = re.sub(r"\W+", "_", text.strip().lower()).strip("_") or "node"
+        if not stem.isidentifier():  # letters Python refuses in names, such as "²"
+            stem = re.sub(r"[^0-9a-z_]+", "_", stem).strip("_") or "node"
         if stem[0].isdigit():
             stem = f"n{stem}"
         stem = stem[:24].rstrip("_")  # long labels would push lines past the width

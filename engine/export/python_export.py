@@ -12,6 +12,7 @@ from safetensors.numpy import save_file
 from engine.build import build_model
 from engine.data import Dataset, make_dataset
 from engine.errors import NodeplayError
+from engine.export.codegen import docstring_text
 from engine.export.python_code import ModelCode, model_code
 from engine.export.train_script import readme_text, train_source
 from engine.export.weights_code import WEIGHTS_PY
@@ -73,7 +74,8 @@ def export_python(project: Project, out_dir, force: bool = False) -> PythonExpor
     out = Path(out_dir)
     dataset = make_dataset(project.data, project.points)
     title = f"{project.name}: {project.description}" if project.description else project.name
-    title = "\n".join(textwrap.wrap(" ".join(title.replace('"""', "'").split()), 80))
+    # wrapped first, escaped after, so that no escape is split over two lines
+    title = docstring_text("\n".join(textwrap.wrap(" ".join(title.split()), 80)))
     code = model_code(project.graph, dataset.spec, f"{title}\n\nExported from Nodeplay.\n")
     weights, trained = export_weights(project, dataset)
     prepare_folder(out, force)

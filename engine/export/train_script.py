@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import textwrap
 
+from engine.export.codegen import docstring_text
 from engine.export.python_code import ModelCode
 from engine.project import Project
 
@@ -238,5 +239,5 @@ def _docstring(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    """Text safe inside a docstring or a Markdown heading."""
-    return " ".join(str(text).replace('"""', "'''").replace("\\", "/").split())
+    """Text safe inside a docstring or a Markdown heading, on one line."""
+    return " ".join(docstring_text(str(text).replace('"""', "'''").replace("\\", "/")).split())

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from engine.errors import GraphError
 from engine.graph.catalogue import node_type
+from engine.project_schema import check_node_id, excerpt
 
 
 @dataclass
@@ -50,10 +51,14 @@ class Graph:
     # -- nodes -------------------------------------------------------------------
     def add_node(self, type_name: str, params: dict | None = None, *, id: str | None = None,
                  pos: tuple[float, float] = (0.0, 0.0), label: str = "") -> Node:
+        if not isinstance(type_name, str):
+            raise GraphError(f"A node's type must be a name such as Dense, not "
+                             f"{excerpt(type_name)}.")
         spec = node_type(type_name)  # raises GraphError for unknown types
         if id is None:
             id = self._fresh_id(type_name)
-        elif id in self.nodes:
+        check_node_id(id)  # ids name torch submodules and exported attributes
+        if id in self.nodes:
             raise GraphError(f"A node with id '{id}' already exists.", id)
         node = Node(id, type_name, spec.complete_params(params or {}, id), (pos[0], pos[1]), label)
         self.nodes[id] = node

@@ -66,3 +66,24 @@ def test_user_mistakes_are_one_sentence_and_exit_2(tmp_path, args, message):
     assert message in r.stderr
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert (tmp_path / "ok.nodeplay").read_text() == before
+
+
+def test_a_megabyte_value_is_one_short_line_in_nodeplay_train(tmp_path, capsys):
+    path = tmp_path / "big.nodeplay"
+    assert main(["new", "circle", "--out", str(path)]) == 0
+    data = json.loads(path.read_text())
+    data["train"]["optimizer"] = "x" * 1_000_000
+    path.write_text(json.dumps(data))
+    capsys.readouterr()
+    assert main(["train", str(path), "--steps", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("nodeplay: error: ") and "Setting 'train.optimizer'" in err
+    assert len(err.strip().splitlines()) == 1 and len(err) < 300 + len(str(path))
+
+
+def test_an_unwritable_output_is_one_sentence(tmp_path, capsys):
+    (tmp_path / "afile").write_text("not a folder")  # the OS refuses to write inside it
+    assert main(["new", "circle", "--out", str(tmp_path / "afile" / "p.nodeplay")]) == 2
+    err = capsys.readouterr().err
+    assert "p.nodeplay cannot be written (Not a directory)." in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1

@@ -285,5 +285,5 @@ def test_files_without_groups_still_load_and_bad_groups_are_refused():
     data = graph_to_dict(mlp_graph([4]))
     assert "groups" not in data
     assert graph_from_dict(data).groups == {}
-    with pytest.raises(GraphError, match="needs a text 'name'"):
+    with pytest.raises(GraphError, match=r"groups\[0\]\.name must be text, not a whole number"):
         graph_from_dict({**data, "groups": [{"name": 3, "nodes": []}]})
