@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 
-from engine.errors import GraphError
+from engine.errors import NodeplayError
 from engine.graph import Graph, graph_from_dict, graph_to_dict
+from engine.project_schema import decode_json
 
 MARKER = "nodeplay-fragment"
 
@@ -37,15 +38,15 @@ def to_text(frag: dict) -> str:
 
 def from_text(text: str) -> dict | None:
     """The fragment in clipboard text, or None when the text holds none (plain text, damage)."""
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, TypeError):
+    try:  # the same door as project files: deep nesting and huge numbers are refused too
+        data = decode_json(text, "The clipboard text")
+    except (NodeplayError, TypeError):
         return None
     if not isinstance(data, dict) or data.get(MARKER) != 1:
         return None
     try:
         graph_from_dict(data.get("graph"))  # checked before any command is made from it
-    except GraphError:
+    except NodeplayError:  # GraphError included
         return None
     return data["graph"]
 

@@ -163,3 +163,12 @@ def test_an_edited_graph_survives_save_and_load(tmp_path, qtbot):
     assert back.nodes["act2"].label == "squash" and back.nodes["dense2"].params["units"] == 9
     back.groups["Hidden"] = ["dense1"]
     assert back != e.graph
+
+
+def test_damaged_clipboard_text_pastes_nothing():
+    """Deep nesting and enormous numbers are refused at the same door as project files."""
+    from app.editor.clipboard import MARKER, from_text
+
+    assert from_text("[" * 5000 + "]" * 5000) is None
+    assert from_text('{"%s": 1, "graph": {"nodes": [], "edges": [], "x": %s}}' % (MARKER, "9" * 5000)) is None
+    assert from_text("not json") is None
