@@ -47,6 +47,7 @@ from engine.project import Project
 from engine.train.device import choose_device
 from engine.train.events import METRIC_NAMES, Metrics
 from engine.train.fast_mlp import _act, _act_grad, _sigmoid
+from engine.train.metrics import accuracy
 
 VARIANT_KEYS = ("learning_rate", "activation", "seed", "init", "reg_rate", "optimizer", "label")
 OPTIMIZERS = {"sgd": 0.0, "momentum": 0.9}  # name -> momentum factor, as engine.train.optim
@@ -357,11 +358,7 @@ class CompareSession:
         return out
 
     def _accuracy(self, pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        if self.loss_kind == "bce":
-            return ((pred[:, :, 0] > 0).long() == y).float().mean(1)
-        if self.loss_kind == "cross_entropy":
-            return (pred.argmax(2) == y).float().mean(1)
-        return torch.full((self.k,), math.nan, device=pred.device)
+        return accuracy(self.loss_kind, pred, y, self.k)
 
     def _record(self) -> list[dict]:
         ms = self.evaluate()
