@@ -22,8 +22,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from app.worker import FRAME_MS, LIVE_THREADS, Mailbox, WorkerHandle
 from engine.train import commands as cmd
-from engine.train.events import (Answer, Diverged, Failed, Finished, Snapshot, StateCaptured,
-                                 StateChanged)
+from engine.train.events import Answer, Diverged, Failed, Finished, Snapshot, StateCaptured, StateChanged
 from engine.train.session import Session
 
 TINY_MODEL_PARAMS = 100_000  # below this, one CPU thread trains fastest

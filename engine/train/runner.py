@@ -21,8 +21,7 @@ import engine.probes.builtin  # noqa: F401 - registers today's probes
 from engine.errors import NodeplayError
 from engine.probes.registry import PROBES, probe
 from engine.train import commands as cmd
-from engine.train.events import (Answer, Diverged, Failed, Finished, Snapshot, StateCaptured,
-                                 StateChanged)
+from engine.train.events import Answer, Diverged, Failed, Finished, Snapshot, StateCaptured, StateChanged
 
 PROBE_SHARE = 5  # snapshots wait at least this many times what the last one cost
 RATE_WINDOW_S = 0.5  # epochs per second are measured over this long
