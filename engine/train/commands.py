@@ -101,6 +101,14 @@ class SetProject:
 
 
 @dataclass(frozen=True)
+class SetTrainer:
+    """Run another trainer from now on (compare mode's new set of variants): training
+    pauses and the history starts again. The sender no longer touches it."""
+
+    trainer: object  # engine.train.trainer.Trainer
+
+
+@dataclass(frozen=True)
 class SetWeight:
     """Set one weight or bias by hand: ``key`` as in the model's state dict."""
 

@@ -44,7 +44,7 @@ class Runner:
         self._probe_cost = 0.0  # seconds the last snapshot took to make
         self._last_publish = -math.inf
         self._last_run: dict[str, float] = {}  # probe name -> when it last ran
-        self._published_generation: int | None = None
+        self._published_generation: tuple | None = None  # (trainer id, its generation)
         self._stop_reported = False
 
     # -- reporting -----------------------------------------------------------------
@@ -89,8 +89,8 @@ class Runner:
         self._last_publish = now
         t = self.trainer
         values = self._probe_values(now, force)
-        fresh = self._published_generation != t.generation
-        self._published_generation = t.generation
+        fresh = self._published_generation != (id(t), t.generation)
+        self._published_generation = (id(t), t.generation)
         self._emit(Snapshot(t.epoch, t.step, self.playing, t.take_rows(), None,
                             t.dataset.extent, self.rate,
                             reset=fresh, probes=values))
@@ -160,6 +160,10 @@ class Runner:
             self._subscribe(c.subscriptions)
         elif isinstance(c, cmd.SetProbes):
             self._subscribe(c.subscriptions())
+        elif isinstance(c, cmd.SetTrainer):
+            self._set_playing(False)
+            self.trainer, self._stop_reported, self.rate = c.trainer, False, 0.0
+            self.publish(force=True)
         elif isinstance(c, cmd.Capture):
             self._emit(StateCaptured(self.trainer.epoch, self.trainer.weights()))
         else:

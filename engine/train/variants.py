@@ -129,10 +129,12 @@ class VariantTrainer:
     ``_start`` on reset and ``_note`` with each epoch's rows."""
 
     generation = 0
+    token = 0  # tells this trainer's snapshots from an older one's
 
     def _start(self) -> None:
         self.generation += 1
-        self.token = next(_TOKENS)  # tells this trainer's snapshots from an older one's
+        if not self.token:
+            self.token = next(_TOKENS)
         self.diverged_at: list[int | None] = [None] * self.k
         self._pending: list[tuple] = []
         self.latest = self.evaluate()
