@@ -83,7 +83,10 @@ class VariantTile:
         """Off the plane: extend the tile's chart (accuracy where there are classes)."""
         if self.curve is None or not len(epochs):
             return
-        values = acc if np.isfinite(acc).any() else loss
+        classes = np.isfinite(acc).any()
+        values = acc if classes else loss
+        if classes:  # accuracy: the whole 0..1 range, so that tiles compare at a glance
+            self.plot.setYRange(0.0, 1.0, padding=0.02)
         self._x.append(np.asarray(epochs, np.float64))
         self._y.append(np.where(np.isfinite(values), values, np.nan))
         self.curve.setData(np.concatenate(self._x), np.concatenate(self._y))
