@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
@@ -26,6 +27,11 @@ from engine.train.events import Answer, Diverged, Failed, Finished, Snapshot, St
 from engine.train.session import Session
 
 TINY_MODEL_PARAMS = 100_000  # below this, one CPU thread trains fastest
+# Drawing a snapshot holds the GIL that the worker's training needs: the next one is
+# drawn no sooner than this many times what the last one took to draw, so drawing
+# takes at most 1/(1 + DRAW_SHARE) of the time (and the worker, which publishes only
+# once a snapshot was taken, computes probes no faster than they are drawn).
+DRAW_SHARE = 5
 SnapshotMailbox = Mailbox  # snapshots merge with Snapshot.after
 
 __all__ = ["FRAME_MS", "LIVE_THREADS", "EngineBridge", "SnapshotMailbox"]
@@ -64,6 +70,10 @@ class EngineBridge(WorkerHandle):
         self.session = session
         self.epoch = session.epoch
         self._requests = itertools.count(1)
+        self._next_draw = 0.0
+        runner = getattr(session, "runner", None)
+        if runner is not None:
+            runner.ready = self.mailbox.empty
         self._event.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
         session.subscribe(self._listen)
 
@@ -80,14 +90,21 @@ class EngineBridge(WorkerHandle):
     # -- GUI side ----------------------------------------------------------------
     @Slot()
     def _drain(self) -> None:
+        if time.perf_counter() >= self._next_draw:
+            self._draw()
+
+    def _draw(self) -> None:
         snap = self.mailbox.take()
         if snap is not None:
             self.epoch = snap.epoch
-            self.snapshot.emit(snap)
+            start = time.perf_counter()
+            self.snapshot.emit(snap)  # the views draw it now (direct connections)
+            now = time.perf_counter()
+            self._next_draw = now + DRAW_SHARE * (now - start)
 
     @Slot(object)
     def _dispatch(self, event) -> None:
-        self._drain()  # draw the state an event refers to before reporting it
+        self._draw()  # draw the state an event refers to before reporting it
         if isinstance(event, StateChanged):
             self.playing = event.playing
             self.stateChanged.emit(event.playing)

@@ -36,6 +36,9 @@ class Runner:
         self.subscriptions: dict[str, dict] = dict(
             cmd.DEFAULT_SUBSCRIPTIONS if subscriptions is None else subscriptions)
         self.max_epochs_per_second: float | None = None
+        # Back-pressure from the consumer (the GUI's mailbox): while it has not taken
+        # the last snapshot, a new one would only replace it, so its probes wait too.
+        self.ready: Callable[[], bool] | None = None
         self.playing = False
         self.rate = 0.0
         self._listeners: list[Callable] = []
@@ -80,11 +83,13 @@ class Runner:
 
         Probes of a big network can cost more than its training; the interval then
         stretches so that they take at most ``1 / PROBE_SHARE`` of the worker's time.
-        Each probe also runs no more often than its own ``max_per_second``.
+        Each probe also runs no more often than its own ``max_per_second``, and none
+        runs while the consumer (``ready``) has not taken the previous snapshot.
         """
         now = time.perf_counter()
         interval = max(self.snapshot_interval, PROBE_SHARE * self._probe_cost)
-        if not force and now - self._last_publish < interval:
+        if not force and (now - self._last_publish < interval
+                          or (self.ready is not None and not self.ready())):
             return
         self._last_publish = now
         t = self.trainer
