@@ -27,11 +27,12 @@ from engine.train.events import Answer, Diverged, Failed, Finished, Snapshot, St
 from engine.train.session import Session
 
 TINY_MODEL_PARAMS = 100_000  # below this, one CPU thread trains fastest
-# Drawing a snapshot holds the GIL that the worker's training needs: the next one is
-# drawn no sooner than this many times what the last one took to draw, so drawing
-# takes at most 1/(1 + DRAW_SHARE) of the time (and the worker, which publishes only
-# once a snapshot was taken, computes probes no faster than they are drawn).
-DRAW_SHARE = 5
+# Drawing a snapshot (and painting what changed) holds the GIL that the worker's
+# training needs: the next one is drawn no sooner than DRAW_SHARE times the GUI
+# thread's CPU time since the previous one, so the GUI takes at most about
+# 1/(1 + DRAW_SHARE) of a core (and the worker, which publishes only once a snapshot
+# was taken, computes probes no faster than they are drawn).
+DRAW_SHARE = 3
 SnapshotMailbox = Mailbox  # snapshots merge with Snapshot.after
 
 __all__ = ["FRAME_MS", "LIVE_THREADS", "EngineBridge", "SnapshotMailbox"]
@@ -71,6 +72,7 @@ class EngineBridge(WorkerHandle):
         self.epoch = session.epoch
         self._requests = itertools.count(1)
         self._next_draw = 0.0
+        self._gui_cpu = time.thread_time()  # the GUI thread's CPU time at the last draw
         runner = getattr(session, "runner", None)
         if runner is not None:
             runner.ready = self.mailbox.empty
@@ -97,10 +99,10 @@ class EngineBridge(WorkerHandle):
         snap = self.mailbox.take()
         if snap is not None:
             self.epoch = snap.epoch
-            start = time.perf_counter()
             self.snapshot.emit(snap)  # the views draw it now (direct connections)
-            now = time.perf_counter()
-            self._next_draw = now + DRAW_SHARE * (now - start)
+            cpu = time.thread_time()  # includes painting the previous frame's changes
+            self._next_draw = time.perf_counter() + DRAW_SHARE * (cpu - self._gui_cpu)
+            self._gui_cpu = cpu
 
     @Slot(object)
     def _dispatch(self, event) -> None:

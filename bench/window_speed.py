@@ -67,12 +67,12 @@ def in_window(app: QApplication, name: str, seconds: float) -> tuple[float, floa
     state: dict = {}
 
     def start():
-        state["e0"], state["t0"], state["c0"] = (window.bridge.epoch, time.perf_counter(),
+        state["e0"], state["t0"], state["c0"] = (window.session.epoch, time.perf_counter(),
                                                  time.process_time())
         QTimer.singleShot(int(seconds * 1000), stop)
 
     def stop():
-        state["e1"], state["t1"], state["c1"] = (window.bridge.epoch, time.perf_counter(),
+        state["e1"], state["t1"], state["c1"] = (window.session.epoch, time.perf_counter(),
                                                  time.process_time())
         app.quit()
 
