@@ -1,7 +1,12 @@
-"""Batched numpy kernels: one training step for K variants of a layered perceptron.
+"""The numpy training kernel for layered perceptrons on the CPU: one epoch of
+mini-batch steps, written once for one model and for K variants.
 
-The batched sibling of ``engine.train.fast_mlp`` (whose activation functions and
-gradients it shares), used by ``engine.train.compare.CompareSession`` on the CPU.
+``train_epoch`` takes weights as (in, out) arrays, or (K, in, out) with a leading
+variant axis; numpy's matmul broadcasting runs the same lines either way, so the
+single session (``engine.train.fast_mlp.FastMLP``, K=1 without the axis: no cost
+for the playground) and compare mode (``FastBatch``) share one step. Activations
+are a name, or for K variants (names, lane masks); learning rates, momentum and
+regularization factors are scalars or (K, 1, 1) arrays.
 """
 
 from __future__ import annotations
@@ -9,10 +14,127 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from engine.train.fast_mlp import _act, _act_grad, _sigmoid
-
 FAST_ACTIVATIONS = ("linear", "step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "silu", "sine")
 OPTIMIZERS = {"sgd": 0.0, "momentum": 0.9}  # name -> momentum factor, as engine.train.optim
+
+
+def _sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # no overflow warnings for large |z|
+
+
+def _act(name, z):
+    if name in ("linear",):
+        return z
+    if name == "step":
+        return (z > 0).astype(z.dtype)
+    if name == "sigmoid":
+        return _sigmoid(z)
+    if name == "tanh":
+        return np.tanh(z)
+    if name == "relu":
+        return np.maximum(z, 0)
+    if name == "leaky_relu":
+        return np.where(z > 0, z, z * np.float32(0.01))
+    if name == "elu":
+        return np.where(z > 0, z, np.expm1(np.minimum(z, 0)))
+    if name == "silu":
+        return z * _sigmoid(z)
+    return np.sin(z)  # sine
+
+
+def _act_grad(name, z, a, g):
+    """Gradient through the activation, given its input z, output a and upstream g."""
+    if name in ("linear", "step"):  # step: straight-through, as the torch module
+        return g
+    if name == "sigmoid":
+        return g * a * (1 - a)
+    if name == "tanh":
+        return g * (1 - a * a)
+    if name == "relu":
+        return g * (z > 0)
+    if name == "leaky_relu":
+        return np.where(z > 0, g, g * np.float32(0.01))
+    if name == "elu":
+        return np.where(z > 0, g, g * (a + 1))
+    if name == "silu":
+        s = _sigmoid(z)
+        return g * (s * (1 + z * (1 - s)))
+    return g * np.cos(z)  # sine
+
+
+def _act_any(act, z):
+    if isinstance(act, str):
+        return _act(act, z)
+    names, masks = act
+    out = _act(names[-1], z)
+    for name, mask in zip(names[:-1], masks[:-1]):
+        out = np.where(mask, _act(name, z), out)
+    return out
+
+
+def _act_grad_any(act, z, a, g):
+    if isinstance(act, str):
+        return _act_grad(act, z, a, g)
+    names, masks = act
+    out = _act_grad(names[-1], z, a, g)
+    for name, mask in zip(names[:-1], masks[:-1]):
+        out = np.where(mask, _act_grad(name, z, a, g), out)
+    return out
+
+
+def train_epoch(layers, x, y, order, batch: int, *, loss: str, weight: float, lr, mu=0.0,
+                bufs=None, reg: str | None = None, rate=0.0,
+                max_steps: int | None = None) -> int:
+    """Mini-batch steps over ``x[order]``, in place on ``layers`` ([W, b or None,
+    activation or None]); returns how many. ``bufs`` ([[W buffer, b buffer]] zeros at
+    first, as torch's first momentum step takes the gradient as is) when ``mu``."""
+    xs, ys = x[order], y[order]
+    steps = 0
+    with np.errstate(all="ignore"):  # divergence is caught from the epoch's loss
+        for start in range(0, len(order), batch):
+            if max_steps is not None and steps >= max_steps:
+                break
+            a, yb = xs[start:start + batch], ys[start:start + batch]
+            trace = []
+            for w, b, act in layers:
+                z = np.matmul(a, w)  # (B, in) or (K, B, in) @ (in, out) or (K, in, out)
+                if b is not None:
+                    z += b
+                out = _act_any(act, z) if act else z
+                trace.append((a, z, out))
+                a = out
+            n = np.float32(weight / len(yb))
+            if loss == "bce":
+                g = (_sigmoid(a) - yb) * n
+            elif loss == "cross_entropy":
+                e = np.exp(a - a.max(-1, keepdims=True))
+                g = (e / e.sum(-1, keepdims=True) - yb) * n
+            else:
+                g = (a - yb) * (2 * n / np.float32(a.shape[-1]))
+            for i in range(len(layers) - 1, -1, -1):
+                w, b, act = layers[i]
+                a_in, z, out = trace[i]
+                if act:
+                    g = _act_grad_any(act, z, out, g)
+                gw = np.matmul(a_in.swapaxes(-1, -2), g)
+                gb = None if b is None else g.sum(-2, keepdims=b.ndim == g.ndim)
+                if i:
+                    g = np.matmul(g, w.swapaxes(-1, -2))
+                if reg == "l2":
+                    gw += rate * w
+                elif reg == "l1":
+                    gw += rate * np.sign(w)
+                if bufs is not None:
+                    for buf, grad in zip(bufs[i], (gw, gb)):
+                        if grad is not None:
+                            buf *= mu
+                            buf += grad
+                    gw, gb = bufs[i]
+                w -= lr * gw
+                if b is not None:
+                    b -= lr * gb
+            steps += 1
+    return steps
 
 
 class FastBatch:
@@ -74,22 +196,6 @@ class FastBatch:
             return None
         return cls(cs, features, layers)
 
-    @staticmethod
-    def _act(plan, z):
-        names, masks = plan
-        out = _act(names[-1], z)
-        for name, mask in zip(names[:-1], masks[:-1]):
-            out = np.where(mask, _act(name, z), out)
-        return out
-
-    @staticmethod
-    def _act_grad(plan, z, a, g):
-        names, masks = plan
-        out = _act_grad(names[-1], z, a, g)
-        for name, mask in zip(names[:-1], masks[:-1]):
-            out = np.where(mask, _act_grad(name, z, a, g), out)
-        return out
-
     def freeze(self, k: int) -> None:
         self.lr[k] = 0.0  # the session has zeroed the lane's weights and momentum
         if self.bufs is not None:
@@ -99,50 +205,6 @@ class FastBatch:
                         buf[k] = 0.0
 
     def train_epoch(self, order: np.ndarray, batch: int) -> None:
-        layers, lr = self.layers, self.lr
-        xs, ys = self.x[order], self.y[order]
-        with np.errstate(all="ignore"):  # divergence is caught from the epoch's loss
-            for start in range(0, len(order), batch):
-                a, yb = xs[start:start + batch], ys[start:start + batch]
-                trace = []
-                for w, b, act in layers:
-                    z = np.matmul(a, w)  # (B, in) or (K, B, in) @ (K, in, out)
-                    if b is not None:
-                        z += b
-                    out = self._act(act, z) if act else z
-                    trace.append((a, z, out))
-                    a = out
-                n = np.float32(self.weight / len(yb))
-                if self.loss == "bce":
-                    g = (_sigmoid(a) - yb) * n
-                elif self.loss == "cross_entropy":
-                    e = np.exp(a - a.max(2, keepdims=True))
-                    g = (e / e.sum(2, keepdims=True) - yb) * n
-                else:
-                    g = (a - yb) * (2 * n / np.float32(a.shape[2]))
-                for i in range(len(layers) - 1, -1, -1):
-                    w, b, act = layers[i]
-                    a_in, z, out = trace[i]
-                    if act:
-                        g = self._act_grad(act, z, out, g)
-                    gw = np.matmul(a_in.swapaxes(-1, -2), g)
-                    gb = g.sum(1, keepdims=True) if b is not None else None
-                    if i:
-                        g = np.matmul(g, w.swapaxes(1, 2))
-                    if self.reg == "l2":
-                        gw += self.rate * w
-                    elif self.reg == "l1":
-                        gw += self.rate * np.sign(w)
-                    if self.momentum:
-                        gw, gb = self._momentum(i, gw, gb)
-                    w -= lr * gw
-                    if b is not None:
-                        b -= lr * gb
-
-    def _momentum(self, i, gw, gb):
-        pair = self.bufs[i]
-        for j, g in enumerate((gw, gb)):
-            if g is not None:
-                pair[j] *= self.mu
-                pair[j] += g
-        return pair[0], pair[1]
+        train_epoch(self.layers, self.x, self.y, order, batch, loss=self.loss,
+                    weight=self.weight, lr=self.lr, mu=self.mu, bufs=self.bufs,
+                    reg=self.reg, rate=self.rate)
