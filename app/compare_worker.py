@@ -41,6 +41,7 @@ class CompareWorker(WorkerHandle):
     def __init__(self, trainer, parent: QObject | None = None) -> None:
         runner = Runner(trainer, subscriptions=SUBSCRIPTIONS)
         super().__init__(runner, Mailbox(), parent)
+        runner.ready = self.mailbox.empty  # no snapshot (nor probes) the GUI would not take
         self.session = trainer  # the newest trainer handed to the worker
         self._event.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
         runner.subscribe(self._listen)

@@ -333,12 +333,6 @@ class CompareSession(VariantTrainer):
                 self._fast.freeze(k)
             self._active[k] = False
 
-    def train(self, epochs: int) -> list[dict]:
-        m = self.evaluate()
-        for _ in range(epochs):
-            m = self.train_epoch()
-        return m
-
     # -- results -------------------------------------------------------------------
     @property
     def history(self) -> list[Metrics]:

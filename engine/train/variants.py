@@ -167,6 +167,13 @@ class VariantTrainer:
     def apply(self, command) -> bool | None:
         return None
 
+    def train(self, epochs: int) -> list[dict]:
+        """Train headless for ``epochs``; the last epoch's rows."""
+        m = self.evaluate()
+        for _ in range(epochs):
+            m = self.train_epoch()
+        return m
+
     def summary(self) -> dict:
         """The "variants" probe: what each tile's title says."""
         return {"token": self.token, "labels": list(self.labels), "latest": self.latest,
@@ -223,12 +230,6 @@ class SteppedCompare(VariantTrainer):
     def evaluate(self) -> list[dict]:
         return [{"label": label, **s.evaluate(), "diverged": d}
                 for label, s, d in zip(self.labels, self.sessions, self.diverged, strict=True)]
-
-    def train(self, epochs: int) -> list[dict]:
-        m = self.evaluate()
-        for _ in range(epochs):
-            m = self.train_epoch()
-        return m
 
     @property
     def history(self) -> list[Metrics]:
