@@ -69,9 +69,11 @@ class Runner:
                 continue
             try:
                 value = p.run(self.trainer, args)
-            except NodeplayError as err:  # a bad subscription, not a broken session
+            except Exception as err:  # noqa: BLE001 - a bad probe, not a broken session
                 del self.subscriptions[name]
-                self._emit(Failed(f"{err} It is no longer shown.", stopped=False))
+                why = str(err) if isinstance(err, NodeplayError) else (
+                    f"The probe '{name}' failed: {type(err).__name__}: {err}.")
+                self._emit(Failed(f"{why} It is no longer shown.", stopped=False))
                 continue
             self._last_run[name] = now
             if value is not None:
@@ -118,6 +120,8 @@ class Runner:
                 return
             try:
                 value, error = probe(a.probe).run(self.trainer, a.args), None
+                if value is None:
+                    error = f"The probe '{a.probe}' has nothing to show for {a.args!r} now."
             except NodeplayError as err:
                 value, error = None, str(err)
             except Exception as err:  # noqa: BLE001 - a failing probe never kills the worker

@@ -145,8 +145,27 @@ def test_bad_asks_get_one_sentence_and_the_worker_goes_on(serve):
     assert errors[3] == ("The probe 'boundary' has no argument 'colour'; it takes size.")
     four = rec.wait_for(lambda e: isinstance(e, Answer) and e.request_id == 4)
     assert four.error is None and set(four.value) >= {"dense1"}
+    s.submit(cmd.Ask(5, "hidden", {"node": "no-layer"}))
+    five = rec.wait_for(lambda e: isinstance(e, Answer) and e.request_id == 5)
+    assert five.value is None and five.error.startswith("The probe 'hidden' has nothing to show")
     s.submit(cmd.Step())
     rec.wait_for(lambda e: isinstance(e, Snapshot) and e.epoch == 1)
+
+
+def test_a_failing_subscribed_probe_is_dropped_with_a_sentence(serve):
+    register("test-broken", lambda ctx, args: ctx.no_such_attribute)
+    try:
+        s = Session(load_preset("circle"), snapshot_interval=0.0)
+        rec = serve(s)
+        s.submit(cmd.Subscribe({"test-broken": {}, "boundary": {"size": 8}}))
+        event = rec.wait_for(lambda e: isinstance(e, Failed))
+        assert event.message.startswith("The probe 'test-broken' failed: AttributeError")
+        assert event.message.endswith("It is no longer shown.") and not event.stopped
+        s.submit(cmd.Step())
+        snap = rec.wait_for(lambda e: isinstance(e, Snapshot) and e.epoch == 1)
+        assert "test-broken" not in snap.probes and snap.boundary.shape == (8, 8)
+    finally:
+        unregister("test-broken")
 
 
 def test_set_project_swaps_the_trainer_inside_the_same_worker(serve):
