@@ -6,22 +6,33 @@ The session's listener runs on the worker and never touches a widget:
   merges an undrawn snapshot into the next one (``Snapshot.after``), so no backlog is
   ever queued and no loss rows are lost. A QTimer on the GUI thread (~60 Hz) takes
   the latest one and emits :attr:`EngineBridge.snapshot`.
-* Discrete events (StateChanged, Diverged, Finished, Failed, StateCaptured) cross to
-  the GUI thread through a queued signal and come out as their own signals.
+* Discrete events (StateChanged, Diverged, Finished, Failed, StateCaptured, Answer)
+  cross to the GUI thread through a queued signal and come out as their own signals.
+
+Views subscribe to probes by name (``subscribe``) and ask one-off questions
+(``ask`` -> ``answered``); see ``engine.probes.registry``.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
+import time
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from app.worker import FRAME_MS, LIVE_THREADS, Mailbox, WorkerHandle
 from engine.train import commands as cmd
-from engine.train.events import Diverged, Failed, Finished, Snapshot, StateCaptured, StateChanged
+from engine.train.events import Answer, Diverged, Failed, Finished, Snapshot, StateCaptured, StateChanged
 from engine.train.session import Session
 
 TINY_MODEL_PARAMS = 100_000  # below this, one CPU thread trains fastest
+# Drawing a snapshot (and painting what changed) holds the GIL that the worker's
+# training needs: the next one is drawn no sooner than DRAW_SHARE times the GUI
+# thread's CPU time since the previous one, so the GUI takes at most about
+# 1/(1 + DRAW_SHARE) of a core (and the worker, which publishes only once a snapshot
+# was taken, computes probes no faster than they are drawn).
+DRAW_SHARE = 3
 SnapshotMailbox = Mailbox  # snapshots merge with Snapshot.after
 
 __all__ = ["FRAME_MS", "LIVE_THREADS", "EngineBridge", "SnapshotMailbox"]
@@ -50,6 +61,7 @@ class EngineBridge(WorkerHandle):
     finished = Signal(int, str)      # epoch, message (stop condition reached)
     failed = Signal(str)
     captured = Signal(object)        # StateCaptured
+    answered = Signal(int, str, object, object)  # request id, probe, value, error (str or None)
 
     _event = Signal(object)          # worker -> GUI thread, queued
     thread_name = "nodeplay-session"
@@ -58,6 +70,12 @@ class EngineBridge(WorkerHandle):
         super().__init__(session, SnapshotMailbox(), parent)
         self.session = session
         self.epoch = session.epoch
+        self._requests = itertools.count(1)
+        self._next_draw = 0.0
+        self._gui_cpu = time.thread_time()  # the GUI thread's CPU time at the last draw
+        runner = getattr(session, "runner", None)
+        if runner is not None:
+            runner.ready = self.mailbox.empty
         self._event.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
         session.subscribe(self._listen)
 
@@ -74,14 +92,21 @@ class EngineBridge(WorkerHandle):
     # -- GUI side ----------------------------------------------------------------
     @Slot()
     def _drain(self) -> None:
+        if time.perf_counter() >= self._next_draw:
+            self._draw()
+
+    def _draw(self) -> None:
         snap = self.mailbox.take()
         if snap is not None:
             self.epoch = snap.epoch
-            self.snapshot.emit(snap)
+            self.snapshot.emit(snap)  # the views draw it now (direct connections)
+            cpu = time.thread_time()  # includes painting the previous frame's changes
+            self._next_draw = time.perf_counter() + DRAW_SHARE * (cpu - self._gui_cpu)
+            self._gui_cpu = cpu
 
     @Slot(object)
     def _dispatch(self, event) -> None:
-        self._drain()  # draw the state an event refers to before reporting it
+        self._draw()  # draw the state an event refers to before reporting it
         if isinstance(event, StateChanged):
             self.playing = event.playing
             self.stateChanged.emit(event.playing)
@@ -97,6 +122,8 @@ class EngineBridge(WorkerHandle):
             self.failed.emit(event.message)
         elif isinstance(event, StateCaptured):
             self.captured.emit(event)
+        elif isinstance(event, Answer):
+            self.answered.emit(event.request_id, event.probe, event.value, event.error)
 
     # -- commands of a training session ----------------------------------------------
     def reset(self, seed: int | None = None) -> None:
@@ -120,13 +147,31 @@ class EngineBridge(WorkerHandle):
         """Ask for the weights; answered by ``captured`` after earlier commands apply."""
         self._submit(cmd.Capture())
 
+    def subscribe(self, subscriptions: dict[str, dict]) -> None:
+        """The probes snapshots carry from now on (name -> arguments; the full set,
+        replacing the previous); a snapshot with them follows at once."""
+        self._submit(cmd.Subscribe({k: dict(v or {}) for k, v in subscriptions.items()}))
+
     def set_probes(self, boundary_size: int = 100, neuron_size: int = 0,
                    hidden_node: str | None = None, thumbnails: bool = False) -> None:
-        """Boundary and per-neuron map resolutions, the layer whose hidden space
-        snapshots carry, and whether they carry node thumbnails; a snapshot with them
-        follows at once."""
-        self._submit(cmd.SetProbes(int(boundary_size), int(neuron_size), hidden_node,
-                                   bool(thumbnails)))
+        """``subscribe`` for the playground's views: the boundary and per-neuron map
+        resolutions, the layer whose hidden space snapshots carry, and whether they
+        carry node thumbnails (weights and image predictions always)."""
+        self.subscribe(cmd.probe_subscriptions(int(boundary_size), int(neuron_size),
+                                               hidden_node, bool(thumbnails)))
+
+    def ask(self, probe: str, args: dict | None = None) -> int:
+        """Ask for one value of ``probe``; ``answered`` brings it back on the GUI thread
+        with the returned request id (between training steps, while training runs)."""
+        request_id = next(self._requests)
+        self._submit(cmd.Ask(request_id, probe, dict(args or {})))
+        return request_id
+
+    def set_project(self, project) -> None:
+        """Train ``project`` from now on in the same worker (a copy: the caller keeps
+        editing its own); a project that cannot train comes back as ``failed``."""
+        self.playing = False
+        self._submit(cmd.SetProject(project.copy()))
 
     def subscribe(self, subs: dict[str, dict]) -> None:
         """The probes the views in sight want (probe name -> arguments; the full set).

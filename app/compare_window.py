@@ -1,11 +1,13 @@
 """Compare mode: K variants of the project's network trained together, as small multiples.
 
 The instructor picks what varies (activation, learning rate or seed) and which
-values; one :class:`engine.train.compare.CompareSession` trains them all on a worker
-thread (``app.compare_worker``). The window shows a grid of small decision-boundary
-maps, one per variant, titled with the variant's label and its current test loss
-and accuracy, and one chart with each variant's test loss. A variant that diverges
-is greyed out and its title says at which epoch; the others go on.
+values; one trainer (``engine.train.compare.make_compare``: batched where it can,
+else the variants stepped in turn) trains them all on a worker thread
+(``app.compare_worker``). The window shows a grid of tiles (``app.compare_tiles``),
+one per variant: its decision boundary for 2-D points, its accuracy curve for
+images, titled with the variant's label and its current test loss and accuracy,
+and one chart with each variant's test loss. A variant that diverges is greyed
+out and its title says at which epoch; the others go on.
 """
 
 from __future__ import annotations
@@ -14,189 +16,32 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QCloseEvent, QFont, QResizeEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.compare_worker import CompareWorker, Frame, finite_or_nan
-from app.views.boundary_view import (
-    FIELD_MAP,
-    boundary_field,
-    class_field_rgb,
-    dataset_brushes,
-)
+from app.compare_controls import VariantChoice
+from app.compare_tiles import TileGrid, VariantTile, variant_colour
+from app.compare_worker import CompareWorker, finite_or_nan
 from app.views.style import style_plot
-from engine.build.layers import ACTIVATION_MODULES
 from engine.errors import NodeplayError
-from engine.graph.catalogue import ACTIVATIONS
 from engine.project import Project
-from engine.train.compare import CompareSession
-
-# What can vary, as (key, menu text).
-MODES = (("activation", "Activation"), ("learning_rate", "Learning rate"), ("seed", "Seed"))
-# Every activation the compare session can apply, in the catalogue's order.
-COMPARE_ACTIVATIONS = tuple(a for a in ACTIVATIONS if a in ACTIVATION_MODULES)
-DEFAULT_ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
-# TF Playground's learning rates, and the ones ticked at first.
-LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
-DEFAULT_LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3)
-DEFAULT_SEEDS = 4
-MAX_SEEDS = 16
-
-# Tableau 10: distinct curve colours; more variants than that get evenly spread hues.
-PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
-           "#ff9da7", "#9c755f", "#bab0ac")
-GREY_MAP = pg.ColorMap([0.0, 0.5, 1.0], [(170, 170, 170), (225, 225, 225), (140, 140, 140)])
+from engine.train.compare import make_compare
+from engine.train.events import Snapshot
+from engine.train.variants import VariantTrainer
 
 
-def variant_colour(k: int, count: int) -> pg.QtGui.QColor:
-    if count <= len(PALETTE):
-        return pg.mkColor(PALETTE[k])
-    return pg.intColor(k, hues=count, values=1, maxValue=200)
-
-
-def lr_text(value: float) -> str:
-    return f"{value:g}"
-
-
-class _Tile:
-    """One variant's boundary map: a PlotItem with an ImageItem and the training points."""
-
-    def __init__(self, plot: pg.PlotItem, label: str, colour, dataset) -> None:
-        self.plot, self.label, self.colour = plot, label, colour
-        self.diverged_at: int | None = None
-        self.metrics: dict = {}
-        self.title_text = ""
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setMouseEnabled(x=False, y=False)
-        plot.setAspectLocked(True)
-        plot.disableAutoRange()
-        small = QFont()
-        small.setPointSize(7)
-        for name in ("bottom", "left"):
-            axis = plot.getAxis(name)
-            axis.setPen("#888")
-            axis.setTextPen("#444")
-            axis.setStyle(tickFont=small, tickLength=-4, tickTextOffset=2)
-        plot.getAxis("left").setWidth(22)
-        plot.getAxis("bottom").setHeight(16)
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setColorMap(FIELD_MAP)
-        self.image.setLevels((-1.0, 1.0))
-        plot.addItem(self.image)
-        self.points = pg.ScatterPlotItem(size=5, pen=pg.mkPen("w", width=0.8))
-        plot.addItem(self.points)
-        self.extent = float(dataset.extent)
-        x = np.asarray(dataset.x_train)
-        if x.ndim == 2 and x.shape[1] == 2:
-            self.points.setData(x[:, 0], x[:, 1], brush=dataset_brushes(dataset.y_train,
-                                                                       dataset.classes))
-        e = self.extent
-        plot.setRange(xRange=(-e, e), yRange=(-e, e), padding=0)
-        self.set_title()
-
-    def show_boundary(self, boundary: np.ndarray) -> None:
-        if boundary.ndim == 3 and boundary.shape[2] > 2:
-            field, levels = class_field_rgb(boundary), (0, 255)
-            if self.diverged_at is not None:  # grey: the rgb's mean brightness
-                field = np.repeat(field.mean(2, keepdims=True), 3, 2).astype(np.uint8)
-        else:
-            field, levels = boundary_field(boundary), (-1.0, 1.0)
-        field = np.nan_to_num(field, nan=0.0)
-        self.image.setImage(field, autoLevels=False, levels=levels)
-        e = self.extent
-        self.image.setRect(QRectF(-e, -e, 2 * e, 2 * e))
-
-    def set_metrics(self, m: dict) -> None:
-        self.metrics = m
-        self.set_title()
-
-    def set_diverged(self, epoch: int | None) -> None:
-        if epoch == self.diverged_at:
-            return
-        self.diverged_at = epoch
-        grey = epoch is not None
-        self.image.setColorMap(GREY_MAP if grey else FIELD_MAP)
-        self.image.setLevels((-1.0, 1.0))
-        self.points.setOpacity(0.25 if grey else 1.0)
-        self.set_title()
-
-    def set_title(self) -> None:
-        swatch = f'<span style="color: {self.colour.name()};">■</span>'
-        if self.diverged_at is not None:
-            detail = f"diverged at epoch {self.diverged_at}"
-            head, colour = f"{swatch} <b>{self.label}</b>", "#999"
-        else:
-            m, colour = self.metrics, "#222"
-            loss, acc = m.get("test_loss", math.nan), m.get("test_acc", math.nan)
-            detail = f"test loss {loss:.3f}" if math.isfinite(loss) else "test loss –"
-            if math.isfinite(acc):
-                detail += f" · acc {acc:.0%}"
-            head = f"{swatch} <b>{self.label}</b>"
-        self.title_text = f"{self.label} — {detail}"
-        self.plot.setTitle(f"{head}<br><span style='font-size: 8pt;'>{detail}</span>",
-                           color=colour, size="9pt")
-
-
-class _TileGrid(pg.GraphicsLayoutWidget):
-    """The small multiples; re-flows its columns to keep the tiles as large as it can."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setBackground("w")
-        self.plots: list[pg.PlotItem] = []
-        self.columns = 0
-
-    def set_count(self, count: int) -> list[pg.PlotItem]:
-        self.ci.clear()
-        self.plots = [pg.PlotItem() for _ in range(count)]
-        self.columns = 0
-        self.reflow()
-        return self.plots
-
-    @staticmethod
-    def best_columns(count: int, width: float, height: float) -> int:
-        best, best_side = 1, -1.0
-        for cols in range(1, count + 1):
-            rows = -(-count // cols)
-            side = min(width / cols, (height - 30 * rows) / rows)  # 30 px: the title
-            if side > best_side + 1e-9:
-                best, best_side = cols, side
-        return best
-
-    def reflow(self) -> None:
-        if not getattr(self, "plots", None):
-            return
-        cols = self.best_columns(len(self.plots), max(self.width(), 100),
-                                 max(self.height(), 100))
-        if cols == self.columns:
-            return
-        self.columns = cols
-        for p in self.plots:
-            if p.scene() is not None:
-                self.ci.removeItem(p)
-        for i, p in enumerate(self.plots):
-            self.ci.addItem(p, row=i // cols, col=i % cols)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        self.reflow()
-
-
-class CompareWindow(QWidget):
+class CompareWindow(VariantChoice, QWidget):
     """Compare mode for ``project``: pick what varies, press Play, read the tiles."""
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
@@ -205,56 +50,22 @@ class CompareWindow(QWidget):
         self.setWindowTitle(f"Compare — {getattr(self.project, 'name', '') or 'project'}")
         self.resize(1200, 800)
         self.worker: CompareWorker | None = None
-        self.session: CompareSession | None = None  # the newest, owned by the worker
+        self.session: VariantTrainer | None = None  # the newest, owned by the worker
         self.error: str | None = None
         self.epoch = 0
         self.rate = 0.0
         self.training = False     # what the worker last reported
-        self.tiles: list[_Tile] = []
+        self.tiles: list[VariantTile] = []
         self.curves: list[pg.PlotDataItem] = []
         self._series: list[tuple[list, list]] = []
-        self._session_id = 0
+        self._token = 0  # the trainer whose snapshots are drawn
         self._build()
         self.mode.setCurrentIndex(0)
         self._rebuild()
 
     # -- layout ----------------------------------------------------------------------
     def _build(self) -> None:
-        self.mode = QComboBox()
-        for key, text in MODES:
-            self.mode.addItem(text, key)
-        self.mode.setToolTip("The setting that differs between the variants")
-        self.mode.currentIndexChanged.connect(self._mode_changed)
-
-        self.pickers: dict[str, dict] = {}
-        self.values = QStackedWidget()
-        acts = {a: QCheckBox(a) for a in COMPARE_ACTIVATIONS}
-        lrs = {lr: QCheckBox(lr_text(lr)) for lr in LEARNING_RATES}
-        for boxes, ticked in ((acts, DEFAULT_ACTIVATIONS), (lrs, DEFAULT_LEARNING_RATES)):
-            page = QWidget()
-            row = QHBoxLayout(page)
-            row.setContentsMargins(0, 0, 0, 0)
-            row.setSpacing(6)
-            for value, box in boxes.items():
-                box.setChecked(value in ticked)
-                box.toggled.connect(self._values_changed)
-                row.addWidget(box)
-            row.addStretch(1)
-            self.values.addWidget(page)
-        self.pickers["activation"] = acts
-        self.pickers["learning_rate"] = lrs
-        page = QWidget()
-        row = QHBoxLayout(page)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.seed_count = QSpinBox()
-        self.seed_count.setRange(1, MAX_SEEDS)
-        self.seed_count.setValue(DEFAULT_SEEDS)
-        self.seed_count.valueChanged.connect(self._values_changed)
-        row.addWidget(QLabel("seeds:"))
-        row.addWidget(self.seed_count)
-        row.addWidget(QLabel(f"(from the project's seed {self.project.train.seed} up)"))
-        row.addStretch(1)
-        self.values.addWidget(page)
+        self._build_choice()
 
         self.reset_button = QPushButton("⟲ Reset")
         self.reset_button.setToolTip("Fresh weights for every variant")
@@ -287,7 +98,7 @@ class CompareWindow(QWidget):
         self.summary.setStyleSheet("color: #555;")
         bottom.addWidget(self.summary, 1)
 
-        self.grid = _TileGrid()
+        self.grid = TileGrid()
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -337,90 +148,23 @@ class CompareWindow(QWidget):
         layout.addWidget(split, 1)
         self._show_epoch()
 
-    # -- choosing the variants -----------------------------------------------------------
-    @property
-    def mode_key(self) -> str:
-        return self.mode.currentData()
-
-    def set_mode(self, key: str, values=None) -> None:
-        """Compare ``key`` ("activation", "learning_rate" or "seed"); ``values`` ticks
-        exactly those (for "seed": the number of seeds)."""
-        keys = [k for k, _ in MODES]
-        if key not in keys:
-            raise NodeplayError(f"Compare mode varies {', '.join(keys)}, not {key!r}.")
-        self._quiet = True
-        try:
-            self.mode.setCurrentIndex(keys.index(key))
-            if values is not None:
-                if key == "seed":
-                    self.seed_count.setValue(int(values))
-                else:
-                    wanted = set(values)
-                    unknown = wanted - set(self.pickers[key])
-                    if key == "learning_rate":  # any rate may be added to the row
-                        for value in sorted(unknown):
-                            self._add_rate(value)
-                    elif unknown:
-                        raise NodeplayError(f"Compare mode cannot vary the activation to "
-                                            f"{sorted(unknown)[0]!r}; choose one of "
-                                            f"{', '.join(COMPARE_ACTIVATIONS)}.")
-                    for value, box in self.pickers[key].items():
-                        box.setChecked(value in wanted)
-        finally:
-            self._quiet = False
-        self._rebuild()
-
-    _quiet = False
-
-    def _add_rate(self, value: float) -> None:
-        """A learning rate beyond TF Playground's list, in its sorted place."""
-        value = float(value)
-        if not (value > 0 and math.isfinite(value)):
-            raise NodeplayError(f"A learning rate must be a number above 0, not {value!r}.")
-        boxes = self.pickers["learning_rate"]
-        box = QCheckBox(lr_text(value))
-        box.toggled.connect(self._values_changed)
-        ordered = sorted([*boxes, value])
-        at = ordered.index(value)
-        self.values.widget(1).layout().insertWidget(at, box)
-        self.pickers["learning_rate"] = {v: boxes.get(v, box) for v in ordered}
-
-    def _mode_changed(self) -> None:
-        self.values.setCurrentIndex(self.mode.currentIndex())
-        if not self._quiet:
-            self._rebuild()
-
-    def _values_changed(self) -> None:
-        if not self._quiet:
-            self._rebuild()
-
-    def variants(self) -> list[dict]:
-        """The variant overrides for CompareSession, from the current choice."""
-        key = self.mode_key
-        if key == "seed":
-            s0 = int(self.project.train.seed)
-            return [{"seed": s0 + i, "label": f"seed {s0 + i}"}
-                    for i in range(self.seed_count.value())]
-        ticked = [v for v, box in self.pickers[key].items() if box.isChecked()]
-        if key == "activation":
-            return [{"activation": a, "label": a} for a in ticked]
-        return [{"learning_rate": float(lr), "label": f"lr {lr_text(lr)}"} for lr in ticked]
 
     def _rebuild(self) -> None:
-        """A fresh session for the current choice, handed to the worker (paused)."""
+        """A fresh trainer for the current choice, handed to the worker (paused)."""
         try:
-            session = CompareSession(self.project.copy(), self.variants())
+            session = make_compare(self.project.copy(), self.variants())
         except NodeplayError as err:
             self._show_error(str(err))
             return
         self.error = None
         self.session = session
         self.centre.setCurrentIndex(0)
-        self._session_id += 1
+        self._token = session.token
         if self.worker is None:
             self.worker = CompareWorker(session, self)
-            self.worker.frame.connect(self._show_frame)
-            self._session_id = 0
+            self.worker.snapshot.connect(self._show_snapshot)
+            self.worker.failed.connect(self.summary.setText)
+            self.worker.stateChanged.connect(lambda _playing: self._show_play())
             self.worker.start()
         else:
             self.worker.set_session(session)
@@ -450,10 +194,10 @@ class CompareWindow(QWidget):
             b.setEnabled(ok)
         self._show_play()
 
-    def _make_tiles(self, session: CompareSession) -> None:
+    def _make_tiles(self, session: VariantTrainer) -> None:
         k = session.k
         plots = self.grid.set_count(k)
-        self.tiles = [_Tile(p, label, variant_colour(i, k), session.dataset)
+        self.tiles = [VariantTile(p, label, variant_colour(i, k), session.dataset)
                       for i, (p, label) in enumerate(zip(plots, session.labels, strict=True))]
         item = self.chart_plot
         for curve in self.curves:
@@ -506,36 +250,36 @@ class CompareWindow(QWidget):
         self.rate_label.setText(f"{self.rate:.0f} epochs/s" if self.training and self.rate
                                 else "")
 
-    # -- frames from the worker ------------------------------------------------------------
-    def _show_frame(self, frame: Frame) -> None:
-        if frame.session_id != self._session_id or self.error is not None:
-            return  # a frame from a session that has been replaced
-        self.epoch, self.rate, self.training = frame.epoch, frame.rate, frame.playing
-        if not frame.playing and self.worker.playing and all(
-                d is not None for d in frame.diverged_at):
-            self.worker.playing = False  # every variant diverged: nothing left to train
-            self._show_play()
-        if frame.reset:
+    # -- snapshots from the worker ----------------------------------------------------------
+    def _show_snapshot(self, snap: Snapshot) -> None:
+        info = snap.probes.get("variants")
+        if info is None or info["token"] != self._token or self.error is not None:
+            return  # a snapshot of a trainer that has been replaced
+        self.epoch, self.rate, self.training = snap.epoch, snap.epochs_per_second, snap.playing
+        if snap.reset:
             for xs, ys in self._series:
                 xs.clear()
                 ys.clear()
-        for tile, at in zip(self.tiles, frame.diverged_at, strict=False):
+            for tile in self.tiles:
+                tile.clear_rows()
+        for tile, at in zip(self.tiles, info["diverged_at"], strict=False):
             tile.set_diverged(at)
-        if frame.boundaries is not None:
-            for tile, b in zip(self.tiles, frame.boundaries, strict=False):
+        boundaries = snap.probes.get("variant_boundaries")
+        if boundaries is not None:
+            for tile, b in zip(self.tiles, boundaries, strict=False):
                 tile.show_boundary(b)
-        for tile, m in zip(self.tiles, frame.latest, strict=False):
+        for tile, m in zip(self.tiles, info["latest"], strict=False):
             tile.set_metrics(m)
-        grew = False
-        for (xs, ys), rows in zip(self._series, frame.rows, strict=False):
-            if len(rows):
-                xs.append(rows.epochs.astype(np.float64))
-                ys.append(np.asarray(rows.test_loss, np.float64))
-                grew = True
-        if grew or frame.reset:
+        rows = snap.metrics
+        grew = rows is not None and len(rows) > 0
+        if grew:  # one column per variant
+            epochs = rows.epochs.astype(np.float64)
+            for k, ((xs, ys), tile) in enumerate(zip(self._series, self.tiles, strict=False)):
+                xs.append(epochs)
+                ys.append(np.asarray(rows.test_loss[:, k], np.float64))
+                tile.add_rows(epochs, rows.test_acc[:, k], rows.test_loss[:, k])
+        if grew or snap.reset:
             self._draw_curves()
-        if frame.error:
-            self.summary.setText(frame.error)
         self._show_epoch()
 
     def _draw_curves(self) -> None:

@@ -43,6 +43,10 @@ class Mailbox:
             result, self._slot = self._slot, None
         return result
 
+    def empty(self) -> bool:
+        """Whether the GUI has taken the last result (the worker may make the next)."""
+        return self._slot is None
+
 
 class _ServeThread(QThread):
     """Runs ``runner.serve()``; runners report their own crashes (Failed events)."""

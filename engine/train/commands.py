@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.graph import Graph
 
@@ -38,13 +38,74 @@ class SetSpeed:
 
 
 @dataclass(frozen=True)
+class Subscribe:
+    """The probes snapshots carry from now on: probe name -> its arguments
+    (``engine.probes.registry``). The full set, replacing the previous one."""
+
+    subscriptions: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class SetProbes:
-    """Resolution of the boundary and of the per-neuron maps (0 turns maps off)."""
+    """The older form of ``Subscribe``, kept for callers not yet switched: the boundary
+    and per-neuron map resolutions (0 turns maps off), the layer whose hidden space
+    snapshots carry and whether they carry node thumbnails."""
 
     boundary_size: int = 100
     neuron_size: int = 0
-    hidden_node: str | None = None  # a layer whose hidden space snapshots carry
-    thumbnails: bool = False  # per-node thumbnails for the editor (engine.probes.thumbnails)
+    hidden_node: str | None = None
+    thumbnails: bool = False
+
+    def subscriptions(self) -> dict[str, dict]:
+        return probe_subscriptions(self.boundary_size, self.neuron_size, self.hidden_node,
+                                   self.thumbnails)
+
+
+def probe_subscriptions(boundary_size: int = 100, neuron_size: int = 0,
+                        hidden_node: str | None = None, thumbnails: bool = False
+                        ) -> dict[str, dict]:
+    """The subscriptions the playground's views need (see ``SetProbes``)."""
+    subs: dict[str, dict] = {"weights": {}, "predictions": {}}
+    if boundary_size:
+        subs["boundary"] = {"size": int(boundary_size)}
+    if neuron_size:
+        subs["neurons"] = {"size": int(neuron_size)}
+    if hidden_node is not None:
+        subs["hidden"] = {"node": hidden_node}
+    if thumbnails:
+        subs["thumbnails"] = {}
+    return subs
+
+
+DEFAULT_SUBSCRIPTIONS = probe_subscriptions()
+
+
+@dataclass(frozen=True)
+class Ask:
+    """Compute ``probe`` once with ``args``; answered by ``events.Answer`` between
+    training steps (between mini-batches of long epochs)."""
+
+    request_id: int
+    probe: str
+    args: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SetProject:
+    """Train another project from now on, in the same worker: new data, settings and
+    graph, fresh weights unless the project carries some; training pauses and the
+    history starts again. The document sends it for playground edits (the runner
+    takes its own copy of nothing: the sender hands over a project it no longer edits)."""
+
+    project: object  # engine.project.Project
+
+
+@dataclass(frozen=True)
+class SetTrainer:
+    """Run another trainer from now on (compare mode's new set of variants): training
+    pauses and the history starts again. The sender no longer touches it."""
+
+    trainer: object  # engine.train.trainer.Trainer
 
 
 @dataclass(frozen=True)

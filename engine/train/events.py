@@ -6,7 +6,7 @@ GUI, the main thread headless); listeners that touch widgets must hop threads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -35,34 +35,67 @@ class Metrics:
         return {f: float(getattr(self, f)[-1]) for f in METRIC_NAMES} if len(self) else {}
 
 
-@dataclass(frozen=True)
+# Probes whose last value a merged snapshot keeps until a newer one arrives: they
+# come only a few times a second, or only when asked for.
+_SHOWN_PROBES = ("boundary", "neurons", "hidden", "thumbnails", "predictions", "weights")
+
+
 class Snapshot:
     """The latest state for the views. ``metrics`` holds only the rows added since
-    the previous snapshot; ``after`` merges a snapshot that was never drawn."""
+    the previous snapshot; ``after`` merges a snapshot that was never drawn.
 
-    epoch: int
-    step: int
-    playing: bool
-    metrics: Metrics
-    boundary: np.ndarray | None = None  # (H, W) in [-1, 1], or (H, W, K) class probabilities
-    extent: float = 6.0
-    epochs_per_second: float = 0.0
-    reset: bool = False  # history starts again from this snapshot
-    neurons: dict[str, np.ndarray] | None = None  # node id -> (units, h, w) maps, when asked
-    weights: dict[str, np.ndarray] | None = None  # state-dict copy, for small networks
-    hidden: dict | None = None  # engine.probes.neurons.hidden_space of the asked layer
-    thumbnails: dict | None = None  # node id -> engine.probes.thumbnails.Thumb, when asked
-    # the main head's class for the first test samples of data off the plane (images)
-    predictions: np.ndarray | None = None
+    ``probes`` maps a probe name (``engine.probes.registry``) to its value, for the
+    probes computed for this snapshot only; ``after`` keeps an older snapshot's value
+    for a name the newer one lacks. The read-only properties ``boundary``,
+    ``neurons``, ``hidden``, ``thumbnails``, ``predictions`` and ``weights`` are
+    ``probes.get(name)``; the constructor still takes them by keyword (and the
+    boundary as its fifth argument) for callers that build a snapshot by hand.
+    """
+
+    __slots__ = ("epoch", "step", "playing", "metrics", "extent", "epochs_per_second",
+                 "reset", "probes")
+
+    def __init__(self, epoch: int, step: int, playing: bool, metrics: Metrics | None,
+                 boundary: np.ndarray | None = None, extent: float = 6.0,
+                 epochs_per_second: float = 0.0, reset: bool = False, *,
+                 probes: dict | None = None, **named):
+        unknown = set(named) - set(_SHOWN_PROBES)
+        if unknown:
+            raise TypeError(f"Snapshot() got unexpected keyword {sorted(unknown)[0]!r}")
+        values = dict(probes or {})
+        if boundary is not None:
+            values["boundary"] = boundary
+        values.update({k: v for k, v in named.items() if v is not None})
+        self.epoch, self.step, self.playing, self.metrics = epoch, step, playing, metrics
+        self.extent, self.epochs_per_second, self.reset = extent, epochs_per_second, reset
+        self.probes = values
+
+    boundary = property(lambda s: s.probes.get("boundary"),
+                        doc="(H, W) in [-1, 1], or (H, W, K) class probabilities")
+    neurons = property(lambda s: s.probes.get("neurons"),
+                       doc="node id -> (units, h, w) maps, when asked")
+    weights = property(lambda s: s.probes.get("weights"),
+                       doc="state-dict copy, for small networks")
+    hidden = property(lambda s: s.probes.get("hidden"),
+                      doc="engine.probes.neurons.hidden_space of the asked layer")
+    thumbnails = property(lambda s: s.probes.get("thumbnails"),
+                          doc="node id -> engine.probes.thumbnails.Thumb, when asked")
+    predictions = property(lambda s: s.probes.get("predictions"),
+                           doc="the main head's class for the first test samples (images)")
 
     def after(self, older: Snapshot) -> Snapshot:
         if self.reset:
             return self
-        # thumbnails come a few times a second: keep the last ones until newer arrive
-        thumbs = self.thumbnails if self.thumbnails is not None else older.thumbnails
-        preds = self.predictions if self.predictions is not None else older.predictions
-        return replace(self, metrics=older.metrics.then(self.metrics), reset=older.reset,
-                       thumbnails=thumbs, predictions=preds)
+        metrics = self.metrics if older.metrics is None else (
+            older.metrics if self.metrics is None else older.metrics.then(self.metrics))
+        return Snapshot(self.epoch, self.step, self.playing, metrics, None, self.extent,
+                        self.epochs_per_second, older.reset,
+                        probes={**older.probes, **self.probes})
+
+    def __repr__(self) -> str:
+        return (f"Snapshot(epoch={self.epoch}, step={self.step}, playing={self.playing}, "
+                f"rows={0 if self.metrics is None else len(self.metrics)}, "
+                f"reset={self.reset}, probes={sorted(self.probes)})")
 
 
 @dataclass(frozen=True)
@@ -99,3 +132,14 @@ class StateCaptured:
 
     epoch: int
     weights: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to ``commands.Ask``: the probe's value, or ``error``, one sentence
+    saying why there is none (an unknown probe, bad arguments, a failing probe)."""
+
+    request_id: int
+    probe: str
+    value: object
+    error: str | None = None

@@ -6,6 +6,8 @@ import torch
 
 from engine.errors import NodeplayError
 
+OPTIMIZER_NAMES = ("sgd", "momentum", "rmsprop", "adam", "adagrad", "adadelta", "rprop")
+
 
 def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
     params = list(params)

@@ -1,14 +1,15 @@
 """A training session: model, optimizer and data on one device.
 
-Headless callers use ``train``/``train_epoch`` directly. The GUI runs ``serve`` on a
-worker thread and queues commands with ``submit``; the session drains them between
-epochs and reports through listeners (see ``engine.train.events``).
+The supervised trainer (``engine.train.trainer.Trainer``). Headless callers use
+``train``/``train_epoch`` directly. The GUI runs ``serve`` on a worker thread and
+queues commands with ``submit``: both belong to the session's
+``engine.train.runner.Runner``, which drains them between epochs and reports
+through listeners (see ``engine.train.events``).
 """
 
 from __future__ import annotations
 
 import math
-import queue
 import time
 from collections.abc import Callable
 
@@ -20,50 +21,96 @@ from engine.build.layers import MODE_DEPENDENT
 from engine.data import make_dataset
 from engine.errors import NodeplayError
 from engine.graph import Graph, node_type, validate
-from engine.probes.boundary import boundary_values, plane_grid
-from engine.probes.neurons import hidden_space, neuron_maps
-from engine.probes.thumbnails import thumbnails
+from engine.probes.builtin import boundary as boundary_probe
 from engine.project import Project
 from engine.train import commands as cmd
 from engine.train import live_edit
 from engine.train.device import choose_device
-from engine.train.events import Diverged, Failed, Finished, Metrics, Snapshot, StateCaptured, StateChanged
+from engine.train.events import Metrics
 from engine.train.fast_mlp import FastMLP
+from engine.train.metrics import accuracy
 from engine.train.optim import make_optimizer
+from engine.train.runner import PROBE_SHARE, Runner  # noqa: F401 - PROBE_SHARE: older imports
 
-THUMBNAIL_INTERVAL = 0.25  # seconds between two sets of node thumbnails (or of predictions)
 SAMPLE_PREDICTIONS = 48  # test samples whose predicted class snapshots of image data carry
-PROBE_SHARE = 5  # snapshots wait at least this many times what the last one cost
-SMALL_NETWORK = 5000  # parameters; snapshots of smaller networks carry their weights
 
 
 class Session:
     def __init__(self, project: Project, device: str | None = None, *,
                  boundary_size: int = 100, snapshot_interval: float = 1 / 60,
                  fast: bool = True):
-        self.project = project
         self.fast = fast  # allow the numpy path for small perceptrons (engine.train.fast_mlp)
-        self.dataset = make_dataset(project.data, project.points)
-        check = validate(project.graph, self.dataset.spec)
-        check.raise_if_invalid()
-        sample = int(np.prod(self.dataset.spec.x_shape))
-        self.device = choose_device(device or project.train.device, check.total_params, sample)
-        self.boundary_size = boundary_size
-        self.neuron_size = 0  # per-neuron maps are computed only when a view asks
-        self._probe_cost = 0.0  # seconds the last snapshot took to make
-        self.hidden_node: str | None = None  # likewise the hidden-space view
-        self.thumbnails_on = False  # and the editor's node thumbnails
-        self._last_thumbnails = self._last_predictions = -math.inf
-        self.snapshot_interval = snapshot_interval
-        self.max_epochs_per_second: float | None = None
+        self.boundary_size = boundary_size  # of ``boundary()``, and of snapshots at first
         # Evaluate in numpy on the fast path: quicker headless, but it never releases
         # the GIL, where torch's kernels do; a GUI process turns it off to stay responsive.
         self.numpy_evaluation = True
-        self.playing = False
-        self._listeners: list[Callable] = []
-        self._commands: queue.Queue = queue.Queue()
+        self.generation = 0
+        self._load(project, device)
+        subs = cmd.probe_subscriptions(boundary_size)
+        self.runner = Runner(self, snapshot_interval=snapshot_interval, subscriptions=subs)
+
+    def _load(self, project: Project, device: str | None) -> None:
+        dataset = make_dataset(project.data, project.points)
+        check = validate(project.graph, dataset.spec)
+        check.raise_if_invalid()
+        sample = int(np.prod(dataset.spec.x_shape))
+        self.project, self.dataset = project, dataset
+        self.device = choose_device(device or project.train.device, check.total_params, sample)
         self._to_device()
         self.reset(project.train.seed, weights=project.weights, epoch=project.epoch)
+
+    def set_project(self, project: Project) -> None:
+        """Train ``project`` from now on (new data, settings and graph; its own weights
+        if it carries some, else fresh ones); the history starts again. A project that
+        cannot train is refused with a sentence and the old one stays."""
+        old = self.__dict__.copy()
+        try:
+            self._load(project, None)
+        except Exception:
+            self.__dict__.update(old)
+            raise
+
+    # -- the runner: the GUI's side of a session --------------------------------------
+    def subscribe(self, listener: Callable) -> None:
+        self.runner.subscribe(listener)
+
+    def submit(self, command) -> None:
+        """Queue a command; safe from any thread."""
+        self.runner.submit(command)
+
+    def serve(self) -> None:
+        self.runner.serve()
+
+    def publish(self, force: bool = False) -> None:
+        self.runner.publish(force)
+
+    def _apply(self, command) -> bool:
+        """Apply one command now, on this thread (tests); False means shut down."""
+        return self.runner._apply(command)
+
+    playing = property(lambda self: self.runner.playing)
+    snapshot_interval = property(lambda self: self.runner.snapshot_interval)
+    max_epochs_per_second = property(lambda self: self.runner.max_epochs_per_second)
+    thumbnails_on = property(lambda self: "thumbnails" in self.runner.subscriptions,
+                             doc="whether snapshots carry the editor's node thumbnails")
+
+    # The older way to choose probes, by attribute, for callers not yet on Subscribe.
+    def _subscribed(self, name: str, arg: str, value) -> None:
+        subs = self.runner.subscriptions
+        if value:
+            subs[name] = {arg: value}
+        else:
+            subs.pop(name, None)
+
+    neuron_size = property(
+        lambda self: self.runner.subscriptions.get("neurons", {}).get("size", 0),
+        lambda self, size: self._subscribed("neurons", "size", size))
+    hidden_node = property(
+        lambda self: self.runner.subscriptions.get("hidden", {}).get("node"),
+        lambda self, node: self._subscribed("hidden", "node", node))
+
+    def _make_grids(self) -> None:
+        """Nothing to do: probes cache their own grids (kept for older callers)."""
 
     # -- set-up --------------------------------------------------------------------
     def _to_device(self) -> None:
@@ -72,13 +119,6 @@ class Session:
         self.y_train = torch.as_tensor(ds.y_train, device=d)
         self.x_test = torch.as_tensor(ds.x_test, device=d)
         self.y_test = torch.as_tensor(ds.y_test, device=d)
-        self._make_grids()
-
-    def _make_grids(self) -> None:
-        ds, d = self.dataset, self.device
-        self._grid = plane_grid(ds.extent, self.boundary_size, d) if ds.is_2d else None
-        self._neuron_grid = (plane_grid(ds.extent, self.neuron_size, d)
-                             if ds.is_2d and self.neuron_size else None)
 
     def reset(self, seed: int | None = None, *, weights: dict | None = None, epoch: int = 0):
         """Fresh weights from ``seed`` (or given ``weights``) and an empty history."""
@@ -94,10 +134,7 @@ class Session:
         self.epoch, self.step = epoch, 0
         self.history = Metrics()
         self._pending: list[tuple] = []  # rows not yet published
-        self._stop_reported = False
-        self._last_publish = -math.inf
-        self._rate = 0.0
-        self._published_reset = False
+        self.generation += 1
 
     def _install(self, optimizer) -> None:
         """Use ``optimizer`` and everything derived from ``self.model``."""
@@ -178,10 +215,13 @@ class Session:
             return t.reg_rate * sum(w.abs().sum() for w in self._penalised)
         return t.reg_rate * 0.5 * sum((w * w).sum() for w in self._penalised)
 
-    def train_epoch(self, max_steps: int | None = None) -> dict[str, float]:
+    def train_epoch(self, max_steps: int | None = None, *,
+                    between: Callable[[], None] | None = None) -> dict[str, float]:
         """One pass over the training data in shuffled mini-batches, then metrics.
 
         With ``max_steps`` the pass may end early; only whole passes count as epochs.
+        ``between`` runs after every mini-batch of the autograd path (the numpy path's
+        epochs are short): the runner answers probe requests there.
         """
         model, opt = self.model, self.optimizer
         x, y = self.x_train, self.y_train
@@ -207,6 +247,8 @@ class Session:
             loss.backward()
             opt.step()
             done += 1
+            if between is not None:
+                between()
         return self._finish_epoch(done, bs, n, max_steps)
 
     def _finish_epoch(self, done: int, bs: int, n: int, max_steps: int | None) -> dict:
@@ -233,20 +275,18 @@ class Session:
         return {"train_loss": tl, "test_loss": vl, "train_acc": ta, "test_acc": va}
 
     def _accuracy(self, pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        kind = self.model.main.loss
-        if not self.model.main.on_data:  # e.g. an autoencoder's reconstruction: no classes
-            return torch.tensor(float("nan"), device=pred.device)
-        if kind == "bce":
-            return ((pred[:, 0] > 0).long() == y).float().mean()
-        if kind == "cross_entropy":
-            return (pred.argmax(1) == y).float().mean()
-        return torch.tensor(float("nan"), device=pred.device)
+        main = self.model.main
+        # e.g. an autoencoder's reconstruction has no classes
+        return accuracy(main.loss if main.on_data else None, pred, y)
 
     def _record(self) -> dict[str, float]:
         m = self.evaluate()
         self._pending.append((self.epoch, m["train_loss"], m["test_loss"], m["train_acc"],
                               m["test_acc"]))
         return m
+
+    def take_rows(self) -> Metrics:
+        return self._flush_history()
 
     def _flush_history(self) -> Metrics:
         """Move pending rows into the history; returns just those rows."""
@@ -298,18 +338,10 @@ class Session:
         return {"epoch": self.epoch, "steps": self.step, **m, "stopped_by": reason,
                 "device": str(self.device), "seconds": round(time.perf_counter() - t0, 3)}
 
-    # -- reporting -----------------------------------------------------------------
-    def subscribe(self, listener: Callable) -> None:
-        self._listeners.append(listener)
-
-    def _emit(self, event) -> None:
-        for listener in self._listeners:
-            listener(event)
-
     def boundary(self) -> np.ndarray | None:
-        if self._grid is None:
+        if not self.dataset.is_2d:
             return None
-        return boundary_values(self.model, self._grid, self.boundary_size)
+        return boundary_probe(self, {"size": self.boundary_size})
 
     @torch.inference_mode()
     def sample_predictions(self) -> np.ndarray | None:
@@ -327,141 +359,27 @@ class Session:
         classes = (pred[:, 0] > 0).long() if main.loss == "bce" else pred.argmax(1)
         return classes.cpu().numpy()
 
-    def publish(self, force: bool = False) -> None:
-        """Emit a Snapshot, at most once per ``snapshot_interval`` unless forced.
-
-        Probes of a big network can cost more than its training; the interval then
-        stretches so that they take at most ``1 / PROBE_SHARE`` of the worker's time.
-        """
-        now = time.perf_counter()
-        interval = max(self.snapshot_interval, PROBE_SHARE * self._probe_cost)
-        if not force and now - self._last_publish < interval:
-            return
-        self._last_publish = now
-        neurons = (neuron_maps(self.model, self._neuron_grid, self.neuron_size)
-                   if self._neuron_grid is not None else None)
-        hidden = None
-        if (self.hidden_node is not None and self.dataset.is_2d  # it warps the input plane
-                and f"{self.hidden_node}.out" in {o for _, o, _ in self.model.steps}):
-            hidden = hidden_space(self.model, self.hidden_node, self.dataset.x_train, self.dataset.extent)
-        thumbs = None
-        if self.thumbnails_on and (force or now - self._last_thumbnails >= THUMBNAIL_INTERVAL):
-            thumbs = thumbnails(self.model, self.dataset, device=self.device)
-            self._last_thumbnails = now
-        preds = None
-        if force or now - self._last_predictions >= THUMBNAIL_INTERVAL:
-            preds = self.sample_predictions()
-            self._last_predictions = now
-        small = sum(p.numel() for p in self.model.parameters()) <= SMALL_NETWORK
-        self._emit(Snapshot(self.epoch, self.step, self.playing, self._flush_history(),
-                            self.boundary(), self.dataset.extent, self._rate,
-                            reset=not self._published_reset, neurons=neurons,
-                            weights=self.weights() if small else None, hidden=hidden,
-                            thumbnails=thumbs, predictions=preds))
-        self._published_reset = True
-        self._probe_cost = time.perf_counter() - now
-
-    # -- worker loop ---------------------------------------------------------------
-    def submit(self, command) -> None:
-        """Queue a command; safe from any thread."""
-        self._commands.put(command)
-
-    def _set_playing(self, playing: bool) -> None:
-        if playing != self.playing:
-            self.playing = playing
-            self._emit(StateChanged(playing))
-
-    def _apply(self, c) -> bool:
-        """Apply one command; False means shut down."""
-        if isinstance(c, cmd.Shutdown):
-            return False
-        if isinstance(c, cmd.Play):
-            self._set_playing(True)
-        elif isinstance(c, cmd.Pause):
-            self._set_playing(False)
-            self.publish(force=True)
-        elif isinstance(c, cmd.Step):
-            self._set_playing(False)
-            for _ in range(c.epochs):
-                if not self._advance():
-                    break
-            self.publish(force=True)
-        elif isinstance(c, cmd.Reset):
-            self.reset(c.seed)
-            self.publish(force=True)
-        elif isinstance(c, cmd.SetLearningRate):
+    # -- commands the runner hands on ------------------------------------------------
+    def apply(self, c) -> bool | None:
+        """A command for this trainer (``Trainer.apply``)."""
+        if isinstance(c, cmd.SetLearningRate):
             self.project.train.learning_rate = c.value
             for group in self.optimizer.param_groups:
                 group["lr"] = c.value
-        elif isinstance(c, cmd.SetSpeed):
-            self.max_epochs_per_second = c.epochs_per_second
-        elif isinstance(c, cmd.SetProbes):
-            self.boundary_size, self.neuron_size = c.boundary_size, c.neuron_size
-            self.hidden_node = c.hidden_node
-            self.thumbnails_on = c.thumbnails
-            self._last_thumbnails = -math.inf
-            self._make_grids()
-            self.publish(force=True)
-        elif isinstance(c, cmd.SetWeight):
+            return False
+        if isinstance(c, cmd.SetWeight):
             self.set_weight(c.key, c.index, c.value)
-            self.publish(force=True)
-        elif isinstance(c, cmd.SetParam):
+            return True
+        if isinstance(c, cmd.SetParam):
             self.set_param(c.node_id, c.name, c.value)
-        elif isinstance(c, cmd.SetGraph):
+            return False
+        if isinstance(c, cmd.SetGraph):
             self.set_graph(c.graph, c.structural)
-            self.publish(force=True)
-        elif isinstance(c, cmd.SetStop):
+            return True
+        if isinstance(c, cmd.SetStop):
             self.project.train.stop_epochs, self.project.train.stop_loss = c.epochs, c.loss
-            self._stop_reported = False
-        elif isinstance(c, cmd.Capture):
-            self._emit(StateCaptured(self.epoch, self.weights()))
-        return True
-
-    def _advance(self) -> bool:
-        """Train one epoch; pause and report when it diverges or reaches the stop."""
-        m = self.train_epoch()
-        if (bad := self.divergence(m)) is not None:
-            self._set_playing(False)
-            self.publish(force=True)
-            self._emit(Diverged(self.epoch, bad))
             return False
-        if not self._stop_reported and (reason := self.stop_reason(m)):
-            self._stop_reported = True
-            self._set_playing(False)
-            self.publish(force=True)
-            self._emit(Finished(self.epoch, reason + "; press Play to go on."))
-            return False
-        return True
-
-    def serve(self) -> None:
-        """Run until Shutdown: train while playing, sleep on the queue while paused."""
-        self.publish(force=True)
-        window_start, window_epochs = time.perf_counter(), 0
-        try:
-            while True:
-                try:
-                    c = self._commands.get(block=not self.playing, timeout=None)
-                    while c is not None:
-                        try:
-                            if not self._apply(c):
-                                return
-                        except NodeplayError as err:  # a bad command, not a broken session
-                            self._emit(Failed(str(err), stopped=False))
-                        c = self._commands.get_nowait()
-                except queue.Empty:
-                    pass
-                if not self.playing:
-                    continue
-                self._advance()
-                window_epochs += 1
-                now = time.perf_counter()
-                if now - window_start >= 0.5:
-                    self._rate = window_epochs / (now - window_start)
-                    window_start, window_epochs = now, 0
-                if self.max_epochs_per_second:
-                    time.sleep(max(0.0, 1 / self.max_epochs_per_second - (time.perf_counter() - now)))
-                self.publish()
-        except Exception as err:  # report, never die silently on the worker
-            self.playing = False
-            self._emit(Failed(f"Training stopped: {type(err).__name__}: {err}"))
-            raise
+        if isinstance(c, cmd.SetProject):
+            self.set_project(c.project)
+            return True
+        return None

@@ -81,3 +81,53 @@ def test_bridge_delivers_every_row_on_the_gui_thread(qtbot):
         assert bridge.shutdown()
     assert rows == list(range(1, rows[-1] + 1))
     assert threads == {True}
+
+
+def test_bridge_answers_an_ask_on_the_gui_thread_while_playing(qtbot):
+    from engine.train import commands as cmd
+
+    session = Session(load_preset("circle"))
+    bridge = EngineBridge(session)
+    main, answers = QThread.currentThread(), []
+    bridge.answered.connect(lambda *a: answers.append((QThread.currentThread() is main, *a)))
+    bridge.start()
+    try:
+        with qtbot.waitSignal(bridge.stateChanged, timeout=5000):
+            bridge.play()
+        first = bridge.ask("boundary", {"size": 16})
+        second = bridge.ask("no-such-probe")
+        qtbot.waitUntil(lambda: len(answers) == 2, timeout=10_000)
+        assert session.playing and first != second
+        (on_gui, rid, probe, value, error), (on_gui2, rid2, _, none, why) = answers
+        assert on_gui and on_gui2 and (rid, rid2) == (first, second)
+        assert probe == "boundary" and value.shape == (16, 16) and error is None
+        assert none is None and why.startswith("There is no probe named 'no-such-probe'")
+        bridge.runner.submit(cmd.Pause())
+    finally:
+        assert bridge.shutdown()
+
+
+def test_bridge_subscribes_to_a_registered_probe_and_swaps_projects(qtbot):
+    from engine.probes.registry import register, unregister
+
+    register("test-epoch", lambda ctx, args: np.array([ctx.epoch]))
+    session = Session(load_preset("circle"))
+    bridge = EngineBridge(session)
+    seen, failures = [], []
+    bridge.snapshot.connect(seen.append)
+    bridge.failed.connect(failures.append)
+    bridge.start()
+    try:
+        bridge.subscribe({"test-epoch": {}})
+        bridge.step(2)
+        qtbot.waitUntil(lambda: bool(seen) and seen[-1].epoch == 2, timeout=10_000)
+        assert seen[-1].probes["test-epoch"].tolist() == [2]
+        bridge.set_probes(32, 8, None, thumbnails=False)  # the older form: the playground's set
+        qtbot.waitUntil(lambda: seen[-1].neurons is not None, timeout=10_000)
+        assert seen[-1].boundary.shape == (32, 32) and seen[-1].neurons["dense1"].shape[1:] == (8, 8)
+        bridge.set_project(load_preset("xor"))
+        qtbot.waitUntil(lambda: seen[-1].reset and seen[-1].epoch == 0, timeout=10_000)
+        assert session.dataset.name == "xor" and bridge.running and not failures
+    finally:
+        unregister("test-epoch")
+        assert bridge.shutdown()

@@ -59,7 +59,7 @@ def test_play_trains_every_tile_and_pause_stops(qtbot, open_window):
     pause_and_settle(qtbot, w)
     stopped = w.epoch
     qtbot.wait(300)
-    assert w.epoch == stopped and w.worker.runner.session.epoch == stopped
+    assert w.epoch == stopped and w.worker.runner.trainer.epoch == stopped
     assert "Play" in w.play_button.text()
 
     # the chart holds exactly the session's test-loss history, one curve per variant
@@ -130,7 +130,7 @@ def test_a_diverging_learning_rate_greys_out_only_its_tile(qtbot, open_window):
     assert top < 10
 
 
-def test_unsupported_graph_shows_the_sentence_and_cannot_play(qtbot, open_window):
+def test_a_graph_beyond_the_batched_kernel_still_compares(qtbot, open_window):
     project = load_preset("circle")
     g = project.graph
     edge = g.incoming("act1", "x")
@@ -138,13 +138,25 @@ def test_unsupported_graph_shows_the_sentence_and_cannot_play(qtbot, open_window
     g.add_node("Dropout", {"p": 0.2}, id="drop")
     g.connect("dense1", "out", "drop", "x")
     g.connect("drop", "out", "act1", "x")
-    w = open_window(project)
-    assert w.error is not None and "this graph has a Dropout node ('drop')" in w.error
-    assert w.message.isVisible() and w.message.text() == w.error
-    assert not w.grid.isVisible()
-    assert not w.play_button.isEnabled() and not w.step_button.isEnabled()
-    w.play()
-    assert not w.playing and w.worker is None
+    project.train.optimizer = "adam"
+    w = open_window(project, "learning_rate", [0.01, 0.03])
+    assert w.error is None and not w.message.isVisible() and w.grid.isVisible()
+    qtbot.mouseClick(w.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.epoch == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: all(t.image.image is not None for t in w.tiles), timeout=TIMEOUT)
+    assert all(len(w.test_loss(k)[1]) == 1 for k in range(2))
+    assert all("test loss" in t.title_text and "acc" in t.title_text for t in w.tiles)
+
+
+def test_an_image_project_compares_with_accuracy_curves_in_its_tiles(qtbot, open_window):
+    w = open_window(load_preset("digits-cnn"), "learning_rate", [0.01, 0.03])
+    assert [t.label for t in w.tiles] == ["lr 0.01", "lr 0.03"]
+    qtbot.mouseClick(w.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.epoch == 1, timeout=60_000)
+    for k, tile in enumerate(w.tiles):
+        x, y = tile.curve.getData()
+        assert x.tolist() == [1.0] and 0 < y[0] <= 1  # accuracy after one epoch
+        assert "acc" in tile.title_text and len(w.test_loss(k)[1]) == 1
 
 
 def test_no_ticked_value_is_explained_then_recovers(qtbot, open_window):

@@ -11,7 +11,11 @@ from engine.presets import load_preset
 from engine.project import Project
 from engine.settings import DataSettings, TrainSettings
 from engine.train import Session
-from engine.train.compare import CompareSession
+from engine.train import commands as cmd
+from engine.train.compare import CompareSession, make_compare
+from engine.train.events import Diverged, Snapshot
+from engine.train.runner import Runner
+from engine.train.variants import SteppedCompare
 
 EPOCHS = 10
 
@@ -166,8 +170,8 @@ def test_unsupported_graph_is_refused_naming_the_node():
 
 
 def test_bad_variants_are_refused(circle):
-    with pytest.raises(NodeplayError, match="sgd or momentum only"):
-        CompareSession(circle, [{"optimizer": "adam"}])
+    with pytest.raises(NodeplayError, match="optimizer must be one of"):
+        make_compare(circle, [{"optimizer": "lbfgs"}])
     with pytest.raises(NodeplayError, match="unknown setting 'momentum'"):
         CompareSession(circle, [{"momentum": 0.5}])
     with pytest.raises(NodeplayError, match="activation must be one of"):
@@ -176,3 +180,53 @@ def test_bad_variants_are_refused(circle):
         CompareSession(circle, [{"reg_rate": 0.1}])
     with pytest.raises(NodeplayError, match="at least one variant"):
         CompareSession(circle, [])
+
+
+def test_any_optimizer_and_graph_compare_as_separate_runs(circle):
+    variants = [{"optimizer": "adam", "learning_rate": 0.01}, {"learning_rate": 0.1},
+                {"optimizer": "rmsprop", "learning_rate": 0.003, "seed": 5}]
+    cs = make_compare(circle.copy(), variants, device="cpu")
+    assert isinstance(cs, SteppedCompare) and cs.labels[0] == "lr 0.01, adam"
+    cs.train(4)
+    for k, v in enumerate(variants):
+        assert_matches(cs, k, separate_run(circle, v, epochs=4))
+    assert cs.boundaries(20).shape == (3, 20, 20)
+
+
+def test_a_batched_graph_stays_batched(circle):
+    assert isinstance(make_compare(circle, [{}, {"learning_rate": 0.1}]), CompareSession)
+
+
+def test_image_projects_compare_with_per_variant_rows():
+    digits = load_preset("digits-cnn")
+    cs = make_compare(digits, [{"learning_rate": 0.01}, {"learning_rate": 0.05}], device="cpu")
+    runner = Runner(cs, snapshot_interval=0.0,
+                    subscriptions={"variants": {}, "variant_boundaries": {}})
+    snaps = []
+    runner.subscribe(lambda e: isinstance(e, Snapshot) and snaps.append(e))
+    runner.publish(force=True)
+    runner._apply(cmd.Step(1))
+    first, last = snaps[0], snaps[-1]
+    assert first.reset and first.probes["variants"]["labels"] == ["lr 0.01", "lr 0.05"]
+    assert "variant_boundaries" not in last.probes  # images: no plane to map
+    assert last.metrics.test_acc.shape == (1, 2) and np.isfinite(last.metrics.test_acc).all()
+    latest = last.probes["variants"]["latest"]
+    assert [m["test_acc"] for m in latest] == last.metrics.test_acc[0].tolist()
+
+
+@pytest.mark.parametrize("kind", [CompareSession, SteppedCompare])
+def test_the_runner_pauses_when_every_variant_diverged(kind):
+    variants = [{"learning_rate": 1e6}, {"learning_rate": 2e6}]
+    cs = kind(load_preset("reg-plane"), variants, device="cpu")
+    runner = Runner(cs, subscriptions={"variants": {}, "variant_boundaries": {"size": 8}})
+    events = []
+    runner.subscribe(events.append)
+    runner._apply(cmd.Play())
+    for _ in range(50):
+        if not runner._advance():
+            break
+    diverged = [e for e in events if isinstance(e, Diverged)]
+    assert not runner.playing and diverged[0].message.startswith("Every variant diverged")
+    snap = [e for e in events if isinstance(e, Snapshot)][-1]
+    assert all(at is not None for at in snap.probes["variants"]["diverged_at"])
+    assert snap.probes["variant_boundaries"].shape[:3] == (len(variants), 8, 8)

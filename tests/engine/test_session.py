@@ -223,22 +223,23 @@ def test_a_new_stop_condition_fires_again(served):
     rec.wait_for(lambda e: isinstance(e, Finished) and e.epoch == 4)
 
 
-def test_costly_probes_stretch_the_snapshot_interval(circle, monkeypatch):
+def test_costly_probes_stretch_the_snapshot_interval(circle):
     import time as _time
 
-    import engine.train.session as session_module
-    s = Session(circle, snapshot_interval=0.0)
-    shots = []
-    s.subscribe(lambda e: shots.append(e) if isinstance(e, Snapshot) else None)
-    real = session_module.neuron_maps
-    monkeypatch.setattr(session_module, "neuron_maps",
-                        lambda *a: (_time.sleep(0.02), real(*a))[1])
-    s.neuron_size = 8
-    s._make_grids()
-    s.publish(force=True)
-    t0 = _time.perf_counter()
-    while _time.perf_counter() - t0 < 0.5:
-        s.train_epoch()
-        s.publish()
+    from engine.probes.registry import register, unregister
+    register("test-slow", lambda ctx, args: (_time.sleep(0.02), np.zeros(1))[1])
+    try:
+        s = Session(circle, snapshot_interval=0.0)
+        shots = []
+        s.subscribe(lambda e: shots.append(e) if isinstance(e, Snapshot) else None)
+        s.runner.subscriptions = {"test-slow": {}}
+        s.publish(force=True)
+        t0 = _time.perf_counter()
+        while _time.perf_counter() - t0 < 0.5:
+            s.train_epoch()
+            s.publish()
+    finally:
+        unregister("test-slow")
     # each snapshot costs >= 20 ms, so at most one per 100 ms follows the first
     assert 2 <= len(shots) <= 7
+    assert all("test-slow" in shot.probes for shot in shots)

@@ -1,0 +1,77 @@
+"""The probes today's views use, registered in ``engine.probes.registry``.
+
+Each takes the running trainer as its context: a supervised ``Session`` (``model``,
+``dataset``, ``device``) or a ``CompareSession`` (``boundaries``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import torch
+
+from engine.probes.boundary import boundary_values, plane_grid
+from engine.probes.neurons import hidden_space, neuron_maps
+from engine.probes.registry import COSTLY, register
+from engine.probes.thumbnails import thumbnails
+
+SMALL_NETWORK = 5000  # parameters; snapshots of smaller networks carry their weights
+THUMBNAIL_RATE = 4.0  # node thumbnails (and image predictions) a second, at most
+
+
+@lru_cache(maxsize=8)
+def _grid(extent: float, size: int, device: str) -> torch.Tensor:
+    return plane_grid(extent, size, torch.device(device))
+
+
+def _size(args: dict) -> int:
+    size = args["size"]
+    if not isinstance(size, int) or isinstance(size, bool) or not 2 <= size <= 1024:
+        raise ValueError(f"size must be a whole number from 2 to 1024, not {size!r}")
+    return size
+
+
+def _model(ctx) -> bool:
+    return getattr(ctx, "model", None) is not None
+
+
+def _on_plane(ctx) -> bool:
+    return _model(ctx) and ctx.dataset.is_2d
+
+
+def _small(ctx) -> bool:
+    return _model(ctx) and sum(p.numel() for p in ctx.model.parameters()) <= SMALL_NETWORK
+
+
+def boundary(ctx, args):
+    size = _size(args)
+    return boundary_values(ctx.model, _grid(ctx.dataset.extent, size, str(ctx.device)), size)
+
+
+def neurons(ctx, args):
+    size = _size(args)
+    return neuron_maps(ctx.model, _grid(ctx.dataset.extent, size, str(ctx.device)), size)
+
+
+def hidden(ctx, args):
+    node = args["node"]
+    if f"{node}.out" not in {o for _, o, _ in ctx.model.steps}:
+        return None  # not a layer of this graph (any more): nothing to show
+    return hidden_space(ctx.model, node, ctx.dataset.x_train, ctx.dataset.extent)
+
+
+def variant_boundaries(ctx, args):
+    return ctx.boundaries(_size(args))
+
+
+register("boundary", boundary, applies=_on_plane, args={"size": 100})
+register("neurons", neurons, applies=_on_plane, args={"size": 24})
+register("hidden", hidden, applies=_on_plane, args={"node": None})
+register("thumbnails", lambda ctx, _a: thumbnails(ctx.model, ctx.dataset, device=ctx.device),
+         cost=COSTLY, max_per_second=THUMBNAIL_RATE, applies=_model)
+register("predictions", lambda ctx, _a: ctx.sample_predictions(),
+         max_per_second=THUMBNAIL_RATE, applies=_model)
+register("weights", lambda ctx, _a: ctx.weights(), applies=_small)
+register("variant_boundaries", variant_boundaries,
+         applies=lambda ctx: callable(getattr(ctx, "boundaries", None)) and ctx.dataset.is_2d,
+         args={"size": 64})
