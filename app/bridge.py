@@ -173,13 +173,6 @@ class EngineBridge(WorkerHandle):
         self.playing = False
         self._submit(cmd.SetProject(project.copy()))
 
-    def subscribe(self, subs: dict[str, dict]) -> None:
-        """The probes the views in sight want (probe name -> arguments; the full set).
-        Until the engine takes subscriptions this maps them onto ``set_probes``."""
-        self.set_probes(int(subs.get("boundary", {}).get("size", 100)),
-                        int(subs.get("neurons", {}).get("size", 0)),
-                        subs.get("hidden", {}).get("node"), "thumbnails" in subs)
-
     def set_graph(self, graph, structural: bool = True) -> None:
         """Train an edited graph from now on (a copy: the window keeps editing its own);
         a refusal comes back as ``failed`` and the old graph trains on."""

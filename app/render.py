@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import replace
 
 from engine.errors import NodeplayError
 from engine.project import Project
@@ -40,14 +39,14 @@ def _refusal(view: str, spec, project: Project, dataset, kinds: set[str]) -> str
 def probe_snapshot(session, subs: dict[str, dict]):
     """A snapshot carrying the probes ``subs`` asks for and the whole history."""
     from engine.train import commands as cmd
+    from engine.train.events import Snapshot
 
     seen = []
     session.subscribe(seen.append)
-    session._apply(cmd.SetProbes(int(subs.get("boundary", {}).get("size", 100)),
-                                 int(subs.get("neurons", {}).get("size", 0)),
-                                 subs.get("hidden", {}).get("node"), "thumbnails" in subs))
-    snapshot = seen[-1]
-    return replace(snapshot, metrics=session.history, reset=True, playing=False)
+    session._apply(cmd.Subscribe(subs))  # a snapshot with them follows at once
+    last = seen[-1]
+    return Snapshot(last.epoch, last.step, False, session.history, extent=last.extent,
+                    reset=True, probes=last.probes)
 
 
 def render_view(project: Project, view: str, out_path, epochs: int = 0,

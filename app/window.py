@@ -182,7 +182,7 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
     def _train_project(self, project: Project, session: Session | None = None) -> bool:
         """Train ``project`` from now on: every open, edit and undo comes through here.
         The worker gets its own copy; False (and a sentence) when it cannot train."""
-        if session is None and self.bridge is not None and hasattr(self.bridge, "set_project"):
+        if session is None and self.bridge is not None:
             try:
                 self.dataset = make_dataset(project.data, project.points)
             except NodeplayError as err:

@@ -9,9 +9,14 @@ from engine.presets import load_preset
 from engine.project import load_project
 
 
-def swapped(window, old_bridge):
-    """The window runs a new session (the edit restarted training)."""
-    return window.bridge is not old_bridge and window.bridge.running and window.session.epoch == 0
+def swapped(qtbot, window, old_bridge):
+    """The edit restarted training on the same worker thread: it trains the window's
+    project (data and graph) from epoch 0."""
+    def reached():
+        trained = window.session.project
+        return trained.data == window.project.data and trained.graph == window.project.graph
+    qtbot.waitUntil(reached, timeout=5000)
+    return window.bridge is old_bridge and window.bridge.running and window.session.epoch == 0
 
 
 def first_dense_inputs(session):
@@ -19,22 +24,24 @@ def first_dense_inputs(session):
     return weights[0].shape[1]
 
 
-def test_ratio_noise_and_regenerate_change_the_data(window):
+def test_ratio_noise_and_regenerate_change_the_data(window, qtbot):
     old = window.bridge
     window.panel.ratio_slider.setValue(30)
-    assert swapped(window, old) and not old.running
+    assert swapped(qtbot, window, old)
     assert len(window.session.dataset.x_train) == 150 and len(window.session.dataset.x_test) == 350
     assert window.project.data.train_percent == 30 and window.panel.ratio_label.text() == "Training 30%"
 
     before = window.session.dataset.x_train.copy()
     window.panel.noise_slider.setValue(40)
     assert window.project.data.noise == 40
+    assert swapped(qtbot, window, old)
     labels = window.session.dataset.y_train
     inner = np.hypot(*window.session.dataset.x_train.T) < 2.5
     assert (labels[inner] == 0).any()  # noise flips labels inside the circle
     seed = window.project.data.seed
     window.panel.regenerate_button.click()
     assert window.project.data.seed != seed
+    assert swapped(qtbot, window, old)
     assert not np.array_equal(window.session.dataset.x_train, before)
 
 
@@ -255,7 +262,7 @@ def _nodes(window, kind):
     return [n for n in window.project.graph.nodes.values() if n.type == kind]
 
 
-def test_per_layer_activation_and_whole_net_combo(window):
+def test_per_layer_activation_and_whole_net_combo(window, qtbot):
     panel = window.panel
     combo = panel.layer_act_combos[1]
     assert combo.isVisible() and not panel.layer_act_combos[2].isVisible()
@@ -263,21 +270,20 @@ def test_per_layer_activation_and_whole_net_combo(window):
     old = window.bridge
     combo.setCurrentIndex(combo.findData("relu"))
     combo.activated.emit(combo.currentIndex())  # as a user's choice does
-    assert swapped(window, old)
+    assert swapped(qtbot, window, old)
     graph = window.project.graph
     assert graph.nodes["act2"].params["fn"] == "relu" and graph.nodes["act1"].params["fn"] == "tanh"
     assert describe_mlp(window.project.graph).activations == ["tanh", "relu"]
-    assert window.session.project.graph == graph
     panel.activation_combo.setCurrentText("sigmoid")  # the whole net: every layer
     assert {n.params["fn"] for n in _nodes(window, "Activation")} == {"sigmoid"}
     assert [c.currentData() for c in panel.layer_act_combos[:2]] == ["sigmoid", "sigmoid"]
 
 
-def test_per_layer_batchnorm_dropout_and_residual(window):
+def test_per_layer_batchnorm_dropout_and_residual(window, qtbot):
     panel = window.panel
     old = window.bridge
     panel.layer_actions[0]["batchnorm"].trigger()  # layer 1: batch norm on
-    assert swapped(window, old)
+    assert swapped(qtbot, window, old)
     assert [n.id for n in _nodes(window, "BatchNorm")] == ["bn1"]
     assert "BatchNorm1d" in {type(m).__name__ for m in window.session.model.modules()}
     assert panel.layer_actions[0]["batchnorm"].isChecked()
@@ -285,6 +291,7 @@ def test_per_layer_batchnorm_dropout_and_residual(window):
     panel.layer_actions[1][0.2].trigger()  # layer 2: dropout 0.2
     drops = _nodes(window, "Dropout")
     assert [(n.id, n.params["p"]) for n in drops] == [("drop2", 0.2)]
+    assert swapped(qtbot, window, old)
     assert "Dropout" in {type(m).__name__ for m in window.session.model.modules()}
     assert _nodes(window, "BatchNorm")  # the earlier choice stays
 

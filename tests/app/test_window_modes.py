@@ -50,10 +50,12 @@ def test_image_project_shows_samples_and_says_why_views_are_empty(digits, qtbot)
     assert "accuracy" in w.metrics_label.text()
 
 
-def test_training_controls_apply_to_image_data(digits):
+def test_training_controls_apply_to_image_data(digits, qtbot):
     w = digits
     w.panel.optimizer_combo.setCurrentText("sgd")
-    assert w.project.train.optimizer == "sgd" and w.session.project.train.optimizer == "sgd"
+    assert w.project.train.optimizer == "sgd"
+    # the worker takes the edited project between steps
+    qtbot.waitUntil(lambda: w.session.project.train.optimizer == "sgd", timeout=5000)
     assert w.project.graph.nodes["conv1"].type == "Conv2d"  # the graph is kept as it is
 
 
@@ -185,7 +187,8 @@ def test_opening_a_loss_node_explains_where_its_value_is(circle):
 def test_switching_image_sets_fits_the_cnn_head(digits, qtbot):
     w = digits
     w.panel.dataset_combo.setCurrentIndex(w.panel.dataset_combo.findData("shapes"))
-    assert w.project.data.name == "shapes" and w.session.dataset.x_train.shape[1:] == (1, 16, 16)
+    assert w.project.data.name == "shapes" and w.dataset.x_train.shape[1:] == (1, 16, 16)
+    qtbot.waitUntil(lambda: w.session.dataset.x_train.shape[1:] == (1, 16, 16), timeout=5000)
     assert w.project.graph.nodes["head"].params["units"] == 3
     assert w.panel.classes_spin.value() == 3
     assert w.plane_stack.currentWidget() is w.sample_grid
