@@ -48,13 +48,19 @@ def autosave_name(original: str | os.PathLike | None, token: str) -> str:
     return f"{stem}-{hashlib.sha256(full.encode()).hexdigest()[:12]}{AUTOSAVE_SUFFIX}"
 
 
-def autosave_document(project: Project, original: str | os.PathLike | None,
-                      saved_at: float | None = None, pid: int | None = None) -> dict:
+def autosave_document(
+    project: Project,
+    original: str | os.PathLike | None,
+    saved_at: float | None = None,
+    pid: int | None = None,
+) -> dict:
     """The project's file contents plus the ``autosave`` record."""
     data = project.to_dict()
-    data["autosave"] = {"original": None if original is None else str(Path(original).absolute()),
-                        "saved_at": time.time() if saved_at is None else saved_at,
-                        "pid": os.getpid() if pid is None else pid}
+    data["autosave"] = {
+        "original": None if original is None else str(Path(original).absolute()),
+        "saved_at": time.time() if saved_at is None else saved_at,
+        "pid": os.getpid() if pid is None else pid,
+    }
     return data
 
 
@@ -86,9 +92,13 @@ def read_entry(file: Path) -> AutosaveEntry | None:
         data = json.loads(file.read_text(encoding="utf-8"))
         meta = data["autosave"]
         original = meta.get("original")
-        return AutosaveEntry(file, None if original is None else Path(original),
-                             float(meta["saved_at"]), int(meta.get("pid", 0)),
-                             str(data.get("name", "untitled")))
+        return AutosaveEntry(
+            file,
+            None if original is None else Path(original),
+            float(meta["saved_at"]),
+            int(meta.get("pid", 0)),
+            str(data.get("name", "untitled")),
+        )
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -119,8 +129,7 @@ def _mtime(path: Path | None) -> float | None:
         return None
 
 
-def pending_recoveries(directory: Path, own_pid: int | None = None,
-                       alive=pid_alive) -> list[AutosaveEntry]:
+def pending_recoveries(directory: Path, own_pid: int | None = None, alive=pid_alive) -> list[AutosaveEntry]:
     """Autosaves left by a process that is gone, newest first, that are worth
     restoring. Those older than their project file are stale: they are deleted."""
     own_pid = os.getpid() if own_pid is None else own_pid

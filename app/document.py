@@ -104,8 +104,12 @@ class Document(QObject):
     modifiedChanged = Signal(bool)
     pathChanged = Signal(object)  # Path | None
 
-    def __init__(self, settings: QSettings | None = None, autosave_dir: Path | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        settings: QSettings | None = None,
+        autosave_dir: Path | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.project: Project | None = None
         self.path: Path | None = None
@@ -200,8 +204,7 @@ class Document(QObject):
             self._changed()
 
     def _changed(self, *_clean) -> None:
-        modified = (self._dirty or not self.undo_stack.isClean()
-                    or self._epoch != self._saved_epoch)
+        modified = self._dirty or not self.undo_stack.isClean() or self._epoch != self._saved_epoch
         if modified and self.autosaver is not None and not self.autosave_timer.isActive():
             self.autosave_timer.start()
         elif not modified:

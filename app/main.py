@@ -17,7 +17,7 @@ def run_gui(path: str | None = None, project: Project | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.autosave import default_directory
-    from app.window import MainWindow
+    from app.shell.main_window import MainWindow
 
     if project is None:
         project = load_project(path) if path else load_preset(DEFAULT)
@@ -25,8 +25,7 @@ def run_gui(path: str | None = None, project: Project | None = None) -> int:
     app.setApplicationName("Nodeplay")
     # settings in ~/.config/Nodeplay/Nodeplay.conf, autosaves in ~/.local/share/Nodeplay/autosave
     settings = QSettings("Nodeplay", "Nodeplay")
-    window = MainWindow(project, settings=settings, autosave_dir=default_directory(),
-                        prompts=True)
+    window = MainWindow(project, settings=settings, autosave_dir=default_directory(), prompts=True)
     if path:  # Save writes back to it and Open Recent lists it
         window.document.set_path(Path(path))
     window.show()

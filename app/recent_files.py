@@ -45,7 +45,7 @@ class RecentFiles:
         value = self.settings.value(KEY, [])
         if isinstance(value, str):  # QSettings gives a lone entry back as a string
             value = [value]
-        return [str(p) for p in value or []][:self.limit]
+        return [str(p) for p in value or []][: self.limit]
 
     def _store(self, paths: list[str]) -> None:
         if self.settings is None:

@@ -32,8 +32,10 @@ def _refusal(view: str, spec, project: Project, dataset, kinds: set[str]) -> str
         return f"There is no view '{view}'; this project can render {fits}."
     draws = " or ".join(WHAT.get(k, k) for k in sorted(spec.applies))
     shape = "×".join(map(str, dataset.spec.x_shape))
-    return (f"The {view} view draws {draws}; the dataset '{project.data.name}' holds "
-            f"{shape} samples, so render one of {fits} instead.")
+    return (
+        f"The {view} view draws {draws}; the dataset '{project.data.name}' holds "
+        f"{shape} samples, so render one of {fits} instead."
+    )
 
 
 def probe_snapshot(session, subs: dict[str, dict]):
@@ -45,15 +47,23 @@ def probe_snapshot(session, subs: dict[str, dict]):
     session.subscribe(seen.append)
     session._apply(cmd.Subscribe(subs))  # a snapshot with them follows at once
     last = seen[-1]
-    return Snapshot(last.epoch, last.step, False, session.history, extent=last.extent,
-                    reset=True, probes=last.probes)
+    return Snapshot(
+        last.epoch, last.step, False, session.history, extent=last.extent, reset=True, probes=last.probes
+    )
 
 
-def render_view(project: Project, view: str, out_path, epochs: int = 0,
-                data_path=None, theme: str | None = None, layer: str | None = None) -> None:
+def render_view(
+    project: Project,
+    view: str,
+    out_path,
+    epochs: int = 0,
+    data_path=None,
+    theme: str | None = None,
+    layer: str | None = None,
+) -> None:
     """Train ``epochs`` headless, draw ``view`` with the result and save it to ``out_path``
     (.png or .svg), and its numbers to ``data_path`` (.npz) when given; ``theme``: light
-    or dark (app.views.theme); ``layer``: the node a layered view (hidden) shows."""
+    or dark (app.look.theme); ``layer``: the node a layered view (hidden) shows."""
     from app.views.registry import WINDOW, all_views, project_kinds
     from engine.train.session import Session
 
@@ -68,7 +78,7 @@ def render_view(project: Project, view: str, out_path, epochs: int = 0,
     app = _application()
     from PySide6.QtCore import Qt
 
-    from app.views import theme as themes
+    from app.look import theme as themes
 
     if theme is not None:
         try:
@@ -79,7 +89,7 @@ def render_view(project: Project, view: str, out_path, epochs: int = 0,
     from app.views.saving import save_data, save_picture
 
     if spec.place == WINDOW:
-        from app.window import MainWindow
+        from app.shell.main_window import MainWindow
 
         widget = MainWindow(project, session=session, serve=False)
         subs, size = widget.view_area.subscriptions(), _window_size(widget, spec.size)
@@ -102,8 +112,7 @@ def render_view(project: Project, view: str, out_path, epochs: int = 0,
             app.processEvents()
         save_picture(widget, out_path)
         if data_path is not None:
-            save_data(_window_data(widget) if spec.place == WINDOW else widget.view_data(),
-                      data_path)
+            save_data(_window_data(widget) if spec.place == WINDOW else widget.view_data(), data_path)
     finally:
         widget.close()
         widget.deleteLater()
@@ -121,8 +130,9 @@ def _choose_layer(widget, view: str, layer: str) -> None:
         widget.close()
         if not layers:
             raise NodeplayError(f"The {view} view has no layer to choose; leave out --layer.")
-        raise NodeplayError(f"There is no layer '{layer}' in the {view} view; choose one of "
-                            f"{', '.join(layers)}.")
+        raise NodeplayError(
+            f"There is no layer '{layer}' in the {view} view; choose one of {', '.join(layers)}."
+        )
     widget.set_layer(layer)
 
 

@@ -40,13 +40,13 @@ def rate(step, seconds: float) -> float:
 
 def make_runs():
     """Fresh runs for every measurement, so that all of them train from the start."""
+
     def session():
         s = Session(load_preset("circle"), device="cpu")
         return s.train_epoch
 
     def compare(k):
-        c = CompareSession(load_preset("circle"), [{"learning_rate": lr} for lr in RATES[:k]],
-                           device="cpu")
+        c = CompareSession(load_preset("circle"), [{"learning_rate": lr} for lr in RATES[:k]], device="cpu")
         return c.train_epoch
 
     def sequential():
@@ -59,11 +59,15 @@ def make_runs():
         def step():
             for s in runs:
                 s.train_epoch()
+
         return step
 
-    return {"Session, 1 variant": session, "CompareSession, 1 variant": lambda: compare(1),
-            "CompareSession, 8 variants": lambda: compare(8),
-            "8 separate Sessions": sequential}
+    return {
+        "Session, 1 variant": session,
+        "CompareSession, 1 variant": lambda: compare(1),
+        "CompareSession, 8 variants": lambda: compare(8),
+        "8 separate Sessions": sequential,
+    }
 
 
 def main() -> None:
@@ -79,10 +83,13 @@ def main() -> None:
         for name, make in runs.items():
             results[name].append(rate(make(), args.seconds))
     med = {name: statistics.median(v) for name, v in results.items()}
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, circle preset, CPU, "
-          f"{args.rounds} rounds of {args.seconds:g} s")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, circle preset, CPU, "
+        f"{args.rounds} rounds of {args.seconds:g} s"
+    )
     for name, v in results.items():
         print(f"{name:27s}: {med[name]:7.1f} epochs/s  rounds {[round(x) for x in v]}")
+
     def ratio(a: str, b: str) -> float:
         return statistics.median(x / y for x, y in zip(results[a], results[b]))
 
@@ -90,8 +97,10 @@ def main() -> None:
     r = ratio(one, c8)
     print(f"8 variants cost {r:.2f}x one variant (target < 3x)  {'PASS' if r < 3 else 'FAIL'}")
     print(f"8 variants cost {ratio(c1, c8):.2f}x one CompareSession variant")
-    print(f"8 separate Session runs cost {ratio(one, seq):.2f}x one variant; "
-          f"compare mode is {ratio(c8, seq):.2f}x faster than them")
+    print(
+        f"8 separate Session runs cost {ratio(one, seq):.2f}x one variant; "
+        f"compare mode is {ratio(c8, seq):.2f}x faster than them"
+    )
 
 
 if __name__ == "__main__":

@@ -40,8 +40,7 @@ def big_graph(n_nodes: int = 200, branch: int = 8) -> Graph:
         for k in range(branch):
             if len(g.nodes) >= n_nodes - 2:
                 break
-            node = g.add_node("Dense" if k % 2 == 0 else "Activation",
-                              {"units": 8} if k % 2 == 0 else None)
+            node = g.add_node("Dense" if k % 2 == 0 else "Activation", {"units": 8} if k % 2 == 0 else None)
             g.connect(prev, port, node.id, "x")
             prev, port = node.id, "out"
         ends.append(prev)
@@ -90,27 +89,31 @@ def main() -> int:
     empty.resize(1280, 800)
     empty.show()
     app.processEvents()
-    print(f"graph: {len(graph.nodes)} nodes, {len(graph.edges)} edges, "
-          f"{editor.validation.total_params:,} parameters")
+    print(
+        f"graph: {len(graph.nodes)} nodes, {len(graph.edges)} edges, "
+        f"{editor.validation.total_params:,} parameters"
+    )
 
-    for label, zoom in (("100% zoom", 1.0), ("half size, text shown", 0.5),
-                        ("whole graph fitted", None)):
+    for label, zoom in (("100% zoom", 1.0), ("half size, text shown", 0.5), ("whole graph fitted", None)):
         for ed in (editor, empty):
             ed.view.resetTransform()
             if zoom is None:
                 ed.view.fit()
             else:
                 ed.view.scale(zoom, zoom)
-            ed.view.centerOn(ed.scene.nodes["dense2"] if ed is editor and zoom else
-                             ed.scene.itemsBoundingRect().center())
+            ed.view.centerOn(
+                ed.scene.nodes["dense2"] if ed is editor and zoom else ed.scene.itemsBoundingRect().center()
+            )
         print(f"{label} (zoom {editor.view.zoom():.2f}):")
         for mode in ("pan", "zoom"):
             repaint_times(editor, 10, mode)  # warm the caches
             base = stats(repaint_times(empty, args.frames, mode))
             full = stats(repaint_times(editor, args.frames, mode))
             QTest.qWait(300)  # the zoom settles: item caches come back for panning
-            print(f"  {mode:4s} repaint: median {full[0]:6.2f} ms  p95 {full[1]:6.2f} ms   "
-                  f"empty canvas {base[0]:5.2f} / {base[1]:5.2f} ms   ratio {full[0] / base[0]:5.1f}x")
+            print(
+                f"  {mode:4s} repaint: median {full[0]:6.2f} ms  p95 {full[1]:6.2f} ms   "
+                f"empty canvas {base[0]:5.2f} / {base[1]:5.2f} ms   ratio {full[0] / base[0]:5.1f}x"
+            )
 
     times = []
     for _ in range(20):
@@ -125,8 +128,10 @@ def main() -> int:
         times.append(time.perf_counter() - t)
     ed = stats(times)
     print(f"validate alone:          median {v[0]:6.2f} ms  p95 {v[1]:6.2f} ms")
-    print(f"edit + validate + sync:  median {ed[0]:6.2f} ms  p95 {ed[1]:6.2f} ms   "
-          f"ratio to validate alone {ed[0] / v[0]:4.1f}x")
+    print(
+        f"edit + validate + sync:  median {ed[0]:6.2f} ms  p95 {ed[1]:6.2f} ms   "
+        f"ratio to validate alone {ed[0] / v[0]:4.1f}x"
+    )
     editor.close()
     empty.close()
     return 0

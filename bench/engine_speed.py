@@ -31,7 +31,7 @@ def plain_loop(x, y, seconds: float) -> float:
     while time.perf_counter() - t0 < seconds:
         order = torch.randperm(len(x))
         for i in range(0, len(x), 10):
-            idx = order[i:i + 10]
+            idx = order[i : i + 10]
             loss = loss_fn(model(x[idx]), yf[idx])
             opt.zero_grad(set_to_none=True)
             loss.backward()

@@ -15,7 +15,7 @@ import time
 
 import torch
 
-from engine.build import build_model
+from engine.builder import build_model
 from engine.graph import DataSpec, validate
 from engine.graph.mlp import mlp_graph
 from engine.presets import load_preset
@@ -38,8 +38,10 @@ def main() -> None:
     g = mlp_graph([8] * 66, "relu", residual=[False] + [True] * 65)
     spec = DataSpec((2,), (), 2)
     runs = [timed(lambda: validate(g, spec)) for _ in range(args.repeat)]
-    print(f"validate, {len(g.nodes)} nodes / {len(g.edges)} edges: median "
-          f"{statistics.median(runs) * 1e3:.2f} ms, best {min(runs) * 1e3:.2f} ms")
+    print(
+        f"validate, {len(g.nodes)} nodes / {len(g.edges)} edges: median "
+        f"{statistics.median(runs) * 1e3:.2f} ms, best {min(runs) * 1e3:.2f} ms"
+    )
     runs = [timed(lambda: build_model(g, spec)) for _ in range(max(1, args.repeat // 4))]
     print(f"build_model, same graph: median {statistics.median(runs) * 1e3:.1f} ms")
     torch.set_num_threads(args.threads)
@@ -47,8 +49,11 @@ def main() -> None:
         s = Session(load_preset(name), device="cpu")
         r = s.train()
         acc = f", test accuracy {r['test_acc']:.1%}" if r["test_acc"] == r["test_acc"] else ""
-        print(f"{name:12s} {args.threads} thread(s): {r['epoch']} epochs in {r['seconds']:.2f} s, "
-              f"test loss {r['test_loss']:.4f}{acc}")
+        print(
+            f"{name:12s} {args.threads} thread(s): {r['epoch']} epochs in {r['seconds']:.2f} s, "
+            f"test loss {r['test_loss']:.4f}{acc}"
+        )
+
 
 if __name__ == "__main__":
     main()

@@ -22,7 +22,7 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.window import MainWindow  # noqa: E402
+from app.shell.main_window import MainWindow  # noqa: E402
 from engine.presets import load_preset  # noqa: E402
 
 
@@ -70,11 +70,15 @@ def main() -> int:
     seconds = state["t1"] - state["t0"]
     rate = (state["epoch1"] - state["epoch0"]) / seconds
     p50, p99, worst = np.percentile(gaps, 50), np.percentile(gaps, 99), gaps.max()
-    print(f"preset {args.preset}, {seconds:.1f} s measured, {len(gaps)} timer gaps, "
-          f"device {window.session.device}")
+    print(
+        f"preset {args.preset}, {seconds:.1f} s measured, {len(gaps)} timer gaps, "
+        f"device {window.session.device}"
+    )
     print(f"event-loop gap  p50 {p50:.2f} ms   p99 {p99:.2f} ms   max {worst:.2f} ms")
-    print(f"trained {rate:.0f} epochs/s, drew {frames[0] / seconds:.0f} snapshots/s, "
-          f"loss plot holds {len(window.loss_plot)} rows")
+    print(
+        f"trained {rate:.0f} epochs/s, drew {frames[0] / seconds:.0f} snapshots/s, "
+        f"loss plot holds {len(window.loss_plot)} rows"
+    )
     print(f"p99 < 33 ms: {'yes' if p99 < 33 else 'NO'}")
     return 0
 

@@ -65,9 +65,11 @@ def measure(name: str, asks: int, gap: float) -> None:
     s.submit(cmd.Shutdown())
     worker.join(30)
     lat = np.array(latencies)
-    print(f"{name:12s} probe {probe!r:14s} {asks} asks  p50 {np.percentile(lat, 50):6.2f} ms  "
-          f"p99 {np.percentile(lat, 99):6.2f} ms  max {lat.max():6.2f} ms  "
-          f"(mean {statistics.fmean(latencies):.2f} ms; training {rate:.1f} epochs/s)")
+    print(
+        f"{name:12s} probe {probe!r:14s} {asks} asks  p50 {np.percentile(lat, 50):6.2f} ms  "
+        f"p99 {np.percentile(lat, 99):6.2f} ms  max {lat.max():6.2f} ms  "
+        f"(mean {statistics.fmean(latencies):.2f} ms; training {rate:.1f} epochs/s)"
+    )
 
 
 def main() -> None:

@@ -44,8 +44,10 @@ def rows(start: int, n: int) -> Metrics:
 
 
 def line(what: str, t: tuple[float, float], base: tuple[float, float]) -> str:
-    return (f"{what}: {t[0] * 1e3:7.2f} ms wall, {t[1] * 1e3:7.2f} ms CPU per call; "
-            f"{t[0] / base[0]:.2f}x the baseline")
+    return (
+        f"{what}: {t[0] * 1e3:7.2f} ms wall, {t[1] * 1e3:7.2f} ms CPU per call; "
+        f"{t[0] / base[0]:.2f}x the baseline"
+    )
 
 
 def network(app: QApplication, repeat: int) -> None:
@@ -73,8 +75,9 @@ def network(app: QApplication, repeat: int) -> None:
         app.processEvents()
 
     base = per_call(rebuild, max(1, repeat // 4))
-    print(f"network diagram, circle: rebuild (baseline) {base[0] * 1e3:.2f} ms wall, "
-          f"{base[1] * 1e3:.2f} ms CPU")
+    print(
+        f"network diagram, circle: rebuild (baseline) {base[0] * 1e3:.2f} ms wall, {base[1] * 1e3:.2f} ms CPU"
+    )
     print(line("network diagram, snapshot in place", per_call(update, repeat), base))
 
 
@@ -92,8 +95,10 @@ def loss_plot(app: QApplication, repeat: int) -> None:
         plot.plot.grab()
 
     base = per_call(frame, repeat)
-    print(f"loss plot frame, {len(plot)} rows (baseline) {base[0] * 1e3:.2f} ms wall, "
-          f"{base[1] * 1e3:.2f} ms CPU")
+    print(
+        f"loss plot frame, {len(plot)} rows (baseline) {base[0] * 1e3:.2f} ms wall, "
+        f"{base[1] * 1e3:.2f} ms CPU"
+    )
     for start in range(11, 2_000_000, 200_000):
         plot.append(rows(start, 200_000))
     plot.flush()

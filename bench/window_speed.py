@@ -27,7 +27,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.window import MainWindow  # noqa: E402
+from app.shell.main_window import MainWindow  # noqa: E402
 from engine.presets import load_preset  # noqa: E402
 from engine.train import Session  # noqa: E402
 
@@ -67,13 +67,19 @@ def in_window(app: QApplication, name: str, seconds: float) -> tuple[float, floa
     state: dict = {}
 
     def start():
-        state["e0"], state["t0"], state["c0"] = (window.session.epoch, time.perf_counter(),
-                                                 time.process_time())
+        state["e0"], state["t0"], state["c0"] = (
+            window.session.epoch,
+            time.perf_counter(),
+            time.process_time(),
+        )
         QTimer.singleShot(int(seconds * 1000), stop)
 
     def stop():
-        state["e1"], state["t1"], state["c1"] = (window.session.epoch, time.perf_counter(),
-                                                 time.process_time())
+        state["e1"], state["t1"], state["c1"] = (
+            window.session.epoch,
+            time.perf_counter(),
+            time.process_time(),
+        )
         app.quit()
 
     window.play_action.trigger()
@@ -89,28 +95,36 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=4.0, help="per measurement")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--presets", default="spiral-deep,digits-cnn")
-    ap.add_argument("--threads", type=int, default=1,
-                    help="torch threads of the headless baseline (0: torch's default)")
+    ap.add_argument(
+        "--threads", type=int, default=1, help="torch threads of the headless baseline (0: torch's default)"
+    )
     args = ap.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    print(f"{os.cpu_count()} CPUs, {args.rounds} rounds of {args.seconds:g} s each side, "
-          f"headless on {args.threads or 'default'} torch thread(s)")
+    print(
+        f"{os.cpu_count()} CPUs, {args.rounds} rounds of {args.seconds:g} s each side, "
+        f"headless on {args.threads or 'default'} torch thread(s)"
+    )
     for name in args.presets.split(","):
         rows = []
         for _ in range(args.rounds):
             h = headless(name, args.seconds, args.threads)
             w = in_window(app, name, args.seconds)
             rows.append((h, w))
-            print(f"  round: headless {h[0]:.2f}/s ({h[1]:.2f}/CPU-s), in window {w[0]:.2f}/s "
-                  f"({w[1]:.2f}/CPU-s)", flush=True)
+            print(
+                f"  round: headless {h[0]:.2f}/s ({h[1]:.2f}/CPU-s), in window {w[0]:.2f}/s "
+                f"({w[1]:.2f}/CPU-s)",
+                flush=True,
+            )
         h_wall = statistics.median(r[0][0] for r in rows)
         w_wall = statistics.median(r[1][0] for r in rows)
         h_cpu = statistics.median(r[0][1] for r in rows)
         w_cpu = statistics.median(r[1][1] for r in rows)
         ratio = statistics.median(r[1][0] / r[0][0] for r in rows)
-        print(f"{name:12s} headless {h_wall:7.2f} epochs/s ({h_cpu:6.2f}/CPU-s)   "
-              f"in window {w_wall:7.2f} epochs/s ({w_cpu:6.2f}/CPU-s)   "
-              f"ratio {ratio:.2f} {'ok' if ratio >= 0.8 else 'UNDER 0.8'}")
+        print(
+            f"{name:12s} headless {h_wall:7.2f} epochs/s ({h_cpu:6.2f}/CPU-s)   "
+            f"in window {w_wall:7.2f} epochs/s ({w_cpu:6.2f}/CPU-s)   "
+            f"ratio {ratio:.2f} {'ok' if ratio >= 0.8 else 'UNDER 0.8'}"
+        )
     return 0
 
 

@@ -47,17 +47,28 @@ class Project:
     points: tuple[np.ndarray, np.ndarray] | None = None
 
     def to_dict(self) -> dict:
-        out = {"format_version": FORMAT_VERSION, "app": "nodeplay", "name": self.name,
-               "description": self.description, "graph": graph_to_dict(self.graph),
-               "data": to_dict(self.data), "train": to_dict(self.train)}
+        out = {
+            "format_version": FORMAT_VERSION,
+            "app": "nodeplay",
+            "name": self.name,
+            "description": self.description,
+            "graph": graph_to_dict(self.graph),
+            "data": to_dict(self.data),
+            "train": to_dict(self.train),
+        }
         if self.points is not None:
             out["points"] = points_to_dict(self.points)
         if self.weights is not None:
             blob = st_save({k: np.ascontiguousarray(v) for k, v in self.weights.items()})
-            out["state"] = {"epoch": self.epoch, "weights": {
-                "format": "safetensors", "encoding": "base64",
-                "data": base64.b64encode(blob).decode("ascii"),
-                "sha256": hashlib.sha256(blob).hexdigest()}}
+            out["state"] = {
+                "epoch": self.epoch,
+                "weights": {
+                    "format": "safetensors",
+                    "encoding": "base64",
+                    "data": base64.b64encode(blob).decode("ascii"),
+                    "sha256": hashlib.sha256(blob).hexdigest(),
+                },
+            }
         return out
 
     def copy(self) -> Project:
@@ -71,19 +82,23 @@ def project_from_dict(data: object, where: str = "The project") -> Project:
     if not isinstance(version, int) or isinstance(version, bool):
         raise ProjectFileError(f"{where} is not a Nodeplay project: it has no format_version.")
     if version > FORMAT_VERSION:
-        raise ProjectFileError(f"{where} was saved by a newer Nodeplay (format {excerpt(version)}; this "
-                               f"version reads up to {FORMAT_VERSION}); update Nodeplay to open it.")
+        raise ProjectFileError(
+            f"{where} was saved by a newer Nodeplay (format {excerpt(version)}; this "
+            f"version reads up to {FORMAT_VERSION}); update Nodeplay to open it."
+        )
     while version < FORMAT_VERSION:
         if version not in MIGRATIONS:
-            raise ProjectFileError(f"{where} uses format {version}, which this Nodeplay "
-                                   "cannot migrate.")
+            raise ProjectFileError(f"{where} uses format {version}, which this Nodeplay cannot migrate.")
         data, version = MIGRATIONS[version](data), version + 1
     try:
         record = check(data, ProjectRecord, where, ProjectFileError)
-        project = Project(graph_from_dict(data["graph"]),
-                          data_from_dict(data.get("data", {})),
-                          train_from_dict(data.get("train", {})),
-                          name=record.name, description=record.description)
+        project = Project(
+            graph_from_dict(data["graph"]),
+            data_from_dict(data.get("data", {})),
+            train_from_dict(data.get("train", {})),
+            name=record.name,
+            description=record.description,
+        )
         if data.get("points") is not None:
             project.points = points_from_dict(data["points"], where)
         if record.state is not None:
@@ -119,11 +134,15 @@ def _finite(v) -> bool:
 
 def points_from_dict(data, where: str = "The project") -> tuple[np.ndarray, np.ndarray]:
     """Checked point arrays from a project's ``points`` entry; integer labels are classes."""
+
     def damaged(why: str):
         return ProjectFileError(f"{where} has damaged points: {why}.")
 
-    if not isinstance(data, dict) or not isinstance(data.get("x"), list) \
-            or not isinstance(data.get("y"), list):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("x"), list)
+        or not isinstance(data.get("y"), list)
+    ):
         raise damaged("they need an 'x' list of positions and a 'y' list of labels")
     xs, ys = data["x"], data["y"]
     if len(xs) != len(ys):
@@ -183,8 +202,9 @@ def _read_state(state: StateRecord, graph: Graph) -> tuple[int, dict[str, np.nda
         if value.ndim > 5:
             raise _damaged_weights(f"'{key}' has {value.ndim} dimensions, more than a layer has")
         if value.dtype == np.float32 and not np.all(np.isfinite(value)):
-            raise _damaged_weights(f"'{key}' holds NaN or infinite values; reset the weights "
-                                   "or open an earlier save")
+            raise _damaged_weights(
+                f"'{key}' holds NaN or infinite values; reset the weights or open an earlier save"
+            )
         weights[key] = value
     return state.epoch, weights
 

@@ -27,7 +27,8 @@ MAX_TEXT = 60  # characters of a value an error message may quote
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,39}$"
 # Node ids name torch submodules (GraphModule.layers[id]), so an id may not be an
 # attribute torch's ModuleDict already has (the exporter renames Python keywords itself).
-RESERVED_IDS = frozenset("""
+RESERVED_IDS = frozenset(
+    """
 T_destination add_module apply bfloat16 buffers call_super_init children clear compile
 cpu cuda double dump_patches eval extra_repr float forward get_buffer get_extra_state
 get_parameter get_submodule half ipu items keys load_state_dict modules mtia
@@ -37,7 +38,8 @@ register_full_backward_hook register_full_backward_pre_hook
 register_load_state_dict_post_hook register_load_state_dict_pre_hook register_module
 register_parameter register_state_dict_post_hook register_state_dict_pre_hook
 requires_grad_ set_extra_state set_submodule share_memory state_dict to to_empty train
-training type update values xpu zero_grad""".split())
+training type update values xpu zero_grad""".split()
+)
 
 Int = Annotated[int, Meta(ge=-(2**53), le=2**53)]
 Number = Annotated[float, Meta(ge=-1e30, le=1e30)]  # finite: NaN and inf fail both bounds
@@ -108,8 +110,16 @@ class ProjectRecord(Struct):
     state: StateRecord | None = None
 
 
-_KINDS = {"str": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
-          "array": "a list", "object": "an object", "null": "null", "int | float": "a number"}
+_KINDS = {
+    "str": "text",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "array": "a list",
+    "object": "an object",
+    "null": "null",
+    "int | float": "a number",
+}
 
 
 def excerpt(value: object, limit: int = MAX_TEXT) -> str:
@@ -144,8 +154,10 @@ def _sentence(message: str, root: str = "") -> str:
         return f"{path} must be {_kind(got.group(1))}, not {_kind(got.group(2))}"
     pattern = re.match(r"Expected `str` matching regex '(.+)'", text)
     if pattern and pattern.group(1) == ID_PATTERN:
-        return (f"{path} must be a name of up to 40 letters, digits and underscores that "
-                "starts with a letter, like dense1")
+        return (
+            f"{path} must be a name of up to 40 letters, digits and underscores that "
+            "starts with a letter, like dense1"
+        )
     if pattern:
         return f"{path} must be text in the expected format"
     bound = re.match(r"Expected `([^`]+)` (of length )?(>=|<=) (\S+)", text)
@@ -172,15 +184,18 @@ def check(data: object, record: type, where: str, error: type = NodeplayError):
 def decode_json(raw: bytes | str, where: str) -> object:
     """Plain JSON values from text; NaN, Infinity, huge integers and deep nesting refused."""
     if len(raw) > MAX_FILE_BYTES:
-        raise NodeplayError(f"{where} is larger than {MAX_FILE_BYTES // 2**20} MB, more than "
-                            "a Nodeplay project holds.")
+        raise NodeplayError(
+            f"{where} is larger than {MAX_FILE_BYTES // 2**20} MB, more than a Nodeplay project holds."
+        )
     try:
         return msgspec.json.decode(raw)
     except msgspec.ValidationError as err:  # a number too large for a float or int64
         raise NodeplayError(f"{where} is damaged: {_sentence(str(err))}.") from None
     except msgspec.DecodeError as err:
-        raise NodeplayError(f"{where} is damaged: it is not valid JSON "
-                            f"({str(err).removeprefix('JSON is malformed: ')[:MAX_TEXT]}).") from None
+        raise NodeplayError(
+            f"{where} is damaged: it is not valid JSON "
+            f"({str(err).removeprefix('JSON is malformed: ')[:MAX_TEXT]})."
+        ) from None
     except RecursionError:
         raise NodeplayError(f"{where} is damaged: its JSON is nested too deeply.") from None
 
@@ -188,11 +203,11 @@ def decode_json(raw: bytes | str, where: str) -> object:
 def check_node_id(node_id: str) -> None:
     """Refuse an id that cannot name a torch submodule and a Python attribute."""
 
-
     if not isinstance(node_id, str) or not re.fullmatch(ID_PATTERN, node_id):
-        raise GraphError(f"The node id {excerpt(node_id)} is not allowed: an id is a name of "
-                            "up to 40 letters, digits and underscores that starts with a "
-                            "letter, like dense1.")
+        raise GraphError(
+            f"The node id {excerpt(node_id)} is not allowed: an id is a name of "
+            "up to 40 letters, digits and underscores that starts with a "
+            "letter, like dense1."
+        )
     if node_id in RESERVED_IDS:
-        raise GraphError(f"The node id '{node_id}' is reserved by PyTorch; "
-                            "choose another, like dense1.")
+        raise GraphError(f"The node id '{node_id}' is reserved by PyTorch; choose another, like dense1.")

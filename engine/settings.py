@@ -18,8 +18,9 @@ DEVICES = ("auto", "cpu", "cuda")
 
 
 def _f(default, low=None, high=None, choices=None, optional=False):
-    return field(default=default, metadata={"low": low, "high": high, "choices": choices,
-                                            "optional": optional})
+    return field(
+        default=default, metadata={"low": low, "high": high, "choices": choices, "optional": optional}
+    )
 
 
 @dataclass
@@ -69,10 +70,8 @@ def _check(cls, data: dict, where: str):
             continue
         kind: type = type(f.default) if f.default is not None else (int if "epochs" in name else float)
         if kind is str:
-            ok = isinstance(v, str) and len(v) <= 40 and (m["choices"] is None
-                                                          or v in m["choices"])
-            expect = (f"one of {', '.join(m['choices'])}" if m["choices"]
-                      else "text of at most 40 characters")
+            ok = isinstance(v, str) and len(v) <= 40 and (m["choices"] is None or v in m["choices"])
+            expect = f"one of {', '.join(m['choices'])}" if m["choices"] else "text of at most 40 characters"
         else:
             ok = isinstance(v, int | float) and not isinstance(v, bool) and _finite(v)
             ok = ok and (kind is float or int(v) == v)

@@ -50,10 +50,12 @@ def from_share_string(text: str) -> Project:
     if not text.startswith(PREFIX):
         version = _ANY_VERSION.match(text)
         if version and int(version.group(1)) > 1:
-            raise NodeplayError(f"This setup string comes from a newer Nodeplay (format "
-                                f"np{version.group(1)}); update Nodeplay to open it.")
+            raise NodeplayError(
+                f"This setup string comes from a newer Nodeplay (format "
+                f"np{version.group(1)}); update Nodeplay to open it."
+            )
         raise _not_setup(f"it does not start with '{PREFIX}'")
-    body = text[len(PREFIX):].rstrip("=")  # padding is left out but harmless
+    body = text[len(PREFIX) :].rstrip("=")  # padding is left out but harmless
     if not body:
         raise _not_setup("nothing follows the 'np1:' prefix")
     if not _ALPHABET.fullmatch(body):

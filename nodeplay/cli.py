@@ -37,8 +37,7 @@ def _save(project, path) -> None:
     try:
         save_project(project, path)
     except OSError as err:  # a full disk or a folder the user may not write to
-        raise NodeplayError(f"{path} cannot be written ({err.strerror or type(err).__name__}).") \
-            from None
+        raise NodeplayError(f"{path} cannot be written ({err.strerror or type(err).__name__}).") from None
 
 
 def _one_line(message: str, limit: int = 500) -> str:
@@ -99,15 +98,15 @@ def cmd_train(args) -> int:
         project.weights, project.epoch = session.weights(), session.epoch
         _save(project, args.out)
     if args.json:
-        clean = {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
-                 for k, v in result.items()}
+        clean = {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in result.items()}
         print(json.dumps(clean))
     else:
-        acc = (f", test accuracy {result['test_acc']:.1%}"
-               if math.isfinite(result["test_acc"]) else "")
-        print(f"Trained to epoch {result['epoch']} on {result['device']} in "
-              f"{result['seconds']:.1f} s: train loss {result['train_loss']:.4f}, "
-              f"test loss {result['test_loss']:.4f}{acc}.")
+        acc = f", test accuracy {result['test_acc']:.1%}" if math.isfinite(result["test_acc"]) else ""
+        print(
+            f"Trained to epoch {result['epoch']} on {result['device']} in "
+            f"{result['seconds']:.1f} s: train loss {result['train_loss']:.4f}, "
+            f"test loss {result['test_loss']:.4f}{acc}."
+        )
     return 0
 
 
@@ -137,8 +136,11 @@ def cmd_export(args) -> int:
         if args.format == "python":
             result = export_python(project, args.out, force=args.force)
             state = "trained" if result.trained else "initial (untrained)"
-            print(f"Wrote {result.folder}/ with model.py, train.py and the {state} weights; "
-                  f"run 'python train.py' there.", file=sys.stderr)
+            print(
+                f"Wrote {result.folder}/ with model.py, train.py and the {state} weights; "
+                f"run 'python train.py' there.",
+                file=sys.stderr,
+            )
         else:
             with _quiet_native_output():
                 path = export_onnx(project, args.out, force=args.force)
@@ -152,14 +154,16 @@ def cmd_render(args) -> int:
     project = _load(args.file)
     out = Path(args.out)
     if out.suffix.lower() not in (".png", ".svg"):
-        raise NodeplayError(f"--out names the picture: end it in .png or .svg, not "
-                            f"'{out.suffix or out.name}'.")
+        raise NodeplayError(
+            f"--out names the picture: end it in .png or .svg, not '{out.suffix or out.name}'."
+        )
     _refuse_overwrite(out, args.force)
     data = Path(args.data) if args.data else None
     if data is not None:
         if data.suffix.lower() != ".npz":
-            raise NodeplayError(f"--data writes NumPy arrays: end it in .npz, not "
-                                f"'{data.suffix or data.name}'.")
+            raise NodeplayError(
+                f"--data writes NumPy arrays: end it in .npz, not '{data.suffix or data.name}'."
+            )
         _refuse_overwrite(data, args.force)
     from app.render import render_view
 
@@ -170,8 +174,10 @@ def cmd_render(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="nodeplay", description="A playground for deep learning. "
-                                "Without a command, opens the app on the default preset.")
+    p = argparse.ArgumentParser(
+        prog="nodeplay",
+        description="A playground for deep learning. Without a command, opens the app on the default preset.",
+    )
     p.set_defaults(func=cmd_gui, file=None)
     sub = p.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -193,8 +199,12 @@ def parser() -> argparse.ArgumentParser:
     stop = s.add_mutually_exclusive_group()
     stop.add_argument("--epochs", type=int, help="train this many epochs")
     stop.add_argument("--steps", type=int, help="train this many optimizer steps")
-    s.add_argument("--device", choices=["auto", "cpu", "cuda"], default=None,
-                   help="where to train (default: the project's setting, usually auto)")
+    s.add_argument(
+        "--device",
+        choices=["auto", "cpu", "cuda"],
+        default=None,
+        help="where to train (default: the project's setting, usually auto)",
+    )
     s.add_argument("--seed", type=int, help="seed for the initial weights and batch order")
     s.add_argument("--out", help="save the trained project (weights included) here")
     s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
@@ -204,16 +214,20 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("export", help="write a project as a PyTorch script folder or ONNX")
     s.add_argument("file")
     s.add_argument("--format", choices=["python", "onnx"], default="python")
-    s.add_argument("--out", required=True,
-                   help="a folder for --format python, an .onnx file for --format onnx")
+    s.add_argument(
+        "--out", required=True, help="a folder for --format python, an .onnx file for --format onnx"
+    )
     s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("render", help="draw one view to a PNG or SVG, offscreen")
     s.add_argument("file")
-    s.add_argument("--view", default="window",
-                   help="window, boundary, gallery, network, hidden, loss or any other "
-                        "registered view that applies to the project (default: window)")
+    s.add_argument(
+        "--view",
+        default="window",
+        help="window, boundary, gallery, network, hidden, loss or any other "
+        "registered view that applies to the project (default: window)",
+    )
     s.add_argument("--out", required=True, help="the picture: a .png or .svg file")
     s.add_argument("--data", help="also write the numbers behind the view to this .npz file")
     s.add_argument("--theme", choices=["light", "dark"], help="the colours around the data")

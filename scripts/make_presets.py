@@ -19,13 +19,27 @@ from resources import PRESETS  # noqa: E402
 TF_DEFAULT = dict(learning_rate=0.03, batch_size=10)
 
 
-def playground(name, dataset, text, *, regression=False, hidden=(4, 2), act="tanh",
-               features=("x1", "x2"), stop=500, train=None, data=None):
-    graph = mlp_graph(list(hidden), act, features=list(features),
-                      loss="mse" if regression else "bce")
-    return Project(graph, DataSettings(name=dataset, **(data or {})),
-                   TrainSettings(**{**TF_DEFAULT, "stop_epochs": stop, **(train or {})}),
-                   name=name, description=text)
+def playground(
+    name,
+    dataset,
+    text,
+    *,
+    regression=False,
+    hidden=(4, 2),
+    act="tanh",
+    features=("x1", "x2"),
+    stop=500,
+    train=None,
+    data=None,
+):
+    graph = mlp_graph(list(hidden), act, features=list(features), loss="mse" if regression else "bce")
+    return Project(
+        graph,
+        DataSettings(name=dataset, **(data or {})),
+        TrainSettings(**{**TF_DEFAULT, "stop_epochs": stop, **(train or {})}),
+        name=name,
+        description=text,
+    )
 
 
 def graph(nodes, chains, edges=()) -> Graph:
@@ -48,77 +62,158 @@ def relu(i):
 
 def small_cnn(classes: int) -> Graph:
     """Conv-ReLU-MaxPool twice, then one Dense layer over the flattened maps."""
-    nodes = [("input", "Input", {}), ("conv1", "Conv2d", {"channels": 8}), relu(1),
-             ("pool1", "MaxPool2d", {}), ("conv2", "Conv2d", {"channels": 16}), relu(2),
-             ("pool2", "MaxPool2d", {}), ("flatten", "Flatten", {}),
-             ("head", "Dense", {"units": classes, "init": "default"}),
-             ("output", "Output", {"loss": "cross_entropy"})]
-    return graph(nodes, [[n[0] for n in nodes[:-1]]],
-                 [("head.out", "output.pred"), ("input.y", "output.target")])
+    nodes = [
+        ("input", "Input", {}),
+        ("conv1", "Conv2d", {"channels": 8}),
+        relu(1),
+        ("pool1", "MaxPool2d", {}),
+        ("conv2", "Conv2d", {"channels": 16}),
+        relu(2),
+        ("pool2", "MaxPool2d", {}),
+        ("flatten", "Flatten", {}),
+        ("head", "Dense", {"units": classes, "init": "default"}),
+        ("output", "Output", {"loss": "cross_entropy"}),
+    ]
+    return graph(
+        nodes, [[n[0] for n in nodes[:-1]]], [("head.out", "output.pred"), ("input.y", "output.target")]
+    )
 
 
 def autoencoder() -> Graph:
     """A convolutional encoder to an 8-number code, a decoder back to the image (MSE
     against the input) and a classifier of the code with a tenth of the weight."""
-    nodes = [("input", "Input", {}), ("conv1", "Conv2d", {"channels": 8}), relu(1),
-             ("pool1", "MaxPool2d", {}), ("flatten", "Flatten", {}),
-             ("code", "Dense", {"units": 8}),
-             ("expand", "Dense", {"units": 128}), relu(2),
-             ("unflatten", "Reshape", {"shape": [8, 4, 4]}),
-             ("deconv", "ConvTranspose2d", {"channels": 1}),
-             ("pixels", "Activation", {"fn": "sigmoid"}),
-             ("reconstruction", "Output", {"loss": "mse"}),
-             ("classify", "Dense", {"units": 10}),
-             ("label", "Output", {"loss": "cross_entropy", "weight": 0.1})]
-    return graph(nodes, [["input", "conv1", "relu1", "pool1", "flatten", "code", "expand",
-                          "relu2", "unflatten", "deconv", "pixels"], ["code", "classify"]],
-                 [("pixels.out", "reconstruction.pred"), ("input.x", "reconstruction.target"),
-                  ("classify.out", "label.pred"), ("input.y", "label.target")])
+    nodes = [
+        ("input", "Input", {}),
+        ("conv1", "Conv2d", {"channels": 8}),
+        relu(1),
+        ("pool1", "MaxPool2d", {}),
+        ("flatten", "Flatten", {}),
+        ("code", "Dense", {"units": 8}),
+        ("expand", "Dense", {"units": 128}),
+        relu(2),
+        ("unflatten", "Reshape", {"shape": [8, 4, 4]}),
+        ("deconv", "ConvTranspose2d", {"channels": 1}),
+        ("pixels", "Activation", {"fn": "sigmoid"}),
+        ("reconstruction", "Output", {"loss": "mse"}),
+        ("classify", "Dense", {"units": 10}),
+        ("label", "Output", {"loss": "cross_entropy", "weight": 0.1}),
+    ]
+    return graph(
+        nodes,
+        [
+            [
+                "input",
+                "conv1",
+                "relu1",
+                "pool1",
+                "flatten",
+                "code",
+                "expand",
+                "relu2",
+                "unflatten",
+                "deconv",
+                "pixels",
+            ],
+            ["code", "classify"],
+        ],
+        [
+            ("pixels.out", "reconstruction.pred"),
+            ("input.x", "reconstruction.target"),
+            ("classify.out", "label.pred"),
+            ("input.y", "label.target"),
+        ],
+    )
 
 
 def vae(beta: float = 1.0) -> Graph:
     """Dense encoder to a mean and log-variance of a 2-D latent, a sampled z, a dense
     decoder; BCE reconstruction (summed over the 64 pixels by its weight) plus beta * KL."""
-    nodes = [("input", "Input", {}), ("flatten", "Flatten", {}),
-             ("encoder", "Dense", {"units": 64}), relu(1),
-             ("stats", "Dense", {"units": 4}), ("split", "Split", {"first": 2}),
-             ("sampling", "Sampling", {}),
-             ("decoder", "Dense", {"units": 64}), relu(2), ("pixels", "Dense", {"units": 64}),
-             ("image", "Reshape", {"shape": [1, 8, 8]}),
-             ("reconstruction", "Output", {"loss": "bce", "weight": 64.0}),
-             ("objective", "LossSum", {"wa": 1.0, "wb": beta})]
-    return graph(nodes, [["input", "flatten", "encoder", "relu1", "stats", "split"],
-                         ["decoder", "relu2", "pixels", "image"]],
-                 [("split.a", "sampling.mean"), ("split.b", "sampling.logvar"),
-                  ("sampling.z", "decoder.x"), ("image.out", "reconstruction.pred"),
-                  ("input.x", "reconstruction.target"), ("reconstruction.loss", "objective.a"),
-                  ("sampling.kl", "objective.b")])
+    nodes = [
+        ("input", "Input", {}),
+        ("flatten", "Flatten", {}),
+        ("encoder", "Dense", {"units": 64}),
+        relu(1),
+        ("stats", "Dense", {"units": 4}),
+        ("split", "Split", {"first": 2}),
+        ("sampling", "Sampling", {}),
+        ("decoder", "Dense", {"units": 64}),
+        relu(2),
+        ("pixels", "Dense", {"units": 64}),
+        ("image", "Reshape", {"shape": [1, 8, 8]}),
+        ("reconstruction", "Output", {"loss": "bce", "weight": 64.0}),
+        ("objective", "LossSum", {"wa": 1.0, "wb": beta}),
+    ]
+    return graph(
+        nodes,
+        [["input", "flatten", "encoder", "relu1", "stats", "split"], ["decoder", "relu2", "pixels", "image"]],
+        [
+            ("split.a", "sampling.mean"),
+            ("split.b", "sampling.logvar"),
+            ("sampling.z", "decoder.x"),
+            ("image.out", "reconstruction.pred"),
+            ("input.x", "reconstruction.target"),
+            ("reconstruction.loss", "objective.a"),
+            ("sampling.kl", "objective.b"),
+        ],
+    )
 
 
 def image_preset(name, dataset, text, g, *, stop, data=None, train=None):
-    return Project(g, DataSettings(name=dataset, **{"train_percent": 70, **(data or {})}),
-                   TrainSettings(**{"optimizer": "adam", "learning_rate": 0.01, "batch_size": 32,
-                                    "stop_epochs": stop, **(train or {})}),
-                   name=name, description=text)
+    return Project(
+        g,
+        DataSettings(name=dataset, **{"train_percent": 70, **(data or {})}),
+        TrainSettings(
+            **{
+                "optimizer": "adam",
+                "learning_rate": 0.01,
+                "batch_size": 32,
+                "stop_epochs": stop,
+                **(train or {}),
+            }
+        ),
+        name=name,
+        description=text,
+    )
 
 
 IMAGE_PRESETS = [
-    image_preset("digits-cnn", "digits",
-                 "A small convolutional network reading 8×8 handwritten digits (about 97% "
-                 "test accuracy in 10 epochs).", small_cnn(10), stop=10,
-                 data=dict(samples=1797)),
-    image_preset("shapes-cnn", "shapes",
-                 "A small convolutional network telling circles, squares and triangles apart "
-                 "in noisy 16×16 images.", small_cnn(3), stop=10,
-                 data=dict(samples=1500, noise=25)),
-    image_preset("autoencoder", "digits",
-                 "An autoencoder squeezing digits through an 8-number code and rebuilding "
-                 "them, with a lightly weighted classifier reading the same code: two losses.",
-                 autoencoder(), stop=30, data=dict(samples=1797), train=dict(learning_rate=0.005)),
-    image_preset("vae", "digits",
-                 "A variational autoencoder with a 2-D latent: reconstruction (BCE) plus the KL "
-                 "term weighted by beta in a LossSum; z is sampled while training.",
-                 vae(), stop=40, data=dict(samples=1797), train=dict(learning_rate=0.003)),
+    image_preset(
+        "digits-cnn",
+        "digits",
+        "A small convolutional network reading 8×8 handwritten digits (about 97% "
+        "test accuracy in 10 epochs).",
+        small_cnn(10),
+        stop=10,
+        data=dict(samples=1797),
+    ),
+    image_preset(
+        "shapes-cnn",
+        "shapes",
+        "A small convolutional network telling circles, squares and triangles apart in noisy 16×16 images.",
+        small_cnn(3),
+        stop=10,
+        data=dict(samples=1500, noise=25),
+    ),
+    image_preset(
+        "autoencoder",
+        "digits",
+        "An autoencoder squeezing digits through an 8-number code and rebuilding "
+        "them, with a lightly weighted classifier reading the same code: two losses.",
+        autoencoder(),
+        stop=30,
+        data=dict(samples=1797),
+        train=dict(learning_rate=0.005),
+    ),
+    image_preset(
+        "vae",
+        "digits",
+        "A variational autoencoder with a 2-D latent: reconstruction (BCE) plus the KL "
+        "term weighted by beta in a LossSum; z is sampled while training.",
+        vae(),
+        stop=40,
+        data=dict(samples=1797),
+        train=dict(learning_rate=0.003),
+    ),
 ]
 
 PRESET_LIST = [
@@ -126,15 +221,25 @@ PRESET_LIST = [
     playground("xor", "xor", "XOR: classes in opposite quadrants; no straight line separates them."),
     playground("gauss", "gauss", "Two Gaussians: two blobs a straight line can separate."),
     playground("spiral", "spiral", "Spiral: two interleaved arms, hard for a small network."),
-    playground("reg-plane", "reg-plane", "Regression on a tilted plane: the target grows with x1 + x2.",
-               regression=True),
-    playground("reg-gauss", "reg-gauss", "Regression on six Gaussian bumps of alternating sign.",
-               regression=True),
-    playground("spiral-deep", "spiral",
-               "Spiral with a deeper network and sine features, reaching 95% test accuracy.",
-               hidden=(16, 16, 16), act="tanh",
-               features=("x1", "x2", "sin x1", "sin x2"), stop=400,
-               train=dict(optimizer="adam", learning_rate=0.01, batch_size=16)),
+    playground(
+        "reg-plane",
+        "reg-plane",
+        "Regression on a tilted plane: the target grows with x1 + x2.",
+        regression=True,
+    ),
+    playground(
+        "reg-gauss", "reg-gauss", "Regression on six Gaussian bumps of alternating sign.", regression=True
+    ),
+    playground(
+        "spiral-deep",
+        "spiral",
+        "Spiral with a deeper network and sine features, reaching 95% test accuracy.",
+        hidden=(16, 16, 16),
+        act="tanh",
+        features=("x1", "x2", "sin x1", "sin x2"),
+        stop=400,
+        train=dict(optimizer="adam", learning_rate=0.01, batch_size=16),
+    ),
     *IMAGE_PRESETS,
 ]
 

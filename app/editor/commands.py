@@ -27,7 +27,7 @@ from engine.graph.catalogue import CATALOGUE
 
 
 def param_edit_kind(node_type: str, names) -> str:
-    """"params" when every changed parameter is live (``Param.live`` in the catalogue: a
+    """ "params" when every changed parameter is live (``Param.live`` in the catalogue: a
     running session takes it without a rebuild, e.g. Dropout.p, Output.weight, LossSum's
     weights), else "structure"."""
     live = {p.name for p in CATALOGUE[node_type].params if getattr(p, "live", False)}
@@ -50,7 +50,8 @@ def _restore_order(graph: Graph, state) -> None:
     # so an undo puts nodes and edges back exactly where they were.
     node_order, edge_order, groups = state
     graph.nodes = {k: graph.nodes[k] for k in node_order if k in graph.nodes} | {
-        k: v for k, v in graph.nodes.items() if k not in node_order}
+        k: v for k, v in graph.nodes.items() if k not in node_order
+    }
     rank = {e: i for i, e in enumerate(edge_order)}
     graph.edges.sort(key=lambda e: rank.get(e, len(rank)))
     graph.groups.clear()
@@ -77,8 +78,9 @@ class AddNode(_Command):
         self.node_id: str | None = None  # chosen on the first redo, reused after
 
     def redo(self):
-        node = self.graph.add_node(self.type_name, self.params, id=self.node_id, pos=self.pos,
-                                   label=self.label)
+        node = self.graph.add_node(
+            self.type_name, self.params, id=self.node_id, pos=self.pos, label=self.label
+        )
         self.node_id = node.id
         self.doc.notify(self.kind, [node.id])
 
@@ -93,8 +95,10 @@ class RemoveItems(_Command):
     def __init__(self, doc, node_ids, edges=()):
         n = len(node_ids) + len(edges)
         super().__init__(doc, f"Delete {n} item{'s' if n != 1 else ''}")
-        self.node_ids, self.edges = list(node_ids), [e for e in edges if e.src not in node_ids
-                                                     and e.dst not in node_ids]
+        self.node_ids, self.edges = (
+            list(node_ids),
+            [e for e in edges if e.src not in node_ids and e.dst not in node_ids],
+        )
         self.saved = None
 
     def redo(self):
@@ -150,8 +154,11 @@ class _Mergeable(_Command):
         raise NotImplementedError
 
     def mergeWith(self, other) -> bool:
-        if type(other) is not type(self) or other.key() != self.key() \
-                or other.stamp - self.stamp > MERGE_SECONDS:
+        if (
+            type(other) is not type(self)
+            or other.key() != self.key()
+            or other.stamp - self.stamp > MERGE_SECONDS
+        ):
             return False
         self.absorb(other)
         self.stamp = other.stamp
@@ -304,8 +311,9 @@ class AddFragment(_Command):
             self.ids = {}
         for node in part.nodes.values():
             pos = (node.pos[0] + self.offset[0], node.pos[1] + self.offset[1])
-            new = self.graph.add_node(node.type, node.params, pos=pos, label=node.label,
-                                      id=None if first else self.ids[node.id])
+            new = self.graph.add_node(
+                node.type, node.params, pos=pos, label=node.label, id=None if first else self.ids[node.id]
+            )
             self.ids[node.id] = new.id
         for e in part.edges:
             self.graph.connect(self.ids[e.src], e.src_port, self.ids[e.dst], e.dst_port)

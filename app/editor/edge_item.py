@@ -74,9 +74,11 @@ class EdgeItem(QGraphicsItem):
         """A height below (or above) the nodes a straight curve would pass behind, or None."""
         ends = {self.src_port.node_item, self.dst_port.node_item}
         band = QRectF(a.x() + 20, min(a.y(), b.y()) - 4, b.x() - a.x() - 40, abs(b.y() - a.y()) + 8)
-        blocking = [i.sceneBoundingRect() for i in self.scene().items(band)
-                    if getattr(i, "node_id", None) is not None and hasattr(i, "ports")
-                    and i not in ends]
+        blocking = [
+            i.sceneBoundingRect()
+            for i in self.scene().items(band)
+            if getattr(i, "node_id", None) is not None and hasattr(i, "ports") and i not in ends
+        ]
         if not blocking:
             return None
         below = max(r.bottom() for r in blocking) + 14
@@ -95,8 +97,15 @@ class EdgeItem(QGraphicsItem):
         return out
 
     def paint(self, painter, option, widget=None):
-        colour = (theme.SELECTED if self.isSelected() else theme.ERROR if self.error
-                  else theme.HOVER if self.hovered else theme.EDGE)
+        colour = (
+            theme.SELECTED
+            if self.isSelected()
+            else theme.ERROR
+            if self.error
+            else theme.HOVER
+            if self.hovered
+            else theme.EDGE
+        )
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         painter.setBrush(Qt.BrushStyle.NoBrush)  # the view does not save painter state per item
         if lod < FAR:  # far out: a one-pixel curve, no label

@@ -65,8 +65,9 @@ class GraphEdits:
         self.select([cmd.node_id])
         return cmd.node_id
 
-    def refusal(self, src: str, src_port: str, dst: str, dst_port: str,
-                without: Edge | None = None) -> str | None:
+    def refusal(
+        self, src: str, src_port: str, dst: str, dst_port: str, without: Edge | None = None
+    ) -> str | None:
         """Why this connection would be refused, or None: model rules first, then shapes."""
         g = self._graph
         index = g.edges.index(without) if without is not None else None
@@ -86,8 +87,9 @@ class GraphEdits:
                 g.edges.insert(index, without)
         spec = node_type(g.nodes[dst].type)
         optional = set(getattr(spec, "optional_inputs", ()))
-        ready = all(g.incoming(dst, p) is not None or p in optional or p == dst_port
-                    for p in spec.input_names)
+        ready = all(
+            g.incoming(dst, p) is not None or p in optional or p == dst_port for p in spec.input_names
+        )
         # an unconnected sibling input is not this connection's fault; a shape error is
         return v.errors.get(dst) if ready else None
 
@@ -124,7 +126,8 @@ class GraphEdits:
         for name, value in params.items():
             try:
                 checked[name] = next(p for p in spec.params if p.name == name).check(
-                    value, node.title, node_id)
+                    value, node.title, node_id
+                )
             except GraphError as err:
                 self._say("error", str(err))
                 self.inspector.show_node(node, self._validation)  # back to the model's value
@@ -145,8 +148,7 @@ class GraphEdits:
         """Move the selection by a few pixels (arrow keys); quick repeats are one undo step."""
         ids = self.selected_node_ids()
         if ids:
-            moves = {n: (self._graph.nodes[n].pos[0] + dx, self._graph.nodes[n].pos[1] + dy)
-                     for n in ids}
+            moves = {n: (self._graph.nodes[n].pos[0] + dx, self._graph.nodes[n].pos[1] + dy) for n in ids}
             self.undo_stack.push(commands.MoveNodes(self, moves, "Nudge"))
 
     def delete_selected(self) -> None:

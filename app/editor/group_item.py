@@ -47,8 +47,11 @@ class GroupItem(QGraphicsItem):
         painter.drawRoundedRect(self._rect, 10, 10)
         painter.setFont(_TITLE)
         painter.setPen(theme.GROUP_TITLE)
-        painter.drawText(self.title_rect().adjusted(12, 0, -12, 0),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self.name)
+        painter.drawText(
+            self.title_rect().adjusted(12, 0, -12, 0),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            self.name,
+        )
 
     # the frame moves its members; the scene turns the finished drag into one MoveNodes
     def mousePressEvent(self, event):

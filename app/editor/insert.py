@@ -45,8 +45,7 @@ class InsertNode(_Command):
     """Add a node after another; connect it and move the planned edges to its output,
     shifting the nodes downstream right by ``shift`` to make room."""
 
-    def __init__(self, doc, type_name: str, pos, after: str, connect: bool, moved: list[Edge],
-                 shift: float):
+    def __init__(self, doc, type_name: str, pos, after: str, connect: bool, moved: list[Edge], shift: float):
         super().__init__(doc, f"Insert {type_name} after {doc.graph.nodes[after].title}")
         self.type_name, self.pos, self.after = type_name, tuple(pos), after
         self.connect, self.moved, self.shift = connect, list(moved), shift

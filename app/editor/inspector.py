@@ -66,8 +66,11 @@ class Inspector(QWidget):
             self.node_id = None
             self._clear()
             self.heading.setText(f"{selected} nodes selected" if selected > 1 else "Nothing selected")
-            self.doc.setText("Ctrl+G groups them into a block; Ctrl+D duplicates them."
-                             if selected > 1 else "Select a node to edit its settings.")
+            self.doc.setText(
+                "Ctrl+G groups them into a block; Ctrl+D duplicates them."
+                if selected > 1
+                else "Select a node to edit its settings."
+            )
             self.info.setText("")
             return
         spec = node_type(node.type)
@@ -112,7 +115,7 @@ class Inspector(QWidget):
         emit = lambda value, name=p.name: self.paramsEdited.emit(self.node_id, {name: value})
         if p.kind == "int":
             w = QSpinBox()
-            w.setRange(int(_limit(p.low, -10**6)), int(_limit(p.high, 10**6)))
+            w.setRange(int(_limit(p.low, -(10**6))), int(_limit(p.high, 10**6)))
             w.setKeyboardTracking(False)  # one edit per committed number, not per keystroke
             w.valueChanged.connect(lambda v: emit(int(v)))
         elif p.kind == "float":
@@ -136,9 +139,15 @@ class Inspector(QWidget):
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
                 w.addItem(item)
             w.setMaximumHeight(18 * len(p.choices) + 6)
-            w.itemChanged.connect(lambda _i, lw=w: emit(
-                [lw.item(i).text() for i in range(lw.count())
-                 if lw.item(i).checkState() == Qt.CheckState.Checked]))
+            w.itemChanged.connect(
+                lambda _i, lw=w: emit(
+                    [
+                        lw.item(i).text()
+                        for i in range(lw.count())
+                        if lw.item(i).checkState() == Qt.CheckState.Checked
+                    ]
+                )
+            )
         else:  # "shape" and any text-like kind
             w = QLineEdit(placeholderText="e.g. 1, 8, 8")
             w.editingFinished.connect(lambda lw=w: emit(parse_shape(lw.text())))

@@ -26,7 +26,8 @@ def context_menu(editor, scene_pos) -> QMenu:
     by_category: dict[str, QMenu] = {}
     for name, spec in CATALOGUE.items():
         sub = by_category.get(spec.category) or by_category.setdefault(
-            spec.category, add.addMenu(spec.category))
+            spec.category, add.addMenu(spec.category)
+        )
         act = sub.addAction(name, lambda n=name: editor.add_node(n, scene_pos))
         act.setToolTip(spec.doc)
     for name in ("paste", None, "layout", "fit", "select_all"):

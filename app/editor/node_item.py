@@ -84,9 +84,11 @@ class NodeItem(QGraphicsItem):
         self.hovered = False
         self.edges: list = []  # EdgeItems attached, kept by the scene
         self._height = 0.0
-        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
-                      | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
         self.setAcceptHoverEvents(True)
         # nodes redraw from a pixmap while panning; only content changes repaint them
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -94,8 +96,9 @@ class NodeItem(QGraphicsItem):
         self._layout()
 
     # -- content -----------------------------------------------------------------
-    def set_content(self, title: str, summary_text: str, count: int | None, error: str | None,
-                    linked: set) -> bool:
+    def set_content(
+        self, title: str, summary_text: str, count: int | None, error: str | None, linked: set
+    ) -> bool:
         """Update what the node shows; returns whether anything changed."""
         new = (title, summary_text, count, error, frozenset(linked))
         if new == (self.title, self.summary, self.count, self.error, frozenset(self.linked)):
@@ -126,8 +129,9 @@ class NodeItem(QGraphicsItem):
             p.setPos(0, top + (i + 0.5) * theme.ROW_H)
         for i, p in enumerate(self.outputs):
             p.setPos(theme.NODE_WIDTH, top + (i + 0.5) * theme.ROW_H)
-        self._height = (top + self._rows() * theme.ROW_H + (theme.THUMB_H + 4 if self.thumb else 0)
-                        + theme.FOOTER_H)
+        self._height = (
+            top + self._rows() * theme.ROW_H + (theme.THUMB_H + 4 if self.thumb else 0) + theme.FOOTER_H
+        )
 
     def size(self) -> tuple[float, float]:
         return float(theme.NODE_WIDTH), self._height
@@ -146,8 +150,15 @@ class NodeItem(QGraphicsItem):
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         body = QRectF(0, 0, w, h)
         selected = self.isSelected()
-        border = (theme.SELECTED if selected else theme.ERROR if self.error
-                  else theme.HOVER if self.hovered else theme.NODE_BORDER)
+        border = (
+            theme.SELECTED
+            if selected
+            else theme.ERROR
+            if self.error
+            else theme.HOVER
+            if self.hovered
+            else theme.NODE_BORDER
+        )
         if lod < FAR:  # far out: a plain box and its header, cheap enough to skip the cache
             painter.setRenderHint(painter.RenderHint.Antialiasing, False)
             painter.setPen(QPen(border, 0 if not (selected or self.error) else 3 / lod))
@@ -171,18 +182,27 @@ class NodeItem(QGraphicsItem):
         painter.setFont(_TITLE)
         right = w - (26 if self.error else 8)
         title = _TITLE_FM.elidedText(self.title, Qt.TextElideMode.ElideRight, right - 8)
-        painter.drawText(QRectF(8, 0, right - 8, theme.HEADER_H),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, title)
+        painter.drawText(
+            QRectF(8, 0, right - 8, theme.HEADER_H),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            title,
+        )
         if self.error:
             self._badge(painter, QPointF(w - 13, theme.HEADER_H / 2))
         painter.setFont(_TEXT)
         painter.setPen(theme.TEXT)
         for p in self.inputs:
-            painter.drawText(QRectF(10, p.y() - 9, w / 2 - 10, 18),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, p.name)
+            painter.drawText(
+                QRectF(10, p.y() - 9, w / 2 - 10, 18),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                p.name,
+            )
         for p in self.outputs:
-            painter.drawText(QRectF(w / 2, p.y() - 9, w / 2 - 10, 18),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, p.name)
+            painter.drawText(
+                QRectF(w / 2, p.y() - 9, w / 2 - 10, 18),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                p.name,
+            )
         y = theme.HEADER_H + 4 + self._rows() * theme.ROW_H
         if self.thumb is not None:
             tw = self.thumb.width()

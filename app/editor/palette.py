@@ -64,8 +64,9 @@ class NodePalette(QWidget):
             item = QTreeWidgetItem(parent_item, [name])
             item.setData(0, _TYPE, name)
             item.setToolTip(0, spec.doc)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                          | Qt.ItemFlag.ItemIsDragEnabled)
+            item.setFlags(
+                Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+            )
             self.items[name] = item
         self.tree.expandAll()
         lay = QVBoxLayout(self)
@@ -91,8 +92,7 @@ class NodePalette(QWidget):
             cat.setHidden(shown == 0)
 
     def visible_types(self) -> list[str]:
-        return [n for n, item in self.items.items() if not item.isHidden()
-                and not item.parent().isHidden()]
+        return [n for n, item in self.items.items() if not item.isHidden() and not item.parent().isHidden()]
 
     def _add_first(self) -> None:
         shown = self.visible_types()

@@ -36,8 +36,9 @@ class PortItem(QGraphicsItem):
         self.setZValue(1)
         self._hover = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
-        self.setToolTip(f"{'output' if is_output else 'input'} '{name}' ({kind})"
-                        + (", optional" if optional else ""))
+        self.setToolTip(
+            f"{'output' if is_output else 'input'} '{name}' ({kind})" + (", optional" if optional else "")
+        )
 
     @property
     def node_id(self) -> str:
@@ -59,15 +60,16 @@ class PortItem(QGraphicsItem):
             self._refresh()
 
     def _refresh(self) -> None:
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents,
-                     not (self.state or self._hover))
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, not (self.state or self._hover))
         self.update()
 
     def paint(self, painter, option, widget=None):
-        ring = {"compatible": theme.OK_PORT, "target": theme.OK_PORT,
-                "refused": theme.ERROR}.get(self.state, QColor(theme.HOVER) if self._hover else None)
-        paint_dot(painter, QPointF(0, 0), self.kind, self.hollow(), ring,
-                  big=self._hover or self.state == "target")
+        ring = {"compatible": theme.OK_PORT, "target": theme.OK_PORT, "refused": theme.ERROR}.get(
+            self.state, QColor(theme.HOVER) if self._hover else None
+        )
+        paint_dot(
+            painter, QPointF(0, 0), self.kind, self.hollow(), ring, big=self._hover or self.state == "target"
+        )
 
     def hoverEnterEvent(self, event):
         self._hover = True

@@ -75,8 +75,11 @@ class EditorScene(QGraphicsScene):
         self.setSceneRect(rect.adjusted(-3000, -3000, 3000, 3000))
 
     def _sync_nodes(self, graph: Graph) -> None:
-        for node_id in [n for n, item in self.nodes.items()
-                        if n not in graph.nodes or graph.nodes[n].type != item.type_name]:
+        for node_id in [
+            n
+            for n, item in self.nodes.items()
+            if n not in graph.nodes or graph.nodes[n].type != item.type_name
+        ]:
             item = self.nodes.pop(node_id)
             for e in [e for e in self.edges if node_id in (e.src, e.dst)]:
                 self._drop_edge(e)
@@ -125,8 +128,9 @@ class EditorScene(QGraphicsScene):
             linked[e.src].add(("out", e.src_port))
             linked[e.dst].add(("in", e.dst_port))
         for node_id, node in graph.nodes.items():
-            self.nodes[node_id].set_content(node.title, summary(node), v.param_counts.get(node_id),
-                                            v.errors.get(node_id), linked[node_id])
+            self.nodes[node_id].set_content(
+                node.title, summary(node), v.param_counts.get(node_id), v.errors.get(node_id), linked[node_id]
+            )
         for e, item in self.edges.items():
             value = v.values.get((e.src, e.src_port))
             item.set_label(str(value) if value is not None else "?", e.dst in v.errors)
@@ -217,8 +221,9 @@ class EditorScene(QGraphicsScene):
                     continue
                 src, dst = (start, p) if start.is_output else (p, start)
                 free = not dst.node_item.connected(dst.name, False) or (
-                    self._detached is not None and (dst.node_id, dst.name)
-                    == (self._detached.dst, self._detached.dst_port))
+                    self._detached is not None
+                    and (dst.node_id, dst.name) == (self._detached.dst, self._detached.dst_port)
+                )
                 if free and kinds_fit(src.kind, dst.kind):
                     p.set_state("compatible")
                     self._base[p] = "compatible"
@@ -234,10 +239,16 @@ class EditorScene(QGraphicsScene):
 
     def port_at(self, pos: QPointF) -> PortItem | None:
         r = theme.PORT_R + 6
-        near = [i for i in self.items(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r))
-                if isinstance(i, PortItem) and i is not self._drag_port]
-        return min(near, key=lambda p: math.dist((p.scenePos().x(), p.scenePos().y()),
-                                                 (pos.x(), pos.y())), default=None)
+        near = [
+            i
+            for i in self.items(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r))
+            if isinstance(i, PortItem) and i is not self._drag_port
+        ]
+        return min(
+            near,
+            key=lambda p: math.dist((p.scenePos().x(), p.scenePos().y()), (pos.x(), pos.y())),
+            default=None,
+        )
 
     def drag_connection(self, pos: QPointF) -> None:
         if self._drag is None:
@@ -258,8 +269,10 @@ class EditorScene(QGraphicsScene):
 
     def _trial(self, port: PortItem) -> str | None:
         src, dst = (self._drag_port, port) if self._drag_port.is_output else (port, self._drag_port)
-        if self._detached is not None and (dst.node_id, dst.name) == (self._detached.dst,
-                                                                      self._detached.dst_port):
+        if self._detached is not None and (dst.node_id, dst.name) == (
+            self._detached.dst,
+            self._detached.dst_port,
+        ):
             return None
         return self.trial(src.node_id, src.name, dst.node_id, dst.name)
 

@@ -31,8 +31,10 @@ class GraphView(QGraphicsView):
         super().__init__(scene, parent)
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
-        self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState
-                                  | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
+        self.setOptimizationFlags(
+            QGraphicsView.OptimizationFlag.DontSavePainterState
+            | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing
+        )
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
@@ -69,7 +71,7 @@ class GraphView(QGraphicsView):
         if steps:
             at = event.position()
             under = self.mapToScene(at.toPoint())
-            self.zoom_by(1.15 ** steps)
+            self.zoom_by(1.15**steps)
             # keep the scene point under the cursor where it was (the event's own position,
             # which the built-in anchor does not use)
             now = self.mapFromScene(under)
@@ -114,15 +116,22 @@ class GraphView(QGraphicsView):
     def event(self, event):
         # Space is the window's Play shortcut; on the canvas it is held to pan (Space+drag),
         # so the canvas claims it before the shortcut fires
-        if (event.type() == QEvent.Type.ShortcutOverride and event.key() == Qt.Key.Key_Space
-                and not event.modifiers()):
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and event.key() == Qt.Key.Key_Space
+            and not event.modifiers()
+        ):
             event.accept()
             return True
         return super().event(event)
 
     def keyPressEvent(self, event):
-        arrows = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1),
-                  Qt.Key.Key_Down: (0, 1)}
+        arrows = {
+            Qt.Key.Key_Left: (-1, 0),
+            Qt.Key.Key_Right: (1, 0),
+            Qt.Key.Key_Up: (0, -1),
+            Qt.Key.Key_Down: (0, 1),
+        }
         if event.key() in arrows:
             step = 1 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 10
             dx, dy = arrows[event.key()]
@@ -147,7 +156,8 @@ class GraphView(QGraphicsView):
 
     def mousePressEvent(self, event):
         if event.button() == Qt.MouseButton.MiddleButton or (
-                self._space and event.button() == Qt.MouseButton.LeftButton):
+            self._space and event.button() == Qt.MouseButton.LeftButton
+        ):
             self._pan_from = event.position()
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             event.accept()

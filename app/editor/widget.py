@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QToolBar, QVBoxLayout, QWidget
 
-from app.editor import theme, thumbnail
+from app.editor import theme
 from app.editor.edits import GraphEdits
 from app.editor.inspector import Inspector
 from app.editor.menus import context_menu
@@ -20,6 +20,7 @@ from app.editor.node_item import NodeItem
 from app.editor.palette import NodePalette
 from app.editor.scene import EditorScene
 from app.editor.view import GraphView, legible_zoom
+from app.look import thumbnail
 from engine.graph import DataSpec, Graph, Validation, validate
 from engine.graph.layout import layered_layout
 
@@ -93,7 +94,7 @@ class QtGraphEditor(GraphEdits, QWidget):
         boxes = [(item.x(), item.y(), *item.size()) for item in self.scene.nodes.values()]
         boxes.sort()
         for i, (x, y, w, h) in enumerate(boxes):
-            for x2, y2, _w2, h2 in boxes[i + 1:]:
+            for x2, y2, _w2, h2 in boxes[i + 1 :]:
                 if x2 - x >= w + 24:
                     break
                 if y2 < y + h + 8 and y < y2 + h2 + 8:
@@ -108,8 +109,7 @@ class QtGraphEditor(GraphEdits, QWidget):
         thumbs = thumbs or {}
         for node_id, item in self.scene.nodes.items():
             thumb = thumbs.get(node_id)
-            pix = None if thumb is None else thumbnail.render(
-                thumb, theme.NODE_WIDTH - 16, theme.THUMB_H)
+            pix = None if thumb is None else thumbnail.render(thumb, theme.NODE_WIDTH - 16, theme.THUMB_H)
             item.set_thumbnail(pix)
         for g in self.scene.groups.values():
             g.refit()
@@ -187,8 +187,7 @@ class QtGraphEditor(GraphEdits, QWidget):
         # fixed labels (the toolbar does not jump); what would be undone shows as a tooltip
         own = self._own_stack  # a shared stack's owner binds the keys (one shortcut each)
         undo = self._action("Undo", self.undo_stack.undo, ["Ctrl+Z"] if own else [])
-        redo = self._action("Redo", self.undo_stack.redo,
-                            ["Ctrl+Shift+Z", "Ctrl+Y"] if own else [])
+        redo = self._action("Redo", self.undo_stack.redo, ["Ctrl+Shift+Z", "Ctrl+Y"] if own else [])
         undo.setEnabled(self.undo_stack.canUndo())
         redo.setEnabled(self.undo_stack.canRedo())
         self.undo_stack.canUndoChanged.connect(undo.setEnabled)
@@ -196,20 +195,27 @@ class QtGraphEditor(GraphEdits, QWidget):
         self.undo_stack.undoTextChanged.connect(lambda t: undo.setToolTip(f"Undo {t} (Ctrl+Z)"))
         self.undo_stack.redoTextChanged.connect(lambda t: redo.setToolTip(f"Redo {t} (Ctrl+Shift+Z)"))
         self.actions_by_name = {
-            "undo": undo, "redo": redo,
+            "undo": undo,
+            "redo": redo,
             "copy": self._action("Copy", self.copy, ["Ctrl+C"]),
             "paste": self._action("Paste", self.paste, ["Ctrl+V"]),
             "duplicate": self._action("Duplicate", self.duplicate, ["Ctrl+D"]),
             "delete": self._action("Delete", self.delete_selected, ["Del", "Backspace"]),
             "select_all": self._action("Select all", self._select_all, ["Ctrl+A"]),
-            "group": self._action("Group", self.group_selected, ["Ctrl+G"],
-                                  "Group the selected nodes into a named block (Ctrl+G)"),
+            "group": self._action(
+                "Group",
+                self.group_selected,
+                ["Ctrl+G"],
+                "Group the selected nodes into a named block (Ctrl+G)",
+            ),
             "ungroup": self._action("Ungroup", self.ungroup_selected, ["Ctrl+Shift+G"]),
-            "layout": self._action("Auto layout", self.auto_layout, ["Ctrl+L"],
-                                   "Arrange the graph left to right (Ctrl+L)"),
+            "layout": self._action(
+                "Auto layout", self.auto_layout, ["Ctrl+L"], "Arrange the graph left to right (Ctrl+L)"
+            ),
             "fit": self._action("Fit", self.view.fit, ["F"], "Fit the graph in the view (F)"),
-            "find": self._action("Find node type", self._find_type, ["Ctrl+F"],
-                                 "Search the node palette (Ctrl+F)"),
+            "find": self._action(
+                "Find node type", self._find_type, ["Ctrl+F"], "Search the node palette (Ctrl+F)"
+            ),
         }
 
     def _find_type(self) -> None:
@@ -219,7 +225,6 @@ class QtGraphEditor(GraphEdits, QWidget):
     def _context_menu(self, global_pos, scene_pos) -> None:
         context_menu(self, scene_pos).exec(global_pos)
 
-
     def _select_all(self) -> None:
         self.select(list(self.scene.nodes))
 
@@ -227,8 +232,19 @@ class QtGraphEditor(GraphEdits, QWidget):
         bar = QToolBar()
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         a = self.actions_by_name
-        for name in ("undo", "redo", None, "layout", "fit", None, "group", "ungroup", None, "duplicate",
-                     "delete"):
+        for name in (
+            "undo",
+            "redo",
+            None,
+            "layout",
+            "fit",
+            None,
+            "group",
+            "ungroup",
+            None,
+            "duplicate",
+            "delete",
+        ):
             if name is None:
                 bar.addSeparator()
             else:

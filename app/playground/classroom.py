@@ -13,8 +13,9 @@ from PySide6.QtWidgets import (
 )
 
 
-def ask_hidden_groups(parent: QWidget, groups: dict[str, QGroupBox],
-                      hidden: dict[str, bool]) -> dict[str, bool] | None:
+def ask_hidden_groups(
+    parent: QWidget, groups: dict[str, QGroupBox], hidden: dict[str, bool]
+) -> dict[str, bool] | None:
     """Which groups to hide, asked with one check box each; None when cancelled."""
     dialog = QDialog(parent)
     dialog.setWindowTitle("Classroom mode")
@@ -25,8 +26,7 @@ def ask_hidden_groups(parent: QWidget, groups: dict[str, QGroupBox],
         boxes[key] = QCheckBox(group.title().capitalize())
         boxes[key].setChecked(hidden.get(key, False))
         layout.addWidget(boxes[key])
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)

@@ -41,8 +41,7 @@ class LayerControls:
         self.add_layer_button = _small_button("+", "Add a hidden layer")
         self.remove_layer_button = _small_button("−", "Remove the last hidden layer")
         self.add_layer_button.clicked.connect(lambda: self._shape_edit("Add a layer", add_layer))
-        self.remove_layer_button.clicked.connect(
-            lambda: self._shape_edit("Remove a layer", remove_layer))
+        self.remove_layer_button.clicked.connect(lambda: self._shape_edit("Remove a layer", remove_layer))
         self.layers_label = QLabel()
         top.addWidget(self.add_layer_button)
         top.addWidget(self.remove_layer_button)
@@ -64,10 +63,16 @@ class LayerControls:
             minus = _small_button("−", f"One neuron less in layer {i + 1}")
             label = QLabel()
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            plus.clicked.connect(lambda _=False, i=i: self._shape_edit(
-                f"Layer {i + 1}: one more neuron", lambda s: units(s, i, +1)))
-            minus.clicked.connect(lambda _=False, i=i: self._shape_edit(
-                f"Layer {i + 1}: one neuron less", lambda s: units(s, i, -1)))
+            plus.clicked.connect(
+                lambda _=False, i=i: self._shape_edit(
+                    f"Layer {i + 1}: one more neuron", lambda s: units(s, i, +1)
+                )
+            )
+            minus.clicked.connect(
+                lambda _=False, i=i: self._shape_edit(
+                    f"Layer {i + 1}: one neuron less", lambda s: units(s, i, -1)
+                )
+            )
             col.addWidget(plus, 0, Qt.AlignmentFlag.AlignHCenter)
             col.addWidget(label)
             col.addWidget(minus, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -84,10 +89,12 @@ class LayerControls:
         form = QFormLayout()
         self.activation_combo = QComboBox()
         self.activation_combo.addItems(ACTIVATIONS)
-        self.activation_combo.setToolTip("Activation of every hidden layer "
-                                         "(each layer's own combo can change it)")
+        self.activation_combo.setToolTip(
+            "Activation of every hidden layer (each layer's own combo can change it)"
+        )
         self.activation_combo.currentTextChanged.connect(
-            lambda fn: self._shape_edit(f"Activation {fn}", lambda s: s.set_activation(fn)))
+            lambda fn: self._shape_edit(f"Activation {fn}", lambda s: s.set_activation(fn))
+        )
         form.addRow("Activation", self.activation_combo)
         outer.addLayout(form)
 
@@ -100,7 +107,8 @@ class LayerControls:
         combo.setStyleSheet("QComboBox { font-size: 8pt; padding: 0 1px; }")
         combo.view().setMinimumWidth(96)
         combo.activated.connect(
-            lambda index, i=i, c=combo: self._layer_activation_chosen(i, c.itemData(index)))
+            lambda index, i=i, c=combo: self._layer_activation_chosen(i, c.itemData(index))
+        )
         return combo
 
     def _layer_menu_button(self, i: int) -> QToolButton:
@@ -141,11 +149,18 @@ class LayerControls:
         closest = min(DROPOUTS, key=lambda p: abs(p - drop))
         for p in DROPOUTS:
             actions[p].setChecked(p == closest)
-        on = [t for t, v in (("batch norm", norm), (f"dropout {drop:g}", drop > 0),
-                             ("residual", skip)) if v]
-        more.setToolTip(f"Layer {i + 1}: " + (", ".join(on) if on else "no batch norm, "
-                        "dropout or residual connection") + " (click to change)")
-        more.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }"
-                           + ("QToolButton { color: white; background: #0877bd; "
-                              "border: 1px solid #065a8f; border-radius: 3px; font-weight: bold; }"
-                              if on else ""))
+        on = [t for t, v in (("batch norm", norm), (f"dropout {drop:g}", drop > 0), ("residual", skip)) if v]
+        more.setToolTip(
+            f"Layer {i + 1}: "
+            + (", ".join(on) if on else "no batch norm, dropout or residual connection")
+            + " (click to change)"
+        )
+        more.setStyleSheet(
+            "QToolButton::menu-indicator { image: none; width: 0; }"
+            + (
+                "QToolButton { color: white; background: #0877bd; "
+                "border: 1px solid #065a8f; border-radius: 3px; font-weight: bold; }"
+                if on
+                else ""
+            )
+        )

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.playground.edits import DATASETS
 from app.playground.layer_controls import LayerControls
 from app.playground.panel_edits import (
     FULL_BATCH,
@@ -44,13 +43,21 @@ from engine.data.dataset import USER
 from engine.data.images import CLASSES as IMAGE_CLASSES
 from engine.data.images import IMAGE_SETS
 from engine.data.user import is_classification
+from engine.edits import DATASETS
 from engine.graph.catalogue import FEATURES, INITS
 from engine.graph.mlp import describe_mlp
 from engine.settings import OPTIMIZERS
 
 REG_RATES = (0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)  # TF Playground's
-FEATURE_TEXT = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1*x2": "x₁·x₂",
-                "sin x1": "sin x₁", "sin x2": "sin x₂"}
+FEATURE_TEXT = {
+    "x1": "x₁",
+    "x2": "x₂",
+    "x1^2": "x₁²",
+    "x2^2": "x₂²",
+    "x1*x2": "x₁·x₂",
+    "sin x1": "sin x₁",
+    "sin x2": "sin x₂",
+}
 TARGETS = (-1.0, -0.5, 0.0, 0.5, 1.0)  # labels offered for regression points
 GROUPS = ("data", "features", "layers", "training")
 MAX_BATCH = 64  # the slider's end; a larger batch from a file shows its own number
@@ -94,10 +101,12 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
         self.groups: dict[str, QGroupBox] = {}
         self._applies = dict.fromkeys(GROUPS, True)  # False: the project has no use for it
         self._classroom: dict[str, bool] = {}  # True: hidden by classroom mode
-        for key, title, build in (("data", "DATA", self._build_data),
-                                  ("features", "FEATURES", self._build_features),
-                                  ("layers", "HIDDEN LAYERS", self._build_layers),
-                                  ("training", "TRAINING", self._build_training)):
+        for key, title, build in (
+            ("data", "DATA", self._build_data),
+            ("features", "FEATURES", self._build_features),
+            ("layers", "HIDDEN LAYERS", self._build_layers),
+            ("training", "TRAINING", self._build_training),
+        ):
             box = QGroupBox(title)
             build(box)
             self.groups[key] = box
@@ -121,23 +130,32 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
         form.addRow("Classes", self.classes_spin)
 
         self.noise_slider, self.noise_label = _slider(0, 50), QLabel()
-        self._noise = _Released(self.noise_slider, self.noise_label, lambda v: f"Noise {v}",
-                                lambda v: self._data_edit(f"Noise {v}", noise=float(v)))
+        self._noise = _Released(
+            self.noise_slider,
+            self.noise_label,
+            lambda v: f"Noise {v}",
+            lambda v: self._data_edit(f"Noise {v}", noise=float(v)),
+        )
         form.addRow(self.noise_label, self.noise_slider)
         self.ratio_slider, self.ratio_label = _slider(10, 90), QLabel()
-        self._ratio = _Released(self.ratio_slider, self.ratio_label,
-                                lambda v: f"Training {v}%",
-                                lambda v: self._data_edit(f"Training {v}%",
-                                                          train_percent=float(v)))
+        self._ratio = _Released(
+            self.ratio_slider,
+            self.ratio_label,
+            lambda v: f"Training {v}%",
+            lambda v: self._data_edit(f"Training {v}%", train_percent=float(v)),
+        )
         form.addRow(self.ratio_label, self.ratio_slider)
         self.batch_slider, self.batch_label = _slider(1, MAX_BATCH), QLabel()
-        self._batch = _Released(self.batch_slider, self.batch_label, lambda v: f"Batch size {v}",
-                                self._batch_chosen)
+        self._batch = _Released(
+            self.batch_slider, self.batch_label, lambda v: f"Batch size {v}", self._batch_chosen
+        )
         form.addRow(self.batch_label, self.batch_slider)
         self.batch_mode = QComboBox()
-        for text, tip in (("mini-batch", "A few points per step (the slider)"),
-                          ("online", "One point per step"),
-                          ("full batch", "Every training point in each step")):
+        for text, tip in (
+            ("mini-batch", "A few points per step (the slider)"),
+            ("online", "One point per step"),
+            ("full batch", "Every training point in each step"),
+        ):
             self.batch_mode.addItem(text)
             self.batch_mode.setItemData(self.batch_mode.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self.batch_mode.setToolTip("How many points each gradient step sees")
@@ -199,10 +217,12 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
             self.feature_buttons[name] = b
             grid.addWidget(b, i // 4, i % 4)
         self._feature_group = group
-        box.setStyleSheet("QToolButton { border: 1px solid #aaa; border-radius: 3px; "
-                          "padding: 3px; background: #f6f6f6; color: #333; }"
-                          "QToolButton:checked { background: #0877bd; color: white; "
-                          "border-color: #065a8f; font-weight: bold; }")
+        box.setStyleSheet(
+            "QToolButton { border: 1px solid #aaa; border-radius: 3px; "
+            "padding: 3px; background: #f6f6f6; color: #333; }"
+            "QToolButton:checked { background: #0877bd; color: white; "
+            "border-color: #065a8f; font-weight: bold; }"
+        )
 
     def _build_training(self, box: QGroupBox) -> None:
         self._training_form = form = QFormLayout(box)
@@ -210,22 +230,28 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
         self.optimizer_combo = QComboBox()
         self.optimizer_combo.addItems(OPTIMIZERS)
         self.optimizer_combo.currentTextChanged.connect(
-            lambda v: self._train_edit(f"Optimizer {v}", optimizer=v))
+            lambda v: self._train_edit(f"Optimizer {v}", optimizer=v)
+        )
         form.addRow("Optimizer", self.optimizer_combo)
         reg = QHBoxLayout()
         self.reg_combo = QComboBox()
         for value, text in (("none", "None"), ("l1", "L1"), ("l2", "L2")):
             self.reg_combo.addItem(text, value)
         self.reg_combo.currentIndexChanged.connect(
-            lambda i: self._train_edit(f"Regularization {self.reg_combo.itemText(i)}",
-                                      regularization=self.reg_combo.itemData(i)))
+            lambda i: self._train_edit(
+                f"Regularization {self.reg_combo.itemText(i)}", regularization=self.reg_combo.itemData(i)
+            )
+        )
         self.reg_rate_combo = QComboBox()
         for v in REG_RATES:
             self.reg_rate_combo.addItem(f"{v:g}", float(v))
         self.reg_rate_combo.setToolTip("Regularization rate")
         self.reg_rate_combo.currentIndexChanged.connect(
-            lambda i: self._train_edit(f"Regularization rate {self.reg_rate_combo.itemText(i)}",
-                                      reg_rate=float(self.reg_rate_combo.itemData(i))))
+            lambda i: self._train_edit(
+                f"Regularization rate {self.reg_rate_combo.itemText(i)}",
+                reg_rate=float(self.reg_rate_combo.itemData(i)),
+            )
+        )
         reg.addWidget(self.reg_combo, 1)
         reg.addWidget(QLabel("rate"))
         reg.addWidget(self.reg_rate_combo, 1)
@@ -235,7 +261,8 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
         self.init_combo.addItems(INITS)
         self.init_combo.setToolTip("How the weights start")
         self.init_combo.currentTextChanged.connect(
-            lambda v: self._shape_edit(f"Initializer {v}", lambda s: setattr(s, "init", v)))
+            lambda v: self._shape_edit(f"Initializer {v}", lambda s: setattr(s, "init", v))
+        )
         self.reinit_button = QPushButton("Reinitialize")
         self.reinit_button.setToolTip("Fresh random weights; training starts again")
         self.reinit_button.clicked.connect(self.reinitializeRequested)
@@ -272,15 +299,22 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
             self.classes_spin.setValue(IMAGE_CLASSES.get(d.name, d.classes))  # images: fixed
             self.classes_spin.setEnabled(d.name in playground.MULTICLASS)
             batch = min(t.batch_size, MAX_BATCH)
-            for s, label, v in ((self.noise_slider, self._noise, d.noise),
-                                (self.ratio_slider, self._ratio, d.train_percent),
-                                (self.batch_slider, self._batch, batch)):
+            for s, label, v in (
+                (self.noise_slider, self._noise, d.noise),
+                (self.ratio_slider, self._ratio, d.train_percent),
+                (self.batch_slider, self._batch, batch),
+            ):
                 s.setValue(int(round(v)))
                 label.label.setText(label.fmt(s.value()))
             if t.batch_size < FULL_BATCH:  # the batch itself, beyond the slider's end too
                 self.batch_label.setText(f"Batch size {t.batch_size}")
-            self.batch_mode.setCurrentText("full batch" if t.batch_size >= FULL_BATCH else
-                                           "online" if t.batch_size == 1 else "mini-batch")
+            self.batch_mode.setCurrentText(
+                "full batch"
+                if t.batch_size >= FULL_BATCH
+                else "online"
+                if t.batch_size == 1
+                else "mini-batch"
+            )
             self.batch_slider.setEnabled(self.batch_mode.currentText() == "mini-batch")
             # shown only where they apply (hidden, not greyed out): classes for the sets
             # that take a count, noise and regenerating for generated 2-D sets
@@ -326,8 +360,7 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
         acts = shape.layer_activations()
         drops, norms = shape.layer_values("dropout"), shape.layer_values("batchnorm")
         skips = shape.layer_values("residual")
-        for i, (label, (plus, minus)) in enumerate(zip(self.unit_labels, self.unit_buttons,
-                                                       strict=True)):
+        for i, (label, (plus, minus)) in enumerate(zip(self.unit_labels, self.unit_buttons, strict=True)):
             shown = i < n
             combo, more = self.layer_act_combos[i], self.layer_more_buttons[i]
             for w in (label, plus, minus, combo, more):

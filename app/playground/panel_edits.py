@@ -2,7 +2,7 @@
 document (app.document), named for the Edit menu ("Dataset spiral", "Noise 40", ...).
 
 Edits that need a rebuild go through ``Document.replace`` with an edited copy of the
-project (app.playground.edits); the learning rate and the stop condition are live
+project (engine.edits); the learning rate and the stop condition are live
 settings (``Document.set_setting``). The panel never talks to the window: speed and
 new random weights are not document edits, so they leave as signals.
 """
@@ -13,10 +13,10 @@ import random
 
 from PySide6.QtWidgets import QFileDialog
 
-from app.playground.edits import ERASE_RADIUS, edited, fit_class_head, points_from_dataset
 from engine.data.dataset import USER
 from engine.data.images import CLASSES as IMAGE_CLASSES
 from engine.data.user import add_point, erase_points, read_points_csv
+from engine.edits import ERASE_RADIUS, edited, fit_class_head, points_from_dataset
 from engine.errors import NodeplayError
 from engine.graph.catalogue import FEATURES
 from engine.graph.mlp import MLPShape, describe_mlp
@@ -45,6 +45,7 @@ class PanelEdits:
         def mutate(p):
             for k, v in values.items():
                 setattr(p.data, k, v)
+
         if any(getattr(self.document.project.data, k) != v for k, v in values.items()):
             self._edit(text, mutate)
 
@@ -52,6 +53,7 @@ class PanelEdits:
         def mutate(p):
             for k, v in values.items():
                 setattr(p.train, k, v)
+
         if any(getattr(self.document.project.train, k) != v for k, v in values.items()):
             self._edit(text, mutate)
 
@@ -64,23 +66,23 @@ class PanelEdits:
     def _layer_activation_chosen(self, i: int, fn: str) -> None:
         shape = self._current_shape()
         if shape is not None and i < len(shape.hidden) and shape.layer_activations()[i] != fn:
-            self._shape_edit(f"Layer {i + 1} activation {fn}",
-                             lambda s: s.set_layer("activation", i, fn))
+            self._shape_edit(f"Layer {i + 1} activation {fn}", lambda s: s.set_layer("activation", i, fn))
 
     def _layer_set(self, i: int, name: str, value) -> None:
         shape = self._current_shape()
         if shape is not None and i < len(shape.hidden) and shape.layer_values(name)[i] != value:
-            self._shape_edit(f"Layer {i + 1} {name} {value}",
-                             lambda s: s.set_layer(name, i, value))
+            self._shape_edit(f"Layer {i + 1} {name} {value}", lambda s: s.set_layer(name, i, value))
 
     def _residual_chosen(self, i: int, on: bool) -> None:
         shape = self._current_shape()
-        if on and shape is not None and i < len(shape.hidden) \
-                and shape.hidden[i] != shape.input_width(i):
+        if on and shape is not None and i < len(shape.hidden) and shape.hidden[i] != shape.input_width(i):
             self.layer_actions[i]["residual"].setChecked(False)
-            self.message.emit("info", f"Layer {i + 1} can only be residual when it has as many "
-                              f"neurons as its input ({shape.input_width(i)}); "
-                              f"it has {shape.hidden[i]}.")
+            self.message.emit(
+                "info",
+                f"Layer {i + 1} can only be residual when it has as many "
+                f"neurons as its input ({shape.input_width(i)}); "
+                f"it has {shape.hidden[i]}.",
+            )
             return
         self._layer_set(i, "residual", on)
 
@@ -95,6 +97,7 @@ class PanelEdits:
                 p.points = points_from_dataset(self.dataset)  # start from the points on show
             if name in IMAGE_CLASSES:  # another image set: the head follows its classes
                 fit_class_head(p.graph, IMAGE_CLASSES[name])
+
         return self._edit(f"Dataset {name}", mutate)
 
     def _classes_chosen(self, value: int) -> None:
@@ -127,8 +130,9 @@ class PanelEdits:
 
     def _stop_chosen(self, value: int) -> None:
         if not self._loading:
-            self.document.set_setting("stop_epochs", value or None,
-                                      f"Stop after {value} epochs" if value else "Never stop")
+            self.document.set_setting(
+                "stop_epochs", value or None, f"Stop after {value} epochs" if value else "Never stop"
+            )
 
     def _speed_chosen(self, index: int) -> None:
         self.speed_label.setText(_speed_text(index))
@@ -138,6 +142,7 @@ class PanelEdits:
     def set_points(self, points, text: str = "Edit the points") -> bool:
         def mutate(p) -> None:
             p.data.name, p.points = USER, points
+
         return self._edit(text, mutate)
 
     def import_csv(self, path) -> bool:
@@ -149,8 +154,9 @@ class PanelEdits:
         return self.set_points(points, "Import points")
 
     def import_csv_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import points", "",
-                                              "CSV files (*.csv *.txt);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import points", "", "CSV files (*.csv *.txt);;All files (*)"
+        )
         if path:
             self.import_csv(path)
 

@@ -27,8 +27,7 @@ def power_label(exponent: int) -> str:
 
 
 def plain_label(value: float) -> str:
-    return np.format_float_positional(value, precision=3, unique=True, fractional=False,
-                                      trim="-")
+    return np.format_float_positional(value, precision=3, unique=True, fractional=False, trim="-")
 
 
 class LogAwareAxis(pg.AxisItem):
@@ -41,8 +40,12 @@ class LogAwareAxis(pg.AxisItem):
         decades = [float(d) for d in range(lo, hi + 1) if minVal - 1e-9 <= d <= maxVal + 1e-9]
         minors = []
         if hi - lo <= 4:
-            minors = [d + math.log10(m) for d in range(lo, hi) for m in range(2, 10)
-                      if minVal <= d + math.log10(m) <= maxVal]
+            minors = [
+                d + math.log10(m)
+                for d in range(lo, hi)
+                for m in range(2, 10)
+                if minVal <= d + math.log10(m) <= maxVal
+            ]
         self._decades_shown = bool(decades)
         return [(None, decades), (None, minors)]
 
@@ -53,6 +56,5 @@ class LogAwareAxis(pg.AxisItem):
             return [""] * len(values)  # minor ticks stay unlabelled beside decades
         if decades:
             plain = all(-3 <= round(v) <= 4 for v in values)
-            return [plain_label(10.0 ** round(v)) if plain else power_label(round(v))
-                    for v in values]
-        return [plain_label(10.0 ** v) for v in values]  # within one decade: 0.2, 0.3, ...
+            return [plain_label(10.0 ** round(v)) if plain else power_label(round(v)) for v in values]
+        return [plain_label(10.0**v) for v in values]  # within one decade: 0.2, 0.3, ...

@@ -1,6 +1,6 @@
 """The decision boundary as a heatmap over the input plane, with the data on top.
 
-Colours (app.views.colours) follow TF Playground: orange is -1 (class 0), white is 0,
+Colours (app.look.colours) follow TF Playground: orange is -1 (class 0), white is 0,
 blue is +1 (class 1). The boundary grid's row index is y ascending and its column index x
 ascending, which is pyqtgraph's row-major image order with the y axis pointing up.
 The plot keeps its data square by making its view box square (margins take up the
@@ -15,8 +15,8 @@ from PySide6.QtCore import QRectF, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.views import theme
-from app.views.colours import (
+from app.look import theme
+from app.look.colours import (
     BLUE,
     CLASS_COLOURS,
     FIELD_STOPS,
@@ -25,7 +25,7 @@ from app.views.colours import (
     POINT_STOPS,
     WHITE,
 )
-from app.views.colours import mix as _mix
+from app.look.colours import mix as _mix
 from app.views.saving import SavingMenuMixin
 from app.views.style import fg, plot_widget
 from engine.train.events import Snapshot
@@ -110,11 +110,14 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
         self.image.setColorMap(FIELD_MAP)
         self.image.setLevels((-1.0, 1.0))
         item.addItem(self.image)
-        self.colour_bar = pg.ColorBarItem(values=(-1, 1), colorMap=FIELD_MAP, interactive=False,
-                                          width=14, label="")
+        self.colour_bar = pg.ColorBarItem(
+            values=(-1, 1), colorMap=FIELD_MAP, interactive=False, width=14, label=""
+        )
         self.colour_bar.setImageItem(self.image, insert_in=item)
-        theme.follow(self.colour_bar, lambda bar, t: (
-            bar.getAxis("right").setTextPen(t.text), bar.getAxis("right").setPen(t.axis)))
+        theme.follow(
+            self.colour_bar,
+            lambda bar, t: (bar.getAxis("right").setTextPen(t.text), bar.getAxis("right").setPen(t.axis)),
+        )
         self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1.2))
         self.test_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#111", width=1.2))
         item.addItem(self.train_points)
@@ -128,7 +131,8 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
         self.resolution_combo.setCurrentIndex(RESOLUTIONS.index(100))
         self.resolution_combo.setToolTip("Resolution of the heatmap")
         self.resolution_combo.currentIndexChanged.connect(
-            lambda i: self.resolutionChanged.emit(self.resolution_combo.itemData(i)))
+            lambda i: self.resolutionChanged.emit(self.resolution_combo.itemData(i))
+        )
         self.resolutionChanged.connect(lambda _size: self.subscriptionsChanged.emit())
         self.discrete = QCheckBox("discretize output")
         self.discrete.toggled.connect(self.set_discretize)
@@ -175,10 +179,13 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
         regression = dataset.classes is None
         self.key.setText(_key_html(regression, dataset.classes))
         self.colour_bar.setVisible(not (dataset.classes or 0) > 2)
-        self.colour_bar.axis.setLabel("predicted value" if regression
-                                      else "class 0   ←   output   →   class 1", color=fg())
-        for scatter, x, y in ((self.train_points, dataset.x_train, dataset.y_train),
-                              (self.test_points, dataset.x_test, dataset.y_test)):
+        self.colour_bar.axis.setLabel(
+            "predicted value" if regression else "class 0   ←   output   →   class 1", color=fg()
+        )
+        for scatter, x, y in (
+            (self.train_points, dataset.x_train, dataset.y_train),
+            (self.test_points, dataset.x_test, dataset.y_test),
+        ):
             x = np.asarray(x)
             if x.ndim != 2 or x.shape[1] != 2:
                 scatter.clear()
@@ -201,8 +208,7 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
             return  # converged: setting margins again would only resize it back
         self._extra = extra
         left, top, right, bottom = self._margins
-        item.setContentsMargins(left + extra[0], top + extra[1], right + extra[0],
-                                bottom + extra[1])
+        item.setContentsMargins(left + extra[0], top + extra[1], right + extra[0], bottom + extra[1])
 
     def _fit(self) -> None:
         e = self.extent
@@ -249,8 +255,7 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
         placed = self.image.image is not None and self.image.image.shape == field.shape
         self.image.setImage(field, autoLevels=False, levels=levels)
         if not placed:  # the rectangle maps pixels to the plane, so it needs the size
-            self.image.setRect(QRectF(-self.extent, -self.extent, 2 * self.extent,
-                                      2 * self.extent))
+            self.image.setRect(QRectF(-self.extent, -self.extent, 2 * self.extent, 2 * self.extent))
 
 
 def _swatch(rgb) -> str:
@@ -262,7 +267,10 @@ def _key_html(regression: bool, classes: int | None = 2) -> str:
         swatches = " &nbsp; ".join(f"{_swatch(CLASS_COLOURS[c])} {c}" for c in range(classes))
         return f"class {swatches} &nbsp; (background: the likeliest class)"
     if regression:
-        return (f"{_swatch(ORANGE)} −1 &nbsp; {_swatch(WHITE)} 0 &nbsp; {_swatch(BLUE)} +1 "
-                "&nbsp; (points: target value)")
-    return (f"{_swatch(ORANGE)} class 0 &nbsp; {_swatch(BLUE)} class 1 &nbsp; "
-            "(background: the network's output)")
+        return (
+            f"{_swatch(ORANGE)} −1 &nbsp; {_swatch(WHITE)} 0 &nbsp; {_swatch(BLUE)} +1 "
+            "&nbsp; (points: target value)"
+        )
+    return (
+        f"{_swatch(ORANGE)} class 0 &nbsp; {_swatch(BLUE)} class 1 &nbsp; (background: the network's output)"
+    )

@@ -46,20 +46,76 @@ def _loss():
     return QtLossPlot()
 
 
-register(ViewSpec("boundary", "Output", frozenset({POINTS}), _boundary, PLANE, 10,
-                  "The network's output over the input plane, with the data on top.",
-                  size=(640, 600)))
-register(ViewSpec("gallery", "Test images", frozenset({IMAGES, GENERATIVE}), _gallery, PLANE,
-                  20, "Test images with their labels, marked where the network is right or "
-                  "wrong.", size=(720, 600)))
-register(ViewSpec("network", "Network", frozenset({POINTS}), _network, TABS, 10,
-                  "What each neuron computes (hover one to see it large; click a weight or a "
-                  "neuron to edit it).", size=(900, 640)))
-register(ViewSpec("hidden", "Hidden space", frozenset({POINTS}), _hidden, TABS, 20,
-                  "How a layer bends the input plane.", size=(640, 600)))
-register(ViewSpec("loss", "Loss", frozenset(KINDS), _loss, BOTTOM, 10,
-                  "Train and test loss or accuracy against epoch.", size=(720, 480)))
+register(
+    ViewSpec(
+        "boundary",
+        "Output",
+        frozenset({POINTS}),
+        _boundary,
+        PLANE,
+        10,
+        "The network's output over the input plane, with the data on top.",
+        size=(640, 600),
+    )
+)
+register(
+    ViewSpec(
+        "gallery",
+        "Test images",
+        frozenset({IMAGES, GENERATIVE}),
+        _gallery,
+        PLANE,
+        20,
+        "Test images with their labels, marked where the network is right or wrong.",
+        size=(720, 600),
+    )
+)
+register(
+    ViewSpec(
+        "network",
+        "Network",
+        frozenset({POINTS}),
+        _network,
+        TABS,
+        10,
+        "What each neuron computes (hover one to see it large; click a weight or a neuron to edit it).",
+        size=(900, 640),
+    )
+)
+register(
+    ViewSpec(
+        "hidden",
+        "Hidden space",
+        frozenset({POINTS}),
+        _hidden,
+        TABS,
+        20,
+        "How a layer bends the input plane.",
+        size=(640, 600),
+    )
+)
+register(
+    ViewSpec(
+        "loss",
+        "Loss",
+        frozenset(KINDS),
+        _loss,
+        BOTTOM,
+        10,
+        "Train and test loss or accuracy against epoch.",
+        size=(720, 480),
+    )
+)
 # the whole window: render makes it itself (app.render), so no factory here
-register(ViewSpec("window", "Window", frozenset(KINDS), lambda: None, WINDOW, 0,
-                  "The main window as it opens, with the views trained so far.",
-                  size=(1280, 800)))
+register(
+    ViewSpec(
+        "window",
+        "Window",
+        frozenset(KINDS),
+        lambda: None,
+        WINDOW,
+        0,
+        "The main window as it opens, with the views trained so far.",
+        size=(1280, 800),
+    )
+)

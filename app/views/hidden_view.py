@@ -22,15 +22,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.views import theme
+from app.look import theme
 from app.views.boundary_view import CLASS_COLOURS, POINT_MAP
 from app.views.saving import SavingMenuMixin
 from app.views.style import fg, plot_widget
 from engine.train.events import Snapshot
 
 LINE_PEN = (150, 150, 150)
-RANGES = {"tanh": (-1.05, 1.05), "sine": (-1.05, 1.05), "sigmoid": (-0.05, 1.05),
-          "step": (-0.05, 1.05)}  # fixed ranges of bounded activations (raw coordinates)
+RANGES = {
+    "tanh": (-1.05, 1.05),
+    "sine": (-1.05, 1.05),
+    "sigmoid": (-0.05, 1.05),
+    "step": (-0.05, 1.05),
+}  # fixed ranges of bounded activations (raw coordinates)
 NOTE_3D = "3-D: first two of three coordinates shown"
 NOTE_PCA = "{units} units: their first two principal axes shown"
 NOTE_NO_GL = "no OpenGL here: first two of three units shown"
@@ -50,10 +54,10 @@ class QtHiddenSpaceView(SavingMenuMixin, QWidget):
         item.setMouseEnabled(x=False, y=False)
         item.disableAutoRange()
         item.setAspectLocked(True)  # the layer's space is not stretched
-        self.lines = pg.PlotCurveItem(pen=pg.mkPen(LINE_PEN, width=1), connect="finite",
-                                      antialias=True)
-        self.points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=0.8),
-                                         brush=pg.mkBrush(120, 120, 120))
+        self.lines = pg.PlotCurveItem(pen=pg.mkPen(LINE_PEN, width=1), connect="finite", antialias=True)
+        self.points = pg.ScatterPlotItem(
+            size=6, pen=pg.mkPen("w", width=0.8), brush=pg.mkBrush(120, 120, 120)
+        )
         item.addItem(self.lines)
         item.addItem(self.points)
 
@@ -109,8 +113,11 @@ class QtHiddenSpaceView(SavingMenuMixin, QWidget):
         """The chosen layer's images of the grid lines and of the training points."""
         if not self._hidden:
             return {}
-        return {k: np.asarray(v) for k, v in self._hidden.items()
-                if isinstance(v, np.ndarray | list | int | float)}
+        return {
+            k: np.asarray(v)
+            for k, v in self._hidden.items()
+            if isinstance(v, np.ndarray | list | int | float)
+        }
 
     # -- layers -------------------------------------------------------------------
     def set_graph(self, graph) -> None:
@@ -118,8 +125,9 @@ class QtHiddenSpaceView(SavingMenuMixin, QWidget):
         when it is still there, else the last hidden layer is chosen; layerChosen
         fires when the choice changes."""
         before = self.current_layer()
-        acts = sorted((n for n in graph.nodes.values() if n.type == "Activation"),
-                      key=lambda n: (n.pos[0], n.pos[1]))
+        acts = sorted(
+            (n for n in graph.nodes.values() if n.type == "Activation"), key=lambda n: (n.pos[0], n.pos[1])
+        )
         self._fns = {n.id: n.params.get("fn", "tanh") for n in acts}
         self.combo.blockSignals(True)
         self.combo.clear()
@@ -194,8 +202,7 @@ class QtHiddenSpaceView(SavingMenuMixin, QWidget):
         if classes is None:
             values = np.unique(y)
             integral = np.issubdtype(y.dtype, np.integer) or np.all(np.mod(values, 1) == 0)
-            classes = int(values.max()) + 1 if integral and len(values) <= 10 and \
-                values.min() >= 0 else None
+            classes = int(values.max()) + 1 if integral and len(values) <= 10 and values.min() >= 0 else None
         self._labels, self._classes = y, classes
         self._rgba = label_colours(y, classes)
         self._brushes = [pg.mkBrush(*c) for c in self._rgba]
@@ -218,8 +225,7 @@ class QtHiddenSpaceView(SavingMenuMixin, QWidget):
         path[:, :n_along] = lines[..., :2]
         path = path.reshape(-1, 2)
         self.lines.setData(path[:, 0], path[:, 1])
-        brushes = self._brushes if self._brushes is not None and \
-            len(self._brushes) == len(points) else None
+        brushes = self._brushes if self._brushes is not None and len(self._brushes) == len(points) else None
         if brushes is not None:
             self.points.setData(points[:, 0], points[:, 1], brush=brushes)
         else:
@@ -243,8 +249,9 @@ class QtHiddenSpaceView(SavingMenuMixin, QWidget):
                 bounds = np.stack([lo - pad, hi + pad], 1)
             else:  # grow only the sides the data left; a still box does not jitter
                 old_lo, old_hi = self._bounds[:, 0], self._bounds[:, 1]
-                bounds = np.stack([np.where(lo < old_lo, lo - pad, old_lo),
-                                   np.where(hi > old_hi, hi + pad, old_hi)], 1)
+                bounds = np.stack(
+                    [np.where(lo < old_lo, lo - pad, old_lo), np.where(hi > old_hi, hi + pad, old_hi)], 1
+                )
         self._bounds = bounds
         self.note.setText("")
         title = f"{self.combo.currentText()}: {fn}"
@@ -316,8 +323,7 @@ def label_colours(y: np.ndarray, classes: int | None) -> np.ndarray:
     if classes is not None and classes > 2:
         table = np.array([(*c, 255) for c in CLASS_COLOURS], np.uint8)
         return table[np.asarray(y).astype(int) % len(table)]
-    values = np.asarray(y, np.float64) * (2 if classes is not None else 1) - \
-        (1 if classes is not None else 0)
+    values = np.asarray(y, np.float64) * (2 if classes is not None else 1) - (1 if classes is not None else 0)
     return np.asarray(POINT_MAP.map((np.clip(values, -1, 1) + 1) / 2, mode="byte"), np.uint8)
 
 

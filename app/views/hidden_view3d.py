@@ -74,30 +74,43 @@ class VispyHiddenSpace3D(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.canvas = scene.SceneCanvas(keys=None, bgcolor="white", app="pyside6",
-                                        size=(400, 300), show=False, parent=self)
+        self.canvas = scene.SceneCanvas(
+            keys=None, bgcolor="white", app="pyside6", size=(400, 300), show=False, parent=self
+        )
         self.view = self.canvas.central_widget.add_view()
         self.camera = scene.TurntableCamera(fov=30.0, elevation=22.0, azimuth=-50.0, up="+z")
         self.view.camera = self.camera
         parent_node = self.view.scene
-        self.box = scene.visuals.Line(pos=np.zeros((2, 3), np.float32), connect="segments",
-                                      color=BOX_COLOUR, width=1, parent=parent_node)
-        self.axes = scene.visuals.Line(pos=np.zeros((2, 3), np.float32), connect="segments",
-                                       color=AXIS_COLOUR, width=2, parent=parent_node)
-        self.lines = scene.visuals.Line(pos=np.zeros((2, 3), np.float32), connect="segments",
-                                        color=GRID_COLOUR, width=1, antialias=True,
-                                        parent=parent_node)
+        self.box = scene.visuals.Line(
+            pos=np.zeros((2, 3), np.float32),
+            connect="segments",
+            color=BOX_COLOUR,
+            width=1,
+            parent=parent_node,
+        )
+        self.axes = scene.visuals.Line(
+            pos=np.zeros((2, 3), np.float32),
+            connect="segments",
+            color=AXIS_COLOUR,
+            width=2,
+            parent=parent_node,
+        )
+        self.lines = scene.visuals.Line(
+            pos=np.zeros((2, 3), np.float32),
+            connect="segments",
+            color=GRID_COLOUR,
+            width=1,
+            antialias=True,
+            parent=parent_node,
+        )
         self.points = scene.visuals.Markers(parent=parent_node)
         self.points.set_data(np.zeros((1, 3), np.float32), size=POINT_SIZE)
         self.points.visible = False
-        self.tick_text = scene.visuals.Text("", color=AXIS_COLOUR, font_size=7,
-                                            parent=parent_node)
-        self.axis_text = scene.visuals.Text("", color=TEXT, font_size=9, bold=True,
-                                            parent=parent_node)
+        self.tick_text = scene.visuals.Text("", color=AXIS_COLOUR, font_size=7, parent=parent_node)
+        self.axis_text = scene.visuals.Text("", color=TEXT, font_size=9, bold=True, parent=parent_node)
         self.title = QLabel("")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title.setStyleSheet(f"color: {TEXT}; background: white; font-size: 10pt;"
-                                 " padding: 2px;")
+        self.title.setStyleSheet(f"color: {TEXT}; background: white; font-size: 10pt; padding: 2px;")
         self.hint = QLabel(HINT)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.hint.setStyleSheet("color: #777; background: white; padding: 0 6px 2px 0;")
@@ -113,9 +126,14 @@ class VispyHiddenSpace3D(QWidget):
         self.positions = np.zeros((0, 3), np.float32)  # the points last shown
 
     # -- drawing ---------------------------------------------------------------------
-    def show_hidden(self, hidden: dict, colours: np.ndarray | None, bounds: np.ndarray,
-                    names: tuple[str, str, str] = ("unit 1", "unit 2", "unit 3"),
-                    title: str = "") -> None:
+    def show_hidden(
+        self,
+        hidden: dict,
+        colours: np.ndarray | None,
+        bounds: np.ndarray,
+        names: tuple[str, str, str] = ("unit 1", "unit 2", "unit 3"),
+        title: str = "",
+    ) -> None:
         """Draw the grid lines and points of ``hidden`` (hidden_space's dict, 3 dims);
         ``colours``: (N, 4) RGBA bytes per point, or None for grey."""
         lines = np.asarray(hidden["lines"], np.float32)
@@ -133,8 +151,9 @@ class VispyHiddenSpace3D(QWidget):
             face = np.asarray(colours, np.float32) / 255.0
         self.positions = np.nan_to_num(points)
         if len(points):
-            self.points.set_data(self.positions, face_color=face, edge_color="white",
-                                 edge_width=0.8, size=POINT_SIZE)
+            self.points.set_data(
+                self.positions, face_color=face, edge_color="white", edge_width=0.8, size=POINT_SIZE
+            )
         self.points.visible = len(points) > 0
         self.set_bounds(np.asarray(bounds, np.float64), tuple(names))
         if title != self.title.text():
@@ -143,8 +162,7 @@ class VispyHiddenSpace3D(QWidget):
     def set_bounds(self, bounds: np.ndarray, names: tuple[str, ...]) -> None:
         """Box, axes and labels for ``bounds`` ((3, 2)); the camera is re-aimed only
         when the bounds change, so the user's turn and zoom survive the animation."""
-        if self._bounds is not None and np.array_equal(bounds, self._bounds) \
-                and names == self._names:
+        if self._bounds is not None and np.array_equal(bounds, self._bounds) and names == self._names:
             return
         self._bounds, self._names = bounds.copy(), names
         lo, hi = bounds[:, 0], bounds[:, 1]

@@ -20,9 +20,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.views import theme
+from app.look import theme
+from app.look.colours import TEST_LINE, TRAIN_LINE, hex_colour
 from app.views.axes import EpochAxis, LogAwareAxis
-from app.views.colours import TEST_LINE, TRAIN_LINE, hex_colour
 from app.views.saving import SavingMenuMixin
 from app.views.style import fg, plot_widget
 from engine.train.events import Metrics, Snapshot
@@ -61,17 +61,17 @@ class _Series:
         need = self.n + len(x)
         if need > len(self.x):
             size = max(need, 2 * len(self.x))
-            self.x = np.concatenate([self.x[:self.n], np.empty(size - self.n)])
-            self.y = np.concatenate([self.y[:self.n], np.empty(size - self.n)])
-        self.x[self.n:need] = x
-        self.y[self.n:need] = y
+            self.x = np.concatenate([self.x[: self.n], np.empty(size - self.n)])
+            self.y = np.concatenate([self.y[: self.n], np.empty(size - self.n)])
+        self.x[self.n : need] = x
+        self.y[self.n : need] = y
         self.n = need
 
     def clear(self) -> None:
         self.n = 0
 
     def view(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.x[:self.n], self.y[:self.n]
+        return self.x[: self.n], self.y[: self.n]
 
 
 class QtLossPlot(SavingMenuMixin, QWidget):
@@ -83,8 +83,9 @@ class QtLossPlot(SavingMenuMixin, QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = plot_widget("Loss", "epoch", "loss", axis_items={
-            "bottom": EpochAxis("bottom"), "left": LogAwareAxis("left")})
+        self.plot = plot_widget(
+            "Loss", "epoch", "loss", axis_items={"bottom": EpochAxis("bottom"), "left": LogAwareAxis("left")}
+        )
         item = self.plot.getPlotItem()
         item.setMenuEnabled(False)  # the right click opens our menu (menu_extra)
         item.setTitle("Loss", color=fg(), size="11pt", justify="left")  # the legend: right
@@ -106,13 +107,14 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self.test_acc = _Series()
         self.quantity = "loss"
         self._dirty = False
-        self.train_curve = item.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2), name="train loss",
-                                     connect="finite")
-        self.test_curve = item.plot(pen=pg.mkPen(TEST_COLOUR, width=2), name="test loss",
-                                    connect="finite")
+        self.train_curve = item.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2), name="train loss", connect="finite")
+        self.test_curve = item.plot(pen=pg.mkPen(TEST_COLOUR, width=2), name="test loss", connect="finite")
         # the train curve is drawn in the theme's text colour: dark on light, light on dark
-        theme.follow(self.train_curve, lambda c, t: c.setPen(pg.mkPen(
-            TRAIN_COLOUR if t.name == "light" else t.text, width=2)), now=False)
+        theme.follow(
+            self.train_curve,
+            lambda c, t: c.setPen(pg.mkPen(TRAIN_COLOUR if t.name == "light" else t.text, width=2)),
+            now=False,
+        )
         for curve in (self.train_curve, self.test_curve):
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
@@ -169,14 +171,14 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         train, test = self._pair()
         if not self._follow or not train.n:
             return
-        x = train.x[:train.n]
+        x = train.x[: train.n]
         x0, x1 = float(x[0]), float(x[-1])
         x_range = steady_range(x0, x1, 8.0)
         x_range = (x0, max(x_range[1], x0 + 1.0))
         if self.quantity == "accuracy":
             y_range = (0.0, 1.0)
         else:
-            y = np.concatenate([train.y[:train.n], test.y[:test.n]])
+            y = np.concatenate([train.y[: train.n], test.y[: test.n]])
             y = y[np.isfinite(y)]
             if self.log_y.isChecked():
                 y = y[y > 0]
@@ -199,8 +201,7 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self.quantity_combo.setCurrentText(quantity)
         accuracy = quantity == "accuracy"
         item = self.plot.getPlotItem()
-        item.setTitle("Accuracy" if accuracy else "Loss", color=fg(), size="11pt",
-                      justify="left")
+        item.setTitle("Accuracy" if accuracy else "Loss", color=fg(), size="11pt", justify="left")
         item.getAxis("left").setLabel(quantity, color=fg())
         for curve, split in ((self.train_curve, "train"), (self.test_curve, "test")):
             self.legend.getLabel(curve).setText(f"{split} {quantity}")
@@ -278,9 +279,13 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         """Every row so far: epoch, train and test loss, train and test accuracy."""
         if not self.train.n:
             return {}
-        return {"epoch": self.train.view()[0].astype(np.int64),
-                "train_loss": self.train.view()[1], "test_loss": self.test.view()[1],
-                "train_acc": self.train_acc.view()[1], "test_acc": self.test_acc.view()[1]}
+        return {
+            "epoch": self.train.view()[0].astype(np.int64),
+            "train_loss": self.train.view()[1],
+            "test_loss": self.test.view()[1],
+            "train_acc": self.train_acc.view()[1],
+            "test_acc": self.test_acc.view()[1],
+        }
 
     def menu_extra(self, menu) -> None:
         log = menu.addAction("Log scale")

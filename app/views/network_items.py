@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.views import theme
-from app.views.colours import BLUE, FIELD_LUT, ORANGE
+from app.look import theme
+from app.look.colours import BLUE, FIELD_LUT, ORANGE
 
 NEURON_MAP_SIZE = 24  # the neuron maps' resolution the window must ask for (SetProbes)
 NOTE = "This network is not a plain layered perceptron; open it in the node editor."
@@ -51,12 +51,23 @@ SKIP_COLOUR = QColor(140, 140, 140)
 BOUNDED = {"tanh", "sigmoid", "step", "sine"}  # outputs within [-1, 1]: no rescaling
 _LUT = FIELD_LUT  # (256, 3): the boundary view's colours for the same values
 _FEATURE_FORMULAS = {
-    "x1": lambda x1, x2: x1, "x2": lambda x1, x2: x2, "x1^2": lambda x1, x2: x1 * x1,
-    "x2^2": lambda x1, x2: x2 * x2, "x1*x2": lambda x1, x2: x1 * x2,
-    "sin x1": lambda x1, x2: np.sin(x1), "sin x2": lambda x1, x2: np.sin(x2),
+    "x1": lambda x1, x2: x1,
+    "x2": lambda x1, x2: x2,
+    "x1^2": lambda x1, x2: x1 * x1,
+    "x2^2": lambda x1, x2: x2 * x2,
+    "x1*x2": lambda x1, x2: x1 * x2,
+    "sin x1": lambda x1, x2: np.sin(x1),
+    "sin x2": lambda x1, x2: np.sin(x2),
 }
-_FEATURE_LABELS = {"x1": "X₁", "x2": "X₂", "x1^2": "X₁²", "x2^2": "X₂²", "x1*x2": "X₁X₂",
-                   "sin x1": "sin(X₁)", "sin x2": "sin(X₂)"}
+_FEATURE_LABELS = {
+    "x1": "X₁",
+    "x2": "X₂",
+    "x1^2": "X₁²",
+    "x2^2": "X₂²",
+    "x1*x2": "X₁X₂",
+    "sin x1": "sin(X₁)",
+    "sin x2": "sin(X₂)",
+}
 
 
 def scaled_field(values: np.ndarray, how: str) -> np.ndarray:
@@ -172,8 +183,7 @@ class WeightItem(QGraphicsLineItem):
     """One weight: ``key`` and ``index`` as in the state dict (row = unit of the
     layer on the right, column = unit on the left)."""
 
-    def __init__(self, view, key: str, index: tuple[int, int], a: QPointF,
-                 b: QPointF):
+    def __init__(self, view, key: str, index: tuple[int, int], a: QPointF, b: QPointF):
         super().__init__()
         self._rect: QRectF | None = None  # boundingRect, asked for thousands of times a second
         self.setLine(a.x(), a.y(), b.x(), b.y())
@@ -203,8 +213,9 @@ class WeightItem(QGraphicsLineItem):
     def boundingRect(self) -> QRectF:
         if self._rect is None:  # pens are at most HIT_WIDTH wide (MAX_PEN): the line decides
             pad = max(MAX_PEN, HIT_WIDTH) / 2 + 1
-            self._rect = QRectF(self.line().p1(), self.line().p2()).normalized().adjusted(
-                -pad, -pad, pad, pad)
+            self._rect = (
+                QRectF(self.line().p1(), self.line().p2()).normalized().adjusted(-pad, -pad, pad, pad)
+            )
         return self._rect
 
     def tooltip(self) -> str:
@@ -316,8 +327,7 @@ class ValueEditor(QLineEdit):
         self._accept = accept
         self.setValidator(QDoubleValidator(-1e6, 1e6, 6, self))
         self.setFixedWidth(90)
-        self.setStyleSheet("QLineEdit { background: white; border: 1px solid #0877bd;"
-                           " padding: 1px 3px; }")
+        self.setStyleSheet("QLineEdit { background: white; border: 1px solid #0877bd; padding: 1px 3px; }")
         self.returnPressed.connect(self._accept)
         self.hide()
 
@@ -330,5 +340,3 @@ class ValueEditor(QLineEdit):
     def focusOutEvent(self, event) -> None:
         super().focusOutEvent(event)
         self.hide()
-
-

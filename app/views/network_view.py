@@ -10,7 +10,6 @@ show its map large; clicking a line (or a neuron, for its bias) opens a small in
 editor whose Enter asks for the new value (``weightEditRequested``).
 """
 
-
 from __future__ import annotations
 
 import numpy as np
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.views import theme
+from app.look import theme
 from app.views.network_items import (  # noqa: F401 - re-exported: tests and callers use them
     _FEATURE_LABELS,
     BOUNDED,
@@ -149,15 +148,28 @@ class QtNetworkView(SavingMenuMixin, QWidget):
         self.features = list(shape.features or ["x1", "x2"])
         self.output_id = head_id
         n = len(self.features)
-        self.columns.append(_Column(features_id, None, n, "maxabs",
-                                    f"{n} feature{'s' if n != 1 else ''}",
-                                    [self.feature_label(i) for i in range(n)]))
+        self.columns.append(
+            _Column(
+                features_id,
+                None,
+                n,
+                "maxabs",
+                f"{n} feature{'s' if n != 1 else ''}",
+                [self.feature_label(i) for i in range(n)],
+            )
+        )
         for dense_id, act_id in pairs:
             units = graph.nodes[dense_id].params["units"]
             fn = graph.nodes[act_id].params.get("fn", "tanh")
-            self.columns.append(_Column(act_id, dense_id, units,
-                                        "clip" if fn in BOUNDED else "maxabs",
-                                        f"{units} neuron{'s' if units != 1 else ''}"))
+            self.columns.append(
+                _Column(
+                    act_id,
+                    dense_id,
+                    units,
+                    "clip" if fn in BOUNDED else "maxabs",
+                    f"{units} neuron{'s' if units != 1 else ''}",
+                )
+            )
         scale = {"bce": "logit", "mse": "clip"}.get(shape.loss, "maxabs")
         self.columns.append(_Column(head_id, head_id, shape.outputs, scale, "output"))
         self._layout()
@@ -248,8 +260,7 @@ class QtNetworkView(SavingMenuMixin, QWidget):
         self._scale_text(max(zoom, 0.35))
         scene_h += max(0.0, self.columns[0].header_item.boundingRect().height() + 8 - HEADER)
         zoom = min(height / scene_h, MAX_SCALE)
-        label_w = max((lb.boundingRect().width() for lb in self.columns[0].label_items),
-                      default=0) + 10
+        label_w = max((lb.boundingRect().width() for lb in self.columns[0].label_items), default=0) + 10
         room = width / max(zoom, 1e-6) - label_w - BOX - 40
         step = float(np.clip(room / (len(self.columns) - 1), COLUMN, 2.5 * COLUMN))
         self._place(round(step))
@@ -336,8 +347,10 @@ class QtNetworkView(SavingMenuMixin, QWidget):
         p = self.canvas.mapFromScene(scene_pos)
         vp = self.canvas.viewport()
         x = min(max(p.x() + 6, 0), max(vp.width() - self.editor.width(), 0))
-        y = min(max(p.y() - self.editor.sizeHint().height() - 4, 0),
-                max(vp.height() - self.editor.sizeHint().height(), 0))
+        y = min(
+            max(p.y() - self.editor.sizeHint().height() - 4, 0),
+            max(vp.height() - self.editor.sizeHint().height(), 0),
+        )
         self.editor.move(x, y)
         self.editor.show()
         self.editor.raise_()
@@ -386,5 +399,13 @@ def _chain(graph):
     return first, pairs, ids[-1], skips
 
 
-__all__ = ["NEURON_MAP_SIZE", "NOTE", "QtNetworkView", "ResidualItem", "feature_maps", "field_rgb",
-           "scaled_field", "weight_pen"]
+__all__ = [
+    "NEURON_MAP_SIZE",
+    "NOTE",
+    "QtNetworkView",
+    "ResidualItem",
+    "feature_maps",
+    "field_rgb",
+    "scaled_field",
+    "weight_pen",
+]

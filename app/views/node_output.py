@@ -6,13 +6,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
-from app.editor import thumbnail
+from app.look import thumbnail
 
 SIDE = 420  # pixels of the picture
 
 CAPTIONS = {
     "map": "The node's first unit over the input plane (x1 left to right, x2 bottom to top); "
-           "blue positive, orange negative (the colours of every view).",
+    "blue positive, orange negative (the colours of every view).",
     "image": "The first channel of the node's output for the first test image.",
     "histogram": "Histogram of the node's output values over a batch of test samples.",
 }

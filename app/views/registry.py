@@ -65,8 +65,7 @@ def project_kinds(dataset, graph) -> set[str]:
         kinds.add(IMAGES)
     types = [n.type for n in graph.nodes.values()]
     outputs = [n for n in graph.nodes.values() if n.type == "Output"]
-    if "Sampling" in types or (IMAGES in kinds and any(
-            n.params.get("loss") == "mse" for n in outputs)):
+    if "Sampling" in types or (IMAGES in kinds and any(n.params.get("loss") == "mse" for n in outputs)):
         kinds.add(GENERATIVE)
     return kinds
 
@@ -74,8 +73,7 @@ def project_kinds(dataset, graph) -> set[str]:
 def views_for(kinds: set[str], place: str | None = None) -> list[ViewSpec]:
     """The registered views that apply to ``kinds`` (at ``place``), in their order."""
     _builtins()
-    found = [s for s in VIEWS.values()
-             if s.applies_to(kinds) and (place is None or s.place == place)]
+    found = [s for s in VIEWS.values() if s.applies_to(kinds) and (place is None or s.place == place)]
     return sorted(found, key=lambda s: (s.order, s.name))
 
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
-from app.views import theme
-from app.views.colours import RIGHT, WRONG
+from app.look import theme
+from app.look.colours import RIGHT, WRONG
 from app.views.saving import SavingMenuMixin
 from engine.data.images import SHAPE_NAMES
 
@@ -88,8 +88,11 @@ class _Grid(QWidget):
             p.setPen(QPen(frame, 2 if frame != QColor(t.frame) else 1))
             p.drawRect(box)
             p.setPen(colour)
-            p.drawText(QRectF(x, y + side - pad / 2, side, LABEL_H),
-                       Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
+            p.drawText(
+                QRectF(x, y + side - pad / 2, side, LABEL_H),
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                text,
+            )
         p.end()
 
 
@@ -140,19 +143,23 @@ class QtSampleGrid(SavingMenuMixin, QWidget):
         shape = " × ".join(map(str, x.shape[1:]))
         if images:
             h, w = x.shape[2:]
-            self.note.setText(f"{dataset.name}: {h}×{w} images, so there is no input plane to "
-                              "draw a decision boundary on. Below: test images and their "
-                              "labels, green where a classifier gets them right, red (label → "
-                              "its answer) where not. The Editor shows what each layer makes "
-                              "of them.")
+            self.note.setText(
+                f"{dataset.name}: {h}×{w} images, so there is no input plane to "
+                "draw a decision boundary on. Below: test images and their "
+                "labels, green where a classifier gets them right, red (label → "
+                "its answer) where not. The Editor shows what each layer makes "
+                "of them."
+            )
             n = min(MAX_SAMPLES, len(x))
             self.grid.images = [grey_image(x[i, 0]) for i in range(n)]
             self.grid.labels = [label_text(dataset.name, y[i]) for i in range(n)]
             self._x, self._y = x[:n], y[:n]
         else:
-            self.note.setText(f"{dataset.name}: samples of shape ({shape}) have no 2-D input "
-                              "plane to draw a decision boundary on; the loss plot and the "
-                              "Editor's node thumbnails show the training.")
+            self.note.setText(
+                f"{dataset.name}: samples of shape ({shape}) have no 2-D input "
+                "plane to draw a decision boundary on; the loss plot and the "
+                "Editor's node thumbnails show the training."
+            )
             self.grid.images, self.grid.labels = [], []
             self._x = self._y = None
         self.dataset_name = dataset.name
@@ -162,9 +169,12 @@ class QtSampleGrid(SavingMenuMixin, QWidget):
 
     def show_predictions(self, predicted) -> None:
         """The network's classes for the samples on show (None: no answers to show)."""
-        self._predicted = None if predicted is None else np.asarray(predicted)[:len(self.grid.labels)]
-        answers = None if predicted is None else [
-            label_text(self.dataset_name, v) for v in np.asarray(predicted)[:len(self.grid.labels)]]
+        self._predicted = None if predicted is None else np.asarray(predicted)[: len(self.grid.labels)]
+        answers = (
+            None
+            if predicted is None
+            else [label_text(self.dataset_name, v) for v in np.asarray(predicted)[: len(self.grid.labels)]]
+        )
         if answers != self.grid.answers:
             self.grid.answers = answers
             self.grid.update()
@@ -205,21 +215,27 @@ def network_note(dataset, graph) -> str | None:
     from engine.graph.mlp import describe_mlp
 
     if not dataset.is_2d:
-        return (f"The network diagram draws perceptrons on 2-D points; this project learns "
-                f"from {dataset.name} data. Its graph is in the Editor, where each node "
-                "shows what flows out of it.")
+        return (
+            f"The network diagram draws perceptrons on 2-D points; this project learns "
+            f"from {dataset.name} data. Its graph is in the Editor, where each node "
+            "shows what flows out of it."
+        )
     if describe_mlp(graph) is None:
-        return ("This graph is not a plain layered perceptron, so the diagram cannot draw "
-                "it; it is in the Editor.")
+        return (
+            "This graph is not a plain layered perceptron, so the diagram cannot draw "
+            "it; it is in the Editor."
+        )
     return None
 
 
 def hidden_note(dataset, graph) -> str | None:
     """Why the hidden-space view has nothing to show (None when it has)."""
     if not dataset.is_2d:
-        return (f"The hidden space shows how a layer bends the 2-D input plane; "
-                f"{dataset.name} data have no such plane. The Editor's node thumbnails show "
-                "what each layer outputs.")
+        return (
+            f"The hidden space shows how a layer bends the 2-D input plane; "
+            f"{dataset.name} data have no such plane. The Editor's node thumbnails show "
+            "what each layer outputs."
+        )
     if not any(n.type == "Activation" for n in graph.nodes.values()):
         return "This graph has no hidden layer (Activation node) whose space could be drawn."
     return None

@@ -37,11 +37,13 @@ def save_picture(widget: QWidget, path) -> None:
     elif suffix in (".png", ""):
         ok = widget.grab().save(str(path), "PNG")
     else:
-        raise NodeplayError(f"A picture is saved as .png or .svg, not '{path.suffix}'; "
-                            "choose one of those endings.")
+        raise NodeplayError(
+            f"A picture is saved as .png or .svg, not '{path.suffix}'; choose one of those endings."
+        )
     if not ok:
-        raise NodeplayError(f"The picture could not be written to {path}; check that the "
-                            "folder exists and can be written.")
+        raise NodeplayError(
+            f"The picture could not be written to {path}; check that the folder exists and can be written."
+        )
 
 
 def save_data(data: dict, path) -> None:
@@ -52,8 +54,10 @@ def save_data(data: dict, path) -> None:
     try:
         np.savez_compressed(str(path), **arrays)
     except OSError as err:
-        raise NodeplayError(f"The data could not be written to {path} ({err.strerror}); "
-                            "check that the folder exists and can be written.") from err
+        raise NodeplayError(
+            f"The data could not be written to {path} ({err.strerror}); "
+            "check that the folder exists and can be written."
+        ) from err
 
 
 def view_menu(view: QWidget, extra=None) -> QMenu:
@@ -71,11 +75,11 @@ def view_menu(view: QWidget, extra=None) -> QMenu:
 def _ask_and_save(view: QWidget, picture: bool) -> None:
     name = getattr(view, "view_name", "view")
     if picture:
-        path, _ = QFileDialog.getSaveFileName(view, "Save picture", f"{name}.png",
-                                              "PNG image (*.png);;SVG drawing (*.svg)")
+        path, _ = QFileDialog.getSaveFileName(
+            view, "Save picture", f"{name}.png", "PNG image (*.png);;SVG drawing (*.svg)"
+        )
     else:
-        path, _ = QFileDialog.getSaveFileName(view, "Save data", f"{name}.npz",
-                                              "NumPy arrays (*.npz)")
+        path, _ = QFileDialog.getSaveFileName(view, "Save data", f"{name}.npz", "NumPy arrays (*.npz)")
     if not path:
         return
     try:

@@ -1,12 +1,12 @@
 """The look every Nodeplay plot shares: the theme's ground, text and axes (light: white
-ground, dark text, grey axes; app.views.theme)."""
+ground, dark text, grey axes; app.look.theme)."""
 
 from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem
 
-from app.views import theme
+from app.look import theme
 
 TEXT = "#222"  # the light theme's; drawing code asks fg() for the current one
 AXIS = "#555"
@@ -17,8 +17,9 @@ def fg() -> str:
     return theme.current().text
 
 
-def style_plot(item: pg.PlotItem, title: str | None = None, x_label: str | None = None,
-               y_label: str | None = None) -> pg.PlotItem:
+def style_plot(
+    item: pg.PlotItem, title: str | None = None, x_label: str | None = None, y_label: str | None = None
+) -> pg.PlotItem:
     """Title, axis labels and pens; no SI prefixes (a loss of 0.001 is not "1 m")."""
     t = theme.current()
     if title is not None:
@@ -56,8 +57,12 @@ def restyle_plot(plot: pg.PlotWidget, t: theme.Theme) -> None:
             label.setText(label.text, color=t.text)
 
 
-def plot_widget(title: str | None = None, x_label: str | None = None,
-                y_label: str | None = None, axis_items: dict | None = None) -> pg.PlotWidget:
+def plot_widget(
+    title: str | None = None,
+    x_label: str | None = None,
+    y_label: str | None = None,
+    axis_items: dict | None = None,
+) -> pg.PlotWidget:
     plot = pg.PlotWidget(background=theme.current().background, axisItems=axis_items)
     style_plot(plot.getPlotItem(), title, x_label, y_label)
     theme.follow(plot, restyle_plot, now=False)

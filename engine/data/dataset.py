@@ -48,8 +48,7 @@ def split(name, x, y, classes, train_percent: float, rng) -> Dataset:
     return Dataset(name, x[:n_train], y[:n_train], x[n_train:], y[n_train:], classes)
 
 
-def make_dataset(settings: DataSettings,
-                 points: tuple[np.ndarray, np.ndarray] | None = None) -> Dataset:
+def make_dataset(settings: DataSettings, points: tuple[np.ndarray, np.ndarray] | None = None) -> Dataset:
     """The dataset a project's data settings describe, the same for the same seed.
 
     The "user" set is the project's own ``points`` (see ``engine.data.user``), split into
@@ -59,28 +58,27 @@ def make_dataset(settings: DataSettings,
     if settings.name == USER:
         return _user_dataset(settings, points, rng)
     if settings.name in playground.GENERATORS:
-        x, y = playground.generate(settings.name, settings.samples, settings.noise, rng,
-                                   settings.classes)
+        x, y = playground.generate(settings.name, settings.samples, settings.noise, rng, settings.classes)
         classes = playground.class_count(settings.name, settings.classes)
         return split(settings.name, x, y, classes, settings.train_percent, rng)
     if settings.name in images.IMAGE_SETS:
         x, y = images.make_images(settings.name, settings.samples, settings.noise, rng)
-        return split(settings.name, x, y, images.CLASSES[settings.name], settings.train_percent,
-                     rng)
-    raise DataError(f"Unknown dataset '{settings.name}'; choose one of "
-                    f"{', '.join(NAMES)}.")
+        return split(settings.name, x, y, images.CLASSES[settings.name], settings.train_percent, rng)
+    raise DataError(f"Unknown dataset '{settings.name}'; choose one of {', '.join(NAMES)}.")
 
 
 def _user_dataset(settings: DataSettings, points, rng) -> Dataset:
     if points is None or len(points[1]) < 2:
         n = 0 if points is None else len(points[1])
-        raise DataError(f"The user dataset has {n} point{'s' * (n != 1)}; draw or import at "
-                        "least two before training.")
+        raise DataError(
+            f"The user dataset has {n} point{'s' * (n != 1)}; draw or import at least two before training."
+        )
     x, y = user.make_points(*points)
     classes = user.class_count(y)
     if classes is None:
         y = y.reshape(-1, 1)
     elif len(np.unique(y)) < 2:
-        raise DataError(f"All the user dataset's points have label {y[0]}; a classifier needs "
-                        "at least two classes.")
+        raise DataError(
+            f"All the user dataset's points have label {y[0]}; a classifier needs at least two classes."
+        )
     return split(USER, x, y, classes, settings.train_percent, rng)

@@ -67,8 +67,7 @@ def shapes(n: int, rng: np.random.Generator, size: int = SHAPE_SIZE):
     half = 0.85 * r  # a square of about the circle's area
     square = (np.abs(dx) <= half) & (np.abs(dy) <= half)
     triangle = (dy <= r) & (np.abs(dx) <= (dy + r) / 2)  # apex up, base 2r wide
-    masks = np.where((y == 0)[:, None, None], circle,
-                     np.where((y == 1)[:, None, None], square, triangle))
+    masks = np.where((y == 0)[:, None, None], circle, np.where((y == 1)[:, None, None], square, triangle))
     x = (masks * level[:, None, None]).astype(np.float32)[:, None]
     return x, y
 

@@ -103,8 +103,7 @@ def _reg_plane(n, noise, rng):
     return xy, (noisy.sum(1) / 10.0)
 
 
-_GAUSSIANS = np.array([[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1],
-                       [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]])
+_GAUSSIANS = np.array([[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1], [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]])
 
 
 def reg_gauss_label(xy: np.ndarray) -> np.ndarray:
@@ -120,8 +119,15 @@ def _reg_gauss(n, noise, rng):
 
 
 PointMaker = Callable[..., tuple[np.ndarray, np.ndarray]]  # (n, noise, rng[, classes]) -> x, y
-GENERATORS: dict[str, PointMaker] = {"circle": _circle, "xor": _xor, "gauss": _gauss, "spiral": _spiral,
-              "blobs": _blobs, "reg-plane": _reg_plane, "reg-gauss": _reg_gauss}
+GENERATORS: dict[str, PointMaker] = {
+    "circle": _circle,
+    "xor": _xor,
+    "gauss": _gauss,
+    "spiral": _spiral,
+    "blobs": _blobs,
+    "reg-plane": _reg_plane,
+    "reg-gauss": _reg_gauss,
+}
 
 
 def class_count(name: str, classes: int = 2) -> int | None:

@@ -53,6 +53,7 @@ def make_points(x, y) -> Points:
 
 # -- CSV -----------------------------------------------------------------------------
 
+
 def _is_number(text: str) -> bool:
     try:
         float(text)
@@ -100,16 +101,19 @@ def read_points_csv(path: str | os.PathLike) -> Points:
             header = bool(first) and not any(_is_number(c.strip()) for c in first)
             n = _count_nonblank(path) - header
             if n > MAX_POINTS:
-                raise DataError(f"{name} has {n:,} rows; Nodeplay's playground takes at most "
-                                f"{MAX_POINTS:,} points.")
+                raise DataError(
+                    f"{name} has {n:,} rows; Nodeplay's playground takes at most {MAX_POINTS:,} points."
+                )
         rows = []
         with path.open(encoding="utf-8-sig", newline="") as f:
             for i, r in enumerate(csv.reader(f), 1):
                 if any(c.strip() for c in r):
                     rows.append((i, r))
                 if len(rows) > MAX_POINTS + 1:  # a backstop if the count above missed rows
-                    raise DataError(f"{name} has more than {MAX_POINTS:,} rows; Nodeplay's "
-                                    f"playground takes at most {MAX_POINTS:,} points.")
+                    raise DataError(
+                        f"{name} has more than {MAX_POINTS:,} rows; Nodeplay's "
+                        f"playground takes at most {MAX_POINTS:,} points."
+                    )
     except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise DataError(f"{name} cannot be read as a CSV text file ({type(err).__name__}).") from None
     if rows and not any(_is_number(c.strip()) for c in rows[0][1]):
@@ -119,33 +123,39 @@ def read_points_csv(path: str | os.PathLike) -> Points:
     values = np.empty((len(rows), 3), dtype=np.float64)
     for k, (row_no, row) in enumerate(rows):
         if len(row) != 3:
-            raise DataError(f"{name} needs three columns x1, x2, label; row {row_no} has "
-                            f"{len(row)}.")
+            raise DataError(f"{name} needs three columns x1, x2, label; row {row_no} has {len(row)}.")
         for col, cell in enumerate(row):
             try:
                 v = float(cell.strip())
             except ValueError:
-                raise DataError(f"{name}: row {row_no}, column {COLUMNS[col]} holds "
-                                f"'{cell.strip()[:40]}', which is not a number.") from None
+                raise DataError(
+                    f"{name}: row {row_no}, column {COLUMNS[col]} holds "
+                    f"'{cell.strip()[:40]}', which is not a number."
+                ) from None
             if not math.isfinite(v):
-                raise DataError(f"{name}: row {row_no} holds {cell.strip()[:40]} in column "
-                                f"{COLUMNS[col]}; every value must be a finite number.")
+                raise DataError(
+                    f"{name}: row {row_no} holds {cell.strip()[:40]} in column "
+                    f"{COLUMNS[col]}; every value must be a finite number."
+                )
             if abs(v) > MAX_MAGNITUDE:
-                raise DataError(f"{name}: row {row_no}, column {COLUMNS[col]} holds {v:g}, "
-                                f"too large to train on; values must lie between "
-                                f"-{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}.")
+                raise DataError(
+                    f"{name}: row {row_no}, column {COLUMNS[col]} holds {v:g}, "
+                    f"too large to train on; values must lie between "
+                    f"-{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}."
+                )
             values[k, col] = v
     labels = values[:, 2]
     if np.all(labels == np.round(labels)):
         bad = np.flatnonzero((labels < 0) | (labels >= MAX_CLASSES))
         if len(bad):
-            raise DataError(f"{name}: row {rows[bad[0]][0]} has label {labels[bad[0]]:g}; "
-                            f"class labels must be whole numbers from 0 to {MAX_CLASSES - 1} "
-                            f"(at most {MAX_CLASSES} classes).")
+            raise DataError(
+                f"{name}: row {rows[bad[0]][0]} has label {labels[bad[0]]:g}; "
+                f"class labels must be whole numbers from 0 to {MAX_CLASSES - 1} "
+                f"(at most {MAX_CLASSES} classes)."
+            )
         y = labels.astype(np.int64)
         if len(np.unique(y)) < 2:
-            raise DataError(f"{name}: all points have label {y[0]}; a classifier needs at least "
-                            "two classes.")
+            raise DataError(f"{name}: all points have label {y[0]}; a classifier needs at least two classes.")
     else:
         y = labels  # type: ignore[assignment]  # float targets where classes are int64
         if len(y) < 2:
@@ -154,6 +164,7 @@ def read_points_csv(path: str | os.PathLike) -> Points:
 
 
 # -- editing ---------------------------------------------------------------------------
+
 
 def add_point(points: Points | None, xy, label) -> Points:
     """The point set with one more point at ``xy``; ``points`` None starts a new set.
@@ -171,12 +182,12 @@ def add_point(points: Points | None, xy, label) -> Points:
         points = (np.empty((0, 2), np.float32), np.empty(0, np.int64 if classes else np.float32))
     x, y = points
     if len(y) >= MAX_POINTS:
-        raise DataError(f"The point set is full: Nodeplay's playground takes at most "
-                        f"{MAX_POINTS:,} points.")
+        raise DataError(f"The point set is full: Nodeplay's playground takes at most {MAX_POINTS:,} points.")
     if is_classification(y):
         if not float(label).is_integer() or not 0 <= int(label) < MAX_CLASSES:
-            raise DataError(f"A class label must be a whole number from 0 to {MAX_CLASSES - 1}, "
-                            f"not {label!r}.")
+            raise DataError(
+                f"A class label must be a whole number from 0 to {MAX_CLASSES - 1}, not {label!r}."
+            )
         new_y = np.append(y, np.int64(int(label)))
     else:
         if not math.isfinite(float(label)):

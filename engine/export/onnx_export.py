@@ -23,7 +23,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from engine.build import build_model
+from engine.builder import build_model
 from engine.data import make_dataset
 from engine.errors import GraphError, NodeplayError
 from engine.export.python_code import checked
@@ -63,8 +63,16 @@ def _export(module: nn.Module, args: tuple, f, names: list[str], outputs: list[s
     axes = {n: {0: "batch"} for n in names + outputs}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the TorchScript exporter announces its deprecation
-        torch.onnx.export(module, args, f, input_names=names, output_names=outputs,
-                          dynamic_axes=axes, opset_version=OPSET, dynamo=False)
+        torch.onnx.export(
+            module,
+            args,
+            f,
+            input_names=names,
+            output_names=outputs,
+            dynamic_axes=axes,
+            opset_version=OPSET,
+            dynamo=False,
+        )
 
 
 def _culprit(model, graph, x: torch.Tensor, err: Exception) -> NodeplayError:
@@ -74,12 +82,18 @@ def _culprit(model, graph, x: torch.Tensor, err: Exception) -> NodeplayError:
     for node_id, _, ins in model.steps:
         module = model.layers[node_id]
         try:
-            _export(module, tuple(values[k] for k in ins), io.BytesIO(),
-                    [f"in{i}" for i in range(len(ins))], ["out"])
+            _export(
+                module,
+                tuple(values[k] for k in ins),
+                io.BytesIO(),
+                [f"in{i}" for i in range(len(ins))],
+                ["out"],
+            )
         except Exception as why:  # noqa: BLE001 - any failure names this node
             node = graph.nodes[node_id]
-            return GraphError(f"Node '{node_id}' ({node.type}) has no ONNX form: "
-                              f"{_first_line(why)}.", node_id)
+            return GraphError(
+                f"Node '{node_id}' ({node.type}) has no ONNX form: {_first_line(why)}.", node_id
+            )
     return NodeplayError(f"The network could not be exported to ONNX: {_first_line(err)}.")
 
 
@@ -92,8 +106,9 @@ def export_onnx(project: Project, path, force: bool = False) -> Path:
     """Write ``path`` (an .onnx file) with the project's trained (or initial) weights."""
     path = Path(path)
     if importlib.util.find_spec("onnx") is None:
-        raise NodeplayError("ONNX export needs the onnx package; install it with "
-                            "'pip install onnx' and export again.")
+        raise NodeplayError(
+            "ONNX export needs the onnx package; install it with 'pip install onnx' and export again."
+        )
     dataset = make_dataset(project.data, project.points)
     checked(project.graph, dataset.spec)
     if path.exists() and not force:

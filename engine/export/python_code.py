@@ -1,7 +1,7 @@
 """A project's graph written as a plain PyTorch ``model.py``.
 
 The module reads like hand-written code: one named attribute per layer, created in
-the validation's topological order (the order ``engine.build`` uses, so that
+the validation's topological order (the order ``engine.builder`` uses, so that
 ``torch.manual_seed(seed)`` gives Nodeplay's initial weights), and a ``forward``
 of plain statements with one variable per node. ``forward(x)`` returns the main
 head's prediction; ``forward(x, y)`` also returns the training loss, the sum of
@@ -22,16 +22,32 @@ from engine.graph import Edge, Graph, PortValue, validate
 from engine.graph.validate import DataSpec, Validation
 
 ACTIVATION_CODE = {
-    "sigmoid": "torch.sigmoid({})", "tanh": "torch.tanh({})", "relu": "torch.relu({})",
-    "leaky_relu": "F.leaky_relu({}, 0.01)", "elu": "F.elu({})", "gelu": "F.gelu({})",
-    "silu": "F.silu({})", "sine": "torch.sin({})", "step": "step({})",
+    "sigmoid": "torch.sigmoid({})",
+    "tanh": "torch.tanh({})",
+    "relu": "torch.relu({})",
+    "leaky_relu": "F.leaky_relu({}, 0.01)",
+    "elu": "F.elu({})",
+    "gelu": "F.gelu({})",
+    "silu": "F.silu({})",
+    "sine": "torch.sin({})",
+    "step": "step({})",
 }
-FEATURE_CODE = {"x1": "x1", "x2": "x2", "x1^2": "x1 * x1", "x2^2": "x2 * x2", "x1*x2": "x1 * x2",
-                "sin x1": "torch.sin(x1)", "sin x2": "torch.sin(x2)"}
+FEATURE_CODE = {
+    "x1": "x1",
+    "x2": "x2",
+    "x1^2": "x1 * x1",
+    "x2^2": "x2 * x2",
+    "x1*x2": "x1 * x2",
+    "sin x1": "torch.sin(x1)",
+    "sin x2": "torch.sin(x2)",
+}
 INIT_CODE = {
-    "zeros": "nn.init.zeros_({})", "constant": "nn.init.constant_({}, 0.1)",
-    "uniform": "nn.init.uniform_({}, -0.5, 0.5)", "normal": "nn.init.normal_({}, 0.0, 0.1)",
-    "xavier": "nn.init.xavier_uniform_({})", "he": 'nn.init.kaiming_normal_({}, nonlinearity="relu")',
+    "zeros": "nn.init.zeros_({})",
+    "constant": "nn.init.constant_({}, 0.1)",
+    "uniform": "nn.init.uniform_({}, -0.5, 0.5)",
+    "normal": "nn.init.normal_({}, 0.0, 0.1)",
+    "xavier": "nn.init.xavier_uniform_({})",
+    "he": 'nn.init.kaiming_normal_({}, nonlinearity="relu")',
 }
 STEP_FUNCTION = '''def step(x):
     """Heaviside step with a straight-through gradient, so that it can still learn."""
@@ -133,8 +149,7 @@ class _Writer:
             return x  # the raw coordinates: nothing to compute
         if not any(line.startswith("        x1, x2 =") for line in self.body):
             self.body.append(f"        x1, x2 = {x}[:, 0], {x}[:, 1]")
-        self.body += call(f"{name} = torch.stack([", [FEATURE_CODE[f] for f in p["features"]], 8,
-                          "], 1)")
+        self.body += call(f"{name} = torch.stack([", [FEATURE_CODE[f] for f in p["features"]], 8, "], 1)")
         return name
 
     def _dense(self, node_id, name, p, x):
@@ -162,8 +177,14 @@ class _Writer:
 
     def _convtranspose2d(self, node_id, name, p, x):
         c = self.shape(node_id, "x").shape[0]
-        args = [str(c), str(p["channels"]), str(p["kernel"]), f"stride={p['stride']}",
-                f"padding={p['padding']}", f"output_padding={p['output_padding']}"]
+        args = [
+            str(c),
+            str(p["channels"]),
+            str(p["kernel"]),
+            f"stride={p['stride']}",
+            f"padding={p['padding']}",
+            f"output_padding={p['output_padding']}",
+        ]
         args += [] if p["bias"] else ["bias=False"]
         self.layer(node_id, name, "nn.ConvTranspose2d", args)
         return self.assign(name, f"self.{name}({x})")
@@ -217,8 +238,7 @@ class _Writer:
         return self.assign(name, f"{self.src(node_id, 'a')} + {self.src(node_id, 'b')}")
 
     def _concat(self, node_id, name, p, x):
-        parts = [self.src(node_id, port) for port in "abcd"
-                 if self.graph.incoming(node_id, port) is not None]
+        parts = [self.src(node_id, port) for port in "abcd" if self.graph.incoming(node_id, port) is not None]
         self.body += call(f"{name} = torch.cat([", parts, 8, "], 1)")
         return name
 
@@ -234,17 +254,20 @@ class _Writer:
         mean, logvar = self.src(node_id, "mean"), self.src(node_id, "logvar")
         used = {e.src_port for e in self.graph.outgoing(node_id)}
         z = name if "z" in used else f"_{name}"
-        self.body += [f"        {z} = {mean}",
-                      "        if self.training:  # reparameterized: the mean when evaluating",
-                      f"            noise = torch.randn_like({mean})",
-                      f"            {z} = {mean} + torch.exp(0.5 * {logvar}) * noise"]
+        self.body += [
+            f"        {z} = {mean}",
+            "        if self.training:  # reparameterized: the mean when evaluating",
+            f"            noise = torch.randn_like({mean})",
+            f"            {z} = {mean} + torch.exp(0.5 * {logvar}) * noise",
+        ]
         self.vars[node_id, "z"] = z
         kl = f"{name}_kl"
         out = "loss" if self.sole == (node_id, "kl") else kl
         # the KL divergence from N(0, 1): summed over each sample's values, mean over the batch
         self.loss_lines += [
             f"        {kl} = -0.5 * (1 + {logvar} - {mean} * {mean} - {logvar}.exp())",
-            f"        {out} = {kl}.flatten(1).sum(1).mean()"]
+            f"        {out} = {kl}.flatten(1).sum(1).mean()",
+        ]
         kl = out
         self.vars[node_id, "kl"] = kl
         return None
@@ -254,8 +277,12 @@ class _Writer:
         pred = self.src(node_id, "pred")
         target = self.src(node_id, "target")
         dataset = self.is_dataset_target(node_id, "target")
-        fn = {"cross_entropy": "F.cross_entropy", "bce": "F.binary_cross_entropy_with_logits",
-              "mse": "F.mse_loss", "l1": "F.l1_loss"}[p["loss"]]
+        fn = {
+            "cross_entropy": "F.cross_entropy",
+            "bce": "F.binary_cross_entropy_with_logits",
+            "mse": "F.mse_loss",
+            "l1": "F.l1_loss",
+        }[p["loss"]]
         if p["loss"] == "bce" and dataset:
             target = f"{target}.to({pred}.dtype).view(-1, 1)"
         if p["weight"] != 1.0:
@@ -306,9 +333,14 @@ def model_code(graph: Graph, data: DataSpec, title: str) -> ModelCode:
     loss_lines = w.loss_lines
     if len(terms) > 1:
         loss_lines += total("loss", terms, 8)
-    return ModelCode(_module_source(w, pred, heads, loss_lines, title), w.attrs,
-                     graph.nodes[head].params["loss"], w.is_dataset_target(head, "target"),
-                     _unused(graph, w.check.objective, w.attrs), w.random)
+    return ModelCode(
+        _module_source(w, pred, heads, loss_lines, title),
+        w.attrs,
+        graph.nodes[head].params["loss"],
+        w.is_dataset_target(head, "target"),
+        _unused(graph, w.check.objective, w.attrs),
+        w.random,
+    )
 
 
 def _unused(graph: Graph, objective: list[tuple[str, str]], attrs: dict[str, str]) -> bool:
@@ -319,39 +351,49 @@ def _unused(graph: Graph, objective: list[tuple[str, str]], attrs: dict[str, str
     return any(n not in feeding for n in attrs)
 
 
-def _module_source(w: _Writer, pred: str, heads: list[tuple[str, str]], loss_lines: list[str],
-                   title: str) -> str:
-    imports = ["import torch", *(["import torch.nn.functional as F"] if "F" in w.uses else []),
-               "from torch import nn"]
+def _module_source(
+    w: _Writer, pred: str, heads: list[tuple[str, str]], loss_lines: list[str], title: str
+) -> str:
+    imports = [
+        "import torch",
+        *(["import torch.nn.functional as F"] if "F" in w.uses else []),
+        "from torch import nn",
+    ]
     lines = [f'"""{title}"""', "", *imports, "", ""]
     if "step" in w.uses:
         lines += [*STEP_FUNCTION.splitlines(), "", ""]
-    lines += ["class Model(nn.Module):",
-              '    """The layers are created in the order Nodeplay creates them, so that',
-              '    torch.manual_seed(seed) before Model() gives Nodeplay\'s initial weights."""',
-              "",
-              "    def __init__(self):",
-              "        super().__init__()",
-              *w.init,
-              "",
-              *_forward_head(heads),
-              *w.body,
-              *_heads_return(heads),
-              "        if y is None:",
-              f"            return {pred}",
-              *loss_lines,
-              f"        return loss, {pred}",
-              ""]
+    lines += [
+        "class Model(nn.Module):",
+        '    """The layers are created in the order Nodeplay creates them, so that',
+        '    torch.manual_seed(seed) before Model() gives Nodeplay\'s initial weights."""',
+        "",
+        "    def __init__(self):",
+        "        super().__init__()",
+        *w.init,
+        "",
+        *_forward_head(heads),
+        *w.body,
+        *_heads_return(heads),
+        "        if y is None:",
+        f"            return {pred}",
+        *loss_lines,
+        f"        return loss, {pred}",
+        "",
+    ]
     return "\n".join(lines)
 
 
 def _forward_head(heads: list[tuple[str, str]]) -> list[str]:
     if len(heads) == 1:
-        return ["    def forward(self, x, y=None):",
-                '        """The main prediction; with targets y, also the training loss."""']
-    return ["    def forward(self, x, y=None, heads=False):",
-            '        """The main prediction; with targets y, also the training loss; with',
-            '        heads=True, every head\'s prediction by name ("prediction" is the main one)."""']
+        return [
+            "    def forward(self, x, y=None):",
+            '        """The main prediction; with targets y, also the training loss."""',
+        ]
+    return [
+        "    def forward(self, x, y=None, heads=False):",
+        '        """The main prediction; with targets y, also the training loss; with',
+        '        heads=True, every head\'s prediction by name ("prediction" is the main one)."""',
+    ]
 
 
 def _heads_return(heads: list[tuple[str, str]]) -> list[str]:
@@ -360,6 +402,9 @@ def _heads_return(heads: list[tuple[str, str]]) -> list[str]:
     items = ", ".join(f"{literal(name)}: {var}" for name, var in heads)
     line = f"            return {{{items}}}"
     if len(line) > 100:
-        line = "            return {\n" + "".join(
-            f"                {literal(name)}: {var},\n" for name, var in heads) + "            }"
+        line = (
+            "            return {\n"
+            + "".join(f"                {literal(name)}: {var},\n" for name, var in heads)
+            + "            }"
+        )
     return ["        if heads:", line]

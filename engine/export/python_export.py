@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import save_file
 
-from engine.build import build_model
+from engine.builder import build_model
 from engine.data import Dataset, make_dataset
 from engine.errors import NodeplayError
 from engine.export.codegen import docstring_text
@@ -40,14 +40,18 @@ def prepare_folder(out: Path, force: bool) -> None:
 
 def export_weights(project: Project, dataset: Dataset) -> tuple[dict[str, np.ndarray], bool]:
     """The project's trained weights checked against its graph, else the seed's initial ones."""
-    own = {k: v.detach().numpy() for k, v in
-           build_model(project.graph, dataset.spec, project.train.seed).state_dict().items()}
+    own = {
+        k: v.detach().numpy()
+        for k, v in build_model(project.graph, dataset.spec, project.train.seed).state_dict().items()
+    }
     if project.weights is None:
         return own, False
     given = project.weights
     if set(given) != set(own) or any(tuple(given[k].shape) != own[k].shape for k in own):
-        raise NodeplayError("The project's saved weights do not fit its graph; reset the "
-                            "weights or undo the change to the graph before exporting.")
+        raise NodeplayError(
+            "The project's saved weights do not fit its graph; reset the "
+            "weights or undo the change to the graph before exporting."
+        )
     return dict(given), True
 
 
@@ -63,10 +67,14 @@ def rename_weights(weights: dict[str, np.ndarray], attrs: dict[str, str]) -> dic
 def data_note(project: Project) -> str:
     d = project.data
     if d.name == "user" and project.points is not None:
-        return (f"the project's own {len(project.points[1])} points, split "
-                f"{d.train_percent:g}% for training with data seed {d.seed}")
-    return (f"Nodeplay's '{d.name}' dataset, {d.samples} samples, noise {d.noise:g}, "
-            f"data seed {d.seed}, {d.train_percent:g}% for training")
+        return (
+            f"the project's own {len(project.points[1])} points, split "
+            f"{d.train_percent:g}% for training with data seed {d.seed}"
+        )
+    return (
+        f"Nodeplay's '{d.name}' dataset, {d.samples} samples, noise {d.noise:g}, "
+        f"data seed {d.seed}, {d.train_percent:g}% for training"
+    )
 
 
 def export_python(project: Project, out_dir, force: bool = False) -> PythonExport:
@@ -88,6 +96,11 @@ def export_python(project: Project, out_dir, force: bool = False) -> PythonExpor
     save_file(rename_weights(weights, code.attrs), str(out / "weights.safetensors"))
     # the exact arrays, not code that regenerates them: the user's drawn points and
     # downloaded sets have no generator, and float32 arrays cannot drift between versions
-    np.savez(out / "data.npz", x_train=dataset.x_train, y_train=dataset.y_train,
-             x_test=dataset.x_test, y_test=dataset.y_test)
+    np.savez(
+        out / "data.npz",
+        x_train=dataset.x_train,
+        y_train=dataset.y_train,
+        x_test=dataset.x_test,
+        y_test=dataset.y_test,
+    )
     return PythonExport(out, trained, code)

@@ -161,74 +161,101 @@ if __name__ == "__main__":
     main()
 '''
 
-DDP = '''
+DDP = """
     net = model
     if world > 1:  # gradients are averaged over the processes after every step
-        net = DistributedDataParallel(model{unused})'''
+        net = DistributedDataParallel(model{unused})"""
 
 
 def train_source(project: Project, code: ModelCode, data_note: str) -> str:
     t = project.train
     epochs = t.stop_epochs or DEFAULT_EPOCHS
     return TEMPLATE.format(
-        name=_clean(project.name), seed=t.seed, epochs=epochs,
+        name=_clean(project.name),
+        seed=t.seed,
+        epochs=epochs,
         stop_loss=repr(t.stop_loss) if t.stop_loss is not None else "None",
-        batch_size=t.batch_size, lr=repr(float(t.learning_rate)), reg=t.regularization,
-        reg_rate=repr(float(t.reg_rate)), optimizer=OPTIMIZER_CODE[t.optimizer],
-        accuracy=(ACCURACY_CODE.get(code.main_loss, 'float("nan")  # a regression: no classes')
-                  if code.main_on_data else 'float("nan")  # a reconstruction: no classes'),
+        batch_size=t.batch_size,
+        lr=repr(float(t.learning_rate)),
+        reg=t.regularization,
+        reg_rate=repr(float(t.reg_rate)),
+        optimizer=OPTIMIZER_CODE[t.optimizer],
+        accuracy=(
+            ACCURACY_CODE.get(code.main_loss, 'float("nan")  # a regression: no classes')
+            if code.main_on_data
+            else 'float("nan")  # a reconstruction: no classes'
+        ),
         data_note=_docstring(f"The project's train and test split as Nodeplay made it: {data_note}."),
-        ddp=DDP.format(unused=", find_unused_parameters=True" if code.unused_params else ""))
+        ddp=DDP.format(unused=", find_unused_parameters=True" if code.unused_params else ""),
+    )
 
 
-RANDOM_NOTE = ("This network draws random numbers while training (dropout or sampling) from "
-               "torch's global generator. `train.py` seeds it before building the model, as "
-               "Nodeplay does, so on the CPU the curves match; on another device or torch "
-               "version the draws, and so the curve, may differ slightly.")
-MEANING = {"bce": "one logit per sample: class 1 where it is above 0",
-           "cross_entropy": "one logit per class: the largest wins"}
+RANDOM_NOTE = (
+    "This network draws random numbers while training (dropout or sampling) from "
+    "torch's global generator. `train.py` seeds it before building the model, as "
+    "Nodeplay does, so on the CPU the curves match; on another device or torch "
+    "version the draws, and so the curve, may differ slightly."
+)
+MEANING = {
+    "bce": "one logit per sample: class 1 where it is above 0",
+    "cross_entropy": "one logit per class: the largest wins",
+}
 
 
 def readme_text(project: Project, code: ModelCode, trained: bool, data_note: str) -> str:
     if not trained:
-        weights = (f"the initial weights for seed {project.train.seed}: the project was not "
-                   "trained when it was exported")
+        weights = (
+            f"the initial weights for seed {project.train.seed}: the project was not "
+            "trained when it was exported"
+        )
     elif project.epoch == 0:
         weights = "the project's weights before any training (epoch 0)"
     else:
         weights = f"the weights Nodeplay trained (epoch {project.epoch})"
     lines = [
-        f"# {_clean(project.name)}", "",
-        _clean(project.description) or "A network exported from Nodeplay.", "",
-        "Exported from Nodeplay. It needs only Python with torch and numpy.", "",
-        "| file | what it holds |", "|---|---|",
+        f"# {_clean(project.name)}",
+        "",
+        _clean(project.description) or "A network exported from Nodeplay.",
+        "",
+        "Exported from Nodeplay. It needs only Python with torch and numpy.",
+        "",
+        "| file | what it holds |",
+        "|---|---|",
         "| `model.py` | the network as a `torch.nn.Module` (`Model`) |",
         "| `train.py` | the project's training: data, loss, optimizer, batch size and seed |",
         "| `weights.py` | reads and writes safetensors files with numpy alone |",
         f"| `weights.safetensors` | {weights} |",
-        f"| `data.npz` | the train and test split: {data_note} |", "",
-        "## Train", "",
+        f"| `data.npz` | the train and test split: {data_note} |",
+        "",
+        "## Train",
+        "",
         "```sh",
         "python train.py                    # Nodeplay's loss curve, epoch by epoch, on the CPU",
         "python train.py --epochs 10 --seed 3 --out mine.safetensors",
         "torchrun --nproc_per_node 4 train.py   # DistributedDataParallel; --device cuda for GPUs",
-        "```", "",
+        "```",
+        "",
         "Under torchrun each process trains on its share of every epoch's shuffled order and",
-        "the gradients are averaged, so one step sees the batch size times the process count.", "",
+        "the gradients are averaged, so one step sees the batch size times the process count.",
+        "",
         *([RANDOM_NOTE, ""] if code.random else []),
-        "## Predict", "",
+        "## Predict",
+        "",
         "```python",
         "import numpy as np",
         "import torch",
         "from model import Model",
-        "from weights import load_weights", "",
+        "from weights import load_weights",
+        "",
         "model = Model()",
         'model.load_state_dict(load_weights("weights.safetensors"))',
         "model.eval()",
         'x = torch.from_numpy(np.load("data.npz")["x_test"])',
         "with torch.no_grad():",
         "    prediction = model(x)  # " + MEANING.get(code.main_loss, "predicted values"),
-        "```", ""]
+        "```",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -22,16 +22,27 @@ from engine.graph.nodetype import (
 )
 
 CATALOGUE: dict[str, NodeType] = {
-    t.name: t for t in [*nodes_basic.NODES, *nodes_image.NODES, *nodes_merge.NODES]}
+    t.name: t for t in [*nodes_basic.NODES, *nodes_image.NODES, *nodes_merge.NODES]
+}
 
 
 def node_type(name: str) -> NodeType:
     try:
         return CATALOGUE[name]
     except KeyError:
-        raise GraphError(f"Unknown node type '{name}'; known types are "
-                         f"{', '.join(CATALOGUE)}.") from None
+        raise GraphError(f"Unknown node type '{name}'; known types are {', '.join(CATALOGUE)}.") from None
 
 
-__all__ = ["ACTIVATIONS", "CATALOGUE", "FEATURES", "INITS", "LOSSES", "PORT_KINDS", "NodeType",
-           "Param", "Port", "PortValue", "node_type"]
+__all__ = [
+    "ACTIVATIONS",
+    "CATALOGUE",
+    "FEATURES",
+    "INITS",
+    "LOSSES",
+    "PORT_KINDS",
+    "NodeType",
+    "Param",
+    "Port",
+    "PortValue",
+    "node_type",
+]

@@ -52,6 +52,7 @@ def _order_layers(graph: Graph, depth: dict[str, int], sweeps: int):
             i, n = item
             near = [rank[m] for m in neighbours[n] if m in rank]
             return (sum(near) / len(near) if near else i, i)
+
         return [n for _, n in sorted(enumerate(col), key=key)]
 
     for sweep in range(sweeps):
@@ -64,8 +65,14 @@ def _order_layers(graph: Graph, depth: dict[str, int], sweeps: int):
     return columns, preds
 
 
-def layered_layout(graph: Graph, sizes: dict[str, Size] | None = None, *, gap_x: float = 70.0,
-                   gap_y: float = 36.0, sweeps: int = 4) -> dict[str, tuple[float, float]]:
+def layered_layout(
+    graph: Graph,
+    sizes: dict[str, Size] | None = None,
+    *,
+    gap_x: float = 70.0,
+    gap_y: float = 36.0,
+    sweeps: int = 4,
+) -> dict[str, tuple[float, float]]:
     """Top-left position of every node: inputs on the left, data flowing right.
 
     ``sizes`` gives each node's (width, height); missing ones use DEFAULT_SIZE. Columns
@@ -101,8 +108,9 @@ def layered_layout(graph: Graph, sizes: dict[str, Size] | None = None, *, gap_x:
 X_STEP, Y_STEP = 190.0, 130.0  # the perceptron layout's spacing (engine.graph.mlp)
 
 
-def layered_positions(graph: Graph, x_step: float = X_STEP,
-                      y_step: float = Y_STEP) -> dict[str, tuple[float, float]]:
+def layered_positions(
+    graph: Graph, x_step: float = X_STEP, y_step: float = Y_STEP
+) -> dict[str, tuple[float, float]]:
     """{node id: (x, y)}, columns ``x_step`` apart, rows ``y_step`` apart, centred on y = 0."""
     order = graph.topological_order()
     feeds: dict[str, list[str]] = {n: [] for n in order}
@@ -114,8 +122,7 @@ def layered_positions(graph: Graph, x_step: float = X_STEP,
     pos: dict[str, tuple[float, float]] = {}
     for c in range(max(column.values(), default=-1) + 1):
         ids = [n for n in order if column[n] == c]
-        want = {n: (sum(pos[s][1] for s in feeds[n]) / len(feeds[n]) if feeds[n] else 0.0)
-                for n in ids}
+        want = {n: (sum(pos[s][1] for s in feeds[n]) / len(feeds[n]) if feeds[n] else 0.0) for n in ids}
         ids.sort(key=lambda n: want[n])  # stable: ties keep the topological order
         ys: list[float] = []
         for n in ids:  # as close to the wish as the spacing allows, then centred on the wishes

@@ -21,10 +21,19 @@ def _padded(values, n: int, default) -> list:
     return values + [default] * (n - len(values))
 
 
-def mlp_graph(hidden: list[int], activation: str = "tanh", *, features: list[str] | None = None,
-              outputs: int = 1, loss: str = "bce", init: str = "xavier",
-              activations: list[str] | None = None, dropout: list[float] | None = None,
-              batchnorm: list[bool] | None = None, residual: list[bool] | None = None) -> Graph:
+def mlp_graph(
+    hidden: list[int],
+    activation: str = "tanh",
+    *,
+    features: list[str] | None = None,
+    outputs: int = 1,
+    loss: str = "bce",
+    init: str = "xavier",
+    activations: list[str] | None = None,
+    dropout: list[float] | None = None,
+    batchnorm: list[bool] | None = None,
+    residual: list[bool] | None = None,
+) -> Graph:
     """Input -> [Features] -> (Dense -> [BatchNorm] -> Activation -> [Dropout] -> [Add])*
     -> Dense -> Output, laid out left to right.
 
@@ -40,8 +49,10 @@ def mlp_graph(hidden: list[int], activation: str = "tanh", *, features: list[str
     width = len(features) if features is not None else len(DEFAULT_FEATURES)
     for i, units in enumerate(hidden, 1):
         if skips[i - 1] and units != width:
-            raise GraphError(f"Layer {i} can only be residual when it has as many neurons as "
-                             f"its input ({width}); it has {units}.")
+            raise GraphError(
+                f"Layer {i} can only be residual when it has as many neurons as "
+                f"its input ({width}); it has {units}."
+            )
         width = units
 
     g = Graph()
@@ -101,15 +112,22 @@ class MLPShape:
     residual: list[bool] | None = None
 
     def graph(self) -> Graph:
-        return mlp_graph(list(self.hidden), self.activation, features=self.features,
-                         outputs=self.outputs, loss=self.loss, init=self.init,
-                         activations=self.activations, dropout=self.dropout,
-                         batchnorm=self.batchnorm, residual=self.residual)
+        return mlp_graph(
+            list(self.hidden),
+            self.activation,
+            features=self.features,
+            outputs=self.outputs,
+            loss=self.loss,
+            init=self.init,
+            activations=self.activations,
+            dropout=self.dropout,
+            batchnorm=self.batchnorm,
+            residual=self.residual,
+        )
 
     # -- per-layer settings ------------------------------------------------------------
     def layer_activations(self) -> list[str]:
-        return [a or self.activation
-                for a in _padded(self.activations, len(self.hidden), self.activation)]
+        return [a or self.activation for a in _padded(self.activations, len(self.hidden), self.activation)]
 
     def layer_values(self, name: str) -> list:
         """The per-layer ``name`` ("dropout", "batchnorm", "residual") of every layer."""
@@ -150,9 +168,13 @@ class MLPShape:
         for name, default in PER_LAYER.items():
             values = [type(default)(v) for v in self.layer_values(name)]
             lists[name] = values if n and any(v != default for v in values) else None
-        return replace(self, hidden=list(self.hidden), activation=activation,
-                       features=None if self.features is None else list(self.features),
-                       **lists)
+        return replace(
+            self,
+            hidden=list(self.hidden),
+            activation=activation,
+            features=None if self.features is None else list(self.features),
+            **lists,
+        )
 
 
 def layer_chain(graph: Graph) -> list[Node] | None:
@@ -232,9 +254,15 @@ def describe_mlp(graph: Graph) -> MLPShape | None:
             i += 1
         skips.append(residual)
         prev = chain[i - 1].id
-    return MLPShape(hidden=hidden, activation=acts[0] if acts else "tanh",
-                    features=features, outputs=dense.params["units"],
-                    loss=outputs[0].params["loss"],
-                    init=inits.pop() if len(inits) == 1 else "xavier",
-                    activations=acts, dropout=drops, batchnorm=norms,
-                    residual=skips).normalized()
+    return MLPShape(
+        hidden=hidden,
+        activation=acts[0] if acts else "tanh",
+        features=features,
+        outputs=dense.params["units"],
+        loss=outputs[0].params["loss"],
+        init=inits.pop() if len(inits) == 1 else "xavier",
+        activations=acts,
+        dropout=drops,
+        batchnorm=norms,
+        residual=skips,
+    ).normalized()

@@ -49,11 +49,17 @@ class Graph:
         self.groups: dict[str, list[str]] = {}
 
     # -- nodes -------------------------------------------------------------------
-    def add_node(self, type_name: str, params: dict | None = None, *, id: str | None = None,
-                 pos: tuple[float, float] = (0.0, 0.0), label: str = "") -> Node:
+    def add_node(
+        self,
+        type_name: str,
+        params: dict | None = None,
+        *,
+        id: str | None = None,
+        pos: tuple[float, float] = (0.0, 0.0),
+        label: str = "",
+    ) -> Node:
         if not isinstance(type_name, str):
-            raise GraphError(f"A node's type must be a name such as Dense, not "
-                             f"{excerpt(type_name)}.")
+            raise GraphError(f"A node's type must be a name such as Dense, not {excerpt(type_name)}.")
         spec = node_type(type_name)  # raises GraphError for unknown types
         if id is None:
             id = self._fresh_id(type_name)
@@ -194,10 +200,13 @@ class Graph:
         return copy.deepcopy(self)
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, Graph) and self.nodes == other.nodes
-                and sorted(map(str, self.edges)) == sorted(map(str, other.edges))
-                and {k: sorted(v) for k, v in self.groups.items()}
-                == {k: sorted(v) for k, v in other.groups.items()})
+        return (
+            isinstance(other, Graph)
+            and self.nodes == other.nodes
+            and sorted(map(str, self.edges)) == sorted(map(str, other.edges))
+            and {k: sorted(v) for k, v in self.groups.items()}
+            == {k: sorted(v) for k, v in other.groups.items()}
+        )
 
     def __repr__(self) -> str:
         return f"Graph({len(self.nodes)} nodes, {len(self.edges)} edges)"

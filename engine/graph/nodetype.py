@@ -1,7 +1,7 @@
 """What a node type is made of: ports, parameters, and the shape checks they share.
 
 Shapes are per sample, without the batch dimension: a Dense layer of 4 units
-outputs ``(4,)``, shown to the user as ``(N, 4)``. Torch lives in ``engine.build``;
+outputs ``(4,)``, shown to the user as ``(N, 4)``. Torch lives in ``engine.builder``;
 the catalogue only reasons about shapes so that validation stays cheap.
 """
 
@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 from engine.errors import GraphError
 
-ACTIVATIONS = ("linear", "step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu",
-               "silu", "sine")
+ACTIVATIONS = ("linear", "step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "sine")
 INITS = ("default", "zeros", "constant", "uniform", "normal", "xavier", "he")
 LOSSES = ("cross_entropy", "bce", "mse", "l1")
 # TF Playground's input features, computed from the two raw coordinates.
@@ -82,16 +81,19 @@ class Param:
             if value not in self.choices:
                 raise bad(f"must be one of {', '.join(self.choices)}, not {value!r}")
         elif self.kind == "features":
-            if not isinstance(value, list | tuple) or not value or any(
-                    v not in self.choices for v in value):
+            if not isinstance(value, list | tuple) or not value or any(v not in self.choices for v in value):
                 raise bad(f"must be a non-empty list drawn from {', '.join(self.choices)}")
             value = [c for c in self.choices if c in value]  # canonical order
         elif self.kind == "shape":
-            if (not isinstance(value, list | tuple) or not 1 <= len(value) <= MAX_SHAPE_DIMS
-                    or any(isinstance(v, bool) or not isinstance(v, int | float) or v != int(v)
-                           or v < 1 for v in value)):
-                raise bad(f"must be a list of 1 to {MAX_SHAPE_DIMS} positive whole numbers, "
-                          f"not {value!r}")
+            if (
+                not isinstance(value, list | tuple)
+                or not 1 <= len(value) <= MAX_SHAPE_DIMS
+                or any(
+                    isinstance(v, bool) or not isinstance(v, int | float) or v != int(v) or v < 1
+                    for v in value
+                )
+            ):
+                raise bad(f"must be a list of 1 to {MAX_SHAPE_DIMS} positive whole numbers, not {value!r}")
             return [int(v) for v in value]
         if self.low is not None and value < self.low:
             raise bad(f"must be at least {self.low:g}, not {value}")
@@ -136,11 +138,11 @@ class NodeType:
         for key in given:
             if key not in known:
                 raise GraphError(f"{self.name} has no parameter '{key}'.", node_id)
-        return {name: p.check(given.get(name, p.default), self.name, node_id)
-                for name, p in known.items()}
+        return {name: p.check(given.get(name, p.default), self.name, node_id) for name, p in known.items()}
 
 
 # -- shape checks shared by the node modules -------------------------------------------
+
 
 def shape_text(shape: tuple[int, ...]) -> str:
     """A per-sample shape as the user reads it, batch first: (N, 1, 8, 8)."""

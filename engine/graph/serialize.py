@@ -9,12 +9,17 @@ from engine.project_schema import GraphRecord, check
 
 def graph_to_dict(graph: Graph) -> dict:
     out = {
-        "nodes": [{"id": n.id, "type": n.type, "params": n.params,
-                   "pos": [round(float(n.pos[0]), 1), round(float(n.pos[1]), 1)],
-                   **({"label": n.label} if n.label else {})}
-                  for n in graph.nodes.values()],
-        "edges": [{"from": f"{e.src}.{e.src_port}", "to": f"{e.dst}.{e.dst_port}"}
-                  for e in graph.edges],
+        "nodes": [
+            {
+                "id": n.id,
+                "type": n.type,
+                "params": n.params,
+                "pos": [round(float(n.pos[0]), 1), round(float(n.pos[1]), 1)],
+                **({"label": n.label} if n.label else {}),
+            }
+            for n in graph.nodes.values()
+        ],
+        "edges": [{"from": f"{e.src}.{e.src_port}", "to": f"{e.dst}.{e.dst_port}"} for e in graph.edges],
     }
     if graph.groups:  # optional, so files without blocks look as they always did
         out["groups"] = [{"name": name, "nodes": list(ids)} for name, ids in graph.groups.items()]

@@ -27,8 +27,7 @@ class DataSpec:
     classes: int | None = None  # None for regression
 
     def ports(self) -> dict[str, PortValue]:
-        return {"x": PortValue("tensor", self.x_shape),
-                "y": PortValue("target", self.y_shape, self.classes)}
+        return {"x": PortValue("tensor", self.x_shape), "y": PortValue("target", self.y_shape, self.classes)}
 
 
 @dataclass
@@ -85,8 +84,9 @@ def _wrong_kind(type_name: str, port, value: PortValue) -> str | None:
     if value.kind in port.kinds:
         return None
     want = " or ".join(KIND_WORDS[k] for k in port.kinds)
-    hint = ("; connect an Output's loss, a Sampling's kl or a LossSum's total"
-            if port.kinds == ("loss",) else "")
+    hint = (
+        "; connect an Output's loss, a Sampling's kl or a LossSum's total" if port.kinds == ("loss",) else ""
+    )
     return f"{type_name} expects {want} on '{port.name}'; this port gives {value}{hint}."
 
 

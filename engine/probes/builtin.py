@@ -67,11 +67,20 @@ def variant_boundaries(ctx, args):
 register("boundary", boundary, applies=_on_plane, args={"size": 100})
 register("neurons", neurons, applies=_on_plane, args={"size": 24})
 register("hidden", hidden, applies=_on_plane, args={"node": None})
-register("thumbnails", lambda ctx, _a: thumbnails(ctx.model, ctx.dataset, device=ctx.device),
-         cost=COSTLY, max_per_second=THUMBNAIL_RATE, applies=_model)
-register("predictions", lambda ctx, _a: ctx.sample_predictions(),
-         max_per_second=THUMBNAIL_RATE, applies=_model)
+register(
+    "thumbnails",
+    lambda ctx, _a: thumbnails(ctx.model, ctx.dataset, device=ctx.device),
+    cost=COSTLY,
+    max_per_second=THUMBNAIL_RATE,
+    applies=_model,
+)
+register(
+    "predictions", lambda ctx, _a: ctx.sample_predictions(), max_per_second=THUMBNAIL_RATE, applies=_model
+)
 register("weights", lambda ctx, _a: ctx.weights(), applies=_small)
-register("variant_boundaries", variant_boundaries,
-         applies=lambda ctx: callable(getattr(ctx, "boundaries", None)) and ctx.dataset.is_2d,
-         args={"size": 64})
+register(
+    "variant_boundaries",
+    variant_boundaries,
+    applies=lambda ctx: callable(getattr(ctx, "boundaries", None)) and ctx.dataset.is_2d,
+    args={"size": 64},
+)

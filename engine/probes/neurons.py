@@ -62,16 +62,20 @@ def hidden_space(model, node_id: str, points: np.ndarray, extent: float) -> dict
     units = values.shape[1]
     projected, how = values, "raw"
     if units > 3 or units == 1:
-        centre = values[len(lines.reshape(-1, 2)):].mean(0)
-        _, _, vt = np.linalg.svd(values[len(lines.reshape(-1, 2)):] - centre, full_matrices=False)
+        centre = values[len(lines.reshape(-1, 2)) :].mean(0)
+        _, _, vt = np.linalg.svd(values[len(lines.reshape(-1, 2)) :] - centre, full_matrices=False)
         k = min(3, units)
         projected, how = (values - centre) @ vt[:k].T, "pca"
         if k == 1:
             projected, how = np.concatenate([values, np.zeros_like(values)], 1), "raw"
     n_line = lines.shape[0] * lines.shape[1]
-    return {"lines": projected[:n_line].reshape(lines.shape[0], lines.shape[1], -1),
-            "points": projected[n_line:], "dims": projected.shape[1], "projection": how,
-            "units": units}
+    return {
+        "lines": projected[:n_line].reshape(lines.shape[0], lines.shape[1], -1),
+        "points": projected[n_line:],
+        "dims": projected.shape[1],
+        "projection": how,
+        "units": units,
+    }
 
 
 __all__ = ["grid_lines", "hidden_space", "neuron_maps", "plane_grid"]

@@ -47,8 +47,7 @@ class Probe:
         unknown = sorted(set(args) - set(self.args))
         if unknown:
             takes = ", ".join(self.args) or "no arguments"
-            raise NodeplayError(f"The probe '{self.name}' has no argument '{unknown[0]}'; "
-                                f"it takes {takes}.")
+            raise NodeplayError(f"The probe '{self.name}' has no argument '{unknown[0]}'; it takes {takes}.")
         if not self.applies(context):
             raise NodeplayError(f"The probe '{self.name}' does not apply to this project.")
         try:
@@ -56,16 +55,21 @@ class Probe:
         except NodeplayError:
             raise
         except (TypeError, ValueError, KeyError, IndexError, RuntimeError) as err:
-            raise NodeplayError(f"The probe '{self.name}' could not run with {args!r}: "
-                                f"{err}.") from err
+            raise NodeplayError(f"The probe '{self.name}' could not run with {args!r}: {err}.") from err
 
 
 PROBES: dict[str, Probe] = {}
 
 
-def register(name: str, fn: Callable[[Any, dict], Any], *, cost: str = CHEAP,
-             max_per_second: float | None = None, applies: Callable[[Any], bool] | None = None,
-             args: dict | None = None) -> Probe:
+def register(
+    name: str,
+    fn: Callable[[Any, dict], Any],
+    *,
+    cost: str = CHEAP,
+    max_per_second: float | None = None,
+    applies: Callable[[Any], bool] | None = None,
+    args: dict | None = None,
+) -> Probe:
     """Add (or replace) the probe ``name``; costly probes run at most COSTLY_RATE
     times a second unless ``max_per_second`` says otherwise."""
     if cost not in (CHEAP, COSTLY):
@@ -85,6 +89,7 @@ def probe(name: str) -> Probe:
     """The registered probe ``name``, or a sentence naming the known ones."""
     found = PROBES.get(name)
     if found is None:
-        raise NodeplayError(f"There is no probe named '{name}'; the known probes are "
-                            f"{', '.join(sorted(PROBES))}.")
+        raise NodeplayError(
+            f"There is no probe named '{name}'; the known probes are {', '.join(sorted(PROBES))}."
+        )
     return found

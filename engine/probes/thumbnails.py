@@ -66,8 +66,14 @@ def _values(model, x: torch.Tensor) -> dict[str, torch.Tensor]:
         model.train(was_training)
 
 
-def thumbnails(model, dataset, *, size: int = THUMB_SIZE, bins: int = HISTOGRAM_BINS,
-               device: torch.device | str | None = None) -> dict[str, Thumb]:
+def thumbnails(
+    model,
+    dataset,
+    *,
+    size: int = THUMB_SIZE,
+    bins: int = HISTOGRAM_BINS,
+    device: torch.device | str | None = None,
+) -> dict[str, Thumb]:
     """{node id: Thumb} for every node of ``model`` (an engine GraphModule) with a
     tensor output, on ``dataset`` (an engine Dataset)."""
     if device is None:

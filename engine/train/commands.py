@@ -57,13 +57,12 @@ class SetProbes:
     thumbnails: bool = False
 
     def subscriptions(self) -> dict[str, dict]:
-        return probe_subscriptions(self.boundary_size, self.neuron_size, self.hidden_node,
-                                   self.thumbnails)
+        return probe_subscriptions(self.boundary_size, self.neuron_size, self.hidden_node, self.thumbnails)
 
 
-def probe_subscriptions(boundary_size: int = 100, neuron_size: int = 0,
-                        hidden_node: str | None = None, thumbnails: bool = False
-                        ) -> dict[str, dict]:
+def probe_subscriptions(
+    boundary_size: int = 100, neuron_size: int = 0, hidden_node: str | None = None, thumbnails: bool = False
+) -> dict[str, dict]:
     """The subscriptions the playground's views need (see ``SetProbes``)."""
     subs: dict[str, dict] = {"weights": {}, "predictions": {}}
     if boundary_size:

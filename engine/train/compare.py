@@ -36,8 +36,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from engine.build import build_model
-from engine.build.layers import ACTIVATION_MODULES, FeatureMap
+from engine.builder import build_model
+from engine.builder.layers import ACTIVATION_MODULES, FeatureMap
 from engine.data import make_dataset
 from engine.errors import NodeplayError
 from engine.graph import validate
@@ -58,8 +58,9 @@ class Unbatchable(NodeplayError):
     steps the variants in turn)."""
 
 
-def make_compare(project: Project, variants: list[dict], device: str | None = None, *,
-                 fast: bool = True) -> VariantTrainer:
+def make_compare(
+    project: Project, variants: list[dict], device: str | None = None, *, fast: bool = True
+) -> VariantTrainer:
     """The K variants batched where the kernel allows, else stepped in turn."""
     try:
         return CompareSession(project, variants, device, fast=fast)
@@ -70,8 +71,9 @@ def make_compare(project: Project, variants: list[dict], device: str | None = No
 class CompareSession(VariantTrainer):
     """K variants of the project's network, trained together as one batched computation."""
 
-    def __init__(self, project: Project, variants: list[dict], device: str | None = None, *,
-                 fast: bool = True):
+    def __init__(
+        self, project: Project, variants: list[dict], device: str | None = None, *, fast: bool = True
+    ):
         self.fast = fast  # allow the batched numpy path on the CPU (see FastBatch)
         if not variants:
             raise NodeplayError("Compare mode needs at least one variant.")
@@ -83,14 +85,13 @@ class CompareSession(VariantTrainer):
         check = validate(project.graph, self.dataset.spec)
         check.raise_if_invalid()
         self._check_supported(project.graph)
-        unbatched = next((v.optimizer for v in self.variants if v.optimizer not in OPTIMIZERS),
-                         None)
+        unbatched = next((v.optimizer for v in self.variants if v.optimizer not in OPTIMIZERS), None)
         if unbatched is not None:
-            raise Unbatchable(f"The batched compare kernel trains with {' or '.join(OPTIMIZERS)} "
-                              f"only, not {unbatched!r}.")
+            raise Unbatchable(
+                f"The batched compare kernel trains with {' or '.join(OPTIMIZERS)} only, not {unbatched!r}."
+            )
         sample = int(np.prod(self.dataset.spec.x_shape))
-        self.device = choose_device(device or project.train.device,
-                                    check.total_params * self.k, sample)
+        self.device = choose_device(device or project.train.device, check.total_params * self.k, sample)
         d, ds = self.device, self.dataset
         self.x_train = torch.as_tensor(ds.x_train, device=d)
         self.y_train = torch.as_tensor(ds.y_train, device=d)
@@ -104,19 +105,22 @@ class CompareSession(VariantTrainer):
     def _check_supported(graph) -> None:
         for node in graph.nodes.values():
             if node.type not in SUPPORTED_NODES:
-                raise Unbatchable(f"Compare mode batches layered perceptrons only (Input, "
-                                    f"Features, Dense, Activation, Output); this graph has a "
-                                    f"{node.type} node ('{node.id}').")
+                raise Unbatchable(
+                    f"Compare mode batches layered perceptrons only (Input, "
+                    f"Features, Dense, Activation, Output); this graph has a "
+                    f"{node.type} node ('{node.id}')."
+                )
         outputs = graph.nodes_of_type("Output")
         if len(outputs) != 1:
-            raise Unbatchable(f"Compare mode batches exactly one Output node; this graph has "
-                                f"{len(outputs)}.")
+            raise Unbatchable(f"Compare mode batches exactly one Output node; this graph has {len(outputs)}.")
         if outputs[0].params["loss"] not in LOSSES:
             raise Unbatchable(f"Compare mode cannot batch the {outputs[0].params['loss']} loss.")
         target = graph.incoming(outputs[0].id, "target")
         if target is None or graph.nodes[target.src].type != "Input" or target.src_port != "y":
-            raise Unbatchable("Compare mode batches training on the dataset's targets; connect the "
-                                "Output's target to the Input's y.")
+            raise Unbatchable(
+                "Compare mode batches training on the dataset's targets; connect the "
+                "Output's target to the Input's y."
+            )
 
     def reset(self, seed: int | None = None) -> None:
         """Fresh weights for every variant (from their own seeds) and an empty history."""
@@ -134,8 +138,10 @@ class CompareSession(VariantTrainer):
         prev = f"{first.inputs[0]}.x" if len(first.inputs) == 1 else None
         for node_id, out, ins in first.steps:
             if len(ins) != 1 or ins[0] != prev:
-                raise Unbatchable("Compare mode batches a single chain of layers; node "
-                                    f"'{node_id}' does not continue the chain.")
+                raise Unbatchable(
+                    "Compare mode batches a single chain of layers; node "
+                    f"'{node_id}' does not continue the chain."
+                )
             prev = out
             layers = [m.layers[node_id] for m in models]
             if isinstance(layers[0], FeatureMap):
@@ -144,21 +150,20 @@ class CompareSession(VariantTrainer):
                 self._chain.append(("dense", len(weights)))
                 self.layer_names.append(node_id)
                 weights.append(torch.stack([m.weight.detach().t() for m in layers]))
-                biases.append(None if layers[0].bias is None else
-                              torch.stack([m.bias.detach() for m in layers]).unsqueeze(1))
+                biases.append(
+                    None
+                    if layers[0].bias is None
+                    else torch.stack([m.bias.detach() for m in layers]).unsqueeze(1)
+                )
             else:  # an activation; each variant has its own
                 self._chain.append(("act", [g.nodes[node_id].params["fn"] for g in graphs]))
         if prev != self.head.pred:
-            raise Unbatchable("Compare mode batches a single chain of layers ending in the "
-                                "Output node.")
+            raise Unbatchable("Compare mode batches a single chain of layers ending in the Output node.")
         d = self.device
         self.weights_t = [w.clone().contiguous().to(d).requires_grad_() for w in weights]
-        self.biases_t = [None if b is None else b.clone().contiguous().to(d).requires_grad_()
-                         for b in biases]
-        self.params = [p for pair in zip(self.weights_t, self.biases_t) for p in pair
-                       if p is not None]
-        self._act_plan = [self._plan(item) if kind == "act" else item
-                          for kind, item in self._chain]
+        self.biases_t = [None if b is None else b.clone().contiguous().to(d).requires_grad_() for b in biases]
+        self.params = [p for pair in zip(self.weights_t, self.biases_t) for p in pair if p is not None]
+        self._act_plan = [self._plan(item) if kind == "act" else item for kind, item in self._chain]
         lr = torch.tensor([v.learning_rate for v in self.variants], device=d)
         mom = torch.tensor([OPTIMIZERS[v.optimizer] for v in self.variants], device=d)
         self._neg_lr = [(-lr).view(-1, *[1] * (p.dim() - 1)) for p in self.params]
@@ -183,8 +188,9 @@ class CompareSession(VariantTrainer):
         modules = [ACTIVATION_MODULES[f]() for f in distinct]
         if len(distinct) == 1:
             return modules[0], None
-        masks = [torch.tensor([f == name for f in fns], device=self.device).view(-1, 1, 1)
-                 for name in distinct]
+        masks = [
+            torch.tensor([f == name for f in fns], device=self.device).view(-1, 1, 1) for name in distinct
+        ]
         return modules, masks
 
     # -- the batched network -------------------------------------------------------
@@ -270,8 +276,8 @@ class CompareSession(VariantTrainer):
         xs, ys = x[order], self._targets(y[order])
         params, neg_lr = self.params, self._neg_lr
         for start in range(0, n, bs):
-            pred = self._forward(xs[start:start + bs])
-            loss = self._train_loss(pred, ys[:, start:start + bs])
+            pred = self._forward(xs[start : start + bs])
+            loss = self._train_loss(pred, ys[:, start : start + bs])
             if self._reg is not None:
                 loss = loss + self._penalty()
             grads = torch.autograd.grad(loss, params)
@@ -319,8 +325,7 @@ class CompareSession(VariantTrainer):
 
     def _freeze(self, k: int, m: dict) -> None:
         """Stop variant k: keep its weights aside and zero its lane so it stays quiet."""
-        self.diverged[k] = m["diverged"] = diverged_message(self.variants[k], m["train_loss"],
-                                                            self.epoch)
+        self.diverged[k] = m["diverged"] = diverged_message(self.variants[k], m["train_loss"], self.epoch)
         with torch.no_grad():
             for p, saved, neg_lr in zip(self.params, self._frozen, self._neg_lr):
                 saved[k] = p[k]
@@ -343,8 +348,7 @@ class CompareSession(VariantTrainer):
                 out.append(Metrics())
                 continue
             cols = list(zip(*rows))
-            out.append(Metrics(np.array(cols[0], np.int64),
-                               *(np.array(c, np.float64) for c in cols[1:])))
+            out.append(Metrics(np.array(cols[0], np.int64), *(np.array(c, np.float64) for c in cols[1:])))
         return out
 
     def _current(self) -> tuple[list, list]:
@@ -352,8 +356,12 @@ class CompareSession(VariantTrainer):
         if bool(self._active.all()):
             return self.weights_t, self.biases_t
         keep = self._active
-        merged = iter([torch.where(keep.view(-1, *[1] * (p.dim() - 1)), p.detach(), saved)
-                       for p, saved in zip(self.params, self._frozen)])
+        merged = iter(
+            [
+                torch.where(keep.view(-1, *[1] * (p.dim() - 1)), p.detach(), saved)
+                for p, saved in zip(self.params, self._frozen)
+            ]
+        )
         weights, biases = [], []
         for b in self.biases_t:
             weights.append(next(merged))

@@ -27,8 +27,7 @@ def choose_device(requested: str, param_count: int, sample_numel: int) -> torch.
         return torch.device("cpu")
     if requested == "cuda":
         if not cuda_available():
-            raise NodeplayError("CUDA was requested but PyTorch sees no CUDA GPU; "
-                                "use --device cpu or auto.")
+            raise NodeplayError("CUDA was requested but PyTorch sees no CUDA GPU; use --device cpu or auto.")
         return torch.device("cuda")
     if requested != "auto":
         raise NodeplayError(f"Unknown device '{requested}'; use auto, cpu or cuda.")

@@ -28,8 +28,9 @@ class Metrics:
 
     def then(self, later: Metrics) -> Metrics:
         """These rows followed by ``later``'s."""
-        return Metrics(*(np.concatenate([getattr(self, f), getattr(later, f)])
-                         for f in ("epochs", *METRIC_NAMES)))
+        return Metrics(
+            *(np.concatenate([getattr(self, f), getattr(later, f)]) for f in ("epochs", *METRIC_NAMES))
+        )
 
     def last(self) -> dict[str, float]:
         return {f: float(getattr(self, f)[-1]) for f in METRIC_NAMES} if len(self) else {}
@@ -52,13 +53,22 @@ class Snapshot:
     boundary as its fifth argument) for callers that build a snapshot by hand.
     """
 
-    __slots__ = ("epoch", "step", "playing", "metrics", "extent", "epochs_per_second",
-                 "reset", "probes")
+    __slots__ = ("epoch", "step", "playing", "metrics", "extent", "epochs_per_second", "reset", "probes")
 
-    def __init__(self, epoch: int, step: int, playing: bool, metrics: Metrics | None,
-                 boundary: np.ndarray | None = None, extent: float = 6.0,
-                 epochs_per_second: float = 0.0, reset: bool = False, *,
-                 probes: dict | None = None, **named):
+    def __init__(
+        self,
+        epoch: int,
+        step: int,
+        playing: bool,
+        metrics: Metrics | None,
+        boundary: np.ndarray | None = None,
+        extent: float = 6.0,
+        epochs_per_second: float = 0.0,
+        reset: bool = False,
+        *,
+        probes: dict | None = None,
+        **named,
+    ):
         unknown = set(named) - set(_SHOWN_PROBES)
         if unknown:
             raise TypeError(f"Snapshot() got unexpected keyword {sorted(unknown)[0]!r}")
@@ -70,32 +80,47 @@ class Snapshot:
         self.extent, self.epochs_per_second, self.reset = extent, epochs_per_second, reset
         self.probes = values
 
-    boundary = property(lambda s: s.probes.get("boundary"),
-                        doc="(H, W) in [-1, 1], or (H, W, K) class probabilities")
-    neurons = property(lambda s: s.probes.get("neurons"),
-                       doc="node id -> (units, h, w) maps, when asked")
-    weights = property(lambda s: s.probes.get("weights"),
-                       doc="state-dict copy, for small networks")
-    hidden = property(lambda s: s.probes.get("hidden"),
-                      doc="engine.probes.neurons.hidden_space of the asked layer")
-    thumbnails = property(lambda s: s.probes.get("thumbnails"),
-                          doc="node id -> engine.probes.thumbnails.Thumb, when asked")
-    predictions = property(lambda s: s.probes.get("predictions"),
-                           doc="the main head's class for the first test samples (images)")
+    boundary = property(
+        lambda s: s.probes.get("boundary"), doc="(H, W) in [-1, 1], or (H, W, K) class probabilities"
+    )
+    neurons = property(lambda s: s.probes.get("neurons"), doc="node id -> (units, h, w) maps, when asked")
+    weights = property(lambda s: s.probes.get("weights"), doc="state-dict copy, for small networks")
+    hidden = property(
+        lambda s: s.probes.get("hidden"), doc="engine.probes.neurons.hidden_space of the asked layer"
+    )
+    thumbnails = property(
+        lambda s: s.probes.get("thumbnails"), doc="node id -> engine.probes.thumbnails.Thumb, when asked"
+    )
+    predictions = property(
+        lambda s: s.probes.get("predictions"), doc="the main head's class for the first test samples (images)"
+    )
 
     def after(self, older: Snapshot) -> Snapshot:
         if self.reset:
             return self
-        metrics = self.metrics if older.metrics is None else (
-            older.metrics if self.metrics is None else older.metrics.then(self.metrics))
-        return Snapshot(self.epoch, self.step, self.playing, metrics, None, self.extent,
-                        self.epochs_per_second, older.reset,
-                        probes={**older.probes, **self.probes})
+        metrics = (
+            self.metrics
+            if older.metrics is None
+            else (older.metrics if self.metrics is None else older.metrics.then(self.metrics))
+        )
+        return Snapshot(
+            self.epoch,
+            self.step,
+            self.playing,
+            metrics,
+            None,
+            self.extent,
+            self.epochs_per_second,
+            older.reset,
+            probes={**older.probes, **self.probes},
+        )
 
     def __repr__(self) -> str:
-        return (f"Snapshot(epoch={self.epoch}, step={self.step}, playing={self.playing}, "
-                f"rows={0 if self.metrics is None else len(self.metrics)}, "
-                f"reset={self.reset}, probes={sorted(self.probes)})")
+        return (
+            f"Snapshot(epoch={self.epoch}, step={self.step}, playing={self.playing}, "
+            f"rows={0 if self.metrics is None else len(self.metrics)}, "
+            f"reset={self.reset}, probes={sorted(self.probes)})"
+        )
 
 
 @dataclass(frozen=True)

@@ -16,28 +16,37 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.build.layers import ACTIVATION_MODULES, FeatureMap, Sine, Step
+from engine.builder.layers import ACTIVATION_MODULES, FeatureMap, Sine, Step
 from engine.train.kernels import _act, _act_grad, _sigmoid, train_epoch  # noqa: F401
 
-_SUPPORTED_ACT = {nn.Identity: "linear", Step: "step", nn.Sigmoid: "sigmoid", nn.Tanh: "tanh",
-                  nn.ReLU: "relu", nn.LeakyReLU: "leaky_relu", nn.ELU: "elu", nn.SiLU: "silu",
-                  Sine: "sine"}
+_SUPPORTED_ACT = {
+    nn.Identity: "linear",
+    Step: "step",
+    nn.Sigmoid: "sigmoid",
+    nn.Tanh: "tanh",
+    nn.ReLU: "relu",
+    nn.LeakyReLU: "leaky_relu",
+    nn.ELU: "elu",
+    nn.SiLU: "silu",
+    Sine: "sine",
+}
 assert set(_SUPPORTED_ACT.values()) <= set(ACTIVATION_MODULES)
 
 
 class FastMLP:
     """Trains a GraphModule in place; build with ``FastMLP.for_session`` or get None."""
 
-    def __init__(self, model, features: FeatureMap | None, layers, data, loss: str,
-                 classes: int | None):
+    def __init__(self, model, features: FeatureMap | None, layers, data, loss: str, classes: int | None):
         """``data``: (x_train, y_train, x_test, y_test) tensors on the CPU."""
         self.model, self.loss, self.classes = model, loss, classes
         self.layers = layers  # [(W.T view (in, out), b view or None, activation or None)]
         # features are fixed functions of the points: compute them once, not per step
         with torch.no_grad():
             xs = [features(x) if features is not None else x for x in data[0::2]]
-        self.splits = [(np.ascontiguousarray(x.numpy(), dtype=np.float32), self._targets(y.numpy()),
-                        y.numpy()) for x, y in zip(xs, data[1::2])]
+        self.splits = [
+            (np.ascontiguousarray(x.numpy(), dtype=np.float32), self._targets(y.numpy()), y.numpy())
+            for x, y in zip(xs, data[1::2])
+        ]
         self.x, self.y, _ = self.splits[0]
         self.momentum: list[np.ndarray] | None = None
 
@@ -101,18 +110,43 @@ class FastMLP:
             return None
         if model.main.loss not in ("bce", "cross_entropy", "mse"):
             return None
-        return cls(model, features, layers,
-                   (session.x_train, session.y_train, session.x_test, session.y_test),
-                   model.main.loss, model.classes)
+        return cls(
+            model,
+            features,
+            layers,
+            (session.x_train, session.y_train, session.x_test, session.y_test),
+            model.main.loss,
+            model.classes,
+        )
 
-    def train_epoch(self, order: np.ndarray, batch: int, lr: float, weight: float,
-                    momentum: float, reg: str, reg_rate: float, max_steps: int | None) -> int:
+    def train_epoch(
+        self,
+        order: np.ndarray,
+        batch: int,
+        lr: float,
+        weight: float,
+        momentum: float,
+        reg: str,
+        reg_rate: float,
+        max_steps: int | None,
+    ) -> int:
         """Steps of the shared kernel (``engine.train.kernels.train_epoch``), K=1."""
         if momentum and self.momentum is None:
-            self.momentum = [[np.zeros_like(w), None if b is None else np.zeros_like(b)]
-                             for w, b, _ in self.layers]
-        return train_epoch(self.layers, self.x, self.y, order, batch, loss=self.loss,
-                           weight=weight, lr=np.float32(lr), mu=np.float32(momentum),
-                           bufs=self.momentum if momentum else None,
-                           reg=None if reg == "none" else reg, rate=np.float32(reg_rate),
-                           max_steps=max_steps)
+            self.momentum = [
+                [np.zeros_like(w), None if b is None else np.zeros_like(b)] for w, b, _ in self.layers
+            ]
+        return train_epoch(
+            self.layers,
+            self.x,
+            self.y,
+            order,
+            batch,
+            loss=self.loss,
+            weight=weight,
+            lr=np.float32(lr),
+            mu=np.float32(momentum),
+            bufs=self.momentum if momentum else None,
+            reg=None if reg == "none" else reg,
+            rate=np.float32(reg_rate),
+            max_steps=max_steps,
+        )

@@ -82,9 +82,22 @@ def _act_grad_any(act, z, a, g):
     return out
 
 
-def train_epoch(layers, x, y, order, batch: int, *, loss: str, weight: float, lr, mu=0.0,
-                bufs=None, reg: str | None = None, rate=0.0,
-                max_steps: int | None = None) -> int:
+def train_epoch(
+    layers,
+    x,
+    y,
+    order,
+    batch: int,
+    *,
+    loss: str,
+    weight: float,
+    lr,
+    mu=0.0,
+    bufs=None,
+    reg: str | None = None,
+    rate=0.0,
+    max_steps: int | None = None,
+) -> int:
     """Mini-batch steps over ``x[order]``, in place on ``layers`` ([W, b or None,
     activation or None]); returns how many. ``bufs`` ([[W buffer, b buffer]] zeros at
     first, as torch's first momentum step takes the gradient as is) when ``mu``."""
@@ -94,7 +107,7 @@ def train_epoch(layers, x, y, order, batch: int, *, loss: str, weight: float, lr
         for start in range(0, len(order), batch):
             if max_steps is not None and steps >= max_steps:
                 break
-            a, yb = xs[start:start + batch], ys[start:start + batch]
+            a, yb = xs[start : start + batch], ys[start : start + batch]
             trace = []
             for w, b, act in layers:
                 z = np.matmul(a, w)  # (B, in) or (K, B, in) @ (in, out) or (K, in, out)
@@ -166,8 +179,11 @@ class FastBatch:
         self.lr = lane([v.learning_rate for v in cs.variants])
         self.mu = lane([OPTIMIZERS[v.optimizer] for v in cs.variants])
         self.momentum = bool(self.mu.any())
-        self.bufs = [[np.zeros_like(w), None if b is None else np.zeros_like(b)]
-                     for w, b, _ in layers] if self.momentum else None
+        self.bufs = (
+            [[np.zeros_like(w), None if b is None else np.zeros_like(b)] for w, b, _ in layers]
+            if self.momentum
+            else None
+        )
         self.reg = cs._reg
         self.rate = lane([v.reg_rate for v in cs.variants])
 
@@ -183,11 +199,11 @@ class FastBatch:
                 features = item
             elif kind == "dense":
                 b = cs.biases_t[item]
-                layers.append([cs.weights_t[item].detach().numpy(),
-                               None if b is None else b.detach().numpy(), None])
+                layers.append(
+                    [cs.weights_t[item].detach().numpy(), None if b is None else b.detach().numpy(), None]
+                )
             else:
-                if not layers or layers[-1][2] is not None or any(
-                        f not in FAST_ACTIVATIONS for f in item):
+                if not layers or layers[-1][2] is not None or any(f not in FAST_ACTIVATIONS for f in item):
                     return None
                 names = list(dict.fromkeys(item))
                 masks = [np.array([f == n for f in item]).reshape(-1, 1, 1) for n in names]
@@ -205,6 +221,17 @@ class FastBatch:
                         buf[k] = 0.0
 
     def train_epoch(self, order: np.ndarray, batch: int) -> None:
-        train_epoch(self.layers, self.x, self.y, order, batch, loss=self.loss,
-                    weight=self.weight, lr=self.lr, mu=self.mu, bufs=self.bufs,
-                    reg=self.reg, rate=self.rate)
+        train_epoch(
+            self.layers,
+            self.x,
+            self.y,
+            order,
+            batch,
+            loss=self.loss,
+            weight=self.weight,
+            lr=self.lr,
+            mu=self.mu,
+            bufs=self.bufs,
+            reg=self.reg,
+            rate=self.rate,
+        )

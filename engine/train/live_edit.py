@@ -31,15 +31,20 @@ def fixed_params(graph: Graph, node_id: str) -> dict:
 
 def unchanged_nodes(old: Graph, new: Graph) -> set[str]:
     """Node ids in both graphs with the same type and the same non-live parameters."""
-    return {n for n in old.nodes.keys() & new.nodes.keys()
-            if old.nodes[n].type == new.nodes[n].type
-            and fixed_params(old, n) == fixed_params(new, n)}
+    return {
+        n
+        for n in old.nodes.keys() & new.nodes.keys()
+        if old.nodes[n].type == new.nodes[n].type and fixed_params(old, n) == fixed_params(new, n)
+    }
 
 
 def only_live_changes(old: Graph, new: Graph) -> bool:
     """True when the graphs differ at most in live parameters (and node positions)."""
-    return (old.nodes.keys() == new.nodes.keys() and set(old.edges) == set(new.edges)
-            and unchanged_nodes(old, new) == set(new.nodes))
+    return (
+        old.nodes.keys() == new.nodes.keys()
+        and set(old.edges) == set(new.edges)
+        and unchanged_nodes(old, new) == set(new.nodes)
+    )
 
 
 def live_changes(old: Graph, new: Graph) -> list[tuple[str, str, object]]:
@@ -62,8 +67,7 @@ def node_of(key: str) -> str | None:
 
 
 @torch.no_grad()
-def carry_state(old_model: torch.nn.Module, new_model: torch.nn.Module,
-                keep: set[str]) -> set[str]:
+def carry_state(old_model: torch.nn.Module, new_model: torch.nn.Module, keep: set[str]) -> set[str]:
     """Copy the parameters and buffers of the nodes in ``keep`` from the old model into
     the new one where the shapes match; returns the ids of the nodes carried over."""
     old_state, carried, refused = old_model.state_dict(), set(), set()
@@ -83,9 +87,13 @@ def carry_state(old_model: torch.nn.Module, new_model: torch.nn.Module,
     return carried
 
 
-def carry_optimizer_state(old_opt: torch.optim.Optimizer, new_opt: torch.optim.Optimizer,
-                          old_model: torch.nn.Module, new_model: torch.nn.Module,
-                          carried: set[str]) -> None:
+def carry_optimizer_state(
+    old_opt: torch.optim.Optimizer,
+    new_opt: torch.optim.Optimizer,
+    old_model: torch.nn.Module,
+    new_model: torch.nn.Module,
+    carried: set[str],
+) -> None:
     """Hand the per-parameter state (moments, momentum) of carried nodes to the new
     optimizer; parameters of new or changed nodes start with none."""
     old_params = dict(old_model.named_parameters())

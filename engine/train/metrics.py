@@ -5,8 +5,9 @@ from __future__ import annotations
 import torch
 
 
-def accuracy(loss_kind: str | None, pred: torch.Tensor, y: torch.Tensor,
-             variants: int | None = None) -> torch.Tensor:
+def accuracy(
+    loss_kind: str | None, pred: torch.Tensor, y: torch.Tensor, variants: int | None = None
+) -> torch.Tensor:
     """Share of right classes: ``pred`` (N, outputs) raw predictions of one model, or
     (K, N, outputs) of ``variants`` K, ``y`` (N) classes. NaN (a scalar, or K of
     them) where there are no classes (regression, reconstructions: ``loss_kind``

@@ -29,12 +29,14 @@ _WAKE = object()  # queued with an Ask so that a paused runner wakes to answer i
 
 
 class Runner:
-    def __init__(self, trainer, *, snapshot_interval: float = 1 / 60,
-                 subscriptions: dict[str, dict] | None = None):
+    def __init__(
+        self, trainer, *, snapshot_interval: float = 1 / 60, subscriptions: dict[str, dict] | None = None
+    ):
         self.trainer = trainer
         self.snapshot_interval = snapshot_interval
         self.subscriptions: dict[str, dict] = dict(
-            cmd.DEFAULT_SUBSCRIPTIONS if subscriptions is None else subscriptions)
+            cmd.DEFAULT_SUBSCRIPTIONS if subscriptions is None else subscriptions
+        )
         self.max_epochs_per_second: float | None = None
         # Back-pressure from the consumer (the GUI's mailbox): while it has not taken
         # the last snapshot, a new one would only replace it, so its probes wait too.
@@ -64,15 +66,21 @@ class Runner:
             p = PROBES.get(name)
             if p is None or not p.applies(self.trainer):
                 continue
-            if (not force and p.max_per_second
-                    and now - self._last_run.get(name, -math.inf) < 1 / p.max_per_second):
+            if (
+                not force
+                and p.max_per_second
+                and now - self._last_run.get(name, -math.inf) < 1 / p.max_per_second
+            ):
                 continue
             try:
                 value = p.run(self.trainer, args)
             except Exception as err:  # noqa: BLE001 - a bad probe, not a broken session
                 del self.subscriptions[name]
-                why = str(err) if isinstance(err, NodeplayError) else (
-                    f"The probe '{name}' failed: {type(err).__name__}: {err}.")
+                why = (
+                    str(err)
+                    if isinstance(err, NodeplayError)
+                    else (f"The probe '{name}' failed: {type(err).__name__}: {err}.")
+                )
                 self._emit(Failed(f"{why} It is no longer shown.", stopped=False))
                 continue
             self._last_run[name] = now
@@ -90,17 +98,28 @@ class Runner:
         """
         now = time.perf_counter()
         interval = max(self.snapshot_interval, PROBE_SHARE * self._probe_cost)
-        if not force and (now - self._last_publish < interval
-                          or (self.ready is not None and not self.ready())):
+        if not force and (
+            now - self._last_publish < interval or (self.ready is not None and not self.ready())
+        ):
             return
         self._last_publish = now
         t = self.trainer
         values = self._probe_values(now, force)
         fresh = self._published_generation != (id(t), t.generation)
         self._published_generation = (id(t), t.generation)
-        self._emit(Snapshot(t.epoch, t.step, self.playing, t.take_rows(), None,
-                            t.dataset.extent, self.rate,
-                            reset=fresh, probes=values))
+        self._emit(
+            Snapshot(
+                t.epoch,
+                t.step,
+                self.playing,
+                t.take_rows(),
+                None,
+                t.dataset.extent,
+                self.rate,
+                reset=fresh,
+                probes=values,
+            )
+        )
         self._probe_cost = time.perf_counter() - now
 
     # -- commands ------------------------------------------------------------------
@@ -139,8 +158,9 @@ class Runner:
         self._last_run.clear()
         self.publish(force=True)
         if unknown:
-            raise NodeplayError(f"There is no probe named '{unknown[0]}'; the known probes "
-                                f"are {', '.join(sorted(PROBES))}.")
+            raise NodeplayError(
+                f"There is no probe named '{unknown[0]}'; the known probes are {', '.join(sorted(PROBES))}."
+            )
 
     def _apply(self, c) -> bool:
         """Apply one command; False means shut down."""

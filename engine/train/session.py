@@ -16,8 +16,8 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from engine.build import build_model
-from engine.build.layers import MODE_DEPENDENT
+from engine.builder import build_model
+from engine.builder.layers import MODE_DEPENDENT
 from engine.data import make_dataset
 from engine.errors import NodeplayError
 from engine.graph import Graph, node_type, validate
@@ -36,9 +36,15 @@ SAMPLE_PREDICTIONS = 48  # test samples whose predicted class snapshots of image
 
 
 class Session:
-    def __init__(self, project: Project, device: str | None = None, *,
-                 boundary_size: int = 100, snapshot_interval: float = 1 / 60,
-                 fast: bool = True):
+    def __init__(
+        self,
+        project: Project,
+        device: str | None = None,
+        *,
+        boundary_size: int = 100,
+        snapshot_interval: float = 1 / 60,
+        fast: bool = True,
+    ):
         self.fast = fast  # allow the numpy path for small perceptrons (engine.train.fast_mlp)
         self.boundary_size = boundary_size  # of ``boundary()``, and of snapshots at first
         # Evaluate in numpy on the fast path: quicker headless, but it never releases
@@ -91,8 +97,10 @@ class Session:
     playing = property(lambda self: self.runner.playing)
     snapshot_interval = property(lambda self: self.runner.snapshot_interval)
     max_epochs_per_second = property(lambda self: self.runner.max_epochs_per_second)
-    thumbnails_on = property(lambda self: "thumbnails" in self.runner.subscriptions,
-                             doc="whether snapshots carry the editor's node thumbnails")
+    thumbnails_on = property(
+        lambda self: "thumbnails" in self.runner.subscriptions,
+        doc="whether snapshots carry the editor's node thumbnails",
+    )
 
     # The older way to choose probes, by attribute, for callers not yet on Subscribe.
     def _subscribed(self, name: str, arg: str, value) -> None:
@@ -104,10 +112,12 @@ class Session:
 
     neuron_size = property(
         lambda self: self.runner.subscriptions.get("neurons", {}).get("size", 0),
-        lambda self, size: self._subscribed("neurons", "size", size))
+        lambda self, size: self._subscribed("neurons", "size", size),
+    )
     hidden_node = property(
         lambda self: self.runner.subscriptions.get("hidden", {}).get("node"),
-        lambda self, node: self._subscribed("hidden", "node", node))
+        lambda self, node: self._subscribed("hidden", "node", node),
+    )
 
     def _make_grids(self) -> None:
         """Nothing to do: probes cache their own grids (kept for older callers)."""
@@ -125,8 +135,9 @@ class Session:
         if seed is not None:
             self.seed = seed
         t = self.project.train
-        self.model = build_model(self.project.graph, self.dataset.spec, self.seed,
-                                 seed_global=True).to(self.device)
+        self.model = build_model(self.project.graph, self.dataset.spec, self.seed, seed_global=True).to(
+            self.device
+        )
         if weights is not None:
             self.load_weights(weights)
         self._install(make_optimizer(t.optimizer, self.model.parameters(), t.learning_rate))
@@ -157,8 +168,9 @@ class Session:
         check = validate(graph, self.dataset.spec)
         err = check.first_error()
         if err is not None:
-            raise NodeplayError(f"The edited graph cannot train yet: {err} "
-                                "Training goes on with the graph as it was.")
+            raise NodeplayError(
+                f"The edited graph cannot train yet: {err} Training goes on with the graph as it was."
+            )
         old_graph, old_model = self.project.graph, self.model
         if not structural:
             if live_edit.only_live_changes(old_graph, graph):
@@ -168,8 +180,7 @@ class Session:
                 return set(graph.nodes)
             # more than live parameters changed: a rebuild is the only faithful answer
         model = build_model(graph, self.dataset.spec, self.seed).to(self.device)
-        carried = live_edit.carry_state(old_model, model,
-                                        live_edit.unchanged_nodes(old_graph, graph))
+        carried = live_edit.carry_state(old_model, model, live_edit.unchanged_nodes(old_graph, graph))
         t, old_opt = self.project.train, self.optimizer
         optimizer = make_optimizer(t.optimizer, model.parameters(), old_opt.param_groups[0]["lr"])
         live_edit.carry_optimizer_state(old_opt, optimizer, old_model, model, carried)
@@ -179,10 +190,10 @@ class Session:
 
     def load_weights(self, weights: dict[str, np.ndarray]) -> None:
         own = self.model.state_dict()
-        if set(weights) != set(own) or any(tuple(weights[k].shape) != tuple(own[k].shape)
-                                           for k in own):
-            raise NodeplayError("The saved weights do not fit this graph; "
-                                "reset the weights or undo the change to the graph.")
+        if set(weights) != set(own) or any(tuple(weights[k].shape) != tuple(own[k].shape) for k in own):
+            raise NodeplayError(
+                "The saved weights do not fit this graph; reset the weights or undo the change to the graph."
+            )
         self.model.load_state_dict({k: torch.as_tensor(v) for k, v in weights.items()})
 
     def set_weight(self, key: str, index: tuple[int, ...], value: float) -> None:
@@ -198,8 +209,10 @@ class Session:
         node = graph.node(node_id)
         param = next((p for p in node_type(node.type).params if p.name == name), None)
         if param is None or not param.live:
-            raise NodeplayError(f"{node.title}'s '{name}' cannot change while the network is "
-                                "built; change it in the graph and press Reset.")
+            raise NodeplayError(
+                f"{node.title}'s '{name}' cannot change while the network is "
+                "built; change it in the graph and press Reset."
+            )
         graph.set_params(node_id, **{name: value})  # checks the value; the graph stays valid
         self.model.set_live(node_id, name, graph.nodes[node_id].params[name])
 
@@ -215,8 +228,9 @@ class Session:
             return t.reg_rate * sum(w.abs().sum() for w in self._penalised)
         return t.reg_rate * 0.5 * sum((w * w).sum() for w in self._penalised)
 
-    def train_epoch(self, max_steps: int | None = None, *,
-                    between: Callable[[], None] | None = None) -> dict[str, float]:
+    def train_epoch(
+        self, max_steps: int | None = None, *, between: Callable[[], None] | None = None
+    ) -> dict[str, float]:
         """One pass over the training data in shuffled mini-batches, then metrics.
 
         With ``max_steps`` the pass may end early; only whole passes count as epochs.
@@ -230,8 +244,15 @@ class Session:
         t = self.project.train
         if self._fast is not None:
             done = self._fast.train_epoch(
-                order.numpy(), bs, opt.param_groups[0]["lr"], model.main.weight,
-                0.9 if t.optimizer == "momentum" else 0.0, t.regularization, t.reg_rate, max_steps)
+                order.numpy(),
+                bs,
+                opt.param_groups[0]["lr"],
+                model.main.weight,
+                0.9 if t.optimizer == "momentum" else 0.0,
+                t.regularization,
+                t.reg_rate,
+                max_steps,
+            )
             return self._finish_epoch(done, bs, n, max_steps)
         regularized = t.regularization != "none"
         model.train()
@@ -239,7 +260,7 @@ class Session:
         for start in range(0, n, bs):
             if max_steps is not None and done >= max_steps:
                 break
-            idx = order[start:start + bs]
+            idx = order[start : start + bs]
             loss, _ = model.loss(x[idx], y[idx])
             if regularized and (pen := self._penalty()) is not None:
                 loss = loss + pen
@@ -281,8 +302,7 @@ class Session:
 
     def _record(self) -> dict[str, float]:
         m = self.evaluate()
-        self._pending.append((self.epoch, m["train_loss"], m["test_loss"], m["train_acc"],
-                              m["test_acc"]))
+        self._pending.append((self.epoch, m["train_loss"], m["test_loss"], m["train_acc"], m["test_acc"]))
         return m
 
     def take_rows(self) -> Metrics:
@@ -310,9 +330,11 @@ class Session:
         if math.isfinite(m["train_loss"]):
             return None
         what = "NaN" if math.isnan(m["train_loss"]) else "infinite"
-        return (f"Loss became {what} at epoch {self.epoch}: the learning rate "
-                f"{self.optimizer.param_groups[0]['lr']:g} is too high for this network; "
-                "lower it and press Reset.")
+        return (
+            f"Loss became {what} at epoch {self.epoch}: the learning rate "
+            f"{self.optimizer.param_groups[0]['lr']:g} is too high for this network; "
+            "lower it and press Reset."
+        )
 
     def train(self, epochs: int | None = None, steps: int | None = None) -> dict:
         """Train headless until ``epochs``, ``steps`` or the project's stop condition."""
@@ -335,8 +357,14 @@ class Session:
             if epochs is None and steps is None and (reason := self.stop_reason(m)):
                 break
         self._flush_history()
-        return {"epoch": self.epoch, "steps": self.step, **m, "stopped_by": reason,
-                "device": str(self.device), "seconds": round(time.perf_counter() - t0, 3)}
+        return {
+            "epoch": self.epoch,
+            "steps": self.step,
+            **m,
+            "stopped_by": reason,
+            "device": str(self.device),
+            "seconds": round(time.perf_counter() - t0, 3),
+        }
 
     def boundary(self) -> np.ndarray | None:
         if not self.dataset.is_2d:
@@ -348,8 +376,12 @@ class Session:
         """The main head's class for the first SAMPLE_PREDICTIONS test samples, for
         classifiers of data off the plane (the window shows them under the images)."""
         main = self.model.main
-        if self.dataset.is_2d or not self.dataset.classes or not main.on_data \
-                or main.loss not in ("bce", "cross_entropy"):
+        if (
+            self.dataset.is_2d
+            or not self.dataset.classes
+            or not main.on_data
+            or main.loss not in ("bce", "cross_entropy")
+        ):
             return None
         if self._mode_matters:
             self.model.eval()

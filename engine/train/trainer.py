@@ -42,8 +42,9 @@ class Trainer(Protocol):
     dataset: object  # engine.data dataset: extent, is_2d, ... (probes read it)
     device: object  # torch.device
 
-    def train_epoch(self, max_steps: int | None = None, *,
-                    between: Callable[[], None] | None = None) -> dict[str, float]:
+    def train_epoch(
+        self, max_steps: int | None = None, *, between: Callable[[], None] | None = None
+    ) -> dict[str, float]:
         """One epoch; returns its metrics row (``events.METRIC_NAMES`` at least).
         ``between`` is called after each mini-batch of a long epoch."""
 

@@ -40,8 +40,7 @@ def _number(value, key: str, label: str, whole: bool = False) -> float:
     ok = ok and value >= 0 and (not whole or int(value) == value)
     if not ok:
         kind = "a whole number" if whole else "a number"
-        raise NodeplayError(f"Variant '{label}': '{key}' must be {kind} of at least 0, "
-                            f"not {value!r}.")
+        raise NodeplayError(f"Variant '{label}': '{key}' must be {kind} of at least 0, not {value!r}.")
     return int(value) if whole else float(value)
 
 
@@ -67,34 +66,43 @@ class Variant:
 
     def __init__(self, project: Project, overrides: dict, index: int):
         if not isinstance(overrides, dict):
-            raise NodeplayError(f"Variant {index + 1} must be a set of overrides "
-                                f"(a dict), not {overrides!r}.")
+            raise NodeplayError(
+                f"Variant {index + 1} must be a set of overrides (a dict), not {overrides!r}."
+            )
         unknown = sorted(set(overrides) - set(VARIANT_KEYS))
         label = str(overrides.get("label") or _default_label(overrides, index))
         if unknown:
-            raise NodeplayError(f"Variant '{label}': unknown setting '{unknown[0]}'; a variant "
-                                f"may set {', '.join(VARIANT_KEYS)}.")
+            raise NodeplayError(
+                f"Variant '{label}': unknown setting '{unknown[0]}'; a variant "
+                f"may set {', '.join(VARIANT_KEYS)}."
+            )
         t = project.train
         self.label = label
-        self.learning_rate = _number(overrides.get("learning_rate", t.learning_rate),
-                                     "learning_rate", label)
+        self.learning_rate = _number(overrides.get("learning_rate", t.learning_rate), "learning_rate", label)
         self.seed = _number(overrides.get("seed", t.seed), "seed", label, whole=True)
         self.reg_rate = _number(overrides.get("reg_rate", t.reg_rate), "reg_rate", label)
         if "reg_rate" in overrides and self.reg_rate > 0 and t.regularization == "none":
-            raise NodeplayError(f"Variant '{label}' sets a regularization rate but the project "
-                                "has no regularization; choose L1 or L2 first.")
+            raise NodeplayError(
+                f"Variant '{label}' sets a regularization rate but the project "
+                "has no regularization; choose L1 or L2 first."
+            )
         self.optimizer = overrides.get("optimizer", t.optimizer)
         if self.optimizer not in OPTIMIZER_NAMES:
-            raise NodeplayError(f"Variant '{label}': optimizer must be one of "
-                                f"{', '.join(OPTIMIZER_NAMES)}, not {self.optimizer!r}.")
+            raise NodeplayError(
+                f"Variant '{label}': optimizer must be one of "
+                f"{', '.join(OPTIMIZER_NAMES)}, not {self.optimizer!r}."
+            )
         self.activation = overrides.get("activation")
         if self.activation is not None and self.activation not in ACTIVATIONS:
-            raise NodeplayError(f"Variant '{label}': activation must be one of "
-                                f"{', '.join(ACTIVATIONS)}, not {self.activation!r}.")
+            raise NodeplayError(
+                f"Variant '{label}': activation must be one of "
+                f"{', '.join(ACTIVATIONS)}, not {self.activation!r}."
+            )
         self.init = overrides.get("init")
         if self.init is not None and self.init not in INITS:
-            raise NodeplayError(f"Variant '{label}': init must be one of {', '.join(INITS)}, "
-                                f"not {self.init!r}.")
+            raise NodeplayError(
+                f"Variant '{label}': init must be one of {', '.join(INITS)}, not {self.init!r}."
+            )
 
     def project(self, base: Project) -> Project:
         """The project with this variant's settings, to train on its own."""
@@ -119,8 +127,10 @@ class Variant:
 
 def diverged_message(v: Variant, loss: float, epoch: int) -> str:
     what = "NaN" if math.isnan(loss) else "infinite"
-    return (f"{v.label}: loss became {what} at epoch {epoch}: the learning rate "
-            f"{v.learning_rate:g} is too high for this network; this variant is stopped.")
+    return (
+        f"{v.label}: loss became {what} at epoch {epoch}: the learning rate "
+        f"{v.learning_rate:g} is too high for this network; this variant is stopped."
+    )
 
 
 class VariantTrainer:
@@ -150,11 +160,12 @@ class VariantTrainer:
         """Rows since the last call: ``epochs`` (n,), every other column (n, K)."""
         rows, self._pending = self._pending, []
         if not rows:
-            return Metrics(np.zeros(0, np.int64),
-                           *(np.zeros((0, self.k)) for _ in METRIC_NAMES))
+            return Metrics(np.zeros(0, np.int64), *(np.zeros((0, self.k)) for _ in METRIC_NAMES))
         cols = list(zip(*rows))
-        return Metrics(np.array(cols[0], np.int64),
-                       *(np.array(c, np.float64).reshape(len(rows), self.k) for c in cols[1:]))
+        return Metrics(
+            np.array(cols[0], np.int64),
+            *(np.array(c, np.float64).reshape(len(rows), self.k) for c in cols[1:]),
+        )
 
     def divergence(self, ms: list[dict]) -> str | None:
         if all(d is not None for d in self.diverged):
@@ -176,8 +187,12 @@ class VariantTrainer:
 
     def summary(self) -> dict:
         """The "variants" probe: what each tile's title says."""
-        return {"token": self.token, "labels": list(self.labels), "latest": self.latest,
-                "diverged_at": list(self.diverged_at)}
+        return {
+            "token": self.token,
+            "labels": list(self.labels),
+            "latest": self.latest,
+            "diverged_at": list(self.diverged_at),
+        }
 
 
 class SteppedCompare(VariantTrainer):
@@ -193,8 +208,7 @@ class SteppedCompare(VariantTrainer):
         self.variants = [Variant(project, v, i) for i, v in enumerate(variants)]
         self.labels = [v.label for v in self.variants]
         self.k = len(self.variants)
-        self.sessions = [Session(v.project(project), device, fast=True)
-                         for v in self.variants]
+        self.sessions = [Session(v.project(project), device, fast=True) for v in self.variants]
         first = self.sessions[0]
         self.dataset, self.device = first.dataset, first.device
         self.reset()
@@ -220,7 +234,8 @@ class SteppedCompare(VariantTrainer):
         for k, m in enumerate(ms):
             if self.diverged[k] is None and not math.isfinite(m["train_loss"]):
                 self.diverged[k] = m["diverged"] = diverged_message(
-                    self.variants[k], m["train_loss"], self.epoch)
+                    self.variants[k], m["train_loss"], self.epoch
+                )
             if self.diverged[k] is not None:
                 ms[k] = {**m, **dict.fromkeys(METRIC_NAMES, math.nan)}
             self._rows[k].append(ms[k])
@@ -228,22 +243,26 @@ class SteppedCompare(VariantTrainer):
         return ms
 
     def evaluate(self) -> list[dict]:
-        return [{"label": label, **s.evaluate(), "diverged": d}
-                for label, s, d in zip(self.labels, self.sessions, self.diverged, strict=True)]
+        return [
+            {"label": label, **s.evaluate(), "diverged": d}
+            for label, s, d in zip(self.labels, self.sessions, self.diverged, strict=True)
+        ]
 
     @property
     def history(self) -> list[Metrics]:
-        return [Metrics(np.array([self.epoch - len(rows) + i + 1 for i in range(len(rows))],
-                                 np.int64),
-                        *(np.array([r[f] for r in rows], np.float64) for f in METRIC_NAMES))
-                for rows in self._rows]
+        return [
+            Metrics(
+                np.array([self.epoch - len(rows) + i + 1 for i in range(len(rows))], np.int64),
+                *(np.array([r[f] for r in rows], np.float64) for f in METRIC_NAMES),
+            )
+            for rows in self._rows
+        ]
 
     def weights(self, k: int | None = None) -> dict[str, np.ndarray]:
         """Variant k's weights (all variants', keyed "k/name", without k)."""
         if k is not None:
             return self.sessions[k].weights()
-        return {f"{i}/{key}": v for i, s in enumerate(self.sessions)
-                for key, v in s.weights().items()}
+        return {f"{i}/{key}": v for i, s in enumerate(self.sessions) for key, v in s.weights().items()}
 
     def boundaries(self, size: int = 100) -> np.ndarray | None:
         if not self.dataset.is_2d:

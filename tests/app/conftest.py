@@ -6,7 +6,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "xcb" if os.environ.get("DISPLAY") else
 
 import pytest  # noqa: E402
 
-from app.bridge import LIVE_THREADS  # noqa: E402
+from app.bridge.engine_bridge import LIVE_THREADS  # noqa: E402
 from engine.presets import load_preset  # noqa: E402
 from engine.train.commands import Shutdown  # noqa: E402
 
@@ -24,7 +24,7 @@ def no_thread_left_running():
 
 def shown_window(qtbot, preset: str):
     """The main window on a preset, shown, with its worker running; close it after."""
-    from app.window import MainWindow
+    from app.shell.main_window import MainWindow
 
     w = MainWindow(load_preset(preset))
     qtbot.addWidget(w)

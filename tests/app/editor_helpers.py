@@ -41,8 +41,9 @@ def node_point(e, node_id: str, dx: float = 60, dy: float = 12) -> QPoint:
     return e.view.mapFromScene(item.scenePos() + QPointF(dx, dy))
 
 
-def drag(e, a: QPoint, b: QPoint, button=Qt.MouseButton.LeftButton,
-         modifier=Qt.KeyboardModifier.NoModifier) -> None:
+def drag(
+    e, a: QPoint, b: QPoint, button=Qt.MouseButton.LeftButton, modifier=Qt.KeyboardModifier.NoModifier
+) -> None:
     vp = e.view.viewport()
     QTest.mousePress(vp, button, modifier, a)
     for t in (0.25, 0.5, 0.75, 1.0):

@@ -3,7 +3,7 @@
 import numpy as np
 from PySide6.QtCore import QThread
 
-from app.bridge import EngineBridge, SnapshotMailbox
+from app.bridge.engine_bridge import EngineBridge, SnapshotMailbox
 from engine.presets import load_preset
 from engine.train.events import Metrics, Snapshot
 from engine.train.session import Session

@@ -5,8 +5,7 @@ from types import SimpleNamespace
 import numpy as np
 from PySide6.QtGui import QColor
 
-from app.editor import thumbnail
-from app.views import colours
+from app.look import colours, thumbnail
 from app.views.boundary_view import QtBoundaryView
 from engine.train.events import Metrics, Snapshot
 
@@ -43,7 +42,8 @@ def test_classes_zero_and_one_are_the_diverging_maps_ends():
 
 def test_the_diverging_map_stays_apart_for_red_green_colour_blindness():
     """Simulated deuteranopia (Machado et al. 2009, severity 1): the two ends differ."""
-    m = np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
-                  [-0.011820, 0.042940, 1.001880]])
+    m = np.array(
+        [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 1.001880]]
+    )
     lo, hi = (m @ (np.array(c) / 255.0) for c in (colours.ORANGE, colours.BLUE))
     assert np.abs(lo - hi).max() > 0.4

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from app.bridge import LIVE_THREADS
-from app.compare_window import CompareWindow
+from app.bridge.engine_bridge import LIVE_THREADS
+from app.shell.compare_window import CompareWindow
 from engine.presets import load_preset
 
 TIMEOUT = 15_000
@@ -51,8 +51,9 @@ def test_play_trains_every_tile_and_pause_stops(qtbot, open_window):
     qtbot.mouseClick(w.play_button, Qt.MouseButton.LeftButton)
     assert w.playing and "Pause" in w.play_button.text()
     qtbot.waitUntil(lambda: w.epoch >= 20, timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: all(not np.array_equal(a, t.image.image)
-                                for a, t in zip(before, w.tiles)), timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: all(not np.array_equal(a, t.image.image) for a, t in zip(before, w.tiles)), timeout=TIMEOUT
+    )
     assert w.epoch_label.text().startswith("Epoch")
     qtbot.waitUntil(lambda: "epochs/s" in w.rate_label.text(), timeout=TIMEOUT)
 
@@ -81,8 +82,10 @@ def test_play_trains_every_tile_and_pause_stops(qtbot, open_window):
     # Reset starts afresh
     qtbot.mouseClick(w.reset_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.epoch == 0, timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: all(len(c.getData()[0] if c.getData()[0] is not None else [])
-                                == 0 for c in w.curves), timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: all(len(c.getData()[0] if c.getData()[0] is not None else []) == 0 for c in w.curves),
+        timeout=TIMEOUT,
+    )
 
 
 def test_learning_rate_choice_gives_one_tile_per_ticked_value(qtbot, open_window):

@@ -4,7 +4,7 @@ the modified flag following undo, saving and autosaving, refusals."""
 import pytest
 
 from app.document import Document, project_problem
-from app.playground.edits import edited
+from engine.edits import edited
 from engine.presets import load_preset
 from engine.project import load_project
 

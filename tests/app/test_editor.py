@@ -122,8 +122,9 @@ def test_features_list_refuses_an_empty_choice(qtbot):
             box.item(i).setCheckState(Qt.CheckState.Unchecked)
     assert "must be a non-empty list" in sig.args[1]
     assert e.graph.nodes["f"].params["features"]  # never emptied
-    checked = [box.item(i).text() for i in range(box.count())
-               if box.item(i).checkState() == Qt.CheckState.Checked]
+    checked = [
+        box.item(i).text() for i in range(box.count()) if box.item(i).checkState() == Qt.CheckState.Checked
+    ]
     assert checked == e.graph.nodes["f"].params["features"]
 
 
@@ -136,14 +137,17 @@ def test_keyboard_undo_redo_delete_duplicate_copy_paste(qtbot):
     assert len(e.graph.nodes) == 6 and len(e.graph.edges) == 2
     copies = e.selected_node_ids()
     assert sorted(e.graph.nodes[c].type for c in copies) == ["Dense", "Input"]
-    assert e.graph.nodes[copies[0]].pos[0] == e.graph.nodes[
-        {"Input": "input", "Dense": "dense"}[e.graph.nodes[copies[0]].type]].pos[0] + 40
+    assert (
+        e.graph.nodes[copies[0]].pos[0]
+        == e.graph.nodes[{"Input": "input", "Dense": "dense"}[e.graph.nodes[copies[0]].type]].pos[0] + 40
+    )
     QTest.keyClick(e.view, Qt.Key.Key_Delete)
     assert len(e.graph.nodes) == 4 and len(e.graph.edges) == 1
     QTest.keyClick(e.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert len(e.graph.nodes) == 6
-    QTest.keyClick(e.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
-                   | Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClick(
+        e.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert len(e.graph.nodes) == 4
     # copy only the Dense: the edge from Input stays behind
     e.select(["dense"])
@@ -177,8 +181,9 @@ def test_conv_after_dense_is_refused_with_the_shape_sentence(qtbot):
     g.connect("input", "x", "dense", "x")
     e = make_editor(qtbot, g)
     # hovering the port already says why, before the drop
-    e.scene.begin_connection(e.scene.nodes["dense"].ports["out", "out"],
-                             e.scene.nodes["dense"].ports["out", "out"].scenePos())
+    e.scene.begin_connection(
+        e.scene.nodes["dense"].ports["out", "out"], e.scene.nodes["dense"].ports["out", "out"].scenePos()
+    )
     with qtbot.waitSignal(e.scene.connectionHint) as hint:
         e.scene.drag_connection(e.scene.nodes["conv"].ports["in", "x"].scenePos())
     sentence = "Conv2d expects 4-D input (N, C, H, W); this port gives (N, 64)."
@@ -305,8 +310,12 @@ def test_a_click_on_a_port_changes_nothing_and_says_nothing(qtbot):
     e = make_editor(qtbot)
     messages = []
     e.message.connect(lambda kind, text: messages.append(text))
-    QTest.mouseClick(e.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     port_point(e, "input", "out", "x"))
+    QTest.mouseClick(
+        e.view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        port_point(e, "input", "out", "x"),
+    )
     assert messages == [] and e.graph.edges == [] and e.undo_stack.count() == 0
     with qtbot.waitSignal(e.message) as sig:  # output to output is explained
         drag(e, port_point(e, "input", "out", "x"), port_point(e, "dense", "out", "out"))

@@ -34,11 +34,16 @@ def test_box_select_and_ctrl_click(qtbot):
     b = e.view.mapFromScene(QPointF(460, 130))
     drag(e, a, b)
     assert sorted(e.selected_node_ids()) == ["dense", "input"]
-    QTest.mouseClick(e.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
-                     node_point(e, "act"))
+    QTest.mouseClick(
+        e.view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ControlModifier,
+        node_point(e, "act"),
+    )
     assert sorted(e.selected_node_ids()) == ["act", "dense", "input"]
-    QTest.mouseClick(e.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     node_point(e, "act"))
+    QTest.mouseClick(
+        e.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, node_point(e, "act")
+    )
     assert e.selected_node_ids() == ["act"]
 
 
@@ -68,8 +73,9 @@ def test_group_moves_together_and_ungroups(qtbot):
     e.rename_group("Block 1", "Encoder")
     assert list(e.graph.groups) == ["Encoder"] and "Encoder" in e.scene.groups
     e.select(["dense"])
-    QTest.keyClick(e.view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier
-                   | Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClick(
+        e.view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert e.graph.groups == {} and not e.scene.groups
     for _ in range(4):
         e.undo_stack.undo()
@@ -98,11 +104,18 @@ def test_wheel_zooms_around_the_cursor_and_middle_drag_pans(qtbot):
     vp = e.view.viewport()
     at = QPoint(300, 200)
     under = e.view.mapToScene(at)
-    ev = QWheelEvent(QPointF(at), QPointF(vp.mapToGlobal(at)), QPoint(), QPoint(0, 240),
-                     Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
-                     False)
+    ev = QWheelEvent(
+        QPointF(at),
+        QPointF(vp.mapToGlobal(at)),
+        QPoint(),
+        QPoint(0, 240),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(vp, ev)
-    assert abs(e.view.zoom() - 1.15 ** 2) < 1e-6
+    assert abs(e.view.zoom() - 1.15**2) < 1e-6
     after = e.view.mapToScene(at)
     assert abs(after.x() - under.x()) < 2 and abs(after.y() - under.y()) < 2
     centre = e.view.mapToScene(vp.rect().center())
@@ -121,13 +134,20 @@ def test_thumbnails_draw_on_nodes_and_clear(qtbot):
 
     e = make_editor(qtbot)
     h = e.scene.nodes["dense"].size()[1]
-    e.set_thumbnails({"dense": Thumb("map", np.outer(np.linspace(-1, 1, 8), np.ones(8))),
-                      "act": Thumb("histogram", np.array([1.0, 4.0, 2.0])), "nope": Thumb("map", [])})
+    e.set_thumbnails(
+        {
+            "dense": Thumb("map", np.outer(np.linspace(-1, 1, 8), np.ones(8))),
+            "act": Thumb("histogram", np.array([1.0, 4.0, 2.0])),
+            "nope": Thumb("map", []),
+        }
+    )
     assert e.scene.nodes["dense"].thumb is not None and e.scene.nodes["dense"].size()[1] > h
     image = e.scene.nodes["dense"].thumb.toImage()
-    left, right = image.pixelColor(image.width() // 2, 2), image.pixelColor(image.width() // 2,
-                                                                            image.height() - 3)
-    # the one colour scheme (app.views.colours): negative orange, positive blue
+    left, right = (
+        image.pixelColor(image.width() // 2, 2),
+        image.pixelColor(image.width() // 2, image.height() - 3),
+    )
+    # the one colour scheme (app.look.colours): negative orange, positive blue
     assert left.red() > left.blue() and right.blue() > right.red()
     e.set_thumbnails(None)
     assert e.scene.nodes["dense"].thumb is None and e.scene.nodes["dense"].size()[1] == h
@@ -136,8 +156,12 @@ def test_thumbnails_draw_on_nodes_and_clear(qtbot):
 def test_double_click_opens_a_node(qtbot):
     e = make_editor(qtbot)
     with qtbot.waitSignal(e.nodeOpened) as sig:
-        QTest.mouseDClick(e.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                          node_point(e, "dense", dy=50))
+        QTest.mouseDClick(
+            e.view.viewport(),
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+            node_point(e, "dense", dy=50),
+        )
     assert sig.args == ["dense"]
 
 
@@ -184,12 +208,14 @@ def test_dropping_a_palette_type_adds_it_where_it_lands(qtbot):
     mime = QMimeData()
     mime.setData(NODE_MIME, b"Dropout")
     at = e.view.mapFromScene(QPointF(100, 300))
-    enter = QDragEnterEvent(at, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        at, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(e.view.viewport(), enter)
     assert enter.isAccepted()
-    drop = QDropEvent(QPointF(at), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(at), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(e.view.viewport(), drop)
     (node,) = e.graph.nodes_of_type("Dropout")
     assert abs(node.pos[0] - 100) <= 1 and abs(node.pos[1] - 300) <= 1
@@ -217,7 +243,7 @@ def test_new_nodes_never_cover_existing_ones(qtbot):
     rects = {n: e.scene.nodes[n].sceneBoundingRect() for n in ("dense", "act", first, second)}
     names = list(rects)
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             assert not rects[a].intersects(rects[b]), (a, b)
     assert e.graph.nodes[first].pos[0] == 260.0  # same column, moved down only
 
@@ -243,7 +269,7 @@ def test_a_crowded_preset_opens_laid_out_and_readable(qtbot):
     project = load_preset("vae")
     e = make_editor(qtbot, project.graph, make_dataset(project.data).spec)
     rects = [item.sceneBoundingRect() for item in e.scene.nodes.values()]
-    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
     assert e.validation.ok and e.undo_stack.count() == 0
     e.set_graph(project.graph, make_dataset(project.data).spec)
     # opens at a legible zoom, showing its inputs (the left end) when it is too long to fit

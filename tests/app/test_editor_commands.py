@@ -28,8 +28,9 @@ def _param_values(p):
         lo = int(p.low) if p.low is not None else 1
         return st.integers(lo, min(int(p.high) if p.high is not None else lo + 8, lo + 8))
     if p.kind == "float":
-        return st.floats(p.low if p.low is not None else 0.0, p.high if p.high is not None else 2.0,
-                         allow_nan=False)
+        return st.floats(
+            p.low if p.low is not None else 0.0, p.high if p.high is not None else 2.0, allow_nan=False
+        )
     if p.kind == "bool":
         return st.booleans()
     if p.kind == "choice":
@@ -43,11 +44,29 @@ def _edit(draw, doc):
     """One random edit the user could make now, as a command (or None if it cannot apply)."""
     g = doc.graph
     ids = list(g.nodes)
-    op = draw(st.sampled_from(["add", "remove", "connect", "disconnect", "params", "move", "group",
-                               "ungroup", "rename", "label", "paste"]))
+    op = draw(
+        st.sampled_from(
+            [
+                "add",
+                "remove",
+                "connect",
+                "disconnect",
+                "params",
+                "move",
+                "group",
+                "ungroup",
+                "rename",
+                "label",
+                "paste",
+            ]
+        )
+    )
     if op == "add":
-        return commands.AddNode(doc, draw(st.sampled_from(sorted(CATALOGUE))),
-                                (draw(st.integers(-500, 500)), draw(st.integers(-500, 500))))
+        return commands.AddNode(
+            doc,
+            draw(st.sampled_from(sorted(CATALOGUE))),
+            (draw(st.integers(-500, 500)), draw(st.integers(-500, 500))),
+        )
     if not ids:
         return None
     some = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))
@@ -127,8 +146,7 @@ def test_edit_kinds_follow_one_rule():
     stack.push(commands.SetLabel(doc, "act1", "first"))
     stack.push(commands.Group(doc, "G", ["act1"]))
     stack.push(commands.AddNode(doc, "Dropout", (0, 0)))
-    assert [k for k, _ in doc.log] == ["structure", "structure", "layout", "layout", "layout",
-                                       "structure"]
+    assert [k for k, _ in doc.log] == ["structure", "structure", "layout", "layout", "layout", "structure"]
     assert commands.param_edit_kind("Dropout", ["p"]) == "params"
     assert commands.param_edit_kind("Output", ["weight"]) == "params"
     assert commands.param_edit_kind("Output", ["loss"]) == "structure"
@@ -170,5 +188,6 @@ def test_damaged_clipboard_text_pastes_nothing():
     from app.editor.clipboard import MARKER, from_text
 
     assert from_text("[" * 5000 + "]" * 5000) is None
-    assert from_text('{"%s": 1, "graph": {"nodes": [], "edges": [], "x": %s}}' % (MARKER, "9" * 5000)) is None
+    huge = "9" * 5000
+    assert from_text(f'{{"{MARKER}": 1, "graph": {{"nodes": [], "edges": [], "x": {huge}}}}}') is None
     assert from_text("not json") is None

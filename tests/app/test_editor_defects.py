@@ -43,7 +43,7 @@ def test_enter_on_a_palette_entry_adds_it_once(qtbot):
 
 
 def _editor_window(qtbot, preset="circle", size=None):
-    from app.window import MainWindow
+    from app.shell.main_window import MainWindow
 
     w = MainWindow(load_preset(preset), serve=False)
     qtbot.addWidget(w)

@@ -3,7 +3,7 @@
 import numpy as np
 from safetensors.numpy import load_file
 
-from app import export_menu
+from app.shell import export_menu
 
 
 def test_export_menu_writes_the_trained_weights(window, qtbot, tmp_path, monkeypatch):
@@ -13,8 +13,7 @@ def test_export_menu_writes_the_trained_weights(window, qtbot, tmp_path, monkeyp
     window.step_action.trigger()
     qtbot.waitUntil(lambda: window.session.epoch == 2, timeout=5000)
     out = tmp_path / "circle-pytorch"
-    monkeypatch.setattr(export_menu.QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(export_menu.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     with qtbot.waitSignal(window.exporter.done, timeout=10_000) as blocker:
         window.export_python_action.trigger()
     assert blocker.args[0] is True and str(out) in window.message.text.text()
@@ -25,8 +24,7 @@ def test_export_menu_writes_the_trained_weights(window, qtbot, tmp_path, monkeyp
     assert "epoch 2" in (out / "README.md").read_text()
 
     onnx = tmp_path / "circle"
-    monkeypatch.setattr(export_menu.QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (str(onnx), ""))
+    monkeypatch.setattr(export_menu.QFileDialog, "getSaveFileName", lambda *a, **k: (str(onnx), ""))
     with qtbot.waitSignal(window.exporter.done, timeout=10_000) as blocker:
         window.export_onnx_action.trigger()
     window.exporter.thread.join(5)
@@ -35,8 +33,7 @@ def test_export_menu_writes_the_trained_weights(window, qtbot, tmp_path, monkeyp
 
 def test_export_error_shows_in_the_message_bar(window, qtbot, tmp_path, monkeypatch):
     missing = tmp_path / "no" / "such" / "folder"
-    monkeypatch.setattr(export_menu.QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (str(missing), ""))
+    monkeypatch.setattr(export_menu.QFileDialog, "getSaveFileName", lambda *a, **k: (str(missing), ""))
     with qtbot.waitSignal(window.exporter.done, timeout=10_000) as blocker:
         window.export_python_action.trigger()
     window.exporter.thread.join(5)

@@ -40,8 +40,10 @@ def view(qtbot, trained):
 def test_lists_the_layers_and_shows_the_points(view, trained):
     _, s = trained
     assert view.layers() == ["act1", "act2"]
-    assert [view.combo.itemText(i) for i in range(2)] == ["hidden layer 1 (4 units)",
-                                                          "hidden layer 2 (2 units)"]
+    assert [view.combo.itemText(i) for i in range(2)] == [
+        "hidden layer 1 (4 units)",
+        "hidden layer 2 (2 units)",
+    ]
     assert view.current_layer() == "act2" and view.chosen == ["act2"]
     snap = hidden_snapshot(s, "act2")
     view.show_snapshot(snap)
@@ -98,8 +100,13 @@ def test_regression_values_and_many_classes_get_colours(qtbot):
     assert v._classes == 3
     v.set_labels(np.array([-0.5, 0.2, 0.9, 1.0]))
     assert v._classes is None
-    hidden = {"lines": np.zeros((26, 60, 2)), "points": np.arange(8.0).reshape(4, 2),
-              "dims": 2, "projection": "raw", "units": 2}
+    hidden = {
+        "lines": np.zeros((26, 60, 2)),
+        "points": np.arange(8.0).reshape(4, 2),
+        "dims": 2,
+        "projection": "raw",
+        "units": 2,
+    }
     v.show_snapshot(Snapshot(0, 0, False, None, hidden=hidden))
     assert len(v.points.data["brush"]) == 4
     (x0, x1), _ = v.plot.getPlotItem().viewRange()

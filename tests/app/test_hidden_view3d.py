@@ -110,8 +110,13 @@ def test_unbounded_layer_gets_a_grow_only_box(qtbot):
     qtbot.addWidget(v)
     v.show()
     rng = np.random.default_rng(0)
-    small = {"lines": rng.uniform(0, 1, (26, 60, 3)), "points": rng.uniform(0, 1, (10, 3)),
-             "dims": 3, "projection": "raw", "units": 3}
+    small = {
+        "lines": rng.uniform(0, 1, (26, 60, 3)),
+        "points": rng.uniform(0, 1, (10, 3)),
+        "dims": 3,
+        "projection": "raw",
+        "units": 3,
+    }
     v.show_snapshot(Snapshot(0, 0, False, None, hidden=small))
     assert v.is_3d
     first = v._bounds.copy()

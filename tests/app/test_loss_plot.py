@@ -66,8 +66,14 @@ def test_the_log_axis_labels_decades_in_one_style(plot):
     assert (lo, hi) == (-4, 1)
     levels = axis.tickValues(lo, hi, axis.height())
     labels = [axis.tickStrings(vals, 1.0, spacing) for spacing, vals in levels]
-    assert labels[0] == ["0.0001", "0.001", "0.01", "0.1", "1", "10"] or \
-        labels[0] == ["10⁻⁴", "10⁻³", "10⁻²", "10⁻¹", "1", "10¹"]
+    assert labels[0] == ["0.0001", "0.001", "0.01", "0.1", "1", "10"] or labels[0] == [
+        "10⁻⁴",
+        "10⁻³",
+        "10⁻²",
+        "10⁻¹",
+        "1",
+        "10¹",
+    ]
     assert all(text == "" for text in labels[1])  # minor ticks carry no second style
     # beyond 0.001 every label is a power of ten, none plain
     assert axis.logTickStrings([-6.0, -5.0, 0.0], 1.0, None) == ["10⁻⁶", "10⁻⁵", "1"]
@@ -88,13 +94,18 @@ def _right_click_menu(qtbot, widget, pos: QPoint) -> QMenu:
     context-menu event (QTest sends only the first two)."""
     before = set(QApplication.topLevelWidgets())
     qtbot.mouseClick(widget, Qt.MouseButton.RightButton, pos=pos)
-    QApplication.sendEvent(widget, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos,
-                                                     widget.mapToGlobal(pos)))
-    qtbot.waitUntil(lambda: any(isinstance(w, QMenu) and w.isVisible()
-                                for w in set(QApplication.topLevelWidgets()) - before),
-                    timeout=3000)
-    menus = [w for w in set(QApplication.topLevelWidgets()) - before
-             if isinstance(w, QMenu) and w.isVisible()]
+    QApplication.sendEvent(
+        widget, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, widget.mapToGlobal(pos))
+    )
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, QMenu) and w.isVisible() for w in set(QApplication.topLevelWidgets()) - before
+        ),
+        timeout=3000,
+    )
+    menus = [
+        w for w in set(QApplication.topLevelWidgets()) - before if isinstance(w, QMenu) and w.isVisible()
+    ]
     assert len(menus) == 1  # ours alone: pyqtgraph's ViewBox menu did not open as well
     return menus[0]
 
@@ -105,8 +116,14 @@ def test_right_click_opens_our_menu_not_pyqtgraphs(plot, qtbot):
     viewport = plot.plot.viewport()
     menu = _right_click_menu(qtbot, viewport, viewport.rect().center())
     texts = [a.text() for a in menu.actions() if a.text()]
-    assert texts == ["Log scale", "Show loss", "Show accuracy", "Fit to the data",
-                     "Save picture…", "Save data…"]
+    assert texts == [
+        "Log scale",
+        "Show loss",
+        "Show accuracy",
+        "Fit to the data",
+        "Save picture…",
+        "Save data…",
+    ]
     log = next(a for a in menu.actions() if a.text() == "Log scale")
     log.trigger()
     assert plot.log_y.isChecked()

@@ -1,6 +1,5 @@
 """The network diagram, fed with snapshots of a headless session on the circle preset."""
 
-
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -142,8 +141,7 @@ def test_clicking_a_line_edits_the_weight(view, qtbot):
     line = view.weight_item("layers.dense1.weight", (2, 1))
     got = []
     view.weightEditRequested.connect(lambda *a: got.append(a))
-    qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton,
-                     pos=_clear_point_on(view, line))
+    qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=_clear_point_on(view, line))
     assert view.editor.isVisible()
     qtbot.keyClicks(view.editor, "1.5")
     qtbot.keyClick(view.editor, Qt.Key.Key_Return)
@@ -156,14 +154,16 @@ def test_clicking_a_neuron_edits_its_bias(view, qtbot):
     item = view.column("act1").neurons[3]
     got = []
     view.weightEditRequested.connect(lambda *a: got.append(a))
-    qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton,
-                     pos=_view_point(view, item.pos() + QPointF(20, 20)))
+    qtbot.mouseClick(
+        view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=_view_point(view, item.pos() + QPointF(20, 20))
+    )
     qtbot.keyClicks(view.editor, "-0.25")
     qtbot.keyClick(view.editor, Qt.Key.Key_Enter)
     assert got == [("layers.dense1.bias", (3,), -0.25)]
     # Escape cancels
-    qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton,
-                     pos=_view_point(view, item.pos() + QPointF(20, 20)))
+    qtbot.mouseClick(
+        view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=_view_point(view, item.pos() + QPointF(20, 20))
+    )
     qtbot.keyClicks(view.editor, "7")
     qtbot.keyClick(view.editor, Qt.Key.Key_Escape)
     assert len(got) == 1 and not view.editor.isVisible()
@@ -213,13 +213,15 @@ def test_features_and_relu_layers(qtbot):
     assert [c.units for c in v.columns] == [4, 3, 1]
     assert v.columns[0].header == "4 features" and v.columns[0].labels[2] == "X₁²"
     assert np.allclose(v.neuron_map("features", 3)[:, 0], np.sin(np.linspace(-6, 6, 24)))
-    maps = {"act1": np.stack([np.full((24, 24), 5.0), np.linspace(0, 3, 576).reshape(24, 24),
-                              np.zeros((24, 24))]).astype(np.float32),
-            "head": np.zeros((1, 24, 24), np.float32)}
+    maps = {
+        "act1": np.stack(
+            [np.full((24, 24), 5.0), np.linspace(0, 3, 576).reshape(24, 24), np.zeros((24, 24))]
+        ).astype(np.float32),
+        "head": np.zeros((1, 24, 24), np.float32),
+    }
     v.show_snapshot(Snapshot(0, 0, False, None, neurons=maps))
     # unbounded outputs are scaled by their largest size, not clipped
-    assert np.array_equal(v.column("act1").neurons[1].rgb,
-                          field_rgb(maps["act1"][1] / 3.0))
+    assert np.array_equal(v.column("act1").neurons[1].rgb, field_rgb(maps["act1"][1] / 3.0))
     assert np.array_equal(v.column("act1").neurons[0].rgb, field_rgb(np.ones((24, 24))))
 
 
@@ -286,7 +288,7 @@ def test_residual_layers_get_a_dashed_skip_edge(qtbot):
 def test_a_deep_networks_text_is_legible_in_the_window(qtbot, size):
     """spiral-deep's 16-16-16 diagram is drawn at under half size; its headers and input
     labels stay at least 11 screen pixels high (they were about 5)."""
-    from app.window import MainWindow
+    from app.shell.main_window import MainWindow
 
     w = MainWindow(load_preset("spiral-deep"), serve=False)
     qtbot.addWidget(w)

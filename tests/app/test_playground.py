@@ -12,9 +12,11 @@ from engine.project import load_project
 def swapped(qtbot, window, old_bridge):
     """The edit restarted training on the same worker thread: it trains the window's
     project (data and graph) from epoch 0."""
+
     def reached():
         trained = window.session.project
         return trained.data == window.project.data and trained.graph == window.project.graph
+
     qtbot.waitUntil(reached, timeout=5000)
     return window.bridge is old_bridge and window.bridge.running and window.session.epoch == 0
 
@@ -70,8 +72,9 @@ def test_features_toggle_and_last_one_stays(window):
     buttons = window.panel.feature_buttons
     buttons["x1^2"].click()
     assert describe_mlp(window.project.graph).features == ["x1", "x2", "x1^2"]
-    assert [p["features"] for p in (n.params for n in window.project.graph.nodes.values())
-            if "features" in p] == [["x1", "x2", "x1^2"]]
+    assert [
+        p["features"] for p in (n.params for n in window.project.graph.nodes.values()) if "features" in p
+    ] == [["x1", "x2", "x1^2"]]
     assert first_dense_inputs(window.session) == 3
     buttons["x1"].click()
     buttons["x2"].click()
@@ -116,8 +119,7 @@ def test_training_settings_reach_the_project(window, qtbot):
     panel.batch_slider.setValue(25)
     assert window.session.project.train.batch_size == 25
     panel.init_combo.setCurrentText("he")
-    assert {n.params["init"] for n in window.project.graph.nodes.values()
-            if n.type == "Dense"} == {"he"}
+    assert {n.params["init"] for n in window.project.graph.nodes.values() if n.type == "Dense"} == {"he"}
     panel.stop_spin.setValue(7)
     assert window.project.train.stop_epochs == 7
     qtbot.waitUntil(lambda: window.session.project.train.stop_epochs == 7)  # via SetStop
@@ -228,7 +230,7 @@ def test_preset_menu_and_classroom_mode(window):
 
 
 def test_divergence_still_reported_after_edits(qtbot):
-    from app.window import MainWindow
+    from app.shell.main_window import MainWindow
 
     w = MainWindow(load_preset("reg-plane"))
     qtbot.addWidget(w)

@@ -36,7 +36,7 @@ def test_the_gallery_renders_for_images_with_marked_answers(qtbot, tmp_path):
 def test_the_window_render_draws_what_the_window_draws(qtbot, tmp_path):
     """The diagram has neuron maps and coloured weights, image answers are marked, and
     the left panel is not clipped."""
-    from app.window import MainWindow
+    from app.shell.main_window import MainWindow
 
     out, data = tmp_path / "w.png", tmp_path / "w.npz"
     render_view(load_preset("spiral-deep"), "window", out, 5, data)
@@ -77,8 +77,11 @@ def test_boundary_colours_match_the_points(qtbot):
     session.train(epochs=150)
     view = QtBoundaryView(session.dataset)
     qtbot.addWidget(view)
-    view.show_snapshot(Snapshot(session.epoch, 0, False, session.history, session.boundary(),
-                                session.dataset.extent, reset=True))
+    view.show_snapshot(
+        Snapshot(
+            session.epoch, 0, False, session.history, session.boundary(), session.dataset.extent, reset=True
+        )
+    )
     placed = view.image.mapRectToParent(view.image.boundingRect())
     assert [placed.left(), placed.top(), placed.width(), placed.height()] == [-6, -6, 12, 12]
     field = view.image.image
@@ -91,16 +94,22 @@ def test_boundary_colours_match_the_points(qtbot):
 
 
 def test_unknown_view_is_refused_with_the_views_that_apply():
-    with pytest.raises(NodeplayError, match=r"^There is no view 'nope'; this project can "
-                                            r"render window, boundary, loss, network, hidden\.$"):
+    with pytest.raises(
+        NodeplayError,
+        match=r"^There is no view 'nope'; this project can "
+        r"render window, boundary, loss, network, hidden\.$",
+    ):
         render_to_png(load_preset("circle"), "nope", "/tmp/x.png", 0)
 
 
 def test_the_boundary_of_an_image_dataset_is_refused_in_a_sentence(tmp_path):
     out = tmp_path / "b.png"
-    with pytest.raises(NodeplayError, match=r"^The boundary view draws 2-D points; the dataset "
-                                            r"'digits' holds 1×8×8 samples, so render one of "
-                                            r"window, loss, gallery instead\.$"):
+    with pytest.raises(
+        NodeplayError,
+        match=r"^The boundary view draws 2-D points; the dataset "
+        r"'digits' holds 1×8×8 samples, so render one of "
+        r"window, loss, gallery instead\.$",
+    ):
         render_to_png(load_preset("digits-cnn"), "boundary", out, 0)
     assert not out.exists()
 
@@ -112,12 +121,26 @@ def test_the_command_line_renders_without_training_first(tmp_path, capsys):
     assert main(["new", "digits-cnn", "--out", str(project)]) == 0
     assert main(["render", str(project), "--view", "loss", "--out", str(tmp_path / "l.png")]) == 0
     assert (tmp_path / "l.png").stat().st_size > 1000
-    assert main(["render", str(project), "--view", "boundary", "--out",
-                 str(tmp_path / "b.png")]) == 2
+    assert main(["render", str(project), "--view", "boundary", "--out", str(tmp_path / "b.png")]) == 2
     assert capsys.readouterr().err.strip().endswith("so render one of window, loss, gallery instead.")
     npz = tmp_path / "l.npz"
-    assert main(["render", str(project), "--view", "loss", "--out", str(tmp_path / "l.svg"),
-                 "--data", str(npz), "--epochs", "2"]) == 0
+    assert (
+        main(
+            [
+                "render",
+                str(project),
+                "--view",
+                "loss",
+                "--out",
+                str(tmp_path / "l.svg"),
+                "--data",
+                str(npz),
+                "--epochs",
+                "2",
+            ]
+        )
+        == 0
+    )
     assert list(np.load(npz)["epoch"]) == [1, 2]
     assert main(["render", str(project), "--view", "loss", "--out", str(tmp_path / "l.gif")]) == 2
     assert "end it in .png or .svg" in capsys.readouterr().err
@@ -128,6 +151,9 @@ def test_the_hidden_view_renders_the_layer_asked_for(qtbot, tmp_path):
     render_view(load_preset("circle"), "hidden", tmp_path / "h.png", 2, data, layer="act1")
     arrays = np.load(data)
     assert int(arrays["units"]) == 4 and arrays["points"].shape[1] == 3  # act1: 4 units, PCA
-    with pytest.raises(NodeplayError, match=r"^There is no layer 'x' in the hidden view; "
-                                            r"choose one of act1, act2\.$"):
+    with pytest.raises(
+        NodeplayError,
+        match=r"^There is no layer 'x' in the hidden view; "
+        r"choose one of act1, act2\.$",
+    ):
         render_view(load_preset("circle"), "hidden", tmp_path / "h2.png", 0, layer="x")

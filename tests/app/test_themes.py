@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QColor
 
-from app.views import colours, theme
+from app.look import colours, theme
 
 
 @pytest.fixture

@@ -61,8 +61,7 @@ def test_a_layer_change_is_undone_from_the_editor(window, qtbot):
     w.editor.view.setFocus()
     QTest.keyClick(w.editor.view, Qt.Key.Key_Z, CTRL)
     assert [n.params["units"] for n in w.project.graph.nodes.values() if n.type == "Dense"] == hidden
-    assert [n.params["units"] for n in w.session.project.graph.nodes.values()
-            if n.type == "Dense"] == hidden
+    assert [n.params["units"] for n in w.session.project.graph.nodes.values() if n.type == "Dense"] == hidden
     assert w.panel.layers_label.text() == f"{len(hidden) - 1} hidden layers"
 
 
@@ -136,10 +135,13 @@ def test_a_refusal_goes_once_an_undo_makes_the_graph_valid(window, qtbot):
 
 @pytest.fixture
 def saved_window(qtbot, tmp_path):
-    from app.window import MainWindow
+    from app.shell.main_window import MainWindow
 
-    w = MainWindow(load_preset("circle"), autosave_dir=tmp_path / "autosave",
-                   settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    w = MainWindow(
+        load_preset("circle"),
+        autosave_dir=tmp_path / "autosave",
+        settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+    )
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
@@ -176,7 +178,7 @@ def test_a_learning_rate_choice_is_undone(window, qtbot):
 
 
 def test_the_batch_label_shows_the_batch(qtbot):
-    from app.window import MainWindow
+    from app.shell.main_window import MainWindow
 
     project = load_preset("circle")
     project.train.batch_size = 32
@@ -194,8 +196,11 @@ def test_a_slider_drag_is_one_command_on_release(window, qtbot):
     start = slider.value()
     opt = QStyleOptionSlider()
     slider.initStyleOption(opt)
-    handle = slider.style().subControlRect(QStyle.ComplexControl.CC_Slider, opt,
-                                           QStyle.SubControl.SC_SliderHandle, slider).center()
+    handle = (
+        slider.style()
+        .subControlRect(QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderHandle, slider)
+        .center()
+    )
     QTest.mousePress(slider, Qt.MouseButton.LeftButton, pos=handle)
     for dx in (10, 20, 30, 40):
         QTest.mouseMove(slider, handle + QPoint(dx, 0))

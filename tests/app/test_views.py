@@ -79,8 +79,11 @@ def test_more_than_two_classes_get_a_colour_each(qtbot):
     from engine.settings import DataSettings, TrainSettings
     from engine.train import Session
 
-    p = Project(mlp_graph([8], "tanh", outputs=4, loss="cross_entropy"),
-                DataSettings(name="blobs", classes=4), TrainSettings(optimizer="adam", batch_size=25))
+    p = Project(
+        mlp_graph([8], "tanh", outputs=4, loss="cross_entropy"),
+        DataSettings(name="blobs", classes=4),
+        TrainSettings(optimizer="adam", batch_size=25),
+    )
     s = Session(p)
     s.train(epochs=30)
     view = QtBoundaryView(s.dataset)
@@ -90,6 +93,7 @@ def test_more_than_two_classes_get_a_colour_each(qtbot):
     rgb = view.image.image
     assert rgb.shape == (100, 100, 3)
     from app.views.boundary_view import _mix
+
     seen = {tuple(int(v) for v in px) for px in rgb.reshape(-1, 3)}
     assert {tuple(_mix(c, t=0.35)) for c in CLASS_COLOURS[:4]} <= seen
     brushes = view.train_points.data["brush"]
@@ -99,8 +103,13 @@ def test_more_than_two_classes_get_a_colour_each(qtbot):
 def test_accuracy_view_shows_the_recorded_accuracy(qtbot):
     plot = QtLossPlot()
     qtbot.addWidget(plot)
-    rows = Metrics(np.arange(1, 4), np.array([0.7, 0.5, 0.3]), np.array([0.8, 0.6, 0.4]),
-                   np.array([0.5, 0.75, 0.9]), np.array([0.4, 0.7, 0.85]))
+    rows = Metrics(
+        np.arange(1, 4),
+        np.array([0.7, 0.5, 0.3]),
+        np.array([0.8, 0.6, 0.4]),
+        np.array([0.5, 0.75, 0.9]),
+        np.array([0.4, 0.7, 0.85]),
+    )
     plot.show_snapshot(Snapshot(3, 0, True, rows, reset=True))
     assert np.allclose(plot.test_curve.getData()[1], [0.8, 0.6, 0.4])
     plot.quantity_combo.setCurrentText("accuracy")
@@ -108,8 +117,9 @@ def test_accuracy_view_shows_the_recorded_accuracy(qtbot):
     assert plot.summary.text() == "train 90.0%   test 85.0%"
     assert plot.legend.getLabel(plot.test_curve).text == "test accuracy"
     nan = np.full(2, np.nan)
-    plot.show_snapshot(Snapshot(2, 0, True, Metrics(np.arange(1, 3), np.ones(2), np.ones(2), nan, nan),
-                                reset=True))
+    plot.show_snapshot(
+        Snapshot(2, 0, True, Metrics(np.arange(1, 3), np.ones(2), np.ones(2), nan, nan), reset=True)
+    )
     # regression has no accuracy: back to loss, and the choice is disabled
     assert plot.quantity == "loss" and not plot.quantity_combo.isEnabled()
     assert np.allclose(plot.train_curve.getData()[1], [1, 1])
@@ -194,7 +204,7 @@ def test_boundary_heatmap_is_a_32_bit_image_with_the_field_colours(qtbot):
     view.plot.grab()  # paints, so the picture is made
     image = view.image.qimage
     assert image.format() == QImage.Format.Format_ARGB32_Premultiplied
-    for (row, col) in ((0, 0), (3, 3), (1, 2)):
+    for row, col in ((0, 0), (3, 3), (1, 2)):
         want = FIELD_MAP.map((field[row, col] + 1) / 2, mode="byte")[:3]
         got = image.pixelColor(col, row).getRgb()[:3]
         assert np.abs(np.subtract(got, want)).max() <= 2
@@ -241,14 +251,18 @@ def test_every_views_context_menu_saves_its_picture_and_data(qtbot, tmp_path, mo
     pos = target.rect().center()
     before = set(QApplication.topLevelWidgets())
     qtbot.mouseClick(target, Qt.MouseButton.RightButton, pos=pos)
-    QApplication.sendEvent(target, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos,
-                                                     target.mapToGlobal(pos)))
-    menus = [w for w in set(QApplication.topLevelWidgets()) - before
-             if isinstance(w, QMenu) and w.isVisible()]
+    QApplication.sendEvent(
+        target, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, target.mapToGlobal(pos))
+    )
+    menus = [
+        w for w in set(QApplication.topLevelWidgets()) - before if isinstance(w, QMenu) and w.isVisible()
+    ]
     assert len(menus) == 1
     actions = {a.text(): a for a in menus[0].actions()}
-    for label, path in (("Save picture…", tmp_path / f"{name}.png"),
-                        ("Save data…", tmp_path / f"{name}.npz")):
+    for label, path in (
+        ("Save picture…", tmp_path / f"{name}.png"),
+        ("Save data…", tmp_path / f"{name}.npz"),
+    ):
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, p=path, **k: (str(p), ""))
         actions[label].trigger()
         assert path.stat().st_size > 200

@@ -17,13 +17,13 @@ def test_title_and_status(window):
 
 def test_play_advances_epochs_and_plot_then_pause_stops(window, qtbot):
     qtbot.mouseClick(window.play_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: epoch_of(window) >= 20 and len(window.loss_plot) >= 20,
-                    timeout=10_000)
+    qtbot.waitUntil(lambda: epoch_of(window) >= 20 and len(window.loss_plot) >= 20, timeout=10_000)
     assert window.bridge.playing and "Pause" in window.play_action.text()
     assert "accuracy" in window.metrics_label.text()
     qtbot.mouseClick(window.play_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.session.playing and
-                    epoch_of(window) == window.session.epoch, timeout=5000)
+    qtbot.waitUntil(
+        lambda: not window.session.playing and epoch_of(window) == window.session.epoch, timeout=5000
+    )
     paused_at = epoch_of(window)
     qtbot.wait(300)  # nothing should happen while paused
     assert epoch_of(window) == paused_at == len(window.loss_plot)
@@ -53,8 +53,7 @@ def test_reset_returns_to_epoch_zero_and_clears_plot(window, qtbot):
     window.play_action.trigger()
     qtbot.waitUntil(lambda: len(window.loss_plot) >= 10, timeout=10_000)
     window.reset_action.trigger()
-    qtbot.waitUntil(lambda: epoch_of(window) == 0 and len(window.loss_plot) == 0,
-                    timeout=5000)
+    qtbot.waitUntil(lambda: epoch_of(window) == 0 and len(window.loss_plot) == 0, timeout=5000)
     assert not window.bridge.playing and "Play" in window.play_action.text()
 
 
@@ -75,7 +74,7 @@ def test_learning_rate_control_reaches_optimizer(window, qtbot):
 
 
 def test_diverging_learning_rate_reports_and_stops(qtbot):
-    from app.window import MainWindow
+    from app.shell.main_window import MainWindow
 
     w = MainWindow(load_preset("reg-plane"))
     qtbot.addWidget(w)
@@ -91,7 +90,7 @@ def test_diverging_learning_rate_reports_and_stops(qtbot):
 
 
 def test_finished_is_reported(qtbot):
-    from app.window import MainWindow
+    from app.shell.main_window import MainWindow
 
     project = load_preset("circle")
     project.train.stop_epochs = 15

@@ -95,11 +95,14 @@ def test_pending_recoveries_skip_live_and_stale(tmp_path):
 
 @pytest.fixture
 def files_window(qtbot, tmp_path):
-    from app.window import MainWindow
+    from app.shell.main_window import MainWindow
 
-    w = MainWindow(load_preset("circle"), settings=QSettings(str(tmp_path / "s.ini"),
-                                                             QSettings.Format.IniFormat),
-                   autosave_dir=tmp_path / "autosave", prompts=True)
+    w = MainWindow(
+        load_preset("circle"),
+        settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+        autosave_dir=tmp_path / "autosave",
+        prompts=True,
+    )
     w.show()  # not qtbot.addWidget: it would close the window before prompts are off
     qtbot.waitExposed(w)
     yield w
@@ -197,8 +200,7 @@ def test_autosave_writes_its_own_file_and_save_removes_it(files_window, qtbot, t
     w.step_action.trigger()
     qtbot.waitUntil(lambda: w.bridge.epoch == 2, timeout=5000)
     w.autosave_now()
-    qtbot.waitUntil(lambda: w.autosaver.current is not None and w.autosaver.current.exists(),
-                    timeout=5000)
+    qtbot.waitUntil(lambda: w.autosaver.current is not None and w.autosaver.current.exists(), timeout=5000)
     auto = w.autosaver.current
     assert auto.parent == tmp_path / "autosave" and mine.read_text() == before
     assert load_project(auto).epoch == 2 and load_project(auto).weights is not None
@@ -212,8 +214,9 @@ def test_recovery_restores_a_crashed_sessions_work(files_window, tmp_path):
     project_file = save_project(load_preset("xor"), tmp_path / "x.nodeplay")
     crashed = load_preset("xor")
     crashed.data.noise = 35
-    auto = _autosave(tmp_path / "autosave", crashed, project_file,
-                     project_file.stat().st_mtime + 5, pid=2**22 + 12345)
+    auto = _autosave(
+        tmp_path / "autosave", crashed, project_file, project_file.stat().st_mtime + 5, pid=2**22 + 12345
+    )
     asked = []
     w.ask_recovery = lambda entry: asked.append(entry.name) or True
     assert w.offer_recovery()
@@ -295,15 +298,15 @@ def _click_in_dialog(text):
     QTimer.singleShot(20, click)
 
 
-@pytest.mark.parametrize(("button", "answer"), [("Save", "save"), ("Discard", "discard"),
-                                                ("Cancel", "cancel")])
+@pytest.mark.parametrize(
+    ("button", "answer"), [("Save", "save"), ("Discard", "discard"), ("Cancel", "cancel")]
+)
 def test_unsaved_dialog_answers(files_window, button, answer):
     _click_in_dialog(button)
     assert files_window.ask_unsaved() == answer
 
 
-@pytest.mark.parametrize(("button", "answer"), [("Restore", True), ("Discard", False),
-                                                ("Later", None)])
+@pytest.mark.parametrize(("button", "answer"), [("Restore", True), ("Discard", False), ("Later", None)])
 def test_recovery_dialog_answers(files_window, tmp_path, button, answer):
     entry = AutosaveEntry(tmp_path / "a", None, time.time(), 1, "spiral")
     _click_in_dialog(button)

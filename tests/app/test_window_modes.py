@@ -37,14 +37,21 @@ def test_image_project_shows_samples_and_says_why_views_are_empty(digits, qtbot)
     panel = w.panel
     # what does not apply to a CNN on images is hidden, not greyed out
     assert not panel.groups["layers"].isVisible() and not panel.groups["features"].isVisible()
-    for control in (panel.noise_slider, panel.classes_spin, panel.regenerate_button,
-                    panel.user_box, panel.init_combo):
+    for control in (
+        panel.noise_slider,
+        panel.classes_spin,
+        panel.regenerate_button,
+        panel.user_box,
+        panel.init_combo,
+    ):
         assert not control.isVisible()
     assert panel.groups["data"].isVisible() and panel.groups["data"].isEnabled()
     assert panel.optimizer_combo.isVisible() and panel.optimizer_combo.isEnabled()
     assert panel.ratio_slider.isVisible() and panel.batch_slider.isVisible()
     assert [panel.dataset_combo.itemData(i) for i in range(panel.dataset_combo.count())] == [
-        "digits", "shapes"]
+        "digits",
+        "shapes",
+    ]
     w.step_action.trigger()
     qtbot.waitUntil(lambda: len(w.loss_plot) == 1, timeout=20_000)
     assert "accuracy" in w.metrics_label.text()
@@ -85,7 +92,7 @@ def test_editor_mode_shows_the_project_graph_and_live_thumbnails(digits, qtbot):
 
 @pytest.fixture
 def circle(qtbot):
-    from app.window import MainWindow
+    from app.shell.main_window import MainWindow
 
     w = MainWindow(load_preset("circle"))
     qtbot.addWidget(w)
@@ -200,8 +207,7 @@ def test_sample_grid_marks_the_networks_answers(digits, qtbot):
     w = digits
     for _ in range(2):
         w.step_action.trigger()
-    qtbot.waitUntil(lambda: w.sample_grid.grid.answers is not None and len(w.loss_plot) == 2,
-                    timeout=20_000)
+    qtbot.waitUntil(lambda: w.sample_grid.grid.answers is not None and len(w.loss_plot) == 2, timeout=20_000)
     answers = w.sample_grid.grid.answers
     assert len(answers) == 48 and all(a.isdigit() for a in answers)
     assert w.sample_grid.accuracy_shown() > 0.5

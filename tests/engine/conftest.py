@@ -14,6 +14,8 @@ def circle() -> Project:
 @pytest.fixture
 def xor_project() -> Project:
     """A network big enough to learn XOR quickly and reliably."""
-    return Project(mlp_graph([8], "tanh", loss="bce"), DataSettings(name="xor", samples=400),
-                   TrainSettings(optimizer="adam", learning_rate=0.03, batch_size=20,
-                                 stop_epochs=60, seed=3))
+    return Project(
+        mlp_graph([8], "tanh", loss="bce"),
+        DataSettings(name="xor", samples=400),
+        TrainSettings(optimizer="adam", learning_rate=0.03, batch_size=20, stop_epochs=60, seed=3),
+    )

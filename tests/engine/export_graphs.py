@@ -49,7 +49,19 @@ def zoo_project(**train) -> Project:
     for pair in ZOO_EDGES.replace("\n", " ").split(";"):
         src, dst = pair.split()
         g.connect(*src.split("."), *dst.split("."))
-    settings = {"optimizer": "adam", "learning_rate": 0.01, "batch_size": 32, "seed": 5,
-                "regularization": "l2", "reg_rate": 0.001, **train}
-    return Project(g, DataSettings(name="circle", samples=200), TrainSettings(**settings),
-                   name="zoo", description="Every node type of the catalogue in one graph.")
+    settings = {
+        "optimizer": "adam",
+        "learning_rate": 0.01,
+        "batch_size": 32,
+        "seed": 5,
+        "regularization": "l2",
+        "reg_rate": 0.001,
+        **train,
+    }
+    return Project(
+        g,
+        DataSettings(name="circle", samples=200),
+        TrainSettings(**settings),
+        name="zoo",
+        description="Every node type of the catalogue in one graph.",
+    )

@@ -39,6 +39,7 @@ def _is_int(v) -> bool:
 
 # -- mutators on the parsed file ---------------------------------------------------------
 
+
 def delete_field(rng, data):
     slot = _pick(rng, data)
     if slot:
@@ -57,8 +58,9 @@ def huge_or_negative(rng, data):
     slot = _pick(rng, data, lambda v: isinstance(v, int | float) and not isinstance(v, bool))
     if slot:
         container, key, _ = slot
-        container[key] = rng.choice([10**6, 10**9, 10**12, 2**63, 10**400, -1, -(10**9), 0,
-                                     1e308, -1e-300, 4096])
+        container[key] = rng.choice(
+            [10**6, 10**9, 10**12, 2**63, 10**400, -1, -(10**9), 0, 1e308, -1e-300, 4096]
+        )
 
 
 def deep_nesting(rng, data):
@@ -70,8 +72,11 @@ def deep_nesting(rng, data):
 
 def _nest(match: re.Match) -> str:
     depth = int(match.group(1))
-    return "".join("[" if i % 2 else '{"a": ' for i in range(depth)) + "1" + "".join(
-        "]" if i % 2 else "}" for i in reversed(range(depth)))
+    return (
+        "".join("[" if i % 2 else '{"a": ' for i in range(depth))
+        + "1"
+        + "".join("]" if i % 2 else "}" for i in reversed(range(depth)))
+    )
 
 
 def long_string(rng, data):
@@ -79,23 +84,30 @@ def long_string(rng, data):
     if slot:
         container, key, _ = slot
         container[key] = rng.choice(["x", "é", "\\", '"', "\n", "\x00"]) * rng.choice(
-            [100, 10_000, 1_000_000])
+            [100, 10_000, 1_000_000]
+        )
 
 
 def unknown_type(rng, data):
     node = rng.choice(data["graph"]["nodes"])
-    node["type"] = rng.choice(["Dense2", "dense", "", "Input ", "__import__", "x" * 500,
-                               ["Dense"], {"Dense": 1}])
+    node["type"] = rng.choice(
+        ["Dense2", "dense", "", "Input ", "__import__", "x" * 500, ["Dense"], {"Dense": 1}]
+    )
 
 
 def dangling_edge(rng, data):
     nodes = [n["id"] for n in data["graph"]["nodes"]]
-    data["graph"]["edges"].append(rng.choice([
-        {"from": "ghost.y", "to": f"{rng.choice(nodes)}.x"},
-        {"from": f"{rng.choice(nodes)}.nope", "to": f"{rng.choice(nodes)}.x"},
-        {"from": f"{rng.choice(nodes)}.y", "to": "ghost.x"},
-        {"from": f"{rng.choice(nodes)}", "to": f"{rng.choice(nodes)}"},
-        {"from": None, "to": 3}]))
+    data["graph"]["edges"].append(
+        rng.choice(
+            [
+                {"from": "ghost.y", "to": f"{rng.choice(nodes)}.x"},
+                {"from": f"{rng.choice(nodes)}.nope", "to": f"{rng.choice(nodes)}.x"},
+                {"from": f"{rng.choice(nodes)}.y", "to": "ghost.x"},
+                {"from": f"{rng.choice(nodes)}", "to": f"{rng.choice(nodes)}"},
+                {"from": None, "to": 3},
+            ]
+        )
+    )
 
 
 def cycle(rng, data):
@@ -115,16 +127,17 @@ def duplicate_id(rng, data):
     nodes = data["graph"]["nodes"]
     twin = copy.deepcopy(rng.choice(nodes))
     if rng.random() < 0.5:
-        twin["id"] = rng.choice(["dense.1", "", "training", "forward", "add_module", "1x",
-                                 "a" * 300, "état"])
+        twin["id"] = rng.choice(["dense.1", "", "training", "forward", "add_module", "1x", "a" * 300, "état"])
     nodes.append(twin)
 
 
 def weight_blob(rng, data):
     weights = data.get("state", {}).get("weights")
     if not weights:
-        data["state"] = {"epoch": rng.choice([-5, 3, 1.5]),
-                         "weights": {"data": rng.choice(["", "AAAA", "!!", "x" * 999])}}
+        data["state"] = {
+            "epoch": rng.choice([-5, 3, 1.5]),
+            "weights": {"data": rng.choice(["", "AAAA", "!!", "x" * 999])},
+        }
         return
     raw = bytearray(base64.b64decode(weights["data"]))
     how = rng.choice(["flip", "flip-rehash", "truncate", "header", "base64", "epoch", "dtype"])
@@ -134,12 +147,13 @@ def weight_blob(rng, data):
         if how == "flip-rehash":  # damage that a checksum cannot see: the checks must
             weights.pop("sha256", None)
     elif how == "truncate":
-        del raw[rng.randrange(len(raw)):]
+        del raw[rng.randrange(len(raw)) :]
     elif how == "header":
-        raw[8:8 + 20] = rng.choice([b'{"a":{"dtype":"F32"}', b"\xff" * 20, b"[" * 20])
+        raw[8 : 8 + 20] = rng.choice([b'{"a":{"dtype":"F32"}', b"\xff" * 20, b"[" * 20])
     elif how == "dtype":
-        text = raw.decode("latin-1").replace('"F32"', rng.choice(['"I32"', '"F16"', '"F64"',
-                                                                  '"U8"', '"BOOL"']), 1)
+        text = raw.decode("latin-1").replace(
+            '"F32"', rng.choice(['"I32"', '"F16"', '"F64"', '"U8"', '"BOOL"']), 1
+        )
         raw = bytearray(text.encode("latin-1"))
         weights.pop("sha256", None)
     elif how == "epoch":
@@ -149,12 +163,26 @@ def weight_blob(rng, data):
         weights["data"] = weights["data"][:-7] + "*&^%$#@"
 
 
-DICT_MUTATORS = {f.__name__: f for f in (
-    delete_field, swap_type, huge_or_negative, deep_nesting, long_string, unknown_type,
-    dangling_edge, cycle, wrong_version, duplicate_id, weight_blob)}
+DICT_MUTATORS = {
+    f.__name__: f
+    for f in (
+        delete_field,
+        swap_type,
+        huge_or_negative,
+        deep_nesting,
+        long_string,
+        unknown_type,
+        dangling_edge,
+        cycle,
+        wrong_version,
+        duplicate_id,
+        weight_blob,
+    )
+}
 
 
 # -- mutators on the text -----------------------------------------------------------------
+
 
 def byte_flip(rng, text: str) -> bytes:
     raw = bytearray(text.encode("utf-8"))
@@ -173,7 +201,7 @@ def nan_literal(rng, text: str) -> bytes:
         return text.encode()
     m = rng.choice(numbers)
     literal = rng.choice(["NaN", "Infinity", "-Infinity", "1e999", "1" * 5000, "-0"])
-    return (text[: m.start()] + literal + text[m.end():]).encode()
+    return (text[: m.start()] + literal + text[m.end() :]).encode()
 
 
 TEXT_MUTATORS = {f.__name__: f for f in (byte_flip, truncation, nan_literal)}

@@ -4,8 +4,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from engine.build import build_model
-from engine.build.layers import Sampling
+from engine.builder import build_model
+from engine.builder.layers import Sampling
 from engine.graph import DataSpec, Graph, validate
 from engine.graph.mlp import mlp_graph
 from engine.project import Project
@@ -27,8 +27,13 @@ def make(nodes, edges) -> Graph:
 
 def classifier(body, classes=10) -> Graph:
     """Input -> body (a chain of (id, type, params)) -> Flatten -> Dense -> Output."""
-    nodes = [("in", "Input", {}), *body, ("flat", "Flatten", {}),
-             ("head", "Dense", {"units": classes}), ("out", "Output", {"loss": "cross_entropy"})]
+    nodes = [
+        ("in", "Input", {}),
+        *body,
+        ("flat", "Flatten", {}),
+        ("head", "Dense", {"units": classes}),
+        ("out", "Output", {"loss": "cross_entropy"}),
+    ]
     ids = [n[0] for n in nodes[:-1]]
     edges = [(f"{a}.{'x' if a == 'in' else 'out'}", f"{b}.x") for a, b in zip(ids, ids[1:])]
     return make(nodes, [*edges, ("head.out", "out.pred"), ("in.y", "out.target")])
@@ -66,8 +71,11 @@ IMAGE_BODIES = {
     "Upsample": [("u", "Upsample", {"mode": "bilinear"}), ("c", "Conv2d", {"channels": 2})],
     "BatchNorm2d": [("c", "Conv2d", {}), ("bn", "BatchNorm", {})],
     "LayerNorm": [("c", "Conv2d", {}), ("ln", "LayerNorm", {})],
-    "Reshape": [("flat0", "Flatten", {}), ("r", "Reshape", {"shape": [4, 4, 4]}),
-                ("c", "Conv2d", {"channels": 2})],
+    "Reshape": [
+        ("flat0", "Flatten", {}),
+        ("r", "Reshape", {"shape": [4, 4, 4]}),
+        ("c", "Conv2d", {"channels": 2}),
+    ],
 }
 
 
@@ -77,13 +85,34 @@ def test_each_image_node_builds_and_trains(name):
 
 
 def test_concat_split_and_add_build_and_train():
-    body = [("c", "Conv2d", {"channels": 4}), ("split", "Split", {"first": 1}),
-            ("cat", "Concat", {}), ("add", "Add", {})]
-    g = make([("in", "Input", {}), *body, ("flat", "Flatten", {}), ("head", "Dense", {"units": 10}),
-              ("out", "Output", {"loss": "cross_entropy"})],
-             [("in.x", "c.x"), ("c.out", "split.x"), ("split.b", "cat.a"), ("split.a", "cat.b"),
-              ("c.out", "cat.d"), ("cat.out", "add.a"), ("cat.out", "add.b"), ("add.out", "flat.x"),
-              ("flat.out", "head.x"), ("head.out", "out.pred"), ("in.y", "out.target")])
+    body = [
+        ("c", "Conv2d", {"channels": 4}),
+        ("split", "Split", {"first": 1}),
+        ("cat", "Concat", {}),
+        ("add", "Add", {}),
+    ]
+    g = make(
+        [
+            ("in", "Input", {}),
+            *body,
+            ("flat", "Flatten", {}),
+            ("head", "Dense", {"units": 10}),
+            ("out", "Output", {"loss": "cross_entropy"}),
+        ],
+        [
+            ("in.x", "c.x"),
+            ("c.out", "split.x"),
+            ("split.b", "cat.a"),
+            ("split.a", "cat.b"),
+            ("c.out", "cat.d"),
+            ("cat.out", "add.a"),
+            ("cat.out", "add.b"),
+            ("add.out", "flat.x"),
+            ("flat.out", "head.x"),
+            ("head.out", "out.pred"),
+            ("in.y", "out.target"),
+        ],
+    )
     model = check_shapes_and_step(g)
     x = torch.rand(3, 1, 8, 8)
     vals = model.values(x)
@@ -93,15 +122,32 @@ def test_concat_split_and_add_build_and_train():
 
 
 def vae(kl_to_sum: bool, weight: float = 2.0, wb: float = 0.5) -> Graph:
-    nodes = [("in", "Input", {}), ("flat", "Flatten", {}), ("enc", "Dense", {"units": 4}),
-             ("split", "Split", {"first": 2}), ("s", "Sampling", {}),
-             ("dec", "Dense", {"units": 64}), ("img", "Reshape", {}),
-             ("rec", "Output", {"loss": "bce", "weight": weight}),
-             ("cls", "Dense", {"units": 10}), ("lab", "Output", {"loss": "cross_entropy"})]
-    edges = [("in.x", "flat.x"), ("flat.out", "enc.x"), ("enc.out", "split.x"),
-             ("split.a", "s.mean"), ("split.b", "s.logvar"), ("s.z", "dec.x"), ("dec.out", "img.x"),
-             ("img.out", "rec.pred"), ("in.x", "rec.target"), ("s.z", "cls.x"),
-             ("cls.out", "lab.pred"), ("in.y", "lab.target")]
+    nodes = [
+        ("in", "Input", {}),
+        ("flat", "Flatten", {}),
+        ("enc", "Dense", {"units": 4}),
+        ("split", "Split", {"first": 2}),
+        ("s", "Sampling", {}),
+        ("dec", "Dense", {"units": 64}),
+        ("img", "Reshape", {}),
+        ("rec", "Output", {"loss": "bce", "weight": weight}),
+        ("cls", "Dense", {"units": 10}),
+        ("lab", "Output", {"loss": "cross_entropy"}),
+    ]
+    edges = [
+        ("in.x", "flat.x"),
+        ("flat.out", "enc.x"),
+        ("enc.out", "split.x"),
+        ("split.a", "s.mean"),
+        ("split.b", "s.logvar"),
+        ("s.z", "dec.x"),
+        ("dec.out", "img.x"),
+        ("img.out", "rec.pred"),
+        ("in.x", "rec.target"),
+        ("s.z", "cls.x"),
+        ("cls.out", "lab.pred"),
+        ("in.y", "lab.target"),
+    ]
     if kl_to_sum:
         nodes.append(("sum", "LossSum", {"wa": 3.0, "wb": wb}))
         edges += [("rec.loss", "sum.a"), ("s.kl", "sum.b")]
@@ -155,7 +201,7 @@ def test_sampling_samples_while_training_and_returns_the_mean_otherwise():
     s.eval()
     z, kl_eval = s(mean, logvar)
     assert torch.equal(z, mean)
-    by_hand = (-0.5 * (1 + logvar - mean ** 2 - logvar.exp())).sum(1).mean()
+    by_hand = (-0.5 * (1 + logvar - mean**2 - logvar.exp())).sum(1).mean()
     assert torch.allclose(kl, by_hand) and torch.allclose(kl_eval, by_hand)
     zero, no_kl = Sampling()(torch.zeros(3, 2), torch.zeros(3, 2))
     assert no_kl.item() == 0.0
@@ -181,8 +227,12 @@ def test_a_dangling_branch_is_not_a_chain():
 
 
 def _session(graph, name="circle", **data):
-    return Session(Project(graph, DataSettings(name=name, samples=60, **data),
-                           TrainSettings(optimizer="sgd", batch_size=10)), device="cpu")
+    return Session(
+        Project(
+            graph, DataSettings(name=name, samples=60, **data), TrainSettings(optimizer="sgd", batch_size=10)
+        ),
+        device="cpu",
+    )
 
 
 def test_the_numpy_fast_path_takes_plain_perceptrons_only():
@@ -220,8 +270,7 @@ def test_an_image_session_publishes_without_plane_probes():
     s.train(steps=2)
     s.publish(force=True)
     snaps = [e for e in got if isinstance(e, Snapshot)]
-    assert snaps and all(e.boundary is None and e.neurons is None and e.hidden is None
-                         for e in snaps)
+    assert snaps and all(e.boundary is None and e.neurons is None and e.hidden is None for e in snaps)
 
 
 def test_live_parameters_change_the_running_model():
@@ -235,15 +284,19 @@ def test_live_parameters_change_the_running_model():
     assert s.project.graph.nodes["output"].params["weight"] == 2.0
     s._apply(cmd.SetParam("drop1", "p", 0.5))
     assert s.model.layers["drop1"].p == 0.5 and s.project.graph.nodes["drop1"].params["p"] == 0.5
-    with pytest.raises(NodeplayError, match="Dense's 'units' cannot change while the network "
-                                            "is built; change it in the graph and press Reset."):
+    with pytest.raises(
+        NodeplayError,
+        match="Dense's 'units' cannot change while the network "
+        "is built; change it in the graph and press Reset.",
+    ):
         s.set_param("dense1", "units", 5)
     with pytest.raises(NodeplayError, match="'p' must be at most 0.95"):
         s.set_param("drop1", "p", 2.0)
     assert s.model.layers["drop1"].p == 0.5
 
-    s = Session(Project(vae(kl_to_sum=True), DataSettings(name="digits", samples=40),
-                        TrainSettings()), device="cpu")
+    s = Session(
+        Project(vae(kl_to_sum=True), DataSettings(name="digits", samples=40), TrainSettings()), device="cpu"
+    )
     x, y = s.x_train, s.y_train
     s.model.eval()
     before = s.model.losses(x, y)

@@ -10,8 +10,9 @@ from nodeplay.cli import main
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "nodeplay", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "nodeplay", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
 def test_presets_lists_the_playground_sets(capsys):
@@ -23,8 +24,17 @@ def test_presets_lists_the_playground_sets(capsys):
 def test_new_then_train_json_then_resume(tmp_path):
     project = tmp_path / "c.nodeplay"
     assert run("new", "circle", "--out", str(project)).returncode == 0
-    r = run("train", str(project), "--epochs", "20", "--json", "--seed", "5",
-            "--out", str(tmp_path / "t.nodeplay"))
+    r = run(
+        "train",
+        str(project),
+        "--epochs",
+        "20",
+        "--json",
+        "--seed",
+        "5",
+        "--out",
+        str(tmp_path / "t.nodeplay"),
+    )
     assert r.returncode == 0, r.stderr
     result = json.loads(r.stdout)
     assert result["epoch"] == 20 and result["device"] == "cpu"
@@ -36,24 +46,29 @@ def test_new_then_train_json_then_resume(tmp_path):
 
 
 def test_headless_commands_never_import_qt(tmp_path):
-    code = ("import sys; from nodeplay.cli import main; "
-            f"main(['new', 'xor', '--out', r'{tmp_path / 'x.nodeplay'}']); "
-            f"main(['train', r'{tmp_path / 'x.nodeplay'}', '--epochs', '1']); "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'vispy', 'app')]; "
-            "assert not bad, bad")
+    code = (
+        "import sys; from nodeplay.cli import main; "
+        f"main(['new', 'xor', '--out', r'{tmp_path / 'x.nodeplay'}']); "
+        f"main(['train', r'{tmp_path / 'x.nodeplay'}', '--epochs', '1']); "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'vispy', 'app')]; "
+        "assert not bad, bad"
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
 
 
-@pytest.mark.parametrize("args, message", [
-    (["train", "missing.nodeplay"], "There is no project file at missing.nodeplay."),
-    (["new", "nope", "--out", "x.nodeplay"], "There is no preset 'nope'"),
-    (["train", "bad.nodeplay"], "bad.nodeplay is damaged: it is not valid JSON"),
-    (["train", "invalid.nodeplay", "--epochs", "1"], "Input 'x' of Dense is not connected."),
-    (["train", "ok.nodeplay", "--epochs", "0"], "--epochs must be at least 1."),
-    (["new", "circle", "--out", "ok.nodeplay"], "ok.nodeplay already exists; pass --force"),
-    (["open", "bad.nodeplay"], "bad.nodeplay is damaged"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["train", "missing.nodeplay"], "There is no project file at missing.nodeplay."),
+        (["new", "nope", "--out", "x.nodeplay"], "There is no preset 'nope'"),
+        (["train", "bad.nodeplay"], "bad.nodeplay is damaged: it is not valid JSON"),
+        (["train", "invalid.nodeplay", "--epochs", "1"], "Input 'x' of Dense is not connected."),
+        (["train", "ok.nodeplay", "--epochs", "0"], "--epochs must be at least 1."),
+        (["new", "circle", "--out", "ok.nodeplay"], "ok.nodeplay already exists; pass --force"),
+        (["open", "bad.nodeplay"], "bad.nodeplay is damaged"),
+    ],
+)
 def test_user_mistakes_are_one_sentence_and_exit_2(tmp_path, args, message):
     (tmp_path / "bad.nodeplay").write_text("{oops")
     assert main(["new", "circle", "--out", str(tmp_path / "ok.nodeplay")]) == 0

@@ -22,8 +22,14 @@ def test_export_python_writes_a_runnable_folder(project_file, tmp_path, capsys):
     out = tmp_path / "xor-pytorch"
     assert main(["export", str(project_file), "--format", "python", "--out", str(out)]) == 0
     assert "trained weights" in capsys.readouterr().err
-    assert {p.name for p in out.iterdir()} == {"model.py", "train.py", "weights.py", "README.md",
-                                               "weights.safetensors", "data.npz"}
+    assert {p.name for p in out.iterdir()} == {
+        "model.py",
+        "train.py",
+        "weights.py",
+        "README.md",
+        "weights.safetensors",
+        "data.npz",
+    }
     assert "trained (epoch 2)" in (out / "README.md").read_text()
 
 
@@ -71,16 +77,16 @@ def test_no_onnx_form_is_one_sentence_and_nothing_else(tmp_path):
     """torch dumps its graph from C++ when an operator has no ONNX form; the user sees one line."""
     code = f"""
 import sys, torch
-from engine.build.layers import Sine
+from engine.builder.layers import Sine
 Sine.forward = lambda self, x: torch.special.erfcx(x)  # an operator ONNX has no form for
 from engine.presets import load_preset
 from engine.project import save_project
 from nodeplay.cli import main
 project = load_preset("xor")
 project.graph.set_params("act1", fn="sine")
-save_project(project, r"{tmp_path / 'p.nodeplay'}")
-sys.exit(main(["export", r"{tmp_path / 'p.nodeplay'}", "--format", "onnx",
-               "--out", r"{tmp_path / 'p.onnx'}"]))
+save_project(project, r"{tmp_path / "p.nodeplay"}")
+sys.exit(main(["export", r"{tmp_path / "p.nodeplay"}", "--format", "onnx",
+               "--out", r"{tmp_path / "p.onnx"}"]))
 """
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and r.stdout == ""

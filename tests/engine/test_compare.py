@@ -84,27 +84,35 @@ def test_three_seeds_match_separate_runs(circle, fast):
 @pytest.mark.parametrize("fast", [True, False])
 def test_mixed_optimizers_inits_and_l2_rates_match_separate_runs(circle, fast):
     circle.train.regularization = "l2"
-    variants = [{"optimizer": "momentum", "learning_rate": 0.01},
-                {"optimizer": "sgd", "reg_rate": 0.01},
-                {"init": "uniform", "reg_rate": 0.003, "activation": "relu"}]
+    variants = [
+        {"optimizer": "momentum", "learning_rate": 0.01},
+        {"optimizer": "sgd", "reg_rate": 0.01},
+        {"init": "uniform", "reg_rate": 0.003, "activation": "relu"},
+    ]
     check_against_sessions(circle, variants, fast)
 
 
 @pytest.mark.parametrize("fast", [True, False])
 def test_cross_entropy_head_matches_separate_runs(fast):
-    project = Project(mlp_graph([4, 2], "tanh", features=["x1", "x2", "x1^2"], outputs=2,
-                                loss="cross_entropy"),
-                      DataSettings(name="xor", samples=300), TrainSettings(learning_rate=0.1))
-    variants = [{"activation": "relu"}, {"activation": "tanh", "learning_rate": 0.03},
-                {"seed": 4, "optimizer": "momentum", "learning_rate": 0.003}]
+    project = Project(
+        mlp_graph([4, 2], "tanh", features=["x1", "x2", "x1^2"], outputs=2, loss="cross_entropy"),
+        DataSettings(name="xor", samples=300),
+        TrainSettings(learning_rate=0.1),
+    )
+    variants = [
+        {"activation": "relu"},
+        {"activation": "tanh", "learning_rate": 0.03},
+        {"seed": 4, "optimizer": "momentum", "learning_rate": 0.003},
+    ]
     cs = check_against_sessions(project, variants, fast)
     b = cs.boundaries(30)
     assert b.shape == (3, 30, 30) and np.abs(b).max() <= 1
 
 
 def test_initial_weights_are_the_builders(circle):
-    from engine.build import build_model
+    from engine.builder import build_model
     from engine.data import make_dataset
+
     cs = CompareSession(circle, [{"seed": 3}, {"seed": 5, "init": "he"}], device="cpu")
     spec = make_dataset(circle.data).spec
     graph = circle.graph.copy()
@@ -183,8 +191,11 @@ def test_bad_variants_are_refused(circle):
 
 
 def test_any_optimizer_and_graph_compare_as_separate_runs(circle):
-    variants = [{"optimizer": "adam", "learning_rate": 0.01}, {"learning_rate": 0.1},
-                {"optimizer": "rmsprop", "learning_rate": 0.003, "seed": 5}]
+    variants = [
+        {"optimizer": "adam", "learning_rate": 0.01},
+        {"learning_rate": 0.1},
+        {"optimizer": "rmsprop", "learning_rate": 0.003, "seed": 5},
+    ]
     cs = make_compare(circle.copy(), variants, device="cpu")
     assert isinstance(cs, SteppedCompare) and cs.labels[0] == "lr 0.01, adam"
     cs.train(4)
@@ -200,8 +211,7 @@ def test_a_batched_graph_stays_batched(circle):
 def test_image_projects_compare_with_per_variant_rows():
     digits = load_preset("digits-cnn")
     cs = make_compare(digits, [{"learning_rate": 0.01}, {"learning_rate": 0.05}], device="cpu")
-    runner = Runner(cs, snapshot_interval=0.0,
-                    subscriptions={"variants": {}, "variant_boundaries": {}})
+    runner = Runner(cs, snapshot_interval=0.0, subscriptions={"variants": {}, "variant_boundaries": {}})
     snaps = []
     runner.subscribe(lambda e: isinstance(e, Snapshot) and snaps.append(e))
     runner.publish(force=True)

@@ -42,9 +42,9 @@ def test_the_exported_model_still_runs(tmp_path):
     project = load_preset("circle")
     project.description = r"C:\Nodeplay\xdata and ''' and \"\"\""
     out = export_python(project, tmp_path / "out")
-    code = ("import torch; from model import Model; "
-            "print(Model()(torch.zeros(3, 2)).shape[0])")
-    done = subprocess.run([sys.executable, "-c", code], cwd=out.folder, capture_output=True,
-                          text=True, timeout=120)
+    code = "import torch; from model import Model; print(Model()(torch.zeros(3, 2)).shape[0])"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=out.folder, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "3"

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from engine.build import build_model
-from engine.build.layers import Sine
+from engine.builder import build_model
+from engine.builder.layers import Sine
 from engine.data import make_dataset
 from engine.errors import GraphError, NodeplayError
 from engine.export import export_onnx

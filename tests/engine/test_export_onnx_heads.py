@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from engine.build import build_model
+from engine.builder import build_model
 from engine.export import export_onnx
 from engine.presets import load_preset
 from engine.train import Session
@@ -24,10 +24,13 @@ def heads_by_torch(session) -> dict[str, np.ndarray]:
     return out
 
 
-@pytest.mark.parametrize(("preset", "names"), [
-    ("autoencoder", ["prediction", "reconstruction"]),  # the label head and the image head
-    ("vae", ["prediction"]),  # one Output (the reconstruction); the KL term is a loss, not a head
-])
+@pytest.mark.parametrize(
+    ("preset", "names"),
+    [
+        ("autoencoder", ["prediction", "reconstruction"]),  # the label head and the image head
+        ("vae", ["prediction"]),  # one Output (the reconstruction); the KL term is a loss, not a head
+    ],
+)
 def test_every_head_is_a_named_onnx_output_matching_torch(tmp_path, preset, names):
     project = load_preset(preset)
     session = Session(project, device="cpu")

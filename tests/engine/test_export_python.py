@@ -12,7 +12,7 @@ import pytest
 import torch
 from safetensors.numpy import load_file
 
-from engine.build import build_model
+from engine.builder import build_model
 from engine.data import make_dataset
 from engine.errors import GraphError, NodeplayError
 from engine.export import export_python
@@ -81,12 +81,19 @@ def test_every_preset_exports_and_reproduces_the_app(tmp_path):
         folder = tmp_path / name
         result = export_python(project, folder)
         assert result.trained and sorted(p.name for p in folder.iterdir()) == sorted(
-            ["README.md", "data.npz", "model.py", "train.py", "weights.py", "weights.safetensors"])
+            ["README.md", "data.npz", "model.py", "train.py", "weights.py", "weights.safetensors"]
+        )
         expected[str(folder)] = (curve, pred)
     # a fresh interpreter started away from the repository: Nodeplay cannot be imported there
     args = [f"{folder}:{len(curve)}" for folder, (curve, _) in expected.items()]
-    r = subprocess.run([sys.executable, "-c", DRIVER, *args], cwd=tmp_path,
-                       env=fresh_env(), capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-c", DRIVER, *args],
+        cwd=tmp_path,
+        env=fresh_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     report = json.loads(r.stdout.splitlines()[-1])
     assert report["nodeplay_modules"] == []
@@ -112,9 +119,12 @@ def test_generated_code_passes_ruff_and_is_formatted(tmp_path, name):
     for args in (["check", "--isolated", "."], ["format", "--isolated", "--check", "."]):
         r = subprocess.run([*ruff(), *args], cwd=tmp_path / "out", capture_output=True, text=True)
         assert r.returncode == 0, r.stdout + r.stderr
-    imported = {line.split()[1].split(".")[0] for f in ("model.py", "train.py", "weights.py")
-                for line in (tmp_path / "out" / f).read_text().splitlines()
-                if line.startswith(("import ", "from "))}
+    imported = {
+        line.split()[1].split(".")[0]
+        for f in ("model.py", "train.py", "weights.py")
+        for line in (tmp_path / "out" / f).read_text().splitlines()
+        if line.startswith(("import ", "from "))
+    }
     assert imported <= {"argparse", "os", "json", "struct", "numpy", "torch", "model", "weights"}
 
 
@@ -176,9 +186,11 @@ def test_layers_with_state_and_skips_are_exported(tmp_path):
     g.connect("drop", "out", "head", "x")
     g.connect("head", "out", "out", "pred")
     g.connect("input", "y", "out", "target")
-    project = Project(g, DataSettings(name="blobs", classes=3, samples=120),
-                      TrainSettings(optimizer="adam", batch_size=16, regularization="l1",
-                                    reg_rate=0.001, seed=4))
+    project = Project(
+        g,
+        DataSettings(name="blobs", classes=3, samples=120),
+        TrainSettings(optimizer="adam", batch_size=16, regularization="l1", reg_rate=0.001, seed=4),
+    )
     session = Session(project, device="cpu")
     session.train(epochs=2)
     project.weights = session.weights()
@@ -203,8 +215,10 @@ def test_layers_with_state_and_skips_are_exported(tmp_path):
         torch.manual_seed(4)
         fresh = Model()
         initial = build_model(project.graph, session.dataset.spec, 4)
-        renamed = {f"{result.code.attrs[k.split('.')[1]]}.{k.split('.', 2)[2]}": v
-                   for k, v in initial.state_dict().items()}
+        renamed = {
+            f"{result.code.attrs[k.split('.')[1]]}.{k.split('.', 2)[2]}": v
+            for k, v in initial.state_dict().items()
+        }
         for key, value in fresh.state_dict().items():
             assert torch.equal(value, renamed[key]), key
     finally:
@@ -215,10 +229,26 @@ def test_layers_with_state_and_skips_are_exported(tmp_path):
 
 def test_torchrun_trains_with_two_processes(tmp_path):
     export_python(load_preset("circle"), tmp_path / "out")
-    r = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone",
-                        "--nproc_per_node", "2", "train.py", "--epochs", "2",
-                        "--out", "ddp.safetensors"], cwd=tmp_path / "out", env=fresh_env(),
-                       capture_output=True, text=True, timeout=180)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            "--nproc_per_node",
+            "2",
+            "train.py",
+            "--epochs",
+            "2",
+            "--out",
+            "ddp.safetensors",
+        ],
+        cwd=tmp_path / "out",
+        env=fresh_env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     epochs = [line for line in r.stdout.splitlines() if line.startswith("epoch ")]
     assert len(epochs) == 2  # printed once, by rank 0
@@ -311,8 +341,9 @@ def test_every_node_type_exports_and_reproduces(tmp_path):
         assert abs(model(x, y)[0].item() - session.model.loss(x, y)[0].item()) < 1e-5
 
 
-@pytest.mark.parametrize("fn", ["linear", "step", "sigmoid", "tanh", "relu", "leaky_relu", "elu",
-                                "gelu", "silu", "sine"])
+@pytest.mark.parametrize(
+    "fn", ["linear", "step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "sine"]
+)
 def test_each_activation_computes_what_the_app_does(tmp_path, fn):
     from engine.graph.mlp import mlp_graph
     from engine.project import Project

@@ -4,7 +4,7 @@ import sys
 
 import torch
 
-from engine.build import build_model
+from engine.builder import build_model
 from engine.export import export_python
 from engine.presets import load_preset
 from engine.train import Session

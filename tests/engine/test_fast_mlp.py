@@ -33,20 +33,26 @@ def assert_same(a, b):
 def test_every_supported_activation_matches_autograd(act):
     # small-range features: sine of inputs near 36 is chaotic enough that float32
     # rounding differences between numpy and torch grow over epochs
-    p = Project(mlp_graph([5, 3], act, features=["x1", "x2", "sin x1"]),
-                DataSettings(name="xor", samples=200), TrainSettings(learning_rate=0.05))
+    p = Project(
+        mlp_graph([5, 3], act, features=["x1", "x2", "sin x1"]),
+        DataSettings(name="xor", samples=200),
+        TrainSettings(learning_rate=0.05),
+    )
     assert_same(*curves(p))
 
 
 def test_every_feature_matches_autograd():
     from engine.graph.catalogue import FEATURES
-    p = Project(mlp_graph([4], "tanh", features=list(FEATURES)), DataSettings(name="circle"),
-                TrainSettings(learning_rate=0.01))
+
+    p = Project(
+        mlp_graph([4], "tanh", features=list(FEATURES)),
+        DataSettings(name="circle"),
+        TrainSettings(learning_rate=0.01),
+    )
     assert_same(*curves(p))
 
 
-@pytest.mark.parametrize("loss, data, outputs", [("mse", "reg-gauss", 1),
-                                                 ("cross_entropy", "spiral", 2)])
+@pytest.mark.parametrize("loss, data, outputs", [("mse", "reg-gauss", 1), ("cross_entropy", "spiral", 2)])
 def test_losses_match_autograd(loss, data, outputs):
     p = Project(mlp_graph([6], "tanh", outputs=outputs, loss=loss), DataSettings(name=data))
     assert_same(*curves(p))
@@ -65,11 +71,14 @@ def test_other_optimizers_keep_the_autograd_path():
     assert Session(p)._fast is None
 
 
-@pytest.mark.parametrize("loss, data, outputs", [("bce", "xor", 1), ("mse", "reg-gauss", 1),
-                                                 ("cross_entropy", "spiral", 2)])
+@pytest.mark.parametrize(
+    "loss, data, outputs", [("bce", "xor", 1), ("mse", "reg-gauss", 1), ("cross_entropy", "spiral", 2)]
+)
 def test_numpy_evaluation_matches_torch(loss, data, outputs):
-    p = Project(mlp_graph([6], "tanh", features=["x1", "x2", "x1*x2"], outputs=outputs, loss=loss),
-                DataSettings(name=data))
+    p = Project(
+        mlp_graph([6], "tanh", features=["x1", "x2", "x1*x2"], outputs=outputs, loss=loss),
+        DataSettings(name=data),
+    )
     s = Session(p)
     s.train(epochs=3)
     fast = s.evaluate()

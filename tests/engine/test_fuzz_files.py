@@ -40,10 +40,16 @@ def bases() -> dict[str, dict]:
 
 def too_large(project) -> bool:
     """Legal but slow: the budget before building belongs to issue #14's runner part."""
-    big_param = any(isinstance(v, int) and not isinstance(v, bool) and v > 256
-                    for n in project.graph.nodes.values() for v in n.params.values())
-    big_shape = any(isinstance(v, list) and any(isinstance(d, int) and d > 64 for d in v)
-                    for n in project.graph.nodes.values() for v in n.params.values())
+    big_param = any(
+        isinstance(v, int) and not isinstance(v, bool) and v > 256
+        for n in project.graph.nodes.values()
+        for v in n.params.values()
+    )
+    big_shape = any(
+        isinstance(v, list) and any(isinstance(d, int) and d > 64 for d in v)
+        for n in project.graph.nodes.values()
+        for v in n.params.values()
+    )
     return project.data.samples > 5_000 or big_param or big_shape
 
 
@@ -80,8 +86,10 @@ def run(tmp_path: Path, count: int = COUNT) -> tuple[collections.Counter, list[s
             tally[try_mutant(path)] += 1
         except Exception as err:  # a traceback the user would see: collect them all
             tally["traceback"] += 1
-            failures.append(f"#{i} {kind} of {name}: {type(err).__name__}: {str(err)[:200]}\n"
-                            + "".join(traceback.format_tb(err.__traceback__)[-3:]))
+            failures.append(
+                f"#{i} {kind} of {name}: {type(err).__name__}: {str(err)[:200]}\n"
+                + "".join(traceback.format_tb(err.__traceback__)[-3:])
+            )
         if path.read_bytes() != raw:
             tally["changed"] += 1
             failures.append(f"#{i} {kind} of {name}: the file changed on disk")
@@ -118,7 +126,8 @@ def test_nodeplay_train_refuses_mutants_with_one_line(tmp_path, capsys):
             assert err.startswith("nodeplay: error: ") and len(err) < 600
         assert path.read_bytes() == raw
         assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-            f"c{j}.nodeplay" for j in range(i + 1) if (tmp_path / f"c{j}.nodeplay").exists())
+            f"c{j}.nodeplay" for j in range(i + 1) if (tmp_path / f"c{j}.nodeplay").exists()
+        )
     assert codes == {0, 2}  # the sample holds mutants that train and mutants refused
 
 
@@ -136,6 +145,8 @@ if __name__ == "__main__":  # figures for the report
     start, cpu = time.perf_counter(), time.process_time()
     with tempfile.TemporaryDirectory() as folder:
         tally, failures = run(Path(folder), int(sys.argv[1]) if len(sys.argv) > 1 else COUNT)
-    print(json.dumps(dict(tally)), f"{time.perf_counter() - start:.1f} s wall, "
-          f"{time.process_time() - cpu:.1f} s CPU")
+    print(
+        json.dumps(dict(tally)),
+        f"{time.perf_counter() - start:.1f} s wall, {time.process_time() - cpu:.1f} s CPU",
+    )
     print("\n".join(failures[:20]))

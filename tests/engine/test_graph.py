@@ -36,7 +36,8 @@ def test_unconnected_input_is_reported_on_its_node():
 def test_loss_mismatch_messages():
     g = mlp_graph([4], outputs=3, loss="bce")
     assert validate(g, TWO_D).errors["output"] == (
-        "Binary cross-entropy expects one logit (N, 1); this port gives (N, 3).")
+        "Binary cross-entropy expects one logit (N, 1); this port gives (N, 3)."
+    )
     g = mlp_graph([4], outputs=3, loss="cross_entropy")
     assert "over 2 classes expects (N, 2)" in validate(g, TWO_D).errors["output"]
     g = mlp_graph([4], outputs=1, loss="cross_entropy")
@@ -125,6 +126,7 @@ def test_bad_json_graphs_are_refused_with_a_sentence():
 
 def test_describe_mlp_round_trips_the_playground_shape():
     from engine.graph.mlp import MLPShape, describe_mlp
+
     shape = MLPShape([4, 2], "relu", ["x1", "x2", "x1^2"], outputs=3, loss="cross_entropy")
     assert describe_mlp(shape.graph()) == shape
     assert describe_mlp(mlp_graph([])) == MLPShape([], "tanh", None)
@@ -136,22 +138,32 @@ def test_describe_mlp_round_trips_the_playground_shape():
 
 # -- per-layer settings of the playground's perceptron ---------------------------------
 
+
 def _per_layer_shapes():
     from engine.graph.mlp import MLPShape
+
     return [
         MLPShape([4, 4, 2], "tanh", activations=["tanh", "relu", "tanh"]),
         MLPShape([3, 3], "relu", ["x1", "x2", "x1^2"], dropout=[0.0, 0.3]),
         MLPShape([4, 2], "tanh", batchnorm=[True, False], outputs=3, loss="cross_entropy"),
         MLPShape([2, 4, 4], "elu", residual=[True, False, True]),
-        MLPShape([3, 3, 3], "tanh", ["x1", "x2", "sin x1"], activations=["relu", "tanh", "gelu"],
-                 dropout=[0.1, 0.0, 0.5], batchnorm=[False, True, True],
-                 residual=[True, True, False], init="he"),
+        MLPShape(
+            [3, 3, 3],
+            "tanh",
+            ["x1", "x2", "sin x1"],
+            activations=["relu", "tanh", "gelu"],
+            dropout=[0.1, 0.0, 0.5],
+            batchnorm=[False, True, True],
+            residual=[True, True, False],
+            init="he",
+        ),
     ]
 
 
 @pytest.mark.parametrize("shape", _per_layer_shapes(), ids=range(5))
 def test_per_layer_shapes_round_trip(shape):
     from engine.graph.mlp import describe_mlp
+
     g = shape.graph()
     assert describe_mlp(g) == shape.normalized()
     assert describe_mlp(graph_from_dict(graph_to_dict(g))) == shape.normalized()
@@ -161,11 +173,27 @@ def test_per_layer_shapes_round_trip(shape):
 
 def test_per_layer_nodes_and_ids():
     from engine.graph.mlp import MLPShape, layer_chain
-    shape = MLPShape([2, 2], "tanh", activations=["tanh", "relu"], dropout=[0.2, 0.0],
-                     batchnorm=[True, False], residual=[True, True])
+
+    shape = MLPShape(
+        [2, 2],
+        "tanh",
+        activations=["tanh", "relu"],
+        dropout=[0.2, 0.0],
+        batchnorm=[True, False],
+        residual=[True, True],
+    )
     g = shape.graph()
-    assert [n.id for n in layer_chain(g)] == ["dense1", "bn1", "act1", "drop1", "res1",
-                                              "dense2", "act2", "res2", "head"]
+    assert [n.id for n in layer_chain(g)] == [
+        "dense1",
+        "bn1",
+        "act1",
+        "drop1",
+        "res1",
+        "dense2",
+        "act2",
+        "res2",
+        "head",
+    ]
     assert g.nodes["act1"].params["fn"] == "tanh" and g.nodes["act2"].params["fn"] == "relu"
     assert g.nodes["drop1"].params["p"] == 0.2 and g.nodes["bn1"].type == "BatchNorm"
     assert (g.incoming("res1", "a").src, g.incoming("res1", "b").src) == ("drop1", "input")
@@ -174,8 +202,15 @@ def test_per_layer_nodes_and_ids():
 
 def test_normalized_shapes_drop_default_lists():
     from engine.graph.mlp import MLPShape, describe_mlp
-    shape = MLPShape([4, 2], "tanh", activations=["relu", "relu"], dropout=[0, 0],
-                     batchnorm=[False, False], residual=[False, False])
+
+    shape = MLPShape(
+        [4, 2],
+        "tanh",
+        activations=["relu", "relu"],
+        dropout=[0, 0],
+        batchnorm=[False, False],
+        residual=[False, False],
+    )
     assert shape.normalized() == MLPShape([4, 2], "relu")
     assert describe_mlp(shape.graph()) == MLPShape([4, 2], "relu")
     assert describe_mlp(mlp_graph([4, 2], "relu")) == MLPShape([4, 2], "relu")  # as before
@@ -187,6 +222,7 @@ def test_normalized_shapes_drop_default_lists():
 
 def test_residual_needs_equal_widths():
     from engine.graph.mlp import MLPShape
+
     with pytest.raises(GraphError, match="Layer 1 can only be residual.*input \\(2\\)"):
         MLPShape([4], residual=[True]).graph()
     with pytest.raises(GraphError, match="Layer 2 can only be residual"):
@@ -196,6 +232,7 @@ def test_residual_needs_equal_widths():
 
 def test_branches_other_than_a_layer_skip_are_not_a_perceptron():
     from engine.graph.mlp import MLPShape, describe_mlp, layer_chain
+
     g = MLPShape([2, 2], residual=[False, True]).graph()
     assert describe_mlp(g) is not None
     wrong = g.copy()
@@ -212,6 +249,7 @@ def test_branches_other_than_a_layer_skip_are_not_a_perceptron():
 
 def _circle_project(shape, optimizer="sgd", lr=0.03):
     from engine.presets import load_preset
+
     p = load_preset("circle")
     p.graph = shape.graph()
     p.train.optimizer, p.train.learning_rate = optimizer, lr
@@ -221,11 +259,11 @@ def _circle_project(shape, optimizer="sgd", lr=0.03):
 def test_per_layer_models_train():
     from engine.graph.mlp import MLPShape
     from engine.train import Session
+
     plain = Session(_circle_project(MLPShape([4, 4], activations=["tanh", "relu"])), device="cpu")
     assert plain._fast is not None  # mixed activations keep the fast path
     plain.train(epochs=3)
-    shape = MLPShape([4, 4], "tanh", dropout=[0.2, 0.0], batchnorm=[True, False],
-                     residual=[False, True])
+    shape = MLPShape([4, 4], "tanh", dropout=[0.2, 0.0], batchnorm=[True, False], residual=[False, True])
     s = Session(_circle_project(shape), device="cpu")
     assert s._fast is None  # batch norm and dropout need autograd
     kinds = {type(m).__name__ for m in s.model.modules()}
@@ -240,9 +278,9 @@ def test_batchnorm_and_dropout_still_learn_the_circle():
 
     from engine.graph.mlp import MLPShape
     from engine.train import Session
+
     torch.manual_seed(0)
-    shape = MLPShape([6, 6], "tanh", dropout=[0.1, 0.0], batchnorm=[True, True],
-                     residual=[False, True])
+    shape = MLPShape([6, 6], "tanh", dropout=[0.1, 0.0], batchnorm=[True, True], residual=[False, True])
     s = Session(_circle_project(shape, "adam", 0.03), device="cpu")
     assert s._fast is None
     s.train(epochs=40)
@@ -254,8 +292,10 @@ def test_groups_round_trip_and_follow_node_removal():
     g.add_group("Hidden 1", ["dense1", "act1"])
     g.add_group("Hidden 2", ["dense2", "act2"])
     data = graph_to_dict(g)
-    assert data["groups"] == [{"name": "Hidden 1", "nodes": ["dense1", "act1"]},
-                              {"name": "Hidden 2", "nodes": ["dense2", "act2"]}]
+    assert data["groups"] == [
+        {"name": "Hidden 1", "nodes": ["dense1", "act1"]},
+        {"name": "Hidden 2", "nodes": ["dense2", "act2"]},
+    ]
     back = graph_from_dict(data)
     assert back == g and back.groups == g.groups
     back.groups["Hidden 1"] = ["dense1"]

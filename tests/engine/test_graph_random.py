@@ -14,7 +14,7 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.build import build_model
+from engine.builder import build_model
 from engine.graph import DataSpec, Graph, validate
 from engine.graph.catalogue import ACTIVATIONS, FEATURES
 
@@ -24,28 +24,50 @@ MAX_VALUES = 2048  # per sample: keeps every example small and quick
 
 def _flat_op(draw, shape):
     f = shape[0]
-    ops = [("Dense", {"units": draw(st.integers(1, 6)),
-                      "init": draw(st.sampled_from(["default", "xavier", "he"]))}),
-           ("BatchNorm", {}), ("Reshape", {"shape": [1, f, 1]})]
+    ops = [
+        (
+            "Dense",
+            {"units": draw(st.integers(1, 6)), "init": draw(st.sampled_from(["default", "xavier", "he"]))},
+        ),
+        ("BatchNorm", {}),
+        ("Reshape", {"shape": [1, f, 1]}),
+    ]
     if f == 2:  # perhaps the plane's coordinates
-        ops.append(("Features", {"features": draw(st.lists(st.sampled_from(FEATURES), min_size=1,
-                                                           unique=True))}))
+        ops.append(
+            ("Features", {"features": draw(st.lists(st.sampled_from(FEATURES), min_size=1, unique=True))})
+        )
     return ops
 
 
 def _image_op(draw, shape):
-    return [("Conv2d", {"channels": draw(st.integers(1, 4)), "kernel": draw(st.integers(1, 3)),
-                        "stride": draw(st.integers(1, 2)), "padding": draw(st.integers(0, 1))}),
-            ("ConvTranspose2d", {"channels": draw(st.integers(1, 3)),
-                                 "kernel": draw(st.integers(1, 3)),
-                                 "stride": draw(st.integers(1, 2)),
-                                 "padding": draw(st.integers(0, 1)),
-                                 "output_padding": draw(st.integers(0, 1))}),
-            ("MaxPool2d", {"kernel": draw(st.integers(1, 2)), "stride": draw(st.integers(1, 2))}),
-            ("AvgPool2d", {"kernel": draw(st.integers(1, 2)), "stride": draw(st.integers(1, 2))}),
-            ("Upsample", {"scale": draw(st.integers(1, 2)),
-                          "mode": draw(st.sampled_from(["nearest", "bilinear"]))}),
-            ("BatchNorm", {})]
+    return [
+        (
+            "Conv2d",
+            {
+                "channels": draw(st.integers(1, 4)),
+                "kernel": draw(st.integers(1, 3)),
+                "stride": draw(st.integers(1, 2)),
+                "padding": draw(st.integers(0, 1)),
+            },
+        ),
+        (
+            "ConvTranspose2d",
+            {
+                "channels": draw(st.integers(1, 3)),
+                "kernel": draw(st.integers(1, 3)),
+                "stride": draw(st.integers(1, 2)),
+                "padding": draw(st.integers(0, 1)),
+                "output_padding": draw(st.integers(0, 1)),
+            },
+        ),
+        ("MaxPool2d", {"kernel": draw(st.integers(1, 2)), "stride": draw(st.integers(1, 2))}),
+        ("AvgPool2d", {"kernel": draw(st.integers(1, 2)), "stride": draw(st.integers(1, 2))}),
+        (
+            "Upsample",
+            {"scale": draw(st.integers(1, 2)), "mode": draw(st.sampled_from(["nearest", "bilinear"]))},
+        ),
+        ("BatchNorm", {}),
+    ]
 
 
 class Grower:
@@ -85,8 +107,12 @@ class Grower:
         draw = self.draw
         src = self.pick()
         shape = self.tensors[src]
-        ops = [("Activation", {"fn": draw(st.sampled_from(ACTIVATIONS))}),
-               ("Dropout", {"p": draw(st.floats(0, 0.5))}), ("LayerNorm", {}), ("Flatten", {})]
+        ops = [
+            ("Activation", {"fn": draw(st.sampled_from(ACTIVATIONS))}),
+            ("Dropout", {"p": draw(st.floats(0, 0.5))}),
+            ("LayerNorm", {}),
+            ("Flatten", {}),
+        ]
         ops += _flat_op(draw, shape) if len(shape) == 1 else []
         ops += _image_op(draw, shape) if len(shape) == 3 else []
         merges = ["Add", "Concat", "Sampling"] + (["Split"] if shape[0] > 1 else [])
@@ -99,8 +125,7 @@ class Grower:
             self.add(kind, {}, dict(zip(ports, (src, other))))
         elif kind == "Concat":
             more = draw(st.integers(1, 3))
-            others = [self.pick(lambda s: len(s) == len(shape) and s[1:] == shape[1:])
-                      for _ in range(more)]
+            others = [self.pick(lambda s: len(s) == len(shape) and s[1:] == shape[1:]) for _ in range(more)]
             self.add("Concat", {}, dict(zip("abcd", [src, *others])))
         else:
             self.add(kind, dict(next(p for t, p in ops if t == kind)), {"x": src})
@@ -115,19 +140,19 @@ class Grower:
         draw, spec = self.draw, self.spec
         feats = self.flat(self.pick())
         assert self.add("Dense", {"units": spec.classes}, {"x": feats})
-        assert self.add("Output", {"loss": "cross_entropy"}, {"pred": f"{self.last}.out",
-                                                              "target": "in.y"})
+        assert self.add("Output", {"loss": "cross_entropy"}, {"pred": f"{self.last}.out", "target": "in.y"})
         if draw(st.booleans()):  # reconstruct the input from some value
             feats = self.flat(self.pick())
             assert self.add("Dense", {"units": math.prod(spec.x_shape)}, {"x": feats})
             assert self.add("Reshape", {"shape": list(spec.x_shape)}, {"x": f"{self.last}.out"})
-            assert self.add("Output", {"loss": draw(st.sampled_from(["mse", "l1", "bce"])),
-                                       "weight": draw(st.floats(0.1, 2))},
-                            {"pred": f"{self.last}.out", "target": "in.x"})
+            assert self.add(
+                "Output",
+                {"loss": draw(st.sampled_from(["mse", "l1", "bce"])), "weight": draw(st.floats(0.1, 2))},
+                {"pred": f"{self.last}.out", "target": "in.x"},
+            )
         if len(self.losses) >= 2 and draw(st.booleans()):
-            terms = draw(st.lists(st.sampled_from(self.losses), min_size=2, max_size=4,
-                                  unique=True))
-            weights = {f"w{k}": draw(st.floats(0, 2)) for k in "abcd"[:len(terms)]}
+            terms = draw(st.lists(st.sampled_from(self.losses), min_size=2, max_size=4, unique=True))
+            weights = {f"w{k}": draw(st.floats(0, 2)) for k in "abcd"[: len(terms)]}
             assert self.add("LossSum", weights, dict(zip("abcd", terms)))
 
 

@@ -42,10 +42,10 @@ def test_digits_are_scikit_learns_scaled_to_one():
 def test_shapes_are_seeded_balanced_and_drawn():
     ds = make_dataset(DataSettings(name="shapes", samples=300, seed=2))
     assert ds.x_train.shape[1:] == (1, 16, 16) and ds.classes == 3 and not ds.is_2d
-    assert np.array_equal(ds.x_test, make_dataset(DataSettings(name="shapes", samples=300,
-                                                               seed=2)).x_test)
-    assert not np.array_equal(ds.x_test, make_dataset(DataSettings(name="shapes", samples=300,
-                                                                   seed=3)).x_test)
+    assert np.array_equal(ds.x_test, make_dataset(DataSettings(name="shapes", samples=300, seed=2)).x_test)
+    assert not np.array_equal(
+        ds.x_test, make_dataset(DataSettings(name="shapes", samples=300, seed=3)).x_test
+    )
     x, y = shapes(90, np.random.default_rng(0))
     assert np.bincount(y).tolist() == [30, 30, 30]
     for img, label in zip(x[:, 0], y):
@@ -87,7 +87,8 @@ def test_image_presets_train_and_round_trip(name, tmp_path, one_thread):
     assert again.graph == project.graph and again.data == project.data
     assert all(np.array_equal(again.weights[k], v) for k, v in project.weights.items())
     assert Session(again, device="cpu").evaluate()["test_loss"] == pytest.approx(
-        s.evaluate()["test_loss"], rel=1e-5)
+        s.evaluate()["test_loss"], rel=1e-5
+    )
 
 
 def test_the_presets_losses():
@@ -96,8 +97,7 @@ def test_the_presets_losses():
     assert {h.node_id: h.weight for h in ae.heads} == {"reconstruction": 1.0, "label": 0.1}
     vae = Session(load_preset("vae"), device="cpu").model
     assert vae.objective == ["objective.total"] and not vae.main.on_data
-    assert dict(vae.loss_sums)["objective.total"] == (("reconstruction.loss", 1.0),
-                                                     ("sampling.kl", 1.0))
+    assert dict(vae.loss_sums)["objective.total"] == (("reconstruction.loss", 1.0), ("sampling.kl", 1.0))
 
 
 @pytest.fixture

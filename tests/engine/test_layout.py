@@ -18,7 +18,7 @@ def test_every_edge_points_right_and_no_boxes_overlap():
         assert pos[e.dst][0] > pos[e.src][0], str(e)
     ids = list(pos)
     for i, a in enumerate(ids):
-        for b in ids[i + 1:]:
+        for b in ids[i + 1 :]:
             assert not _boxes_overlap(pos[a], pos[b], (160, 80)), (a, b)
 
 

@@ -21,8 +21,7 @@ def trained(preset: str, epochs: int = 3) -> Session:
 
 
 def layer_state(session, node_id):
-    return {k: v.clone() for k, v in session.model.state_dict().items()
-            if k.startswith(f"layers.{node_id}.")}
+    return {k: v.clone() for k, v in session.model.state_dict().items() if k.startswith(f"layers.{node_id}.")}
 
 
 def test_rebuild_keeps_unchanged_nodes_and_renews_changed_ones():
@@ -37,8 +36,9 @@ def test_rebuild_keeps_unchanged_nodes_and_renews_changed_ones():
     for k, v in before["dense1"].items():
         assert torch.equal(s.model.state_dict()[k], v)
     assert s.model.state_dict()["layers.dense2.weight"].shape == (5, 4)
-    assert not torch.equal(s.model.state_dict()["layers.dense1.weight"],
-                           fresh.model.state_dict()["layers.dense1.weight"])  # it was trained
+    assert not torch.equal(
+        s.model.state_dict()["layers.dense1.weight"], fresh.model.state_dict()["layers.dense1.weight"]
+    )  # it was trained
     assert s.epoch == epoch and len(s.history) == rows
     s.train(epochs=1)  # and it trains on
     assert s.epoch == epoch + 1 and np.isfinite(s.history.train_loss[-1])
@@ -71,7 +71,8 @@ def test_changed_init_gets_fresh_weights_equal_to_a_new_build():
     graph.set_params(first.id, init="he")
     kept = s.set_graph(graph)
     assert first.id not in kept
-    from engine.build import build_model
+    from engine.builder import build_model
+
     expect = build_model(graph, s.dataset.spec, s.seed).state_dict()[f"layers.{first.id}.weight"]
     assert torch.equal(s.model.state_dict()[f"layers.{first.id}.weight"], expect)
 

@@ -95,8 +95,11 @@ def test_classes_setting_is_checked_like_the_others():
     assert data_from_dict({"classes": 7}).classes == 7
     assert data_from_dict({"classes": 3.0}).classes == 3
     for bad in (1, 11, 2.5, "3", True):
-        with pytest.raises(NodeplayError, match=r"'data\.classes' must be a whole number "
-                                                r"between 2 and 10"):
+        with pytest.raises(
+            NodeplayError,
+            match=r"'data\.classes' must be a whole number "
+            r"between 2 and 10",
+        ):
             data_from_dict({"classes": bad})
 
 
@@ -112,10 +115,11 @@ def test_old_files_without_classes_load_with_two(circle):
 
 @pytest.mark.parametrize("k", [3])
 def test_a_three_class_network_learns_blobs(k):
-    project = Project(mlp_graph([8, 8], "tanh", outputs=k, loss="cross_entropy"),
-                      DataSettings(name="blobs", classes=k, noise=10),
-                      TrainSettings(optimizer="adam", learning_rate=0.03, batch_size=25,
-                                    stop_epochs=50, seed=1))
+    project = Project(
+        mlp_graph([8, 8], "tanh", outputs=k, loss="cross_entropy"),
+        DataSettings(name="blobs", classes=k, noise=10),
+        TrainSettings(optimizer="adam", learning_rate=0.03, batch_size=25, stop_epochs=50, seed=1),
+    )
     s = Session(project)
     before = s.evaluate()
     result = s.train(epochs=50)
@@ -124,7 +128,6 @@ def test_a_three_class_network_learns_blobs(k):
 
 
 def test_a_binary_head_does_not_fit_three_classes():
-    project = Project(mlp_graph([4], "tanh", outputs=1, loss="bce"),
-                      DataSettings(name="blobs", classes=3))
+    project = Project(mlp_graph([4], "tanh", outputs=1, loss="bce"), DataSettings(name="blobs", classes=3))
     with pytest.raises(NodeplayError, match="classes"):
         Session(project)

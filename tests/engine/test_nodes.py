@@ -8,9 +8,28 @@ from engine.graph.catalogue import PORT_KINDS
 
 DIGITS = DataSpec((1, 8, 8), (), 10)
 
-NODES_MD = {"Input", "Features", "Dense", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d",
-            "Upsample", "Flatten", "Reshape", "Activation", "Dropout", "BatchNorm", "LayerNorm",
-            "Add", "Concat", "Split", "Sampling", "Output", "LossSum"}
+NODES_MD = {
+    "Input",
+    "Features",
+    "Dense",
+    "Conv2d",
+    "ConvTranspose2d",
+    "MaxPool2d",
+    "AvgPool2d",
+    "Upsample",
+    "Flatten",
+    "Reshape",
+    "Activation",
+    "Dropout",
+    "BatchNorm",
+    "LayerNorm",
+    "Add",
+    "Concat",
+    "Split",
+    "Sampling",
+    "Output",
+    "LossSum",
+}
 
 
 def T(*shape):
@@ -47,38 +66,41 @@ def test_the_catalogue_is_the_agreed_one():
     assert node_type("Output").port("loss").kind == "loss"
     assert node_type("Output").port("target").kinds == ("target", "tensor")
     live = {(t.name, p.name) for t in CATALOGUE.values() for p in t.params if p.live}
-    assert live == {("Dropout", "p"), ("Output", "weight"),
-                    *(("LossSum", f"w{k}") for k in "abcd")}
+    assert live == {("Dropout", "p"), ("Output", "weight"), *(("LossSum", f"w{k}") for k in "abcd")}
     assert node_type("LossSum").required_inputs == ("a", "b")
     assert node_type("Concat").required_inputs == ("a", "b")
 
 
 def test_conv2d():
     assert shapes("Conv2d", {"x": (1, 8, 8)}) == {"out": (8, 8, 8)}
-    assert shapes("Conv2d", {"x": (3, 9, 9)}, channels=4, kernel=3, stride=2, padding=0) == \
-        {"out": (4, 4, 4)}
+    assert shapes("Conv2d", {"x": (3, 9, 9)}, channels=4, kernel=3, stride=2, padding=0) == {"out": (4, 4, 4)}
     assert infer("Conv2d", {"x": (1, 8, 8)})[1] == (1 * 9 + 1) * 8
     assert infer("Conv2d", {"x": (2, 8, 8)}, channels=3, kernel=5, bias=False)[1] == 2 * 25 * 3
-    assert refusal("Conv2d", {"x": (64,)}) == \
-        "Conv2d expects 4-D input (N, C, H, W); this port gives (N, 64)."
-    assert refusal("Conv2d", {"x": (1, 3, 3)}, kernel=5, padding=0) == \
-        "Conv2d's 5×5 kernel does not fit a 3×3 input; lower the kernel or add padding."
+    assert (
+        refusal("Conv2d", {"x": (64,)}) == "Conv2d expects 4-D input (N, C, H, W); this port gives (N, 64)."
+    )
+    assert (
+        refusal("Conv2d", {"x": (1, 3, 3)}, kernel=5, padding=0)
+        == "Conv2d's 5×5 kernel does not fit a 3×3 input; lower the kernel or add padding."
+    )
     assert refusal("Conv2d", {"x": (1, 3, 3)}, kernel=7, padding=1) == (
-        "Conv2d's 7×7 kernel does not fit a 3×3 input padded by 1; lower the kernel or add "
-        "padding.")
+        "Conv2d's 7×7 kernel does not fit a 3×3 input padded by 1; lower the kernel or add padding."
+    )
     assert shapes("Conv2d", {"x": (1, 3, 3)}, kernel=5, padding=1) == {"out": (8, 1, 1)}
 
 
 def test_conv_transpose2d():
     assert shapes("ConvTranspose2d", {"x": (8, 4, 4)}) == {"out": (8, 8, 8)}
-    assert shapes("ConvTranspose2d", {"x": (8, 4, 4)}, channels=1, kernel=3, stride=2, padding=1,
-                  output_padding=1) == {"out": (1, 8, 8)}
+    assert shapes(
+        "ConvTranspose2d", {"x": (8, 4, 4)}, channels=1, kernel=3, stride=2, padding=1, output_padding=1
+    ) == {"out": (1, 8, 8)}
     assert infer("ConvTranspose2d", {"x": (8, 4, 4)}, channels=1)[1] == 8 * 1 * 4 + 1
     assert refusal("ConvTranspose2d", {"x": (8, 4, 4)}, output_padding=2) == (
-        "ConvTranspose2d's output padding (2) must be smaller than its stride (2); lower the "
-        "output padding.")
+        "ConvTranspose2d's output padding (2) must be smaller than its stride (2); lower the output padding."
+    )
     assert refusal("ConvTranspose2d", {"x": (1, 1, 1)}, kernel=1, stride=1, padding=1) == (
-        "ConvTranspose2d's padding 1 leaves nothing of a 1×1 input; lower the padding.")
+        "ConvTranspose2d's padding 1 leaves nothing of a 1×1 input; lower the padding."
+    )
     assert refusal("ConvTranspose2d", {"x": (16,)}).startswith("ConvTranspose2d expects 4-D input")
 
 
@@ -89,8 +111,8 @@ def test_pooling(pool):
     assert shapes(pool, {"x": (3, 5, 5)}, kernel=3, stride=1) == {"out": (3, 3, 3)}
     assert infer(pool, {"x": (3, 5, 5)})[1] == 0
     assert refusal(pool, {"x": (8, 1, 1)}) == (
-        f"{pool}'s 2×2 window does not fit a 1×1 input; lower its kernel or remove a pooling "
-        "layer.")
+        f"{pool}'s 2×2 window does not fit a 1×1 input; lower its kernel or remove a pooling layer."
+    )
     assert refusal(pool, {"x": (4,)}) == f"{pool} expects 4-D input (N, C, H, W); this port gives (N, 4)."
 
 
@@ -103,8 +125,10 @@ def test_upsample_flatten_reshape():
     assert shapes("Flatten", {"x": (5,)}) == {"out": (5,)}
     assert shapes("Reshape", {"x": (64,)}) == {"out": (1, 8, 8)}
     assert shapes("Reshape", {"x": (2, 3)}, shape=[6]) == {"out": (6,)}
-    assert refusal("Reshape", {"x": (64,)}, shape=[2, 4, 4]) == \
-        "Reshape to (N, 2, 4, 4) needs 32 values per sample; this port gives (N, 64)."
+    assert (
+        refusal("Reshape", {"x": (64,)}, shape=[2, 4, 4])
+        == "Reshape to (N, 2, 4, 4) needs 32 values per sample; this port gives (N, 64)."
+    )
 
 
 def test_shape_parameters():
@@ -112,8 +136,9 @@ def test_shape_parameters():
     assert reshape.complete_params({"shape": [2.0, 3]}) == {"shape": [2, 3]}
     assert reshape.complete_params({}) == {"shape": [1, 8, 8]}
     for bad in ([], [0, 2], [1.5], "3", [True], [1, 2, 3, 4, 5]):
-        with pytest.raises(GraphError, match="Reshape: parameter 'shape' must be a list of 1 to "
-                                             "4 positive whole numbers"):
+        with pytest.raises(
+            GraphError, match="Reshape: parameter 'shape' must be a list of 1 to 4 positive whole numbers"
+        ):
             reshape.complete_params({"shape": bad})
 
 
@@ -123,10 +148,14 @@ def test_shape_keeping_layers():
     assert infer("LayerNorm", {"x": (3, 4, 4)})[1] == 2 * 48
     assert infer("BatchNorm", {"x": (5,)})[1] == 10
     assert infer("BatchNorm", {"x": (3, 4, 4)}) == ({"out": T(3, 4, 4)}, 6)
-    assert refusal("BatchNorm", {"x": (2, 3)}) == \
-        "BatchNorm expects (N, features) or (N, C, H, W); this port gives (N, 2, 3)."
-    assert refusal("Dense", {"x": (1, 8, 8)}) == \
-        "Dense expects 2-D input (N, features); this port gives (N, 1, 8, 8)."
+    assert (
+        refusal("BatchNorm", {"x": (2, 3)})
+        == "BatchNorm expects (N, features) or (N, C, H, W); this port gives (N, 2, 3)."
+    )
+    assert (
+        refusal("Dense", {"x": (1, 8, 8)})
+        == "Dense expects 2-D input (N, features); this port gives (N, 1, 8, 8)."
+    )
 
 
 def test_concat_and_split():
@@ -134,12 +163,15 @@ def test_concat_and_split():
     assert shapes("Concat", {"a": (2, 4, 4), "b": (3, 4, 4), "c": (1, 4, 4)}) == {"out": (6, 4, 4)}
     assert refusal("Concat", {"a": (2, 4, 4), "b": (3, 2, 2)}) == (
         "Concat joins its inputs along dimension 1, so their other dimensions must match; it "
-        "gets (N, 2, 4, 4) and (N, 3, 2, 2).")
+        "gets (N, 2, 4, 4) and (N, 3, 2, 2)."
+    )
     assert "it gets (N, 4) and (N, 2, 2, 2)" in refusal("Concat", {"a": (4,), "b": (2, 2, 2)})
     assert shapes("Split", {"x": (4,)}) == {"a": (1,), "b": (3,)}
     assert shapes("Split", {"x": (6, 4, 4)}, first=2) == {"a": (2, 4, 4), "b": (4, 4, 4)}
-    assert refusal("Split", {"x": (4,)}, first=4) == \
-        "Split takes the first 4 of 4 features for 'a', leaving none for 'b'; lower 'first'."
+    assert (
+        refusal("Split", {"x": (4,)}, first=4)
+        == "Split takes the first 4 of 4 features for 'a', leaving none for 'b'; lower 'first'."
+    )
     assert "of 2 channels" in refusal("Split", {"x": (2, 3, 3)}, first=5)
 
 
@@ -147,19 +179,24 @@ def test_sampling():
     outs, count = infer("Sampling", {"mean": (2,), "logvar": (2,)})
     assert outs == {"z": T(2), "kl": PortValue("loss", ())} and count == 0
     assert refusal("Sampling", {"mean": (2,), "logvar": (3,)}) == (
-        "Sampling needs a mean and a log-variance of one shape; it gets (N, 2) and (N, 3).")
+        "Sampling needs a mean and a log-variance of one shape; it gets (N, 2) and (N, 3)."
+    )
 
 
 def test_output_against_a_tensor():
     image = T(1, 8, 8)
     for loss in ("mse", "l1", "bce"):
-        assert infer("Output", {"pred": image, "target": image}, loss=loss)[0] == \
-            {"loss": PortValue("loss", ())}
-    assert refusal("Output", {"pred": (64,), "target": image}, loss="mse") == \
-        "MSE expects predictions shaped like the target (N, 1, 8, 8); this port gives (N, 64)."
+        assert infer("Output", {"pred": image, "target": image}, loss=loss)[0] == {
+            "loss": PortValue("loss", ())
+        }
+    assert (
+        refusal("Output", {"pred": (64,), "target": image}, loss="mse")
+        == "MSE expects predictions shaped like the target (N, 1, 8, 8); this port gives (N, 64)."
+    )
     assert refusal("Output", {"pred": image, "target": image}, loss="cross_entropy") == (
         "Cross-entropy needs class labels on 'target'; this port gives the tensor "
-        "(N, 1, 8, 8), so connect an Input's y or choose MSE, L1 or BCE.")
+        "(N, 1, 8, 8), so connect an Input's y or choose MSE, L1 or BCE."
+    )
     labels = PortValue("target", (), 10)
     assert infer("Output", {"pred": (10,), "target": labels}, loss="cross_entropy")[0]
     assert "L1 compares numbers" in refusal("Output", {"pred": (10,), "target": labels}, loss="l1")
@@ -167,14 +204,29 @@ def test_output_against_a_tensor():
 
 def _vae_graph() -> Graph:
     g = Graph()
-    for node_id, t, p in [("in", "Input", {}), ("flat", "Flatten", {}), ("enc", "Dense", {"units": 4}),
-                          ("split", "Split", {"first": 2}), ("s", "Sampling", {}),
-                          ("dec", "Dense", {"units": 64}), ("img", "Reshape", {}),
-                          ("rec", "Output", {"loss": "bce"}), ("sum", "LossSum", {"wb": 0.5})]:
+    for node_id, t, p in [
+        ("in", "Input", {}),
+        ("flat", "Flatten", {}),
+        ("enc", "Dense", {"units": 4}),
+        ("split", "Split", {"first": 2}),
+        ("s", "Sampling", {}),
+        ("dec", "Dense", {"units": 64}),
+        ("img", "Reshape", {}),
+        ("rec", "Output", {"loss": "bce"}),
+        ("sum", "LossSum", {"wb": 0.5}),
+    ]:
         g.add_node(t, p, id=node_id)
-    for a, b in [("in.x", "flat.x"), ("flat.out", "enc.x"), ("enc.out", "split.x"),
-                 ("split.a", "s.mean"), ("split.b", "s.logvar"), ("s.z", "dec.x"),
-                 ("dec.out", "img.x"), ("img.out", "rec.pred"), ("in.x", "rec.target")]:
+    for a, b in [
+        ("in.x", "flat.x"),
+        ("flat.out", "enc.x"),
+        ("enc.out", "split.x"),
+        ("split.a", "s.mean"),
+        ("split.b", "s.logvar"),
+        ("s.z", "dec.x"),
+        ("dec.out", "img.x"),
+        ("img.out", "rec.pred"),
+        ("in.x", "rec.target"),
+    ]:
         g.connect(*a.split("."), *b.split("."))
     return g
 
@@ -199,7 +251,8 @@ def test_port_kind_refusals():
     g.connect("s", "kl", "sum", "b")
     assert validate(g, DIGITS).errors["sum"] == (
         "LossSum expects a loss on 'a'; this port gives (N, 4); connect an Output's loss, a "
-        "Sampling's kl or a LossSum's total.")
+        "Sampling's kl or a LossSum's total."
+    )
     g = _vae_graph()
     g.add_node("Dense", id="bad")
     g.connect("s", "kl", "bad", "x")
@@ -208,7 +261,8 @@ def test_port_kind_refusals():
     g.disconnect(g.incoming("rec", "target"))
     g.connect("s", "kl", "rec", "target")
     assert validate(g, DIGITS).errors["rec"] == (
-        "Output expects dataset targets or a tensor on 'target'; this port gives a loss.")
+        "Output expects dataset targets or a tensor on 'target'; this port gives a loss."
+    )
 
 
 def test_optional_inputs_may_stay_unconnected():

@@ -45,19 +45,28 @@ def test_every_preset_loads_trains_and_saves(tmp_path):
         assert all(np.array_equal(back.weights[k], v) for k, v in project.weights.items())
 
 
-@pytest.mark.parametrize("text, message", [
-    ("{not json", "is damaged: it is not valid JSON"),
-    ("[1, 2]", "holds no JSON object"),
-    ('{"graph": {}}', "has no format_version"),
-    ('{"format_version": 99, "graph": {}}', r"saved by a newer Nodeplay \(format 99"),
-    ('{"format_version": 0, "graph": {}}', "cannot migrate"),
-    ('{"format_version": 1, "graph": {"nodes": [{"id": "a", "type": "Blob"}]}}',
-     "Unknown node type 'Blob'"),
-    ('{"format_version": 1, "graph": {"nodes": []}, "train": {"learning_rate": "fast"}}',
-     "'train.learning_rate' must be a number"),
-    ('{"format_version": 1, "graph": {"nodes": []}, "state": {"weights": {"data": "!!"}}}',
-     "trained weights are damaged"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("{not json", "is damaged: it is not valid JSON"),
+        ("[1, 2]", "holds no JSON object"),
+        ('{"graph": {}}', "has no format_version"),
+        ('{"format_version": 99, "graph": {}}', r"saved by a newer Nodeplay \(format 99"),
+        ('{"format_version": 0, "graph": {}}', "cannot migrate"),
+        (
+            '{"format_version": 1, "graph": {"nodes": [{"id": "a", "type": "Blob"}]}}',
+            "Unknown node type 'Blob'",
+        ),
+        (
+            '{"format_version": 1, "graph": {"nodes": []}, "train": {"learning_rate": "fast"}}',
+            "'train.learning_rate' must be a number",
+        ),
+        (
+            '{"format_version": 1, "graph": {"nodes": []}, "state": {"weights": {"data": "!!"}}}',
+            "trained weights are damaged",
+        ),
+    ],
+)
 def test_damaged_files_are_refused_and_left_alone(tmp_path, text, message):
     path = tmp_path / "bad.nodeplay"
     path.write_text(text)

@@ -51,6 +51,7 @@ def write(tmp_path, text: str):
 
 # -- finding 2: the causes of the tracebacks ---------------------------------------------
 
+
 @pytest.mark.parametrize("place", ["data.samples", "train.batch_size", "train.stop_epochs"])
 @pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
 def test_non_finite_numbers_in_integer_settings_are_refused(circle_dict, place, value):
@@ -93,8 +94,9 @@ def test_integers_over_4300_digits_are_refused(tmp_path, circle_dict):
 
 @pytest.mark.parametrize("depth", [100, 1000, 5000])
 def test_deep_nesting_is_refused(tmp_path, circle_dict, depth):
-    text = json.dumps(circle_dict).replace('"description": "',
-                                           f'"deep": {"[" * depth}{"]" * depth}, "description": "')
+    text = json.dumps(circle_dict).replace(
+        '"description": "', f'"deep": {"[" * depth}{"]" * depth}, "description": "'
+    )
     text = text.replace('"samples": 500', '"samples": ' + "[" * depth + "]" * depth)
     path = write(tmp_path, text)
     with pytest.raises(ProjectFileError) as err:
@@ -104,22 +106,26 @@ def test_deep_nesting_is_refused(tmp_path, circle_dict, depth):
 
 def test_deep_nesting_in_a_setup_string_is_refused():
     import zlib
+
     text = '{"app": "nodeplay", "format_version": 1, "graph": ' + "[" * 3000 + "]" * 3000 + "}"
     packed = base64.urlsafe_b64encode(zlib.compress(text.encode())).decode().rstrip("=")
     with pytest.raises(NodeplayError, match=r"^This is not a Nodeplay setup string"):
         from_share_string("np1:" + packed)
 
 
-@pytest.mark.parametrize("kind, word", [(["Dense"], "a list"), ({"name": "Dense"}, "an object"),
-                                        (3, "a whole number"), (None, "null")])
+@pytest.mark.parametrize(
+    "kind, word",
+    [(["Dense"], "a list"), ({"name": "Dense"}, "an object"), (3, "a whole number"), (None, "null")],
+)
 def test_a_node_type_that_is_not_text_is_refused(circle_dict, kind, word):
     data = copy.deepcopy(circle_dict)
     data["graph"]["nodes"][1]["type"] = kind
     refused(data, rf"graph\.nodes\[1\]\.type must be text, not {word}\.$")
 
 
-@pytest.mark.parametrize("bad", ["dense.1", "", "training", "forward", "add_module",
-                                 "1dense", "a b", "x" * 41, "état"])
+@pytest.mark.parametrize(
+    "bad", ["dense.1", "", "training", "forward", "add_module", "1dense", "a b", "x" * 41, "état"]
+)
 def test_node_ids_that_cannot_name_a_module_are_refused(circle_dict, bad):
     data = copy.deepcopy(circle_dict)
     old = data["graph"]["nodes"][1]["id"]
@@ -150,6 +156,7 @@ def test_pasted_graphs_go_through_the_same_schema(circle_dict):
 
 
 # -- finding 7: weights ---------------------------------------------------------------------
+
 
 def _with_blob(data: dict, weights: dict, checksum: bool = True) -> dict:
     data = copy.deepcopy(data)
@@ -209,8 +216,11 @@ def test_a_negative_epoch_is_refused(tmp_path, trained_dict):
     data = copy.deepcopy(trained_dict)
     data["state"]["epoch"] = -5
     path = write(tmp_path, json.dumps(data))
-    with pytest.raises(ProjectFileError, match=r"state\.epoch must be a whole number, finite "
-                                               r"and at least 0\.$"):
+    with pytest.raises(
+        ProjectFileError,
+        match=r"state\.epoch must be a whole number, finite "
+        r"and at least 0\.$",
+    ):
         load_project(path)
 
 
@@ -219,9 +229,22 @@ def test_a_negative_epoch_is_refused(tmp_path, trained_dict):
 MEGABYTE = "x" * 1_000_000
 
 
-@pytest.mark.parametrize("place", ["name", "description", "data.name", "train.optimizer",
-                                   "node.type", "node.id", "node.label", "node.param",
-                                   "edge", "group", "unknown setting"])
+@pytest.mark.parametrize(
+    "place",
+    [
+        "name",
+        "description",
+        "data.name",
+        "train.optimizer",
+        "node.type",
+        "node.id",
+        "node.label",
+        "node.param",
+        "edge",
+        "group",
+        "unknown setting",
+    ],
+)
 def test_a_megabyte_value_is_never_echoed_whole(tmp_path, circle_dict, place):
     data = copy.deepcopy(circle_dict)
     node = data["graph"]["nodes"][1]
@@ -288,5 +311,7 @@ def test_batchnorm_step_counters_round_trip(tmp_path):
     back = load_project(save_project(project, tmp_path / "bn.nodeplay"))
     assert back.weights[counter].item() == project.weights[counter].item() > 0
     data = project.to_dict()
-    refused(_with_blob(data, {**_weights(data), counter: np.array(-1, np.int64)}),
-            rf"'{counter}' must be one non-negative int64")
+    refused(
+        _with_blob(data, {**_weights(data), counter: np.array(-1, np.int64)}),
+        rf"'{counter}' must be one non-negative int64",
+    )

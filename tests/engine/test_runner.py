@@ -27,8 +27,9 @@ class Recorder:
 
     def wait_for(self, pred, timeout=30):
         with self.cond:
-            assert self.cond.wait_for(lambda: any(pred(e) for e in self.events), timeout), \
+            assert self.cond.wait_for(lambda: any(pred(e) for e in self.events), timeout), (
                 f"no matching event in {self.events[-5:]}"
+            )
             return next(e for e in self.events if pred(e))
 
 
@@ -127,7 +128,7 @@ def test_an_ask_is_answered_between_mini_batches_of_a_long_epoch(dummy_probe):
     runner.submit(cmd.Ask(1, "test-norm", {}))
     runner._commands.get_nowait()  # as if the loop were inside an epoch: only the Ask waits
     s.train_epoch(between=runner._between)
-    (step, answer), = answers
+    ((step, answer),) = answers
     assert step == 0 and answer.error is None  # answered after the first mini-batch
 
 
@@ -138,8 +139,9 @@ def test_bad_asks_get_one_sentence_and_the_worker_goes_on(serve):
     s.submit(cmd.Ask(2, "boundary", {"size": "big"}))
     s.submit(cmd.Ask(3, "boundary", {"colour": 1}))
     s.submit(cmd.Ask(4, "thumbnails", {}))
-    errors = {i: rec.wait_for(lambda e, i=i: isinstance(e, Answer) and e.request_id == i).error
-              for i in (1, 2, 3)}
+    errors = {
+        i: rec.wait_for(lambda e, i=i: isinstance(e, Answer) and e.request_id == i).error for i in (1, 2, 3)
+    }
     assert errors[1].startswith("There is no probe named 'nope'; the known probes are ")
     assert "size must be a whole number" in errors[2]
     assert errors[3] == ("The probe 'boundary' has no argument 'colour'; it takes size.")
@@ -175,8 +177,9 @@ def test_set_project_swaps_the_trainer_inside_the_same_worker(serve):
     rec.wait_for(lambda e: isinstance(e, Snapshot) and e.epoch == 2)
     xor = load_preset("xor")
     s.submit(cmd.SetProject(xor))
-    snap = rec.wait_for(lambda e: isinstance(e, Snapshot) and e.reset and e.epoch == 0
-                        and e is not rec.events[0])
+    snap = rec.wait_for(
+        lambda e: isinstance(e, Snapshot) and e.reset and e.epoch == 0 and e is not rec.events[0]
+    )
     assert s.dataset.name == "xor" and s.project is xor and len(snap.metrics) == 0
     broken = load_preset("circle")
     broken.graph.remove_node(next(iter(broken.graph.nodes_of_type("Output"))).id)
@@ -214,8 +217,9 @@ class TinyGan:
         bce = torch.nn.functional.binary_cross_entropy_with_logits
         for real in self.real.split(64):
             fake = self.g(torch.randn(len(real), 2))
-            d_loss = bce(self.d(real), torch.ones(len(real), 1)) + \
-                bce(self.d(fake.detach()), torch.zeros(len(real), 1))
+            d_loss = bce(self.d(real), torch.ones(len(real), 1)) + bce(
+                self.d(fake.detach()), torch.zeros(len(real), 1)
+            )
             self.opt_d.zero_grad()
             d_loss.backward()
             self.opt_d.step()
@@ -227,17 +231,22 @@ class TinyGan:
             if between is not None:
                 between()
         self.epoch += 1
-        row = {"train_loss": g_loss.item(), "test_loss": d_loss.item(),
-               "train_acc": float("nan"), "test_acc": float("nan")}
+        row = {
+            "train_loss": g_loss.item(),
+            "test_loss": d_loss.item(),
+            "train_acc": float("nan"),
+            "test_acc": float("nan"),
+        }
         self.rows.append(row)
         return row
 
     def take_rows(self):
         rows, self.rows = self.rows, []
         n = len(rows)
-        return Metrics(np.arange(self.epoch - n + 1, self.epoch + 1),
-                       *(np.array([r[k] for r in rows]) for k in
-                         ("train_loss", "test_loss", "train_acc", "test_acc")))
+        return Metrics(
+            np.arange(self.epoch - n + 1, self.epoch + 1),
+            *(np.array([r[k] for r in rows]) for k in ("train_loss", "test_loss", "train_acc", "test_acc")),
+        )
 
     def divergence(self, m):
         return None if np.isfinite([m["train_loss"], m["test_loss"]]).all() else "diverged"
@@ -248,8 +257,9 @@ class TinyGan:
         return None
 
     def weights(self):
-        return {k: v.detach().numpy().copy() for k, v in
-                {**self.g.state_dict(), **self.d.state_dict()}.items()}
+        return {
+            k: v.detach().numpy().copy() for k, v in {**self.g.state_dict(), **self.d.state_dict()}.items()
+        }
 
     def apply(self, c):
         if isinstance(c, cmd.SetLearningRate):
@@ -261,13 +271,16 @@ class TinyGan:
 
 
 def test_a_two_optimizer_trainer_runs_through_the_runner(serve):
-    register("test-fakes", lambda ctx, args: ctx.g(torch.randn(args["n"], 2)).detach().numpy(),
-             applies=lambda ctx: isinstance(ctx, TinyGan), args={"n": 16})
+    register(
+        "test-fakes",
+        lambda ctx, args: ctx.g(torch.randn(args["n"], 2)).detach().numpy(),
+        applies=lambda ctx: isinstance(ctx, TinyGan),
+        args={"n": 16},
+    )
     try:
         gan = TinyGan(stop_epochs=3)
         assert isinstance(gan, Trainer)
-        runner = Runner(gan, snapshot_interval=0.0, subscriptions={"test-fakes": {"n": 5},
-                                                                   "boundary": {}})
+        runner = Runner(gan, snapshot_interval=0.0, subscriptions={"test-fakes": {"n": 5}, "boundary": {}})
         rec = serve(runner)
         first = rec.wait_for(lambda e: isinstance(e, Snapshot))
         assert first.reset and first.probes["test-fakes"].shape == (5, 2)

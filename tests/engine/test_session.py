@@ -125,8 +125,9 @@ class Recorder:
 
     def wait_for(self, pred, timeout=20):
         with self.cond:
-            assert self.cond.wait_for(lambda: any(pred(e) for e in self.events), timeout), \
+            assert self.cond.wait_for(lambda: any(pred(e) for e in self.events), timeout), (
                 f"no matching event in {self.events[-5:]}"
+            )
             return next(e for e in self.events if pred(e))
 
 
@@ -164,8 +165,9 @@ def test_served_session_plays_pauses_steps_and_resets(served):
     s.submit(cmd.Step())
     rec.wait_for(lambda e: isinstance(e, Snapshot) and e.epoch == paused_at + 1)
     s.submit(cmd.Reset())
-    snap = rec.wait_for(lambda e: isinstance(e, Snapshot) and e.reset and e.epoch == 0
-                        and e is not rec.events[0])
+    snap = rec.wait_for(
+        lambda e: isinstance(e, Snapshot) and e.reset and e.epoch == 0 and e is not rec.events[0]
+    )
     assert snap.boundary.shape == (100, 100) and np.abs(snap.boundary).max() <= 1
 
 
@@ -204,8 +206,13 @@ def test_probes_and_weight_edits_through_commands(served):
     assert snap.hidden["points"].shape == (250, 2) and snap.hidden["projection"] == "raw"
     assert snap.weights["layers.dense1.weight"].shape == (4, 2)
     s.submit(cmd.SetWeight("layers.dense1.weight", (2, 1), 1.5))
-    snap = rec.wait_for(lambda e: isinstance(e, Snapshot) and e.weights is not None
-                        and e.weights["layers.dense1.weight"][2, 1] == 1.5)
+    snap = rec.wait_for(
+        lambda e: (
+            isinstance(e, Snapshot)
+            and e.weights is not None
+            and e.weights["layers.dense1.weight"][2, 1] == 1.5
+        )
+    )
     s.submit(cmd.SetWeight("layers.nope", (0,), 1.0))
     event = rec.wait_for(lambda e: isinstance(e, Failed))
     assert event.message == "The network has no weight 'layers.nope'."
@@ -227,6 +234,7 @@ def test_costly_probes_stretch_the_snapshot_interval(circle):
     import time as _time
 
     from engine.probes.registry import register, unregister
+
     register("test-slow", lambda ctx, args: (_time.sleep(0.02), np.zeros(1))[1])
     try:
         s = Session(circle, snapshot_interval=0.0)

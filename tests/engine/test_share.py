@@ -21,9 +21,11 @@ from engine.train import Session
 
 def sessions_curve(project, monkeypatch, epochs=5):
     real = make_dataset  # pass the project's points whether or not session.py does yet
-    monkeypatch.setattr(session_module, "make_dataset",
-                        lambda data, points=None: real(data, project.points if points is None
-                                                       else points))
+    monkeypatch.setattr(
+        session_module,
+        "make_dataset",
+        lambda data, points=None: real(data, project.points if points is None else points),
+    )
     s = Session(project)
     s.train(epochs=epochs)
     return s.history.train_loss
@@ -35,12 +37,14 @@ def drawn():
     points = None
     for xy in rng.uniform(-5, 5, (60, 2)):
         points = add_point(points, xy, int(xy[0] > 0) + int(xy[1] > 0))
-    return Project(mlp_graph([6, 3], "relu", outputs=3, loss="cross_entropy"),
-                   DataSettings(name="user", train_percent=70, seed=9),
-                   TrainSettings(optimizer="adam", learning_rate=0.05, batch_size=7,
-                                 stop_epochs=30, seed=4),
-                   name="my quadrants", description="Three classes, drawn by hand.",
-                   points=points)
+    return Project(
+        mlp_graph([6, 3], "relu", outputs=3, loss="cross_entropy"),
+        DataSettings(name="user", train_percent=70, seed=9),
+        TrainSettings(optimizer="adam", learning_rate=0.05, batch_size=7, stop_epochs=30, seed=4),
+        name="my quadrants",
+        description="Three classes, drawn by hand.",
+        points=points,
+    )
 
 
 def assert_same_setup(a, b):
@@ -70,8 +74,10 @@ def test_round_trip_of_user_points_trains_the_same(drawn, monkeypatch):
 
 
 def test_multiclass_settings_survive(monkeypatch):
-    p = Project(mlp_graph([8], "tanh", outputs=4, loss="cross_entropy"),
-                DataSettings(name="spiral", classes=4, noise=5))
+    p = Project(
+        mlp_graph([8], "tanh", outputs=4, loss="cross_entropy"),
+        DataSettings(name="spiral", classes=4, noise=5),
+    )
     back = from_share_string(to_share_string(p))
     assert back.data.classes == 4 and back.data == p.data
 
@@ -83,8 +89,9 @@ def test_weights_are_left_out(circle):
     text = to_share_string(circle)
     back = from_share_string(text)
     assert back.weights is None and back.epoch == 0
-    assert "state" not in json.loads(zlib.decompress(base64.urlsafe_b64decode(
-        text[4:] + "=" * (-len(text[4:]) % 4))))
+    assert "state" not in json.loads(
+        zlib.decompress(base64.urlsafe_b64decode(text[4:] + "=" * (-len(text[4:]) % 4)))
+    )
     circle.weights = None
     assert to_share_string(circle) == text  # the same setup gives the same string
 
@@ -99,7 +106,7 @@ def test_the_string_is_compact_and_url_safe(circle, drawn):
 
 def test_line_breaks_and_spaces_are_ignored(drawn):
     text = to_share_string(drawn)
-    wrapped = "  " + "\n".join(text[i:i + 60] for i in range(0, len(text), 60)) + "\n"
+    wrapped = "  " + "\n".join(text[i : i + 60] for i in range(0, len(text), 60)) + "\n"
     assert_same_setup(drawn, from_share_string(wrapped))
 
 
@@ -108,26 +115,36 @@ def _pack(obj) -> str:
     return "np1:" + base64.urlsafe_b64encode(zlib.compress(raw)).decode().rstrip("=")
 
 
-@pytest.mark.parametrize("make_text, message", [
-    (lambda t: "", r"^This is not a Nodeplay setup string: it is empty\.$"),
-    (lambda t: "hello world", r"^This is not a Nodeplay setup string: it does not start with 'np1:'\.$"),
-    (lambda t: "xx1:" + t[4:], r"it does not start with 'np1:'"),
-    (lambda t: t[4:], r"it does not start with 'np1:'"),
-    (lambda t: "np1:", r"^This is not a Nodeplay setup string: nothing follows the 'np1:' prefix\.$"),
-    (lambda t: t[: len(t) // 2], r"^This is not a Nodeplay setup string: it is (incomplete|damaged); "
-                                 r"copy the whole string again\.$"),
-    (lambda t: t[:-3], r"^This is not a Nodeplay setup string: it is (incomplete|damaged)"),
-    (lambda t: t[:-1], r"^This is not a Nodeplay setup string: it is (incomplete|damaged)"),
-    (lambda t: t + "!", r"^This is not a Nodeplay setup string: it holds the character '!', "),
-    (lambda t: t.replace("np1:", "np1:%2B"), r"holds the character '%'"),
-    (lambda t: "np1:" + "A" * 64, r"^This is not a Nodeplay setup string: it is damaged"),
-    (lambda t: "np1:" + t[4:][::-1], r"^This is not a Nodeplay setup string: it is damaged"),
-    (lambda t: "np1:" + base64.urlsafe_b64encode(zlib.compress(b"\xff\xfe")).decode(),
-     r"^This is not a Nodeplay setup string: it does not hold a project setup\.$"),
-    (lambda t: _pack([1, 2, 3]), r"it does not hold a project setup\.$"),
-    (lambda t: _pack({"format_version": 1, "graph": {"nodes": []}}),
-     r"it does not hold a project setup\.$"),
-])
+@pytest.mark.parametrize(
+    "make_text, message",
+    [
+        (lambda t: "", r"^This is not a Nodeplay setup string: it is empty\.$"),
+        (lambda t: "hello world", r"^This is not a Nodeplay setup string: it does not start with 'np1:'\.$"),
+        (lambda t: "xx1:" + t[4:], r"it does not start with 'np1:'"),
+        (lambda t: t[4:], r"it does not start with 'np1:'"),
+        (lambda t: "np1:", r"^This is not a Nodeplay setup string: nothing follows the 'np1:' prefix\.$"),
+        (
+            lambda t: t[: len(t) // 2],
+            r"^This is not a Nodeplay setup string: it is (incomplete|damaged); "
+            r"copy the whole string again\.$",
+        ),
+        (lambda t: t[:-3], r"^This is not a Nodeplay setup string: it is (incomplete|damaged)"),
+        (lambda t: t[:-1], r"^This is not a Nodeplay setup string: it is (incomplete|damaged)"),
+        (lambda t: t + "!", r"^This is not a Nodeplay setup string: it holds the character '!', "),
+        (lambda t: t.replace("np1:", "np1:%2B"), r"holds the character '%'"),
+        (lambda t: "np1:" + "A" * 64, r"^This is not a Nodeplay setup string: it is damaged"),
+        (lambda t: "np1:" + t[4:][::-1], r"^This is not a Nodeplay setup string: it is damaged"),
+        (
+            lambda t: "np1:" + base64.urlsafe_b64encode(zlib.compress(b"\xff\xfe")).decode(),
+            r"^This is not a Nodeplay setup string: it does not hold a project setup\.$",
+        ),
+        (lambda t: _pack([1, 2, 3]), r"it does not hold a project setup\.$"),
+        (
+            lambda t: _pack({"format_version": 1, "graph": {"nodes": []}}),
+            r"it does not hold a project setup\.$",
+        ),
+    ],
+)
 def test_garbage_is_refused_with_one_sentence(circle, make_text, message):
     with pytest.raises(NodeplayError, match=message):
         from_share_string(make_text(to_share_string(circle)))
@@ -135,16 +152,22 @@ def test_garbage_is_refused_with_one_sentence(circle, make_text, message):
 
 def test_a_newer_format_asks_for_an_update(circle):
     text = "np2:" + to_share_string(circle)[4:]
-    with pytest.raises(NodeplayError, match=r"^This setup string comes from a newer Nodeplay "
-                                            r"\(format np2\); update Nodeplay to open it\.$"):
+    with pytest.raises(
+        NodeplayError,
+        match=r"^This setup string comes from a newer Nodeplay "
+        r"\(format np2\); update Nodeplay to open it\.$",
+    ):
         from_share_string(text)
 
 
 def test_a_setup_with_bad_contents_names_the_problem(circle):
     data = circle.to_dict()
     data["train"]["learning_rate"] = "fast"
-    with pytest.raises(NodeplayError, match=r"^The setup string cannot be used: Setting "
-                                            r"'train\.learning_rate' must be a number"):
+    with pytest.raises(
+        NodeplayError,
+        match=r"^The setup string cannot be used: Setting "
+        r"'train\.learning_rate' must be a number",
+    ):
         from_share_string(_pack(data))
     data = circle.to_dict()
     data["points"] = {"x": [[1, 2]], "y": [42]}

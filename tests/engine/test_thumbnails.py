@@ -17,8 +17,10 @@ def test_2d_maps_are_each_nodes_first_unit_over_the_plane():
     s.train(epochs=2)
     thumbs = thumbnails(s.model, s.dataset)
     assert set(thumbs) == {n for n, t in s.project.graph.nodes.items() if t.type != "Output"}
-    assert all(t.kind == "map" and t.values.shape == (THUMB_SIZE, THUMB_SIZE)
-               and t.values.dtype == np.float32 for t in thumbs.values())
+    assert all(
+        t.kind == "map" and t.values.shape == (THUMB_SIZE, THUMB_SIZE) and t.values.dtype == np.float32
+        for t in thumbs.values()
+    )
     grid = plane_grid(s.dataset.extent, THUMB_SIZE, torch.device("cpu"))
     s.model.eval()
     with torch.no_grad():
@@ -69,8 +71,7 @@ def test_snapshots_carry_thumbnails_only_when_asked():
     s = Session(load_preset("circle"), fast=False)
     snaps = []
     s.subscribe(lambda e: isinstance(e, Snapshot) and snaps.append(e))
-    for c in (cmd.Step(1), cmd.SetProbes(40, 0, None, thumbnails=True), cmd.Step(1),
-              cmd.Shutdown()):
+    for c in (cmd.Step(1), cmd.SetProbes(40, 0, None, thumbnails=True), cmd.Step(1), cmd.Shutdown()):
         s.submit(c)
     s.serve()
     asked = next(i for i, x in enumerate(snaps) if x.thumbnails is not None)

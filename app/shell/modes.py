@@ -29,7 +29,8 @@ class EditorModeMixin:
         self.editor = QtGraphEditor(undo_stack=self.document.undo_stack)
         self.editor.edited.connect(self.document.graph_edited)
         self.editor.message.connect(
-            lambda kind, text: self.show_error(text) if kind == "error" else self.show_info(text))
+            lambda kind, text: self.show_error(text) if kind == "error" else self.show_info(text)
+        )
         self.editor.nodeOpened.connect(self.open_node_output)
         # the loss plot goes under the graph: graphs run left to right and need the width
         self.editor_split = QSplitter(Qt.Orientation.Vertical)
@@ -40,8 +41,7 @@ class EditorModeMixin:
         self.mode_tabs.addTab(playground, "Playground")
         self.mode_tabs.addTab(self.editor_split, "Editor")
         self.mode_tabs.setTabToolTip(PLAYGROUND, "Controls, decision boundary and network views")
-        self.mode_tabs.setTabToolTip(EDITOR, "The network as a node graph; edits apply while it "
-                                             "trains")
+        self.mode_tabs.setTabToolTip(EDITOR, "The network as a node graph; edits apply while it trains")
         self.mode_tabs.currentChanged.connect(self._mode_changed)
         self._editor_stale = True  # the editor shows an older project's graph
         self._views_stale = False  # the playground shows an older graph than the working one
@@ -55,7 +55,7 @@ class EditorModeMixin:
         return self.mode_tabs.currentIndex() == EDITOR
 
     def show_mode(self, name: str) -> None:
-        """"playground" or "editor"."""
+        """ "playground" or "editor"."""
         self.mode_tabs.setCurrentIndex(EDITOR if name == "editor" else PLAYGROUND)
 
     def _mode_changed(self, index: int) -> None:
@@ -120,9 +120,11 @@ class EditorModeMixin:
         if not self._waiting:
             self._waiting = True
             self._sync_editor()
-            self.show_info(f"The graph in the Editor has a problem: {self.graph_problem()} "
-                           "Training goes on with the last graph that worked until this is "
-                           "fixed; the Playground shows that graph.")
+            self.show_info(
+                f"The graph in the Editor has a problem: {self.graph_problem()} "
+                "Training goes on with the last graph that worked until this is "
+                "fixed; the Playground shows that graph."
+            )
 
     def graph_problem(self) -> str | None:
         """The first problem of the graph being edited, as a sentence; None when it trains."""
@@ -149,8 +151,9 @@ class EditorModeMixin:
             return None
         dialog = NodeOutputDialog(node_id, node.title, self)
         if node.type in ("Output", "LossSum"):
-            dialog.picture.setText(f"{node.title} outputs a loss: its value over the epochs is "
-                                   "in the loss plot.")
+            dialog.picture.setText(
+                f"{node.title} outputs a loss: its value over the epochs is in the loss plot."
+            )
         self.node_dialogs = [d for d in self.node_dialogs if d.isVisible()] + [dialog]
         dialog.show_thumbnails(self._thumbs)
         dialog.show()

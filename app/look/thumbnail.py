@@ -6,8 +6,9 @@ import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 
-from app.editor import theme
-from app.views.colours import signed_rgb
+from app.look.colours import signed_rgb
+
+HISTOGRAM = QColor("#2f6fdb")  # the editor's selection blue: a count, not a signed value
 
 
 def _rgb_image(rgb: np.ndarray) -> QImage:
@@ -49,7 +50,7 @@ def render(thumb, width: int, height: int) -> QPixmap | None:
             top = float(values.max()) or 1.0
             bar = width / len(values)
             p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(theme.SELECTED)
+            p.setBrush(HISTOGRAM)
             for i, c in enumerate(values):
                 h = (height - 2) * max(float(c), 0.0) / top
                 p.drawRect(QRectF(i * bar, height - h, max(bar - 1, 1), h))

@@ -32,9 +32,15 @@ class FeatureMap(nn.Module):
 
     def forward(self, x):
         x1, x2 = x[:, 0], x[:, 1]
-        table = {"x1": lambda: x1, "x2": lambda: x2, "x1^2": lambda: x1 * x1,
-                 "x2^2": lambda: x2 * x2, "x1*x2": lambda: x1 * x2,
-                 "sin x1": lambda: torch.sin(x1), "sin x2": lambda: torch.sin(x2)}
+        table = {
+            "x1": lambda: x1,
+            "x2": lambda: x2,
+            "x1^2": lambda: x1 * x1,
+            "x2^2": lambda: x2 * x2,
+            "x1*x2": lambda: x1 * x2,
+            "sin x1": lambda: torch.sin(x1),
+            "sin x2": lambda: torch.sin(x2),
+        }
         if self.features == ["x1", "x2"]:
             return x
         return torch.stack([table[f]() for f in self.features], 1)
@@ -58,7 +64,7 @@ class Split(nn.Module):
         self.first = first
 
     def forward(self, x):
-        return x[:, :self.first], x[:, self.first:]
+        return x[:, : self.first], x[:, self.first :]
 
 
 class Reshape(nn.Module):
@@ -85,9 +91,16 @@ class Sampling(nn.Module):
 
 
 ACTIVATION_MODULES: dict[str, Callable[[], nn.Module]] = {
-    "linear": nn.Identity, "step": Step, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
-    "relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.01), "elu": nn.ELU,
-    "gelu": nn.GELU, "silu": nn.SiLU, "sine": Sine,
+    "linear": nn.Identity,
+    "step": Step,
+    "sigmoid": nn.Sigmoid,
+    "tanh": nn.Tanh,
+    "relu": nn.ReLU,
+    "leaky_relu": lambda: nn.LeakyReLU(0.01),
+    "elu": nn.ELU,
+    "gelu": nn.GELU,
+    "silu": nn.SiLU,
+    "sine": Sine,
 }
 assert set(FEATURES) == {"x1", "x2", "x1^2", "x2^2", "x1*x2", "sin x1", "sin x2"}
 # modules whose output depends on train/eval mode: the session switches modes only if present
@@ -127,13 +140,13 @@ def make_layer(node_type: str, params: dict, in_shapes: dict[str, tuple]) -> nn.
         init_weights(layer, p["init"])
         return layer
     if node_type == "Conv2d":
-        conv = nn.Conv2d(x[0], p["channels"], p["kernel"], p["stride"], p["padding"],
-                         bias=p["bias"])
+        conv = nn.Conv2d(x[0], p["channels"], p["kernel"], p["stride"], p["padding"], bias=p["bias"])
         init_weights(conv, p["init"])
         return conv
     if node_type == "ConvTranspose2d":
-        return nn.ConvTranspose2d(x[0], p["channels"], p["kernel"], p["stride"], p["padding"],
-                                  p["output_padding"], bias=p["bias"])
+        return nn.ConvTranspose2d(
+            x[0], p["channels"], p["kernel"], p["stride"], p["padding"], p["output_padding"], bias=p["bias"]
+        )
     if node_type == "MaxPool2d":
         return nn.MaxPool2d(p["kernel"], p["stride"])
     if node_type == "AvgPool2d":

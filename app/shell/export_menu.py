@@ -77,11 +77,13 @@ class ExportRunner(QObject):
 def ask_and_export(window, kind: str) -> None:
     name = window.project.name
     if kind == "python":
-        path, _ = QFileDialog.getSaveFileName(window, "Export as Python: a new folder",
-                                              f"{name}-pytorch", "Folders (*)")
+        path, _ = QFileDialog.getSaveFileName(
+            window, "Export as Python: a new folder", f"{name}-pytorch", "Folders (*)"
+        )
     else:
-        path, _ = QFileDialog.getSaveFileName(window, "Export as ONNX", f"{name}.onnx",
-                                              "ONNX models (*.onnx)")
+        path, _ = QFileDialog.getSaveFileName(
+            window, "Export as ONNX", f"{name}.onnx", "ONNX models (*.onnx)"
+        )
         if path and not Path(path).suffix:
             path += ".onnx"
     if path:
@@ -92,7 +94,7 @@ def add_export_actions(window, menu: QMenu) -> None:
     """Add the two entries to ``menu``; ``window.exporter`` runs them."""
     window.exporter = ExportRunner(window)
     window.export_python_action = menu.addAction(
-        "Export as &Python…", lambda: ask_and_export(window, "python"))
+        "Export as &Python…", lambda: ask_and_export(window, "python")
+    )
     window.export_python_action.setToolTip("model.py, train.py and the weights: runs without Nodeplay")
-    window.export_onnx_action = menu.addAction(
-        "Export as &ONNX…", lambda: ask_and_export(window, "onnx"))
+    window.export_onnx_action = menu.addAction("Export as &ONNX…", lambda: ask_and_export(window, "onnx"))

@@ -8,7 +8,7 @@ import math
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QStackedWidget, QWidget
 
-from engine.build.layers import ACTIVATION_MODULES
+from engine.builder.layers import ACTIVATION_MODULES
 from engine.errors import NodeplayError
 from engine.graph.catalogue import ACTIVATIONS
 
@@ -22,6 +22,7 @@ LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
 DEFAULT_LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3)
 DEFAULT_SEEDS = 4
 MAX_SEEDS = 16
+
 
 def lr_text(value: float) -> str:
     return f"{value:g}"
@@ -92,9 +93,11 @@ class VariantChoice:
                         for value in sorted(unknown):
                             self._add_rate(value)
                     elif unknown:
-                        raise NodeplayError(f"Compare mode cannot vary the activation to "
-                                            f"{sorted(unknown)[0]!r}; choose one of "
-                                            f"{', '.join(COMPARE_ACTIVATIONS)}.")
+                        raise NodeplayError(
+                            f"Compare mode cannot vary the activation to "
+                            f"{sorted(unknown)[0]!r}; choose one of "
+                            f"{', '.join(COMPARE_ACTIVATIONS)}."
+                        )
                     for value, box in self.pickers[key].items():
                         box.setChecked(value in wanted)
         finally:
@@ -130,8 +133,7 @@ class VariantChoice:
         key = self.mode_key
         if key == "seed":
             s0 = int(self.project.train.seed)
-            return [{"seed": s0 + i, "label": f"seed {s0 + i}"}
-                    for i in range(self.seed_count.value())]
+            return [{"seed": s0 + i, "label": f"seed {s0 + i}"} for i in range(self.seed_count.value())]
         ticked = [v for v, box in self.pickers[key].items() if box.isChecked()]
         if key == "activation":
             return [{"activation": a, "label": a} for a in ticked]

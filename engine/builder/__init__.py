@@ -1,5 +1,5 @@
 """Graph -> torch.nn.Module plus its loss wiring."""
 
-from engine.build.module import GraphModule, build_model
+from engine.builder.module import GraphModule, build_model
 
 __all__ = ["GraphModule", "build_model"]

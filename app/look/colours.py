@@ -34,8 +34,18 @@ FIELD_STOPS = (mix(ORANGE, t=PALE), WHITE, mix(BLUE, t=PALE))
 
 # Okabe & Ito (2008), after orange and blue: bluish green, reddish purple, yellow,
 # sky blue, vermillion, black; then two greys-browns for classes 9 and 10.
-CLASS_COLOURS = [ORANGE, BLUE, (0, 158, 115), (204, 121, 167), (240, 228, 66),
-                 (86, 180, 233), (213, 94, 0), (40, 40, 40), (140, 110, 80), (150, 150, 150)]
+CLASS_COLOURS = [
+    ORANGE,
+    BLUE,
+    (0, 158, 115),
+    (204, 121, 167),
+    (240, 228, 66),
+    (86, 180, 233),
+    (213, 94, 0),
+    (40, 40, 40),
+    (140, 110, 80),
+    (150, 150, 150),
+]
 
 RIGHT = (0, 130, 80)  # a prediction the network gets right (bluish green)
 WRONG = (200, 60, 0)  # and wrong (vermillion): distinct from RIGHT for dichromats too

@@ -1,8 +1,8 @@
 """Runs compare mode's K-variant trainer on a worker QThread for the compare window.
 
-The same runner and the same pattern as ``app.bridge``: commands go to the worker
+The same runner and the same pattern as ``app.bridge.engine_bridge``: commands go to the worker
 through the runner's thread-safe queue; snapshots come back through a
-:class:`app.worker.Mailbox` (an undrawn snapshot merges into the next, so no backlog
+:class:`app.bridge.worker.Mailbox` (an undrawn snapshot merges into the next, so no backlog
 and no rows lost), drained by a ~16 ms QTimer on the GUI thread; discrete events
 cross through a queued signal. The worker never touches a widget and the GUI
 thread never touches the trainer while the worker is alive (except to hand it a
@@ -20,12 +20,12 @@ import math
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from app.worker import Mailbox, WorkerHandle
+from app.bridge.worker import Mailbox, WorkerHandle
 from engine.train import commands as cmd
 from engine.train.events import Diverged, Failed, Snapshot, StateChanged
 from engine.train.runner import Runner
 
-BOUNDARY_SIZE = 64     # resolution of each small boundary map
+BOUNDARY_SIZE = 64  # resolution of each small boundary map
 SUBSCRIPTIONS = {"variants": {}, "variant_boundaries": {"size": BOUNDARY_SIZE}}
 
 
@@ -49,6 +49,7 @@ class CompareWorker(WorkerHandle):
     def _on_worker_start(self) -> None:
         if getattr(self.runner.trainer.device, "type", "cpu") == "cpu":
             import torch
+
             torch.set_num_threads(1)  # small models; intra-op threads fight the GUI
 
     def _listen(self, event) -> None:  # on the worker

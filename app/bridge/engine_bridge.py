@@ -21,7 +21,7 @@ import time
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from app.worker import FRAME_MS, LIVE_THREADS, Mailbox, WorkerHandle
+from app.bridge.worker import FRAME_MS, LIVE_THREADS, Mailbox, WorkerHandle
 from engine.train import commands as cmd
 from engine.train.events import Answer, Diverged, Failed, Finished, Snapshot, StateCaptured, StateChanged
 from engine.train.session import Session
@@ -55,15 +55,15 @@ def _limit_cpu_threads(session: Session) -> None:
 
 
 class EngineBridge(WorkerHandle):
-    snapshot = Signal(object)        # Snapshot, on the GUI thread, at most ~60/s
-    stateChanged = Signal(bool)      # playing
-    diverged = Signal(int, str)      # epoch, message
-    finished = Signal(int, str)      # epoch, message (stop condition reached)
+    snapshot = Signal(object)  # Snapshot, on the GUI thread, at most ~60/s
+    stateChanged = Signal(bool)  # playing
+    diverged = Signal(int, str)  # epoch, message
+    finished = Signal(int, str)  # epoch, message (stop condition reached)
     failed = Signal(str)
-    captured = Signal(object)        # StateCaptured
+    captured = Signal(object)  # StateCaptured
     answered = Signal(int, str, object, object)  # request id, probe, value, error (str or None)
 
-    _event = Signal(object)          # worker -> GUI thread, queued
+    _event = Signal(object)  # worker -> GUI thread, queued
     thread_name = "nodeplay-session"
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
@@ -152,13 +152,19 @@ class EngineBridge(WorkerHandle):
         replacing the previous); a snapshot with them follows at once."""
         self._submit(cmd.Subscribe({k: dict(v or {}) for k, v in subscriptions.items()}))
 
-    def set_probes(self, boundary_size: int = 100, neuron_size: int = 0,
-                   hidden_node: str | None = None, thumbnails: bool = False) -> None:
+    def set_probes(
+        self,
+        boundary_size: int = 100,
+        neuron_size: int = 0,
+        hidden_node: str | None = None,
+        thumbnails: bool = False,
+    ) -> None:
         """``subscribe`` for the playground's views: the boundary and per-neuron map
         resolutions, the layer whose hidden space snapshots carry, and whether they
         carry node thumbnails (weights and image predictions always)."""
-        self.subscribe(cmd.probe_subscriptions(int(boundary_size), int(neuron_size),
-                                               hidden_node, bool(thumbnails)))
+        self.subscribe(
+            cmd.probe_subscriptions(int(boundary_size), int(neuron_size), hidden_node, bool(thumbnails))
+        )
 
     def ask(self, probe: str, args: dict | None = None) -> int:
         """Ask for one value of ``probe``; ``answered`` brings it back on the GUI thread

@@ -1,5 +1,5 @@
 """Light and dark themes (resources/themes/*.json): the ground, text and axis colours
-of every view. The data colours (app.views.colours) are the same in both, so a value
+of every view. The data colours (app.look.colours) are the same in both, so a value
 keeps its colour whichever theme is on.
 
 Widgets that draw with theme colours ``follow`` the theme: their restyle function runs
@@ -92,11 +92,17 @@ def _apply_palette(theme: Theme) -> None:
         return
     p = QPalette(_platform_palette)
     roles = QPalette.ColorRole
-    for role, colour in ((roles.Window, theme.window), (roles.WindowText, theme.window_text),
-                         (roles.Base, theme.base), (roles.AlternateBase, theme.window),
-                         (roles.Text, theme.window_text), (roles.Button, theme.window),
-                         (roles.ButtonText, theme.window_text), (roles.ToolTipBase, theme.window),
-                         (roles.ToolTipText, theme.window_text)):
+    for role, colour in (
+        (roles.Window, theme.window),
+        (roles.WindowText, theme.window_text),
+        (roles.Base, theme.base),
+        (roles.AlternateBase, theme.window),
+        (roles.Text, theme.window_text),
+        (roles.Button, theme.window),
+        (roles.ButtonText, theme.window_text),
+        (roles.ToolTipBase, theme.window),
+        (roles.ToolTipText, theme.window_text),
+    ):
         p.setColor(role, QColor(colour))
     app.setPalette(p)
 

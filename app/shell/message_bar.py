@@ -29,8 +29,10 @@ class MessageBar(QFrame):
 
     def show_message(self, text: str, kind: str = "info") -> None:
         bg, fg = self.STYLES[kind]
-        self.setStyleSheet(f"MessageBar {{ background: {bg}; border: 1px solid {fg}; "
-                           f"border-radius: 4px; }} QLabel {{ color: {fg}; }}")
+        self.setStyleSheet(
+            f"MessageBar {{ background: {bg}; border: 1px solid {fg}; "
+            f"border-radius: 4px; }} QLabel {{ color: {fg}; }}"
+        )
         self.text.setText(text)
         self.kind = kind
         self.show()

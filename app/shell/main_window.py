@@ -1,8 +1,8 @@
-"""The main window: toolbar, then two modes (app.editor_mode): the Playground (controls,
+"""The main window: toolbar, then two modes (app.shell.modes): the Playground (controls,
 boundary view or sample images, network tabs and loss plot side by side) and the Editor
 (the node graph over the loss plot); a status bar. It lays out and wires: the project, its
 file, its modified flag and the one undo stack of both modes are the document's
-(app.document); file dialogs are in app.project_files, the modes in app.editor_mode."""
+(app.document); file dialogs are in app.shell.files, the modes in app.shell.modes."""
 
 from __future__ import annotations
 
@@ -21,17 +21,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.bridge import EngineBridge
+from app.bridge.engine_bridge import EngineBridge
 from app.document import Document
-from app.editor_mode import EditorModeMixin
-from app.message_bar import MessageBar
+from app.look.theme import add_theme_menu
 from app.playground import PlaygroundPanel
 from app.playground.classroom import ask_hidden_groups
-from app.project_files import ProjectFilesMixin
-from app.transport import TransportMixin
+from app.shell.files import ProjectFilesMixin
+from app.shell.message_bar import MessageBar
+from app.shell.modes import EditorModeMixin
+from app.shell.transport import TransportMixin
 from app.views.area import ViewArea
 from app.views.loss_plot import QtLossPlot
-from app.views.theme import add_theme_menu
 from engine.data import make_dataset
 from engine.data.dataset import USER
 from engine.errors import NodeplayError
@@ -48,9 +48,16 @@ SNAPSHOT_INTERVAL = 1 / 30
 class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow):
     saved = Signal(str)  # the path a project was saved to (after the weights came back)
 
-    def __init__(self, project: Project | None = None, *, session: Session | None = None,
-                 serve: bool = True, settings: QSettings | None = None,
-                 autosave_dir: Path | None = None, prompts: bool = False) -> None:
+    def __init__(
+        self,
+        project: Project | None = None,
+        *,
+        session: Session | None = None,
+        serve: bool = True,
+        settings: QSettings | None = None,
+        autosave_dir: Path | None = None,
+        prompts: bool = False,
+    ) -> None:
         """``settings`` keeps the recent files (in memory without it), ``autosave_dir``
         turns autosave on, ``prompts`` asks before unsaved work is lost (app.main
         passes all three; scripted windows never block on a dialog)."""
@@ -109,18 +116,19 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
     def _undo_texts(self, *_changed) -> None:
         """The Edit menu names what Undo and Redo would do ("Undo Dataset spiral")."""
         stack = self.document.undo_stack
-        for action, name, can, text in ((self.undo_action, "&Undo", stack.canUndo(),
-                                         stack.undoText()),
-                                        (self.redo_action, "&Redo", stack.canRedo(),
-                                         stack.redoText())):
+        for action, name, can, text in (
+            (self.undo_action, "&Undo", stack.canUndo(), stack.undoText()),
+            (self.redo_action, "&Redo", stack.canRedo(), stack.redoText()),
+        ):
             action.setEnabled(can)
             action.setText(f"{name} {text}" if text else name)
 
     def _build_body(self) -> None:
         self.message = MessageBar()
         self.panel = PlaygroundPanel(self.document)
-        self.panel.message.connect(lambda kind, text: self.show_error(text) if kind == "error"
-                                   else self.show_info(text))
+        self.panel.message.connect(
+            lambda kind, text: self.show_error(text) if kind == "error" else self.show_info(text)
+        )
         self.panel.speedChosen.connect(self.set_speed)
         self.panel.reinitializeRequested.connect(self.reinitialize)
         scroll = QScrollArea()
@@ -139,7 +147,8 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         self.network_tab, self.hidden_tab = area.page("network"), area.page("hidden")
         self.boundary_view.plot.scene().sigMouseClicked.connect(self._plot_clicked)
         self.network_view.weightEditRequested.connect(
-            lambda key, index, value: self.set_weight(key, index, value))
+            lambda key, index, value: self.set_weight(key, index, value)
+        )
         self.network_view.neuronHovered.connect(self._neuron_hovered)
         self.loss_plot = QtLossPlot()
         self.right_split = right = QSplitter(Qt.Orientation.Vertical)
@@ -170,8 +179,9 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         self.statusBar().addPermanentWidget(self.device_label)
 
     # -- projects --------------------------------------------------------------------
-    def open_project(self, project: Project, *, session: Session | None = None,
-                     path: Path | None = None) -> bool:
+    def open_project(
+        self, project: Project, *, session: Session | None = None, path: Path | None = None
+    ) -> bool:
         """Make ``project`` the document and show it; on an error the current one stays
         and a sentence says why."""
         if not self._train_project(project, session):
@@ -227,8 +237,9 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         self._fill_learning_rates(project.train.learning_rate)
         kind = "regression" if ds.classes is None else f"{ds.classes} classes"
         device = f"  ·  device {self.session.device}" if self.session is not None else ""
-        self.device_label.setText(f"  {ds.name} ({kind}, {len(ds.x_train)} train / "
-                                  f"{len(ds.x_test)} test){device}  ")
+        self.device_label.setText(
+            f"  {ds.name} ({kind}, {len(ds.x_train)} train / {len(ds.x_test)} test){device}  "
+        )
         self.metrics_label.setText("")
         self.epoch_label.setText(f"Epoch {project.epoch:,}")
         self.message.hide()
@@ -266,7 +277,7 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
 
     def open_compare(self):
         """Small multiples of this project's variants, trained together in one batch."""
-        from app.compare_window import CompareWindow
+        from app.shell.compare_window import CompareWindow
 
         window = CompareWindow(self.project)
         window.setWindowTitle(f"Compare — {self.project.name}")
@@ -314,8 +325,7 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
             last = snapshot.metrics.last()
             text = f"loss train {last['train_loss']:.4f}  test {last['test_loss']:.4f}"
             if last["train_acc"] == last["train_acc"]:  # not NaN: classification
-                text += (f"   ·   accuracy train {last['train_acc']:.1%}  "
-                         f"test {last['test_acc']:.1%}")
+                text += f"   ·   accuracy train {last['train_acc']:.1%}  test {last['test_acc']:.1%}"
             self.metrics_label.setText(text + "  ")
         elif snapshot.reset:
             self.metrics_label.setText("")

@@ -3,7 +3,7 @@
 The instructor picks what varies (activation, learning rate or seed) and which
 values; one trainer (``engine.train.compare.make_compare``: batched where it can,
 else the variants stepped in turn) trains them all on a worker thread
-(``app.compare_worker``). The window shows a grid of tiles (``app.compare_tiles``),
+(``app.bridge.compare_worker``). The window shows a grid of tiles (``app.shell.compare_tiles``),
 one per variant: its decision boundary for 2-D points, its accuracy curve for
 images, titled with the variant's label and its current test loss and accuracy,
 and one chart with each variant's test loss. A variant that diverges is greyed
@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.compare_controls import VariantChoice
-from app.compare_tiles import TileGrid, VariantTile, variant_colour
-from app.compare_worker import CompareWorker, finite_or_nan
+from app.bridge.compare_worker import CompareWorker, finite_or_nan
+from app.shell.compare_controls import VariantChoice
+from app.shell.compare_tiles import TileGrid, VariantTile, variant_colour
 from app.views.style import style_plot
 from engine.errors import NodeplayError
 from engine.project import Project
@@ -54,7 +54,7 @@ class CompareWindow(VariantChoice, QWidget):
         self.error: str | None = None
         self.epoch = 0
         self.rate = 0.0
-        self.training = False     # what the worker last reported
+        self.training = False  # what the worker last reported
         self.tiles: list[VariantTile] = []
         self.curves: list[pg.PlotDataItem] = []
         self._series: list[tuple[list, list]] = []
@@ -102,9 +102,11 @@ class CompareWindow(VariantChoice, QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setStyleSheet("QLabel { color: #a11; background: #fde7e7; border: 1px "
-                                   "solid #a11; border-radius: 4px; padding: 16px; "
-                                   "font-size: 13pt; }")
+        self.message.setStyleSheet(
+            "QLabel { color: #a11; background: #fde7e7; border: 1px "
+            "solid #a11; border-radius: 4px; padding: 16px; "
+            "font-size: 13pt; }"
+        )
         holder = QFrame()
         hl = QVBoxLayout(holder)
         hl.addStretch(1)
@@ -147,7 +149,6 @@ class CompareWindow(VariantChoice, QWidget):
         layout.addLayout(bottom)
         layout.addWidget(split, 1)
         self._show_epoch()
-
 
     def _rebuild(self) -> None:
         """A fresh trainer for the current choice, handed to the worker (paused)."""
@@ -197,8 +198,10 @@ class CompareWindow(VariantChoice, QWidget):
     def _make_tiles(self, session: VariantTrainer) -> None:
         k = session.k
         plots = self.grid.set_count(k)
-        self.tiles = [VariantTile(p, label, variant_colour(i, k), session.dataset)
-                      for i, (p, label) in enumerate(zip(plots, session.labels, strict=True))]
+        self.tiles = [
+            VariantTile(p, label, variant_colour(i, k), session.dataset)
+            for i, (p, label) in enumerate(zip(plots, session.labels, strict=True))
+        ]
         item = self.chart_plot
         for curve in self.curves:
             item.removeItem(curve)
@@ -247,8 +250,7 @@ class CompareWindow(VariantChoice, QWidget):
 
     def _show_epoch(self) -> None:
         self.epoch_label.setText(f"Epoch {self.epoch:,}".replace(",", " "))
-        self.rate_label.setText(f"{self.rate:.0f} epochs/s" if self.training and self.rate
-                                else "")
+        self.rate_label.setText(f"{self.rate:.0f} epochs/s" if self.training and self.rate else "")
 
     # -- snapshots from the worker ----------------------------------------------------------
     def _show_snapshot(self, snap: Snapshot) -> None:
@@ -297,8 +299,11 @@ class CompareWindow(VariantChoice, QWidget):
         """The y range of the variants still training: a diverged one's last, huge
         losses would flatten every other curve."""
         item = self.chart_plot
-        live = [ys[0] for (_, ys), tile in zip(self._series, self.tiles, strict=False)
-                if ys and tile.diverged_at is None]
+        live = [
+            ys[0]
+            for (_, ys), tile in zip(self._series, self.tiles, strict=False)
+            if ys and tile.diverged_at is None
+        ]
         values = np.concatenate(live) if live else np.zeros(0)
         values = values[np.isfinite(values)]
         if self.log_y.isChecked():
@@ -336,4 +341,3 @@ class CompareWindow(VariantChoice, QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.shutdown()
         super().closeEvent(event)
-

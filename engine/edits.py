@@ -46,8 +46,11 @@ def fit_output(shape: MLPShape, classes: int | None) -> bool:
     return not ok
 
 
-def edited(project: Project, mutate: Callable[[Project], None] | None = None,
-           shape_edit: Callable[[MLPShape], None] | None = None) -> Project:
+def edited(
+    project: Project,
+    mutate: Callable[[Project], None] | None = None,
+    shape_edit: Callable[[MLPShape], None] | None = None,
+) -> Project:
     """A fresh copy of ``project`` (epoch 0, no weights) with ``mutate`` applied to it and
     ``shape_edit`` to its perceptron; the head follows the data's problem."""
     p = project.copy()
@@ -68,8 +71,12 @@ def edited(project: Project, mutate: Callable[[Project], None] | None = None,
 def points_from_dataset(dataset) -> user.Points:
     """All of a dataset's points (train and test) as an editable point set."""
     x = np.concatenate([dataset.x_train, dataset.x_test])
-    y = np.concatenate([np.asarray(dataset.y_train).reshape(len(dataset.y_train), -1)[:, 0],
-                        np.asarray(dataset.y_test).reshape(len(dataset.y_test), -1)[:, 0]])
+    y = np.concatenate(
+        [
+            np.asarray(dataset.y_train).reshape(len(dataset.y_train), -1)[:, 0],
+            np.asarray(dataset.y_test).reshape(len(dataset.y_test), -1)[:, 0],
+        ]
+    )
     if dataset.classes is not None:
         y = y.astype(np.int64)
     return user.make_points(x, y)

@@ -19,8 +19,18 @@ from app.views.boundary_view import (
 )
 
 # Tableau 10: distinct curve colours; more variants than that get evenly spread hues.
-PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
-           "#ff9da7", "#9c755f", "#bab0ac")
+PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+)
 GREY_MAP = pg.ColorMap([0.0, 0.5, 1.0], [(170, 170, 170), (225, 225, 225), (140, 140, 140)])
 
 
@@ -67,16 +77,16 @@ class VariantTile:
         self._y: list[np.ndarray] = []
         if self.on_plane:
             x = np.asarray(dataset.x_train)
-            self.points.setData(x[:, 0], x[:, 1], brush=dataset_brushes(dataset.y_train,
-                                                                       dataset.classes))
+            self.points.setData(x[:, 0], x[:, 1], brush=dataset_brushes(dataset.y_train, dataset.classes))
             e = self.extent
             plot.setRange(xRange=(-e, e), yRange=(-e, e), padding=0)
         else:
             plot.setAspectLocked(False)
             plot.enableAutoRange()
             plot.showGrid(x=True, y=True, alpha=0.15)
-            self.curve = plot.plot(pen=pg.mkPen(colour, width=2), connect="finite",
-                                   symbol="o", symbolSize=4, symbolBrush=colour)
+            self.curve = plot.plot(
+                pen=pg.mkPen(colour, width=2), connect="finite", symbol="o", symbolSize=4, symbolBrush=colour
+            )
         self.set_title()
 
     def add_rows(self, epochs: np.ndarray, acc: np.ndarray, loss: np.ndarray) -> None:
@@ -135,8 +145,9 @@ class VariantTile:
                 detail += f" · acc {acc:.0%}"
             head = f"{swatch} <b>{self.label}</b>"
         self.title_text = f"{self.label} — {detail}"
-        self.plot.setTitle(f"{head}<br><span style='font-size: 8pt;'>{detail}</span>",
-                           color=colour, size="9pt")
+        self.plot.setTitle(
+            f"{head}<br><span style='font-size: 8pt;'>{detail}</span>", color=colour, size="9pt"
+        )
 
 
 class TileGrid(pg.GraphicsLayoutWidget):
@@ -168,8 +179,7 @@ class TileGrid(pg.GraphicsLayoutWidget):
     def reflow(self) -> None:
         if not getattr(self, "plots", None):
             return
-        cols = self.best_columns(len(self.plots), max(self.width(), 100),
-                                 max(self.height(), 100))
+        cols = self.best_columns(len(self.plots), max(self.width(), 100), max(self.height(), 100))
         if cols == self.columns:
             return
         self.columns = cols

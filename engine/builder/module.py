@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from engine.build.layers import make_layer
+from engine.builder.layers import make_layer
 from engine.graph.catalogue import node_type
 from engine.graph.model import Graph
 from engine.graph.validate import DataSpec, validate
@@ -92,20 +92,27 @@ class GraphModule(nn.Module):
             edges = into.get(node_id, {})
             ins = tuple(edges[p] for p in spec.input_names if p in edges)
             if node.type == "Output":
-                self.heads.append(Head(node_id, edges["pred"], node.params["loss"],
-                                       node.params["weight"], edges["target"],
-                                       edges["target"] in data_targets))
+                self.heads.append(
+                    Head(
+                        node_id,
+                        edges["pred"],
+                        node.params["loss"],
+                        node.params["weight"],
+                        edges["target"],
+                        edges["target"] in data_targets,
+                    )
+                )
                 continue
             if node.type == "LossSum":
                 ports = tuple(k for k in "abcd" if k in edges)
                 self._sum_ports[node_id] = ports
-                self.loss_sums.append((f"{node_id}.total", tuple(
-                    (edges[k], node.params[f"w{k}"]) for k in ports)))
+                self.loss_sums.append(
+                    (f"{node_id}.total", tuple((edges[k], node.params[f"w{k}"]) for k in ports))
+                )
                 continue
             if node.type in NO_MODULE:
                 continue
-            shapes = {port: check.values[_split(ref)].shape
-                      for port, ref in edges.items()}
+            shapes = {port: check.values[_split(ref)].shape for port, ref in edges.items()}
             self.layers[node_id] = make_layer(node.type, node.params, shapes)
             outs = tuple(f"{node_id}.{p}" for p in spec.output_names)
             self.outputs[node_id] = outs
@@ -115,8 +122,9 @@ class GraphModule(nn.Module):
         self.main = next((h for h in self.heads if h.on_data), self.heads[0])
         self._chain = self._plain_chain()
         # a plain chain trained on the dataset's targets alone needs no dictionary at all
-        self._chain_loss = (self._chain and len(self.heads) == 1 and self.main.on_data
-                            and self.objective == [self.main.key])
+        self._chain_loss = (
+            self._chain and len(self.heads) == 1 and self.main.on_data and self.objective == [self.main.key]
+        )
 
     def _plain_chain(self) -> bool:
         """True when the layers form one chain from an Input to the main head."""
@@ -189,8 +197,10 @@ class GraphModule(nn.Module):
                 ports = self._sum_ports[node_id]
                 if name[1] in ports:  # an unconnected port's weight waits for a rebuild
                     j = ports.index(name[1])
-                    self.loss_sums[i] = (key, tuple((k, float(value) if n == j else w)
-                                                    for n, (k, w) in enumerate(terms)))
+                    self.loss_sums[i] = (
+                        key,
+                        tuple((k, float(value) if n == j else w) for n, (k, w) in enumerate(terms)),
+                    )
                 return
         raise KeyError(f"{node_id}.{name}")
 
@@ -204,12 +214,10 @@ class GraphModule(nn.Module):
 
     def penalised_weights(self) -> list[torch.Tensor]:
         """Weights that L1/L2 regularization acts on (not biases, as in TF Playground)."""
-        return [m.weight for m in self.layers.values()
-                if isinstance(m, nn.Linear | nn.modules.conv._ConvNd)]
+        return [m.weight for m in self.layers.values() if isinstance(m, nn.Linear | nn.modules.conv._ConvNd)]
 
 
-def build_model(graph: Graph, data: DataSpec, seed: int = 0, *,
-                seed_global: bool = False) -> GraphModule:
+def build_model(graph: Graph, data: DataSpec, seed: int = 0, *, seed_global: bool = False) -> GraphModule:
     """Build with its own seeded RNG so the same seed gives the same initial weights.
 
     ``seed_global`` seeds torch's global generator instead, and leaves it where the

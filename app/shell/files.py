@@ -24,8 +24,8 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app.autosave import AutosaveEntry, pending_recoveries
-from app.export_menu import add_export_actions
 from app.recent_files import missing_sentence
+from app.shell.export_menu import add_export_actions
 from engine.errors import NodeplayError
 from engine.presets import preset_names
 from engine.project import SUFFIX
@@ -55,8 +55,9 @@ class ProjectFilesMixin:
         menu = self.menuBar().addMenu("&File")
         presets = menu.addMenu("&New from preset")
         for name in preset_names():
-            presets.addAction(name, lambda name=name: self.after_unsaved_check(
-                lambda: self.open_preset(name)))
+            presets.addAction(
+                name, lambda name=name: self.after_unsaved_check(lambda: self.open_preset(name))
+            )
         self.open_action = menu.addAction("&Open…", self.open_dialog)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.recent_menu = menu.addMenu("Open &Recent")
@@ -69,7 +70,8 @@ class ProjectFilesMixin:
         self.copy_setup_action = menu.addAction("&Copy setup string", self.copy_setup)
         self.copy_setup_action.setToolTip("The whole setup as one line to paste or share")
         self.paste_setup_action = menu.addAction(
-            "&Paste setup string", lambda: self.after_unsaved_check(self.paste_setup))
+            "&Paste setup string", lambda: self.after_unsaved_check(self.paste_setup)
+        )
         menu.addSeparator()
         add_export_actions(self, menu)
         menu.addSeparator()
@@ -77,9 +79,9 @@ class ProjectFilesMixin:
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", "",
-                                              "Nodeplay projects (*.nodeplay *.json);;"
-                                              "All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open project", "", "Nodeplay projects (*.nodeplay *.json);;All files (*)"
+        )
         if path:
             self.after_unsaved_check(lambda: self.open_file(path))
 
@@ -113,8 +115,10 @@ class ProjectFilesMixin:
         menu.clear()
         paths = self.recent.paths()
         for i, p in enumerate(paths):
-            action = menu.addAction(f"&{(i + 1) % 10}  {Path(p).name}",
-                                    lambda p=p: self.after_unsaved_check(lambda: self.open_recent(p)))
+            action = menu.addAction(
+                f"&{(i + 1) % 10}  {Path(p).name}",
+                lambda p=p: self.after_unsaved_check(lambda: self.open_recent(p)),
+            )
             action.setToolTip(p)
             action.setStatusTip(p)
         if not paths:
@@ -140,8 +144,9 @@ class ProjectFilesMixin:
         return True
 
     def save_as(self, then=None) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self, "Save project", f"{self.project.name}{SUFFIX}",
-                                              f"Nodeplay projects (*{SUFFIX})")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save project", f"{self.project.name}{SUFFIX}", f"Nodeplay projects (*{SUFFIX})"
+        )
         if not path:
             return False
         if not Path(path).suffix:
@@ -173,11 +178,14 @@ class ProjectFilesMixin:
         path = Path(path)
         problem = self.graph_problem()
         if problem is not None:
-            self.show_error(f"The project was not saved: the graph has a problem ({problem}) "
-                            "Fix it in the Editor or undo the last edit, then save.")
+            self.show_error(
+                f"The project was not saved: the graph has a problem ({problem}) "
+                "Fix it in the Editor or undo the last edit, then save."
+            )
             return
-        self._with_weights(lambda epoch, weights: self._write(path, epoch, weights)
-                           and then is not None and then())
+        self._with_weights(
+            lambda epoch, weights: self._write(path, epoch, weights) and then is not None and then()
+        )
 
     def _write(self, path: Path, epoch: int, weights) -> bool:
         error = self.document.write(path, epoch, weights)
@@ -191,8 +199,12 @@ class ProjectFilesMixin:
     # -- autosave and recovery -----------------------------------------------------------
     def autosave_now(self) -> None:
         """Write the unsaved work to this window's autosave file (never the user's)."""
-        if (self.autosaver is None or not self.modified or self._autosaving
-                or self.graph_problem() is not None):  # only work that can be opened again
+        if (
+            self.autosaver is None
+            or not self.modified
+            or self._autosaving
+            or self.graph_problem() is not None
+        ):  # only work that can be opened again
             return
         self._autosaving = True
 
@@ -220,10 +232,13 @@ class ProjectFilesMixin:
         """True: restore, False: discard, None: decide at the next start."""
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.saved_at))
         where = f" ({entry.original})" if entry.original is not None else " (never saved)"
-        box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work",
-                          f"Nodeplay did not close cleanly. Unsaved work on “{entry.name}”"
-                          f"{where} was autosaved at {when}.",
-                          QMessageBox.StandardButton.NoButton, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Recover unsaved work",
+            f"Nodeplay did not close cleanly. Unsaved work on “{entry.name}”{where} was autosaved at {when}.",
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
         restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
         discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
         later = box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
@@ -251,17 +266,21 @@ class ProjectFilesMixin:
 
     # -- asking before work is lost ------------------------------------------------------
     def ask_unsaved(self) -> str:
-        """"save", "discard" or "cancel"."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes",
-                          f"“{self.project.name}” has unsaved changes (edits or training). "
-                          "Save them first?",
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                          | QMessageBox.StandardButton.Cancel, self)
+        """ "save", "discard" or "cancel"."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Unsaved changes",
+            f"“{self.project.name}” has unsaved changes (edits or training). Save them first?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
         box.setDefaultButton(QMessageBox.StandardButton.Save)
         answer = box.exec()
-        return {QMessageBox.StandardButton.Save: "save",
-                QMessageBox.StandardButton.Discard: "discard"}.get(
-                    QMessageBox.StandardButton(answer), "cancel")
+        return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(
+            QMessageBox.StandardButton(answer), "cancel"
+        )
 
     def after_unsaved_check(self, action) -> bool:
         """Run ``action()`` now, or after saving, unless the user cancels; asks only

@@ -1,0 +1,1 @@
+"""The worker side of the GUI: runs the engine runner on a QThread and turns its events into Qt signals."""
