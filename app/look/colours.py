@@ -83,5 +83,10 @@ def hex_colour(rgb) -> str:
 
 
 def variant_colours(n: int) -> list[str]:
-    """``n`` distinct line colours (hex) for compared variants, colour-blind-safe first."""
-    return [hex_colour(CLASS_COLOURS[i % len(CLASS_COLOURS)]) for i in range(n)]
+    """``n`` distinct line colours (hex) for compared variants, colour-blind-safe first.
+
+    They skip the first two class colours: in the compare window orange and blue already
+    mean class 0 and class 1 (or negative and positive) in every tile."""
+    # dark, saturated ones first: pale yellow and sky blue read poorly as lines on white
+    palette = [CLASS_COLOURS[i] for i in (2, 3, 7, 8, 6, 5, 4, 9)]
+    return [hex_colour(palette[i % len(palette)]) for i in range(n)]

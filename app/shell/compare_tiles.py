@@ -11,6 +11,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
+from app.look.colours import CLASS_COLOURS, variant_colours
 from app.views.boundary_view import (
     FIELD_MAP,
     boundary_field,
@@ -19,24 +20,13 @@ from app.views.boundary_view import (
 )
 
 # Tableau 10: distinct curve colours; more variants than that get evenly spread hues.
-PALETTE = (
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-)
 GREY_MAP = pg.ColorMap([0.0, 0.5, 1.0], [(170, 170, 170), (225, 225, 225), (140, 140, 140)])
 
 
 def variant_colour(k: int, count: int) -> pg.QtGui.QColor:
-    if count <= len(PALETTE):
-        return pg.mkColor(PALETTE[k])
+    """Variant k's colour: the shared variant palette (app.look.colours), hues beyond it."""
+    if count <= len(CLASS_COLOURS) - 2:
+        return pg.mkColor(variant_colours(count)[k])
     return pg.intColor(k, hues=count, values=1, maxValue=200)
 
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.bridge.compare_worker import CompareWorker, finite_or_nan
 from app.shell.compare_controls import VariantChoice
 from app.shell.compare_tiles import TileGrid, VariantTile, variant_colour
+from app.views.axes import EpochAxis, LogAwareAxis
 from app.views.style import style_plot
 from engine.errors import NodeplayError
 from engine.project import Project
@@ -118,7 +119,9 @@ class CompareWindow(VariantChoice, QWidget):
 
         self.chart = pg.GraphicsLayoutWidget()
         self.chart.setBackground("w")
-        item = self.chart_plot = self.chart.addPlot(row=0, col=0)
+        # whole epochs on x; one number style on a log y axis (as the main loss plot)
+        axes = {"bottom": EpochAxis("bottom"), "left": LogAwareAxis("left")}
+        item = self.chart_plot = self.chart.addPlot(row=0, col=0, axisItems=axes)
         style_plot(item, "Test loss", "epoch", "test loss")
         item.showGrid(x=True, y=True, alpha=0.15)
         item.setClipToView(True)
