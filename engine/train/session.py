@@ -18,6 +18,7 @@ import torch
 
 from engine.builder import build_model
 from engine.builder.layers import MODE_DEPENDENT
+from engine.builder.losses import total
 from engine.data import make_dataset
 from engine.errors import NodeplayError
 from engine.graph import Graph, node_type, validate
@@ -224,9 +225,11 @@ class Session:
         t = self.project.train
         if t.regularization == "none" or t.reg_rate == 0:
             return None
+        if not self._penalised:
+            return None
         if t.regularization == "l1":
-            return t.reg_rate * sum(w.abs().sum() for w in self._penalised)
-        return t.reg_rate * 0.5 * sum((w * w).sum() for w in self._penalised)
+            return t.reg_rate * total([w.abs().sum() for w in self._penalised])
+        return t.reg_rate * 0.5 * total([(w * w).sum() for w in self._penalised])
 
     def train_epoch(
         self, max_steps: int | None = None, *, between: Callable[[], None] | None = None
