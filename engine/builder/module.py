@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from engine.builder.layers import make_layer
+from engine.builder.losses import head_loss, total
 from engine.graph.catalogue import node_type
 from engine.graph.model import Graph
 from engine.graph.validate import DataSpec, validate
@@ -38,28 +38,9 @@ class Head:
         return f"{self.node_id}.loss"
 
 
-def _loss(kind: str, pred: torch.Tensor, y: torch.Tensor, on_data: bool = True) -> torch.Tensor:
-    if kind == "cross_entropy":
-        return F.cross_entropy(pred, y)
-    if kind == "bce":
-        target = y.to(pred.dtype).view(-1, 1) if on_data else y
-        return F.binary_cross_entropy_with_logits(pred, target)
-    if kind == "mse":
-        return F.mse_loss(pred, y)
-    return F.l1_loss(pred, y)
-
-
 def _split(ref: str) -> tuple[str, str]:
     node_id, port = ref.rsplit(".", 1)
     return node_id, port
-
-
-def _total(terms: list[torch.Tensor]) -> torch.Tensor:
-    """The sum of loss terms (a validated graph has at least one)."""
-    out = terms[0]
-    for t in terms[1:]:
-        out = out + t
-    return out
 
 
 class GraphModule(nn.Module):
@@ -166,18 +147,18 @@ class GraphModule(nn.Module):
         vals = self.values(x)
         vals.update({f"{i}.y": y for i in self.inputs})
         for h in self.heads:
-            vals[h.key] = h.weight * _loss(h.loss, vals[h.pred], vals[h.target], h.on_data)
+            vals[h.key] = head_loss(h.loss, vals[h.pred], vals[h.target], h.weight, on_data=h.on_data)
         for key, terms in self.loss_sums:
-            vals[key] = _total([w * vals[k] for k, w in terms])
+            vals[key] = total([w * vals[k] for k, w in terms])
         return vals
 
     def loss(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """The training objective and the main prediction."""
         if self._chain_loss:
             pred = self.forward(x)
-            return self.main.weight * _loss(self.main.loss, pred, y), pred
+            return head_loss(self.main.loss, pred, y, self.main.weight), pred
         vals = self.losses(x, y)
-        return _total([vals[k] for k in self.objective]), vals[self.main.pred]
+        return total([vals[k] for k in self.objective]), vals[self.main.pred]
 
     def set_live(self, node_id: str, name: str, value: float) -> None:
         """Apply a live parameter (``Param.live``) to the built model: a Dropout's p, an

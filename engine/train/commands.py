@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from engine.graph import Graph
+from engine.project import Project
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class SetProject:
     history starts again. The document sends it for playground edits (the runner
     takes its own copy of nothing: the sender hands over a project it no longer edits)."""
 
-    project: object  # engine.project.Project
+    project: Project
 
 
 @dataclass(frozen=True)

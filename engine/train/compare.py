@@ -30,14 +30,15 @@ then on, and ``diverged`` holds a message for it; the others go on.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from engine.builder import build_model
 from engine.builder.layers import ACTIVATION_MODULES, FeatureMap
+from engine.builder.losses import LOSS_KINDS, head_loss
 from engine.data import make_dataset
 from engine.errors import NodeplayError
 from engine.graph import validate
@@ -50,7 +51,7 @@ from engine.train.metrics import accuracy
 from engine.train.variants import VARIANT_KEYS, SteppedCompare, Variant, VariantTrainer, diverged_message  # noqa: F401 - VARIANT_KEYS: older imports
 
 SUPPORTED_NODES = ("Input", "Features", "Dense", "Activation", "Output")
-LOSSES = ("bce", "cross_entropy", "mse", "l1")
+LOSSES = LOSS_KINDS  # every head kind batches
 
 
 class Unbatchable(NodeplayError):
@@ -131,10 +132,12 @@ class CompareSession(VariantTrainer):
         self.head = first.main
         self.loss_kind = first.main.loss
         self.state_keys = list(first.state_dict())
-        # The chain of layers: ("features", FeatureMap) | ("dense", index) | ("act", names).
-        self._chain: list[tuple[str, object]] = []
+        # The chain of layers: ("features", FeatureMap) | ("dense", index) | ("act", names);
+        # the item's type follows the kind.
+        self._chain: list[tuple[str, Any]] = []
         self.layer_names: list[str] = []  # node ids of the Dense layers, in order
-        weights, biases = [], []
+        weights: list[torch.Tensor] = []
+        biases: list[torch.Tensor | None] = []
         prev = f"{first.inputs[0]}.x" if len(first.inputs) == 1 else None
         for node_id, out, ins in first.steps:
             if len(ins) != 1 or ins[0] != prev:
@@ -149,11 +152,13 @@ class CompareSession(VariantTrainer):
             elif isinstance(layers[0], nn.Linear):
                 self._chain.append(("dense", len(weights)))
                 self.layer_names.append(node_id)
-                weights.append(torch.stack([m.weight.detach().t() for m in layers]))
+                # every variant has the same layer here: only the weights differ
+                dense = [m for m in layers if isinstance(m, nn.Linear)]
+                weights.append(torch.stack([m.weight.detach().t() for m in dense]))
                 biases.append(
                     None
                     if layers[0].bias is None
-                    else torch.stack([m.bias.detach() for m in layers]).unsqueeze(1)
+                    else torch.stack([m.bias.detach() for m in dense if m.bias is not None]).unsqueeze(1)
                 )
             else:  # an activation; each variant has its own
                 self._chain.append(("act", [g.nodes[node_id].params["fn"] for g in graphs]))
@@ -163,7 +168,10 @@ class CompareSession(VariantTrainer):
         self.weights_t = [w.clone().contiguous().to(d).requires_grad_() for w in weights]
         self.biases_t = [None if b is None else b.clone().contiguous().to(d).requires_grad_() for b in biases]
         self.params = [p for pair in zip(self.weights_t, self.biases_t) for p in pair if p is not None]
-        self._act_plan = [self._plan(item) if kind == "act" else item for kind, item in self._chain]
+        # as the chain, with each activation's names made into modules and lane masks
+        self._act_plan: list[Any] = [
+            self._plan(item) if kind == "act" else item for kind, item in self._chain
+        ]
         lr = torch.tensor([v.learning_rate for v in self.variants], device=d)
         mom = torch.tensor([OPTIMIZERS[v.optimizer] for v in self.variants], device=d)
         self._neg_lr = [(-lr).view(-1, *[1] * (p.dim() - 1)) for p in self.params]
@@ -182,19 +190,24 @@ class CompareSession(VariantTrainer):
         self._fast = FastBatch.for_compare(self) if self.fast else None
         self._start()
 
-    def _plan(self, fns: list[str]):
+    def _plan(self, fns: list[str]) -> tuple[list[nn.Module], list[torch.Tensor] | None]:
         """An activation step: one module, or distinct modules with their lane masks."""
         distinct = list(dict.fromkeys(fns))
         modules = [ACTIVATION_MODULES[f]() for f in distinct]
         if len(distinct) == 1:
-            return modules[0], None
+            return modules, None
         masks = [
             torch.tensor([f == name for f in fns], device=self.device).view(-1, 1, 1) for name in distinct
         ]
         return modules, masks
 
     # -- the batched network -------------------------------------------------------
-    def _forward(self, x: torch.Tensor, weights=None, biases=None) -> torch.Tensor:
+    def _forward(
+        self,
+        x: torch.Tensor,
+        weights: list[torch.Tensor] | None = None,
+        biases: list[torch.Tensor | None] | None = None,
+    ) -> torch.Tensor:
         """(K, N, outputs) raw predictions of every variant for the shared input x (N, F)."""
         weights = self.weights_t if weights is None else weights
         biases = self.biases_t if biases is None else biases
@@ -208,12 +221,12 @@ class CompareSession(VariantTrainer):
                     h = h.expand(self.k, *h.shape)
                 h = torch.bmm(h, w) if b is None else torch.baddbmm(b, h, w)
             else:
-                module, masks = item
+                modules, masks = item
                 if masks is None:
-                    h = module(h)
+                    h = modules[0](h)
                 else:
-                    out = module[-1](h)
-                    for m, mask in zip(module[:-1], masks[:-1]):
+                    out = modules[-1](h)
+                    for m, mask in zip(modules[:-1], masks[:-1]):
                         out = torch.where(mask, m(h), out)
                     h = out
         if h.dim() == 2:  # no Dense layer at all
@@ -227,32 +240,6 @@ class CompareSession(VariantTrainer):
         elif self.loss_kind in ("mse", "l1"):
             y = y.to(torch.get_default_dtype())
         return y.expand(self.k, *y.shape)
-
-    def _lane_losses(self, pred: torch.Tensor, yk: torch.Tensor) -> torch.Tensor:
-        """(K,) per-variant weighted loss, as ``GraphModule.loss`` computes it."""
-        kind = self.loss_kind
-        if kind == "bce":
-            per = F.binary_cross_entropy_with_logits(pred, yk, reduction="none")
-        elif kind == "cross_entropy":
-            per = F.cross_entropy(pred.transpose(1, 2), yk, reduction="none")
-        elif kind == "mse":
-            per = F.mse_loss(pred, yk, reduction="none")
-        else:
-            per = F.l1_loss(pred, yk, reduction="none")
-        return self.head.weight * per.flatten(1).mean(1)
-
-    def _train_loss(self, pred: torch.Tensor, yk: torch.Tensor) -> torch.Tensor:
-        """The sum over variants of their mean batch loss: each lane's gradient is its own."""
-        kind, scale = self.loss_kind, self.head.weight * self.k
-        if kind == "bce":
-            loss = F.binary_cross_entropy_with_logits(pred, yk)
-        elif kind == "cross_entropy":
-            loss = F.cross_entropy(pred.transpose(1, 2), yk)
-        elif kind == "mse":
-            loss = F.mse_loss(pred, yk)
-        else:
-            loss = F.l1_loss(pred, yk)
-        return loss if scale == 1 else loss * scale
 
     def _penalty(self) -> torch.Tensor:
         if self._reg == "l1":
@@ -277,12 +264,14 @@ class CompareSession(VariantTrainer):
         params, neg_lr = self.params, self._neg_lr
         for start in range(0, n, bs):
             pred = self._forward(xs[start : start + bs])
-            loss = self._train_loss(pred, ys[:, start : start + bs])
+            loss = head_loss(
+                self.loss_kind, pred, ys[:, start : start + bs], self.head.weight, reduce="lane_sum"
+            )
             if self._reg is not None:
                 loss = loss + self._penalty()
-            grads = torch.autograd.grad(loss, params)
+            grads = list(torch.autograd.grad(loss, params))
             with torch.no_grad():
-                if self._momentum:
+                if self._bufs is not None:  # momentum
                     torch._foreach_mul_(self._bufs, self._mom)
                     torch._foreach_add_(self._bufs, grads)
                     grads = self._bufs
@@ -300,7 +289,7 @@ class CompareSession(VariantTrainer):
         rows = []
         for x, y in ((self.x_train, self.y_train), (self.x_test, self.y_test)):
             pred = self._forward(x)
-            rows.append(self._lane_losses(pred, self._targets(y)))
+            rows.append(head_loss(self.loss_kind, pred, self._targets(y), self.head.weight, reduce="lanes"))
             rows.append(self._accuracy(pred, y))
         tl, ta, vl, va = torch.stack(rows).tolist()  # one device sync
         out = []

@@ -12,6 +12,8 @@ anything else keeps the autograd path.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 from torch import nn
@@ -48,10 +50,11 @@ class FastMLP:
             for x, y in zip(xs, data[1::2])
         ]
         self.x, self.y, _ = self.splits[0]
-        self.momentum: list[np.ndarray] | None = None
+        self.momentum: list[list[np.ndarray | None]] | None = None  # [W's, b's or None]
 
     def _targets(self, y: np.ndarray) -> np.ndarray:
         if self.loss == "cross_entropy":
+            assert self.classes is not None  # a cross-entropy head on data has classes
             return np.eye(self.classes, dtype=np.float32)[y]
         if self.loss == "bce":
             return y.astype(np.float32).reshape(-1, 1)
@@ -95,7 +98,7 @@ class FastMLP:
         features = None
         if modules and isinstance(modules[0], FeatureMap):
             features, modules = modules[0], modules[1:]
-        layers = []
+        layers: list[list[Any]] = []  # [W, b or None, activation or None], filled as read
         for m in modules:
             if isinstance(m, nn.Linear):
                 b = m.bias.detach().numpy() if m.bias is not None else None

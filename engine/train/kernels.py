@@ -11,6 +11,8 @@ regularization factors are scalars or (K, 1, 1) arrays.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 
@@ -191,7 +193,8 @@ class FastBatch:
     def for_compare(cls, cs) -> FastBatch | None:
         if cs.device.type != "cpu" or cs.loss_kind not in ("bce", "cross_entropy", "mse"):
             return None
-        features, layers = None, []
+        features = None
+        layers: list[list[Any]] = []  # [W, b or None, activation plan or None]
         for kind, item in cs._chain:
             if kind == "features":
                 if layers:

@@ -47,7 +47,7 @@ def only_live_changes(old: Graph, new: Graph) -> bool:
     )
 
 
-def live_changes(old: Graph, new: Graph) -> list[tuple[str, str, object]]:
+def live_changes(old: Graph, new: Graph) -> list[tuple[str, str, float]]:
     """(node id, name, value) of every live parameter that differs between the graphs."""
     out = []
     for n in old.nodes.keys() & new.nodes.keys():
@@ -55,8 +55,8 @@ def live_changes(old: Graph, new: Graph) -> list[tuple[str, str, object]]:
             continue
         for name in sorted(live_names(new.nodes[n].type)):
             value = new.nodes[n].params.get(name)
-            if old.nodes[n].params.get(name) != value:
-                out.append((n, name, value))
+            if value is not None and old.nodes[n].params.get(name) != value:
+                out.append((n, name, float(value)))  # live parameters are numbers
     return out
 
 
@@ -70,20 +70,22 @@ def node_of(key: str) -> str | None:
 def carry_state(old_model: torch.nn.Module, new_model: torch.nn.Module, keep: set[str]) -> set[str]:
     """Copy the parameters and buffers of the nodes in ``keep`` from the old model into
     the new one where the shapes match; returns the ids of the nodes carried over."""
-    old_state, carried, refused = old_model.state_dict(), set(), set()
-    plan = []
+    old_state = old_model.state_dict()
+    carried: set[str] = set()
+    refused: set[str] = set()
+    plan: list[tuple[str, str, torch.Tensor]] = []  # (node id, key, new value)
     for key, value in new_model.state_dict().items():
         node = node_of(key)
-        if node not in keep:
+        if node is None or node not in keep:
             continue
         if key not in old_state or old_state[key].shape != value.shape:
             refused.add(node)
             continue
-        plan.append((key, value))
-    for key, value in plan:  # a node is carried whole or not at all
-        if node_of(key) not in refused:
+        plan.append((node, key, value))
+    for node, key, value in plan:  # a node is carried whole or not at all
+        if node not in refused:
             value.copy_(old_state[key])
-            carried.add(node_of(key))
+            carried.add(node)
     return carried
 
 

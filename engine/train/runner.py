@@ -30,9 +30,17 @@ _WAKE = object()  # queued with an Ask so that a paused runner wakes to answer i
 
 class Runner:
     def __init__(
-        self, trainer, *, snapshot_interval: float = 1 / 60, subscriptions: dict[str, dict] | None = None
+        self,
+        trainer,
+        *,
+        snapshot_interval: float = 1 / 60,
+        subscriptions: dict[str, dict] | None = None,
+        clock: Callable[[], float] = time.perf_counter,
     ):
         self.trainer = trainer
+        # what snapshot intervals, probe costs and epoch rates are measured with
+        # (tests pass a fake one to count snapshots without waiting)
+        self.clock = clock
         self.snapshot_interval = snapshot_interval
         self.subscriptions: dict[str, dict] = dict(
             cmd.DEFAULT_SUBSCRIPTIONS if subscriptions is None else subscriptions
@@ -96,7 +104,7 @@ class Runner:
         Each probe also runs no more often than its own ``max_per_second``, and none
         runs while the consumer (``ready``) has not taken the previous snapshot.
         """
-        now = time.perf_counter()
+        now = self.clock()
         interval = max(self.snapshot_interval, PROBE_SHARE * self._probe_cost)
         if not force and (
             now - self._last_publish < interval or (self.ready is not None and not self.ready())
@@ -120,7 +128,7 @@ class Runner:
                 probes=values,
             )
         )
-        self._probe_cost = time.perf_counter() - now
+        self._probe_cost = self.clock() - now
 
     # -- commands ------------------------------------------------------------------
     def submit(self, command) -> None:
@@ -232,7 +240,7 @@ class Runner:
     def serve(self) -> None:
         """Run until Shutdown: train while playing, sleep on the queue while paused."""
         self.publish(force=True)
-        window_start, window_epochs = time.perf_counter(), 0
+        window_start, window_epochs = self.clock(), 0
         try:
             while True:
                 try:
@@ -247,16 +255,16 @@ class Runner:
                 except queue.Empty:
                     pass
                 if not self.playing:
-                    window_start, window_epochs = time.perf_counter(), 0
+                    window_start, window_epochs = self.clock(), 0
                     continue
                 self._advance()
                 window_epochs += 1
-                now = time.perf_counter()
+                now = self.clock()
                 if now - window_start >= RATE_WINDOW_S:
                     self.rate = window_epochs / (now - window_start)
                     window_start, window_epochs = now, 0
                 if self.max_epochs_per_second:
-                    wait = 1 / self.max_epochs_per_second - (time.perf_counter() - now)
+                    wait = 1 / self.max_epochs_per_second - (self.clock() - now)
                     self._sleep(wait)
                 self.publish()
         except Exception as err:  # report, never die silently on the worker

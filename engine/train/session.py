@@ -18,6 +18,7 @@ import torch
 
 from engine.builder import build_model
 from engine.builder.layers import MODE_DEPENDENT
+from engine.builder.losses import total
 from engine.data import make_dataset
 from engine.errors import NodeplayError
 from engine.graph import Graph, node_type, validate
@@ -31,11 +32,12 @@ from engine.train.fast_mlp import FastMLP
 from engine.train.metrics import accuracy
 from engine.train.optim import make_optimizer
 from engine.train.runner import PROBE_SHARE, Runner  # noqa: F401 - PROBE_SHARE: older imports
+from engine.train.served import Served
 
 SAMPLE_PREDICTIONS = 48  # test samples whose predicted class snapshots of image data carry
 
 
-class Session:
+class Session(Served):
     def __init__(
         self,
         project: Project,
@@ -75,52 +77,6 @@ class Session:
         except Exception:
             self.__dict__.update(old)
             raise
-
-    # -- the runner: the GUI's side of a session --------------------------------------
-    def subscribe(self, listener: Callable) -> None:
-        self.runner.subscribe(listener)
-
-    def submit(self, command) -> None:
-        """Queue a command; safe from any thread."""
-        self.runner.submit(command)
-
-    def serve(self) -> None:
-        self.runner.serve()
-
-    def publish(self, force: bool = False) -> None:
-        self.runner.publish(force)
-
-    def _apply(self, command) -> bool:
-        """Apply one command now, on this thread (tests); False means shut down."""
-        return self.runner._apply(command)
-
-    playing = property(lambda self: self.runner.playing)
-    snapshot_interval = property(lambda self: self.runner.snapshot_interval)
-    max_epochs_per_second = property(lambda self: self.runner.max_epochs_per_second)
-    thumbnails_on = property(
-        lambda self: "thumbnails" in self.runner.subscriptions,
-        doc="whether snapshots carry the editor's node thumbnails",
-    )
-
-    # The older way to choose probes, by attribute, for callers not yet on Subscribe.
-    def _subscribed(self, name: str, arg: str, value) -> None:
-        subs = self.runner.subscriptions
-        if value:
-            subs[name] = {arg: value}
-        else:
-            subs.pop(name, None)
-
-    neuron_size = property(
-        lambda self: self.runner.subscriptions.get("neurons", {}).get("size", 0),
-        lambda self, size: self._subscribed("neurons", "size", size),
-    )
-    hidden_node = property(
-        lambda self: self.runner.subscriptions.get("hidden", {}).get("node"),
-        lambda self, node: self._subscribed("hidden", "node", node),
-    )
-
-    def _make_grids(self) -> None:
-        """Nothing to do: probes cache their own grids (kept for older callers)."""
 
     # -- set-up --------------------------------------------------------------------
     def _to_device(self) -> None:
@@ -224,9 +180,11 @@ class Session:
         t = self.project.train
         if t.regularization == "none" or t.reg_rate == 0:
             return None
+        if not self._penalised:
+            return None
         if t.regularization == "l1":
-            return t.reg_rate * sum(w.abs().sum() for w in self._penalised)
-        return t.reg_rate * 0.5 * sum((w * w).sum() for w in self._penalised)
+            return t.reg_rate * total([w.abs().sum() for w in self._penalised])
+        return t.reg_rate * 0.5 * total([(w * w).sum() for w in self._penalised])
 
     def train_epoch(
         self, max_steps: int | None = None, *, between: Callable[[], None] | None = None

@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import itertools
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -35,13 +36,23 @@ VARIANT_KEYS = ("learning_rate", "activation", "seed", "init", "reg_rate", "opti
 _TOKENS = itertools.count(1)
 
 
-def _number(value, key: str, label: str, whole: bool = False) -> float:
+def _number(value, key: str, label: str) -> float:
+    if not _at_least_zero(value):
+        raise NodeplayError(f"Variant '{label}': '{key}' must be a number of at least 0, not {value!r}.")
+    return float(value)
+
+
+def _whole(value, key: str, label: str) -> int:
+    if not _at_least_zero(value) or int(value) != value:
+        raise NodeplayError(
+            f"Variant '{label}': '{key}' must be a whole number of at least 0, not {value!r}."
+        )
+    return int(value)
+
+
+def _at_least_zero(value) -> bool:
     ok = isinstance(value, int | float) and not isinstance(value, bool) and value == value
-    ok = ok and value >= 0 and (not whole or int(value) == value)
-    if not ok:
-        kind = "a whole number" if whole else "a number"
-        raise NodeplayError(f"Variant '{label}': '{key}' must be {kind} of at least 0, not {value!r}.")
-    return int(value) if whole else float(value)
+    return ok and value >= 0
 
 
 def _default_label(v: dict, index: int) -> str:
@@ -79,7 +90,7 @@ class Variant:
         t = project.train
         self.label = label
         self.learning_rate = _number(overrides.get("learning_rate", t.learning_rate), "learning_rate", label)
-        self.seed = _number(overrides.get("seed", t.seed), "seed", label, whole=True)
+        self.seed = _whole(overrides.get("seed", t.seed), "seed", label)
         self.reg_rate = _number(overrides.get("reg_rate", t.reg_rate), "reg_rate", label)
         if "reg_rate" in overrides and self.reg_rate > 0 and t.regularization == "none":
             raise NodeplayError(
@@ -140,6 +151,22 @@ class VariantTrainer:
 
     generation = 0
     token = 0  # tells this trainer's snapshots from an older one's
+    k: int
+    labels: list[str]
+    variants: list[Variant]
+    epoch: int
+    step: int
+    diverged: list[str | None]
+
+    def evaluate(self) -> list[dict]:
+        """Every variant's metrics now, with its label and divergence message."""
+        raise NotImplementedError
+
+    def train_epoch(
+        self, max_steps: int | None = None, *, between: Callable[[], None] | None = None
+    ) -> list[dict]:
+        """One epoch of every variant still training; their rows."""
+        raise NotImplementedError
 
     def _start(self) -> None:
         self.generation += 1

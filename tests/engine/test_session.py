@@ -231,23 +231,35 @@ def test_a_new_stop_condition_fires_again(served):
 
 
 def test_costly_probes_stretch_the_snapshot_interval(circle):
-    import time as _time
-
     from engine.probes.registry import register, unregister
 
-    register("test-slow", lambda ctx, args: (_time.sleep(0.02), np.zeros(1))[1])
+    # A fake clock: each probe run costs 1/32 s of it, each epoch 1/128 s (binary
+    # fractions, so the sums are exact); nothing sleeps.
+    now = [0.0]
+
+    def slow_probe(ctx, args):
+        now[0] += 1 / 32
+        return np.zeros(1)
+
+    register("test-slow", slow_probe)
     try:
         s = Session(circle, snapshot_interval=0.0)
+        s.runner.clock = lambda: now[0]
         shots = []
-        s.subscribe(lambda e: shots.append(e) if isinstance(e, Snapshot) else None)
+        s.subscribe(lambda e: shots.append((now[0], e)) if isinstance(e, Snapshot) else None)
         s.runner.subscriptions = {"test-slow": {}}
         s.publish(force=True)
-        t0 = _time.perf_counter()
-        while _time.perf_counter() - t0 < 0.5:
+        epochs = 0
+        while now[0] < 1:
             s.train_epoch()
+            now[0] += 1 / 128
+            epochs += 1
             s.publish()
     finally:
         unregister("test-slow")
-    # each snapshot costs >= 20 ms, so at most one per 100 ms follows the first
-    assert 2 <= len(shots) <= 7
-    assert all("test-slow" in shot.probes for shot in shots)
+    # each snapshot costs 1/32 s, so the next waits PROBE_SHARE (5) times that from
+    # its start: snapshots start at 0, 5/32, 10/32, ..., 30/32 of the second
+    assert epochs > 50  # without the stretch, every epoch would have published
+    ends = [t for t, _ in shots]
+    assert ends == [(5 * i + 1) / 32 for i in range(7)]
+    assert all("test-slow" in shot.probes for _, shot in shots)
