@@ -141,6 +141,8 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         # the plane and the tabs hold the registered views that apply to the project
         self.view_area = area = ViewArea(self)
         area.subscriptionsChanged.connect(self._push_probes)
+        area.asked.connect(self._ask)
+        self._asks: dict[int, str] = {}  # request id -> the view that asked
         self.plane_stack, self.tabs = area.plane, area.tabs
         self.boundary_view, self.sample_grid = area.view("boundary"), area.view("gallery")
         self.network_view, self.hidden_view = area.view("network"), area.view("hidden")
@@ -215,6 +217,7 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         self.bridge.diverged.connect(lambda _e, text: self.show_error(text))
         self.bridge.finished.connect(lambda _e, text: self.show_info(text))
         self.bridge.failed.connect(self.show_error)
+        self.bridge.answered.connect(self._answered)
         if self.speed is not None:
             self.bridge.set_speed(self.speed)
         if self._serve:
@@ -336,6 +339,16 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         if self.bridge is not None:
             subs = {"thumbnails": {}} if self.in_editor() else self.view_area.subscriptions()
             self.bridge.subscribe(subs)
+
+    def _ask(self, view: str, probe: str, args) -> None:
+        """A view wants one value computed by the worker (between training steps)."""
+        if self.bridge is not None:
+            self._asks[self.bridge.ask(probe, args)] = view
+
+    def _answered(self, request_id: int, probe: str, value, error) -> None:
+        view = self._asks.pop(request_id, None)
+        if view is not None:
+            self.view_area.deliver(view, probe, value, error)
 
     def _neuron_hovered(self, node_id: str, unit: int) -> None:
         """Show the hovered neuron's map in the big view, as TF Playground does."""

@@ -6,6 +6,15 @@ Each view is made once, when a project first needs it, and kept for later projec
 ``subscriptions()`` is the union of the probes of the views in sight: a hidden tab
 costs the worker nothing, and switching tabs asks for the new one's probes
 (``subscriptionsChanged``).
+
+Two optional parts of a view's protocol are wired here too, so that no view needs the
+window:
+
+* asking once: a view with a signal ``asked(probe, args)`` gets the worker's reply in
+  ``answer(probe, value, error)`` (the area re-emits ``asked`` with the view's name; the
+  window sends it through the bridge and hands the answer back with ``deliver``);
+* the selected sample: a view with a signal ``sampleSelected(int)`` (a click on a test
+  image) selects it for every view that has ``set_selected_sample(index)``.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ class ViewArea(QObject):
     lays out where it likes."""
 
     subscriptionsChanged = Signal()
+    asked = Signal(str, str, object)  # view name, probe, arguments: one answer wanted
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +47,7 @@ class ViewArea(QObject):
         self.kinds: set[str] = set()
         self._pending = None  # the latest snapshot, for a tab shown later
         self._last_tab = 0.0
+        self.selected_sample = 0  # the test sample views about one sample show
         self.tabs.currentChanged.connect(self._tab_changed)
 
     # -- building ------------------------------------------------------------------
@@ -48,8 +59,28 @@ class ViewArea(QObject):
             signal = getattr(widget, "subscriptionsChanged", None)
             if signal is not None:
                 signal.connect(lambda w=widget: self._changed(w))
+            if (asked := getattr(widget, "asked", None)) is not None:
+                asked.connect(lambda probe, args, n=name: self.asked.emit(n, probe, args))
+            if (chosen := getattr(widget, "sampleSelected", None)) is not None:
+                chosen.connect(self.select_sample)
+            if hasattr(widget, "set_selected_sample"):
+                widget.set_selected_sample(self.selected_sample)
             self.views[name] = widget
         return self.views[name]
+
+    def deliver(self, name: str, probe: str, value, error) -> None:
+        """The worker's answer to what view ``name`` asked."""
+        widget = self.views.get(name)
+        if widget is not None and hasattr(widget, "answer"):
+            widget.answer(probe, value, error)
+
+    def select_sample(self, index: int) -> None:
+        """Make test sample ``index`` the one every sample view shows."""
+        self.selected_sample = int(index)
+        for widget in self.views.values():
+            if hasattr(widget, "set_selected_sample"):
+                widget.set_selected_sample(self.selected_sample)
+        self.subscriptionsChanged.emit()  # probes about one sample follow it
 
     def page(self, name: str) -> QtNoted:
         """The tab page of view ``name``: the view, or a sentence instead of it."""

@@ -73,3 +73,60 @@ def test_project_kinds():
     assert kinds["circle"] == {POINTS}
     assert kinds["digits-cnn"] == {IMAGES}
     assert kinds["vae"] == {IMAGES, "generative"}
+
+
+class AskingView(DummyView):
+    """A view that asks the worker for one value (say, decode this point) and that
+    follows the selected sample."""
+
+    asked = Signal(str, object)
+    sampleSelected = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answers: list = []
+        self.selected: list[int] = []
+
+    def answer(self, probe, value, error) -> None:
+        self.answers.append((probe, value, error))
+
+    def set_selected_sample(self, index: int) -> None:
+        self.selected.append(index)
+
+
+@pytest.fixture
+def asking():
+    import numpy as np
+
+    from engine.probes import registry as probes
+
+    probes.register(
+        "test-sample-sum", lambda ctx, args: np.asarray(ctx.dataset.x_test[args["i"]]).sum(), args={"i": 0}
+    )
+    spec = register(ViewSpec("asking", "Asking", frozenset({IMAGES}), AskingView, TABS, 50))
+    yield spec
+    unregister("asking")
+    probes.unregister("test-sample-sum")
+
+
+def test_a_view_asks_the_worker_and_gets_its_answer_while_training(asking, qtbot):
+    import numpy as np
+
+    w = shown_window(qtbot, "digits-cnn")
+    try:
+        view = w.view_area.views["asking"]
+        w.play_action.trigger()
+        view.asked.emit("test-sample-sum", {"i": 3})
+        view.asked.emit("no-such-probe", {})
+        qtbot.waitUntil(lambda: len(view.answers) == 2, timeout=10_000)
+        (probe, value, error), (_, none, refusal) = sorted(
+            view.answers, key=lambda a: a[0] != "test-sample-sum"
+        )
+        assert probe == "test-sample-sum" and error is None
+        assert np.isclose(value, w.dataset.x_test[3].sum())
+        assert none is None and "no-such-probe" in refusal
+        # a sample chosen in one view is the selected sample of every view
+        view.sampleSelected.emit(7)
+        assert view.selected[-1] == 7 and w.view_area.selected_sample == 7
+    finally:
+        w.close()
