@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -19,7 +19,6 @@ from PySide6.QtGui import (
     QPixmap,
 )
 from PySide6.QtWidgets import (
-    QGraphicsLineItem,
     QGraphicsPathItem,
     QGraphicsPixmapItem,
     QGraphicsRectItem,
@@ -32,7 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.look import theme
-from app.look.colours import BLUE, FIELD_LUT, ORANGE
+from app.look.colours import FIELD_LUT
+from app.views.weight_lines import HIT_WIDTH, WeightItem, weight_pen  # noqa: F401 - re-exported
 
 NEURON_MAP_SIZE = 24  # the neuron maps' resolution the window must ask for (SetProbes)
 NOTE = "This network is not a plain layered perceptron; open it in the node editor."
@@ -43,8 +43,6 @@ COLUMN = 130.0  # horizontal distance between columns
 HEADER = 34.0  # room above the tallest column for the headers
 HEADER_PX, LABEL_PX = 13, 12  # text heights in screen pixels, kept at any zoom
 MAX_SCALE = 1.6  # the diagram grows with the widget up to this zoom
-MIN_PEN, MAX_PEN, PEN_PER_UNIT = 0.6, 7.0, 2.2  # line width = |w| * PEN_PER_UNIT, clamped
-HIT_WIDTH = 7.0  # lines are easier to hover and click than they are thick
 SKIP_DROP = 30.0  # how far a residual skip's curve dips below its two columns
 SKIP_COLOUR = QColor(140, 140, 140)
 
@@ -98,13 +96,6 @@ def feature_maps(features: list[str], extent: float, size: int) -> np.ndarray:
     axis = np.linspace(-extent, extent, size, dtype=np.float32)
     x2, x1 = np.meshgrid(axis, axis, indexing="ij")
     return np.stack([_FEATURE_FORMULAS[f](x1, x2) for f in features]).astype(np.float32)
-
-
-def weight_pen(w: float) -> QPen:
-    colour = QColor(*(BLUE if w >= 0 else ORANGE))
-    pen = QPen(colour, float(np.clip(abs(w) * PEN_PER_UNIT, MIN_PEN, MAX_PEN)))
-    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-    return pen
 
 
 @dataclass
@@ -174,65 +165,6 @@ class NeuronItem(QGraphicsPixmapItem):
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.bias_key:
             self.view.open_editor(self.bias_key, (self.unit,), self.bias, event.scenePos())
-            event.accept()
-            return
-        super().mousePressEvent(event)
-
-
-class WeightItem(QGraphicsLineItem):
-    """One weight: ``key`` and ``index`` as in the state dict (row = unit of the
-    layer on the right, column = unit on the left)."""
-
-    def __init__(self, view, key: str, index: tuple[int, int], a: QPointF, b: QPointF):
-        super().__init__()
-        self._rect: QRectF | None = None  # boundingRect, asked for thousands of times a second
-        self.setLine(a.x(), a.y(), b.x(), b.y())
-        self.view, self.key, self.index = view, key, index
-        self.value: float | None = None
-        self.setAcceptHoverEvents(True)
-        self.setPen(QPen(QColor(200, 200, 200), MIN_PEN))
-
-    def set_value(self, w: float) -> None:
-        self.value = float(w)
-        pen = weight_pen(self.value)
-        if pen != self.pen():  # an unchanged pen would still re-index the item
-            self.setPen(pen)
-
-    def move_to(self, a: QPointF, b: QPointF) -> None:
-        self.prepareGeometryChange()
-        self._rect = None
-        self.setLine(a.x(), a.y(), b.x(), b.y())
-
-    def shape(self) -> QPainterPath:
-        path = QPainterPath(self.line().p1())
-        path.lineTo(self.line().p2())
-        stroker = QPainterPathStroker()
-        stroker.setWidth(max(self.pen().widthF(), HIT_WIDTH))
-        return stroker.createStroke(path)
-
-    def boundingRect(self) -> QRectF:
-        if self._rect is None:  # pens are at most HIT_WIDTH wide (MAX_PEN): the line decides
-            pad = max(MAX_PEN, HIT_WIDTH) / 2 + 1
-            self._rect = (
-                QRectF(self.line().p1(), self.line().p2()).normalized().adjusted(-pad, -pad, pad, pad)
-            )
-        return self._rect
-
-    def tooltip(self) -> str:
-        value = "—" if self.value is None else f"{self.value:.4g}"
-        return f"weight {value}\n{self.key}[{self.index[0]}, {self.index[1]}]\n(click to edit)"
-
-    def hoverEnterEvent(self, event) -> None:
-        self.setZValue(1)
-        super().hoverEnterEvent(event)
-
-    def hoverLeaveEvent(self, event) -> None:
-        self.setZValue(0)
-        super().hoverLeaveEvent(event)
-
-    def mousePressEvent(self, event) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self.view.open_editor(self.key, self.index, self.value, event.scenePos())
             event.accept()
             return
         super().mousePressEvent(event)
