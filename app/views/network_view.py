@@ -48,6 +48,7 @@ from app.views.network_items import (  # noqa: F401 - re-exported: tests and cal
     feature_maps,
     field_rgb,
     scaled_field,
+    show_maps,
     weight_pen,
 )
 from app.views.saving import SavingMenuMixin
@@ -309,8 +310,7 @@ class QtNetworkView(SavingMenuMixin, QWidget):
                 if maps is None or len(maps) != col.units:
                     continue
                 self._maps[col.node_id] = maps
-                for item, m in zip(col.neurons, maps, strict=True):
-                    item.set_map(m, col.scale)
+                show_maps(col.neurons, maps, col.scale)
         if snapshot.weights:
             self.set_weights(snapshot.weights)
 
