@@ -172,7 +172,7 @@ class NeuronItem(QGraphicsPixmapItem):
         return f"{head}\nbias {bias}\n(click to edit the bias)"
 
     def hoverEnterEvent(self, event) -> None:
-        self.frame.setPen(QPen(QColor("#222"), 2.0))
+        self.frame.setPen(QPen(QColor(theme.current().text), 2.0))
         self.view.neuronHovered.emit(self.node_id, self.unit)
         super().hoverEnterEvent(event)
 
@@ -278,7 +278,13 @@ class ValueEditor(QLineEdit):
         self._accept = accept
         self.setValidator(QDoubleValidator(-1e6, 1e6, 6, self))
         self.setFixedWidth(90)
-        self.setStyleSheet("QLineEdit { background: white; border: 1px solid #0877bd; padding: 1px 3px; }")
+        theme.follow(
+            self,
+            lambda w, t: w.setStyleSheet(
+                f"QLineEdit {{ background: {t.background}; color: {t.text}; "
+                "border: 1px solid #0877bd; padding: 1px 3px; }"
+            ),
+        )
         self.returnPressed.connect(self._accept)
         self.hide()
 
