@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -223,9 +223,26 @@ class ResidualItem(QGraphicsPathItem):
         return f"residual: adds layer {self.layer}'s input to its output"
 
 
+class DiagramScene(QGraphicsScene):
+    """The diagram's scene: shows the items' tooltips, written when asked so that
+    snapshots stay cheap. Only the tooltip hook is Python: an override of the view's
+    events (viewportEvent) would run Python, holding the GIL the training worker
+    needs, on every paint event."""
+
+    def helpEvent(self, event) -> None:
+        view = next((v for v in self.views() if v.viewport() is event.widget()), None)
+        item = self.itemAt(event.scenePos(), view.transform()) if view is not None else None
+        while item is not None and not hasattr(item, "tooltip"):
+            item = item.parentItem()
+        if item is not None:
+            QToolTip.showText(event.screenPos(), item.tooltip(), event.widget())
+        else:
+            QToolTip.hideText()
+        event.accept()
+
+
 class DiagramCanvas(QGraphicsView):
-    """The scene's view: fits the diagram (zooming up to MAX_SCALE) and shows the
-    items' tooltips, which are written when asked so that snapshots stay cheap."""
+    """The scene's view: fits the diagram (zooming up to MAX_SCALE)."""
 
     def __init__(self, scene: QGraphicsScene, parent) -> None:
         super().__init__(scene, parent)
@@ -256,18 +273,6 @@ class DiagramCanvas(QGraphicsView):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit()
-
-    def viewportEvent(self, event) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
-            item = self.itemAt(event.pos())
-            while item is not None and not hasattr(item, "tooltip"):
-                item = item.parentItem()
-            if item is not None:
-                QToolTip.showText(event.globalPos(), item.tooltip(), self.viewport())
-            else:
-                QToolTip.hideText()
-            return True
-        return super().viewportEvent(event)
 
 
 class ValueEditor(QLineEdit):

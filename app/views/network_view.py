@@ -16,7 +16,6 @@ import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QGraphicsScene,
     QGraphicsSimpleTextItem,
     QLabel,
     QStackedLayout,
@@ -40,6 +39,7 @@ from app.views.network_items import (  # noqa: F401 - re-exported: tests and cal
     ROW,
     SKIP_DROP,
     DiagramCanvas,
+    DiagramScene,
     NeuronItem,
     ResidualItem,
     ValueEditor,
@@ -65,7 +65,7 @@ class QtNetworkView(SavingMenuMixin, QWidget):
 
     def __init__(self, graph=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.scene = QGraphicsScene(self)
+        self.scene = DiagramScene(self)
         self.canvas = DiagramCanvas(self.scene, self)
         self.note = QLabel(NOTE)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
