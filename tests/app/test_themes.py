@@ -79,3 +79,18 @@ def test_dark_theme_reaches_the_panel_and_the_editor_canvas(window, qtbot, light
     qtbot.wait(20)
     assert lightness(_pixel(button, button.width() // 2, 3)) > 200
     assert lightness(_ground(canvas)) > 200
+
+
+def test_the_3d_hidden_view_follows_the_theme(qtbot, light_after):
+    from app.views.hidden_view3d import VispyHiddenSpace3D, gl_available
+
+    if not gl_available():
+        pytest.skip("no OpenGL context on this Qt platform (offscreen): run under xvfb-run -a")
+    v = VispyHiddenSpace3D()
+    qtbot.addWidget(v)
+    assert v.canvas.bgcolor.hex == "#ffffff"
+    theme.set_theme("dark")
+    dark = theme.load("dark")
+    assert v.canvas.bgcolor.hex == dark.background
+    assert QColor(*v.canvas.render()[5, 5, :3].tolist()) == QColor(dark.background)
+    v.close_canvas()
