@@ -2,6 +2,9 @@
 tests used to assert and now only print):
 
 - the network diagram taking a snapshot in place, against building the diagram afresh;
+- spiral-deep's weight lines taking new weights (one numpy pass, ``setPen`` only where
+  the quantized pen changed), against the per-line way they used to be drawn (one
+  ``np.clip``, QColor, QPen and ``setPen`` per line);
 - the loss plot's frame (append one row, flush, draw) holding 2,000,010 rows, against the
   same frame holding 10 rows (clipping and downsampling keep the ratio near 1).
 
@@ -81,6 +84,55 @@ def network(app: QApplication, repeat: int) -> None:
     print(line("network diagram, snapshot in place", per_call(update, repeat), base))
 
 
+def old_way(view, weights: dict) -> None:
+    """The baseline: every line's pen computed and compared on its own."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QPen
+
+    from app.look.colours import BLUE, ORANGE
+    from app.views.weight_lines import MAX_PEN, MIN_PEN, PEN_PER_UNIT
+
+    for key, lines in view.weights.items():
+        for line, w in zip(lines, np.asarray(weights[key]).reshape(-1), strict=True):
+            pen = QPen(
+                QColor(*(BLUE if w >= 0 else ORANGE)), float(np.clip(abs(w) * PEN_PER_UNIT, MIN_PEN, MAX_PEN))
+            )
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            if pen != line.pen():
+                line.setPen(pen)
+
+
+def weight_lines(app: QApplication, repeat: int) -> None:
+    p = load_preset("spiral-deep")
+    view = QtNetworkView(p.graph)
+    view.resize(1000, 700)
+    view.show()
+    app.processEvents()
+    rng = np.random.default_rng(0)
+    frames = []  # weights drifting a little each frame, as training moves them
+    w = {k: rng.normal(0, 0.7, (len(v),)) for k, v in view.weights.items()}
+    for _ in range(8):
+        w = {k: v + rng.normal(0, 0.02, v.shape) for k, v in w.items()}
+        frames.append(w)
+    n = sum(len(v) for v in view.weights.values())
+    i = [0]
+
+    def new():
+        view.set_weights(frames[i[0] % len(frames)])
+        i[0] += 1
+
+    def old():
+        old_way(view, frames[i[0] % len(frames)])
+        i[0] += 1
+
+    base = per_call(old, repeat)
+    print(
+        f"weight lines, spiral-deep ({n} lines): per-line pens (baseline) {base[0] * 1e3:.2f} ms wall, "
+        f"{base[1] * 1e3:.2f} ms CPU"
+    )
+    print(line("weight lines, one numpy pass", per_call(new, repeat), base))
+
+
 def loss_plot(app: QApplication, repeat: int) -> None:
     plot = QtLossPlot()
     plot.resize(700, 450)
@@ -112,6 +164,7 @@ def main() -> None:
     torch.set_num_threads(1)
     app = QApplication.instance() or QApplication([])
     network(app, args.repeat)
+    weight_lines(app, args.repeat)
     loss_plot(app, args.repeat)
 
 

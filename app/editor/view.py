@@ -7,6 +7,9 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsView
 
+from app.editor import theme as _editor_theme  # noqa: F401 - its colours follow the theme first
+from app.look import theme
+
 NODE_MIME = "application/x-nodeplay-node-type"
 MIN_ZOOM, MAX_ZOOM = 0.15, 3.0
 # a graph opens fitted, but not below the zoom at which a node's smallest text (8 pt) is this
@@ -50,6 +53,15 @@ class GraphView(QGraphicsView):
         self._fit_pending: float | None = None
         self._settle = QTimer(self, singleShot=True, interval=250)
         self._settle.timeout.connect(self.viewport().update)
+        theme.follow(self, GraphView._repaint_all, now=False)
+
+    def _repaint_all(self, _theme=None) -> None:
+        """Repaint the canvas and every item in the (new) theme's colours: the background
+        and the items are cached as pixmaps."""
+        self.resetCachedContent()
+        for item in self.scene().items():
+            item.update()
+        self.viewport().update()
 
     # -- zoom and pan ------------------------------------------------------------
     def zoom(self) -> float:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QSlider,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -38,6 +37,7 @@ from app.playground.panel_edits import (
     PanelEdits,
     _speed_text,
 )
+from app.playground.panel_look import Released, slider, style_feature_box, style_hint
 from engine.data import playground
 from engine.data.dataset import USER
 from engine.data.images import CLASSES as IMAGE_CLASSES
@@ -61,28 +61,6 @@ FEATURE_TEXT = {
 TARGETS = (-1.0, -0.5, 0.0, 0.5, 1.0)  # labels offered for regression points
 GROUPS = ("data", "features", "layers", "training")
 MAX_BATCH = 64  # the slider's end; a larger batch from a file shows its own number
-
-
-def _slider(low: int, high: int) -> QSlider:
-    s = QSlider(Qt.Orientation.Horizontal)
-    s.setRange(low, high)
-    s.setPageStep(5)
-    return s
-
-
-class _Released:
-    """Calls ``apply(value)`` when a slider is released or moved by keys or code,
-    never while it is dragged (every edit restarts training)."""
-
-    def __init__(self, slider: QSlider, label: QLabel, fmt, apply) -> None:
-        self.slider, self.label, self.fmt, self.apply = slider, label, fmt, apply
-        slider.valueChanged.connect(self._changed)
-        slider.sliderReleased.connect(lambda: self.apply(slider.value()))
-
-    def _changed(self, value: int) -> None:
-        self.label.setText(self.fmt(value))
-        if not self.slider.isSliderDown():
-            self.apply(value)
 
 
 class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
@@ -129,24 +107,24 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
         self.classes_spin.valueChanged.connect(self._classes_chosen)
         form.addRow("Classes", self.classes_spin)
 
-        self.noise_slider, self.noise_label = _slider(0, 50), QLabel()
-        self._noise = _Released(
+        self.noise_slider, self.noise_label = slider(0, 50), QLabel()
+        self._noise = Released(
             self.noise_slider,
             self.noise_label,
             lambda v: f"Noise {v}",
             lambda v: self._data_edit(f"Noise {v}", noise=float(v)),
         )
         form.addRow(self.noise_label, self.noise_slider)
-        self.ratio_slider, self.ratio_label = _slider(10, 90), QLabel()
-        self._ratio = _Released(
+        self.ratio_slider, self.ratio_label = slider(10, 90), QLabel()
+        self._ratio = Released(
             self.ratio_slider,
             self.ratio_label,
             lambda v: f"Training {v}%",
             lambda v: self._data_edit(f"Training {v}%", train_percent=float(v)),
         )
         form.addRow(self.ratio_label, self.ratio_slider)
-        self.batch_slider, self.batch_label = _slider(1, MAX_BATCH), QLabel()
-        self._batch = _Released(
+        self.batch_slider, self.batch_label = slider(1, MAX_BATCH), QLabel()
+        self._batch = Released(
             self.batch_slider, self.batch_label, lambda v: f"Batch size {v}", self._batch_chosen
         )
         form.addRow(self.batch_label, self.batch_slider)
@@ -173,7 +151,7 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
         grid.setSpacing(4)
         hint = QLabel("Click the plot to add a point; shift-click or Erase removes.")
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #555;")
+        style_hint(hint)
         grid.addWidget(hint, 0, 0, 1, 3)
         self.label_combo = QComboBox()
         self.label_combo.setToolTip("The class (or target) of the points you add")
@@ -217,12 +195,7 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
             self.feature_buttons[name] = b
             grid.addWidget(b, i // 4, i % 4)
         self._feature_group = group
-        box.setStyleSheet(
-            "QToolButton { border: 1px solid #aaa; border-radius: 3px; "
-            "padding: 3px; background: #f6f6f6; color: #333; }"
-            "QToolButton:checked { background: #0877bd; color: white; "
-            "border-color: #065a8f; font-weight: bold; }"
-        )
+        style_feature_box(box)
 
     def _build_training(self, box: QGroupBox) -> None:
         self._training_form = form = QFormLayout(box)
@@ -276,7 +249,7 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
         self.stop_spin.setToolTip("Pause after this many epochs (0: never)")
         self.stop_spin.valueChanged.connect(self._stop_chosen)
         form.addRow("Stop after epochs", self.stop_spin)
-        self.speed_slider, self.speed_label = _slider(0, len(SPEEDS) - 1), QLabel()
+        self.speed_slider, self.speed_label = slider(0, len(SPEEDS) - 1), QLabel()
         self.speed_slider.setPageStep(1)
         self.speed_slider.setValue(len(SPEEDS) - 1)
         self.speed_slider.setToolTip("From slow motion (2 epochs/s) to as fast as possible")

@@ -16,6 +16,7 @@ from PySide6.QtGui import QGuiApplication, QOffscreenSurface, QOpenGLContext
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from vispy import scene
 
+from app.look import theme
 from app.views.style import TEXT
 
 GRID_COLOUR = (0.59, 0.59, 0.59, 0.9)  # the 2-D view's grey grid lines
@@ -110,16 +111,16 @@ class VispyHiddenSpace3D(QWidget):
         self.axis_text = scene.visuals.Text("", color=TEXT, font_size=9, bold=True, parent=parent_node)
         self.title = QLabel("")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title.setStyleSheet(f"color: {TEXT}; background: white; font-size: 10pt; padding: 2px;")
         self.hint = QLabel(HINT)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.hint.setStyleSheet("color: #777; background: white; padding: 0 6px 2px 0;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.title)
         layout.addWidget(self.canvas.native, 1)
         layout.addWidget(self.hint)
+        self._edge = "white"  # the points' rim: the ground's colour, so that points part
+        theme.follow(self, VispyHiddenSpace3D._restyle)
         self._shape: tuple[int, int] | None = None  # (lines, points along) of the grid
         self._bounds: np.ndarray | None = None
         self._names: tuple[str, ...] = ()
@@ -152,12 +153,26 @@ class VispyHiddenSpace3D(QWidget):
         self.positions = np.nan_to_num(points)
         if len(points):
             self.points.set_data(
-                self.positions, face_color=face, edge_color="white", edge_width=0.8, size=POINT_SIZE
+                self.positions, face_color=face, edge_color=self._edge, edge_width=0.8, size=POINT_SIZE
             )
         self.points.visible = len(points) > 0
         self.set_bounds(np.asarray(bounds, np.float64), tuple(names))
         if title != self.title.text():
             self.title.setText(title)
+
+    def _restyle(self, t: theme.Theme) -> None:
+        """The theme's ground, text and axis colours (the data's colours stay)."""
+        self.canvas.bgcolor = t.background
+        self.title.setStyleSheet(
+            f"color: {t.text}; background: {t.background}; font-size: 10pt; padding: 2px;"
+        )
+        self.hint.setStyleSheet(f"color: {t.muted}; background: {t.background}; padding: 0 6px 2px 0;")
+        self.axes.set_data(color=t.axis)
+        self.box.set_data(color=t.frame if t.name != "light" else BOX_COLOUR)
+        self.tick_text.color = t.axis
+        self.axis_text.color = t.text
+        self._edge = t.background
+        self.canvas.update()
 
     def set_bounds(self, bounds: np.ndarray, names: tuple[str, ...]) -> None:
         """Box, axes and labels for ``bounds`` ((3, 2)); the camera is re-aimed only

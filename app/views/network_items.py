@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -19,7 +19,6 @@ from PySide6.QtGui import (
     QPixmap,
 )
 from PySide6.QtWidgets import (
-    QGraphicsLineItem,
     QGraphicsPathItem,
     QGraphicsPixmapItem,
     QGraphicsRectItem,
@@ -32,7 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.look import theme
-from app.look.colours import BLUE, FIELD_LUT, ORANGE
+from app.look.colours import FIELD_LUT
+from app.views.weight_lines import HIT_WIDTH, WeightItem, weight_pen  # noqa: F401 - re-exported
 
 NEURON_MAP_SIZE = 24  # the neuron maps' resolution the window must ask for (SetProbes)
 NOTE = "This network is not a plain layered perceptron; open it in the node editor."
@@ -43,8 +43,6 @@ COLUMN = 130.0  # horizontal distance between columns
 HEADER = 34.0  # room above the tallest column for the headers
 HEADER_PX, LABEL_PX = 13, 12  # text heights in screen pixels, kept at any zoom
 MAX_SCALE = 1.6  # the diagram grows with the widget up to this zoom
-MIN_PEN, MAX_PEN, PEN_PER_UNIT = 0.6, 7.0, 2.2  # line width = |w| * PEN_PER_UNIT, clamped
-HIT_WIDTH = 7.0  # lines are easier to hover and click than they are thick
 SKIP_DROP = 30.0  # how far a residual skip's curve dips below its two columns
 SKIP_COLOUR = QColor(140, 140, 140)
 
@@ -92,19 +90,29 @@ def field_rgb(field: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(_LUT[idx[::-1]])
 
 
+def show_maps(neurons: list, maps: np.ndarray, how: str) -> None:
+    """Show (units, h, w) raw maps on a column's neurons, their colours computed in one
+    numpy pass for the column (per neuron, this was most of a snapshot's cost)."""
+    v = np.asarray(maps, np.float32)
+    if how == "logit":
+        v = np.tanh(v / 2)
+    elif how == "maxabs":  # each map scaled on its own, as scaled_field does
+        m = np.nanmax(np.abs(v), axis=(1, 2), keepdims=True) if v.size else np.ones((len(v), 1, 1))
+        v = np.where(m > 1e-12, v / np.where(m > 1e-12, m, 1.0), 0.0)
+    else:
+        v = np.clip(v, -1.0, 1.0)
+    idx = np.clip(np.nan_to_num((v + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    rgb = _LUT[idx[:, ::-1]]
+    for item, values, colours in zip(neurons, maps, rgb, strict=True):
+        item.show_rgb(values, np.ascontiguousarray(colours))
+
+
 def feature_maps(features: list[str], extent: float, size: int) -> np.ndarray:
     """(len(features), size, size) values of the input features over the plane, in
     the probes' layout (row i is y ascending, column j x ascending)."""
     axis = np.linspace(-extent, extent, size, dtype=np.float32)
     x2, x1 = np.meshgrid(axis, axis, indexing="ij")
     return np.stack([_FEATURE_FORMULAS[f](x1, x2) for f in features]).astype(np.float32)
-
-
-def weight_pen(w: float) -> QPen:
-    colour = QColor(*(BLUE if w >= 0 else ORANGE))
-    pen = QPen(colour, float(np.clip(abs(w) * PEN_PER_UNIT, MIN_PEN, MAX_PEN)))
-    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-    return pen
 
 
 @dataclass
@@ -146,8 +154,10 @@ class NeuronItem(QGraphicsPixmapItem):
         return f"layers.{self.dense_id}.bias" if self.dense_id else None
 
     def set_map(self, values: np.ndarray, scale: str) -> None:
-        self.values = values
-        self.rgb = field_rgb(scaled_field(values, scale))
+        self.show_rgb(values, field_rgb(scaled_field(values, scale)))
+
+    def show_rgb(self, values: np.ndarray, rgb: np.ndarray) -> None:
+        self.values, self.rgb = values, rgb
         h, w, _ = self.rgb.shape
         image = QImage(self.rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888)
         self.setPixmap(QPixmap.fromImage(image))  # copies, so rgb may be freed
@@ -162,7 +172,7 @@ class NeuronItem(QGraphicsPixmapItem):
         return f"{head}\nbias {bias}\n(click to edit the bias)"
 
     def hoverEnterEvent(self, event) -> None:
-        self.frame.setPen(QPen(QColor("#222"), 2.0))
+        self.frame.setPen(QPen(QColor(theme.current().text), 2.0))
         self.view.neuronHovered.emit(self.node_id, self.unit)
         super().hoverEnterEvent(event)
 
@@ -174,65 +184,6 @@ class NeuronItem(QGraphicsPixmapItem):
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.bias_key:
             self.view.open_editor(self.bias_key, (self.unit,), self.bias, event.scenePos())
-            event.accept()
-            return
-        super().mousePressEvent(event)
-
-
-class WeightItem(QGraphicsLineItem):
-    """One weight: ``key`` and ``index`` as in the state dict (row = unit of the
-    layer on the right, column = unit on the left)."""
-
-    def __init__(self, view, key: str, index: tuple[int, int], a: QPointF, b: QPointF):
-        super().__init__()
-        self._rect: QRectF | None = None  # boundingRect, asked for thousands of times a second
-        self.setLine(a.x(), a.y(), b.x(), b.y())
-        self.view, self.key, self.index = view, key, index
-        self.value: float | None = None
-        self.setAcceptHoverEvents(True)
-        self.setPen(QPen(QColor(200, 200, 200), MIN_PEN))
-
-    def set_value(self, w: float) -> None:
-        self.value = float(w)
-        pen = weight_pen(self.value)
-        if pen != self.pen():  # an unchanged pen would still re-index the item
-            self.setPen(pen)
-
-    def move_to(self, a: QPointF, b: QPointF) -> None:
-        self.prepareGeometryChange()
-        self._rect = None
-        self.setLine(a.x(), a.y(), b.x(), b.y())
-
-    def shape(self) -> QPainterPath:
-        path = QPainterPath(self.line().p1())
-        path.lineTo(self.line().p2())
-        stroker = QPainterPathStroker()
-        stroker.setWidth(max(self.pen().widthF(), HIT_WIDTH))
-        return stroker.createStroke(path)
-
-    def boundingRect(self) -> QRectF:
-        if self._rect is None:  # pens are at most HIT_WIDTH wide (MAX_PEN): the line decides
-            pad = max(MAX_PEN, HIT_WIDTH) / 2 + 1
-            self._rect = (
-                QRectF(self.line().p1(), self.line().p2()).normalized().adjusted(-pad, -pad, pad, pad)
-            )
-        return self._rect
-
-    def tooltip(self) -> str:
-        value = "—" if self.value is None else f"{self.value:.4g}"
-        return f"weight {value}\n{self.key}[{self.index[0]}, {self.index[1]}]\n(click to edit)"
-
-    def hoverEnterEvent(self, event) -> None:
-        self.setZValue(1)
-        super().hoverEnterEvent(event)
-
-    def hoverLeaveEvent(self, event) -> None:
-        self.setZValue(0)
-        super().hoverLeaveEvent(event)
-
-    def mousePressEvent(self, event) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self.view.open_editor(self.key, self.index, self.value, event.scenePos())
             event.accept()
             return
         super().mousePressEvent(event)
@@ -272,9 +223,26 @@ class ResidualItem(QGraphicsPathItem):
         return f"residual: adds layer {self.layer}'s input to its output"
 
 
+class DiagramScene(QGraphicsScene):
+    """The diagram's scene: shows the items' tooltips, written when asked so that
+    snapshots stay cheap. Only the tooltip hook is Python: an override of the view's
+    events (viewportEvent) would run Python, holding the GIL the training worker
+    needs, on every paint event."""
+
+    def helpEvent(self, event) -> None:
+        view = next((v for v in self.views() if v.viewport() is event.widget()), None)
+        item = self.itemAt(event.scenePos(), view.transform()) if view is not None else None
+        while item is not None and not hasattr(item, "tooltip"):
+            item = item.parentItem()
+        if item is not None:
+            QToolTip.showText(event.screenPos(), item.tooltip(), event.widget())
+        else:
+            QToolTip.hideText()
+        event.accept()
+
+
 class DiagramCanvas(QGraphicsView):
-    """The scene's view: fits the diagram (zooming up to MAX_SCALE) and shows the
-    items' tooltips, which are written when asked so that snapshots stay cheap."""
+    """The scene's view: fits the diagram (zooming up to MAX_SCALE)."""
 
     def __init__(self, scene: QGraphicsScene, parent) -> None:
         super().__init__(scene, parent)
@@ -306,18 +274,6 @@ class DiagramCanvas(QGraphicsView):
         super().resizeEvent(event)
         self.fit()
 
-    def viewportEvent(self, event) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
-            item = self.itemAt(event.pos())
-            while item is not None and not hasattr(item, "tooltip"):
-                item = item.parentItem()
-            if item is not None:
-                QToolTip.showText(event.globalPos(), item.tooltip(), self.viewport())
-            else:
-                QToolTip.hideText()
-            return True
-        return super().viewportEvent(event)
-
 
 class ValueEditor(QLineEdit):
     """The inline value editor: Enter accepts, Escape or leaving cancels."""
@@ -327,7 +283,13 @@ class ValueEditor(QLineEdit):
         self._accept = accept
         self.setValidator(QDoubleValidator(-1e6, 1e6, 6, self))
         self.setFixedWidth(90)
-        self.setStyleSheet("QLineEdit { background: white; border: 1px solid #0877bd; padding: 1px 3px; }")
+        theme.follow(
+            self,
+            lambda w, t: w.setStyleSheet(
+                f"QLineEdit {{ background: {t.background}; color: {t.text}; "
+                "border: 1px solid #0877bd; padding: 1px 3px; }"
+            ),
+        )
         self.returnPressed.connect(self._accept)
         self.hide()
 

@@ -16,7 +16,6 @@ import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QGraphicsScene,
     QGraphicsSimpleTextItem,
     QLabel,
     QStackedLayout,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.look import theme
+from app.views.network_chain import diagram_chain
 from app.views.network_items import (  # noqa: F401 - re-exported: tests and callers use them
     _FEATURE_LABELS,
     BOUNDED,
@@ -39,6 +39,7 @@ from app.views.network_items import (  # noqa: F401 - re-exported: tests and cal
     ROW,
     SKIP_DROP,
     DiagramCanvas,
+    DiagramScene,
     NeuronItem,
     ResidualItem,
     ValueEditor,
@@ -47,10 +48,12 @@ from app.views.network_items import (  # noqa: F401 - re-exported: tests and cal
     feature_maps,
     field_rgb,
     scaled_field,
+    show_maps,
     weight_pen,
 )
 from app.views.saving import SavingMenuMixin
-from engine.graph.mlp import describe_mlp, layer_chain
+from app.views.weight_lines import WeightLines
+from engine.graph.mlp import describe_mlp
 from engine.train.events import Snapshot
 
 
@@ -62,7 +65,7 @@ class QtNetworkView(SavingMenuMixin, QWidget):
 
     def __init__(self, graph=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.scene = QGraphicsScene(self)
+        self.scene = DiagramScene(self)
         self.canvas = DiagramCanvas(self.scene, self)
         self.note = QLabel(NOTE)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -80,7 +83,7 @@ class QtNetworkView(SavingMenuMixin, QWidget):
         self._editing: tuple[str, tuple] | None = None
 
         self.columns: list[_Column] = []
-        self.weights: dict[str, list[WeightItem]] = {}  # state-dict key -> its lines
+        self.weights: dict[str, WeightLines] = {}  # state-dict key -> its lines
         self.residuals: list[ResidualItem] = []  # one per residual hidden layer
         self._skips: list[int] = []  # the residual hidden layers (1-based)
         self.features: list[str] = []
@@ -123,9 +126,9 @@ class QtNetworkView(SavingMenuMixin, QWidget):
         every weight and bias on show (``weight/<state-dict key>``)."""
         data = {f"map/{k}": v for k, v in self._maps.items()}
         for key, lines in self.weights.items():
-            if lines and all(line.value is not None for line in lines):
-                rows = max(line.index[0] for line in lines) + 1
-                data[f"weight/{key}"] = np.array([line.value for line in lines]).reshape(rows, -1)
+            if len(lines) and not np.isnan(lines.values).any():
+                rows = lines[-1].index[0] + 1
+                data[f"weight/{key}"] = lines.values.reshape(rows, -1)
         for col in self.columns[1:]:
             if col.neurons and all(n.bias is not None for n in col.neurons):
                 data[f"weight/layers.{col.dense_id}.bias"] = np.array([n.bias for n in col.neurons])
@@ -139,7 +142,7 @@ class QtNetworkView(SavingMenuMixin, QWidget):
         self.columns, self.weights, self._maps, self.extent = [], {}, {}, None
         self.residuals = []
         shape = describe_mlp(graph) if graph is not None else None
-        chain = _chain(graph) if shape is not None else None
+        chain = diagram_chain(graph) if shape is not None else None
         if shape is None or chain is None:
             self.stack.setCurrentWidget(self.note)
             return
@@ -203,12 +206,10 @@ class QtNetworkView(SavingMenuMixin, QWidget):
         for i in range(1, len(self.columns)):
             left, right = self.columns[i - 1], self.columns[i]
             key = f"layers.{right.dense_id}.weight"
-            lines = []
+            lines = WeightLines(key)
             for r in range(right.units):
                 for c in range(left.units):
-                    line = WeightItem(self, key, (r, c), QPointF(), QPointF())
-                    self.scene.addItem(line)
-                    lines.append(line)
+                    self.scene.addItem(lines.add(self, (r, c)))
             self.weights[key] = lines
         for layer in self._skips:
             item = ResidualItem(layer)
@@ -309,8 +310,7 @@ class QtNetworkView(SavingMenuMixin, QWidget):
                 if maps is None or len(maps) != col.units:
                     continue
                 self._maps[col.node_id] = maps
-                for item, m in zip(col.neurons, maps, strict=True):
-                    item.set_map(m, col.scale)
+                show_maps(col.neurons, maps, col.scale)
         if snapshot.weights:
             self.set_weights(snapshot.weights)
 
@@ -319,9 +319,7 @@ class QtNetworkView(SavingMenuMixin, QWidget):
             w = weights.get(key)
             if w is None or w.size != len(lines):
                 continue
-            w = np.asarray(w).reshape(-1)  # row-major: lines are in (row, column) order
-            for line, value in zip(lines, w, strict=True):
-                line.set_value(value)
+            lines.show(w)  # row-major: lines are in (row, column) order
         for col in self.columns[1:]:
             b = weights.get(f"layers.{col.dense_id}.bias")
             if b is None or len(b) != col.units:
@@ -372,31 +370,6 @@ class QtNetworkView(SavingMenuMixin, QWidget):
             if line is not None:
                 line.set_value(value)  # shown now; the next snapshot confirms it
         self.weightEditRequested.emit(key, index, value)
-
-
-def _chain(graph):
-    """(features-column node id, [(dense id, activation id), ...], head id, residual
-    hidden layers (1-based)) of a graph that describe_mlp accepts; the first id is the
-    Input node's when there is no Features node."""
-    chain = layer_chain(graph)
-    if chain is None:
-        return None
-    first, ids = graph.nodes_of_type("Input")[0].id, [n.id for n in chain]
-    if ids and graph.nodes[ids[0]].type == "Features":
-        first, ids = ids[0], ids[1:]
-    # a layer is Dense -> [BatchNorm] -> Activation -> [Dropout] -> [Add]: its column
-    # is the Activation node, its weights the Dense node's; an Add makes it residual
-    pairs, dense, skips = [], None, []
-    for node_id in ids[:-1]:
-        kind = graph.nodes[node_id].type
-        if kind == "Dense":
-            dense = node_id
-        elif kind == "Activation" and dense is not None:
-            pairs.append((dense, node_id))
-            dense = None
-        elif kind == "Add" and pairs:
-            skips.append(len(pairs))
-    return first, pairs, ids[-1], skips
 
 
 __all__ = [
