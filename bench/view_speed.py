@@ -19,7 +19,8 @@ import argparse
 import os
 import time
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# figures come from a real X server (xcb, e.g. under xvfb-run): offscreen skips the paint path
+os.environ.setdefault("QT_QPA_PLATFORM", "xcb" if os.environ.get("DISPLAY") else "offscreen")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
