@@ -175,6 +175,10 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         x0, x1 = float(x[0]), float(x[-1])
         x_range = steady_range(x0, x1, 8.0)
         x_range = (x0, max(x_range[1], x0 + 1.0))
+        # a little room at both ends: pyqtgraph drops a tick label that sits on the edge,
+        # so a short run would show no epoch numbers at its ends
+        pad = 0.03 * (x_range[1] - x_range[0])
+        x_range = (x_range[0] - pad, x_range[1] + pad)
         if self.quantity == "accuracy":
             y_range = (0.0, 1.0)
         else:
