@@ -148,7 +148,7 @@ register(
         _confusion,
         TABS,
         30,
-        "Which classes the network mistakes for which on the test set (click a cell to select its first sample).",
+        "Which classes the network mistakes for which (click a cell to select its first sample).",
         size=(720, 600),
     )
 )

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from app.look import theme
 from app.look.colours import BLUE, WRONG, mix
-from app.views.saving import SavingMenuMixin
 from app.views.sample_grid import label_text
+from app.views.saving import SavingMenuMixin
 
 TOP_PAIRS = 6  # confused pairs listed beside the matrix
 TITLE = 18  # pixels for an axis title ("true", "predicted")
@@ -110,12 +110,18 @@ class _Matrix(QWidget):
         p.setPen(QColor(t.text))
         for i, name in enumerate(self.names):
             p.drawText(
-                QRectF(TITLE, y0 + i * side, x0 - TITLE - 4, side), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name
+                QRectF(TITLE, y0 + i * side, x0 - TITLE - 4, side),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                name,
             )
             p.save()  # column names turned, so that long names (shapes) fit
             p.translate(x0 + (i + 0.5) * side, y0 - 4)
             p.rotate(-90)
-            p.drawText(QRectF(0, -side / 2, x0 - TITLE, side), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+            p.drawText(
+                QRectF(0, -side / 2, x0 - TITLE, side),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                name,
+            )
             p.restore()
         p.setPen(QColor(t.muted))
         p.drawText(QRectF(x0, 0, k * side, 14), Qt.AlignmentFlag.AlignHCenter, "predicted →")
@@ -196,9 +202,15 @@ class QtConfusionView(SavingMenuMixin, QWidget):
         names = self.cells.names
         total = int(matrix.sum())
         accuracy = np.trace(matrix) / total if total else 0.0
-        lines = [f"<b>Test accuracy {accuracy:.1%}</b> ({int(np.trace(matrix))} of {total})", "", "<b>Most confused</b> (true → predicted)"]
+        lines = [
+            f"<b>Test accuracy {accuracy:.1%}</b> ({int(np.trace(matrix))} of {total})",
+            "",
+            "<b>Most confused</b> (true → predicted)",
+        ]
         pairs = confused_pairs(matrix)
-        lines += [f"{names[t]} → {names[p]}: {n}" for t, p, n in pairs] or ["none: every test sample is right"]
+        lines += [f"{names[t]} → {names[p]}: {n}" for t, p, n in pairs] or [
+            "none: every test sample is right"
+        ]
         self.pairs_label.setText("<br>".join(lines))
         self._mark()
 
@@ -217,5 +229,7 @@ class QtConfusionView(SavingMenuMixin, QWidget):
 
     def _mark(self) -> None:
         ok = self.predicted is not None and self.labels is not None and 0 <= self.selected < len(self.labels)
-        self.cells.marked = (int(self.labels[self.selected]), int(self.predicted[self.selected])) if ok else None
+        self.cells.marked = (
+            (int(self.labels[self.selected]), int(self.predicted[self.selected])) if ok else None
+        )
         self.cells.update()

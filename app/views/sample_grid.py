@@ -136,7 +136,9 @@ class _Grid(QWidget):
                     text = f"{self.labels[i][:3]}→{answer[:3]}"
             p.setPen(QPen(frame, 2 if frame != QColor(t.frame) else 1))
             p.drawRect(box)
-            probs = None if self.probabilities is None or i >= len(self.probabilities) else self.probabilities[i]
+            probs = (
+                None if self.probabilities is None or i >= len(self.probabilities) else self.probabilities[i]
+            )
             if probs is not None:  # a bar along the image's foot: the network's confidence in its answer
                 bar = QRectF(box.left(), box.bottom() - 4, box.width() * float(probs.max()), 4)
                 p.fillRect(bar, colour)

@@ -131,7 +131,13 @@ def feature_maps(ctx, args) -> dict:
     return {"maps": maps, "image": image, "sample": np.array(sample), "layer": np.array(layer)}
 
 
-register("class_probabilities", class_probabilities, applies=_classifier, args={"count": GALLERY}, max_per_second=4.0)
+register(
+    "class_probabilities",
+    class_probabilities,
+    applies=_classifier,
+    args={"count": GALLERY},
+    max_per_second=4.0,
+)
 register("confusion", confusion, cost=COSTLY, max_per_second=2.0, applies=_classifier)
 register("kernels", kernels, applies=_images, args={"layer": None}, max_per_second=4.0)
 register("feature_maps", feature_maps, cost=COSTLY, applies=_images, args={"layer": None, "sample": 0})

@@ -36,7 +36,9 @@ def test_the_gallery_shows_probabilities_and_a_click_selects_a_sample(digits, qt
     assert probs.shape == (48, 10) and np.allclose(probs.sum(1), 1, atol=1e-4)
     assert "%" in gallery.grid.tooltip_for(3) and "Test sample 3" in gallery.grid.tooltip_for(3)
     with qtbot.waitSignal(gallery.sampleSelected) as chosen:
-        qtbot.mouseClick(gallery.grid, Qt.MouseButton.LeftButton, pos=gallery.grid.cell_box(5).center().toPoint())
+        qtbot.mouseClick(
+            gallery.grid, Qt.MouseButton.LeftButton, pos=gallery.grid.cell_box(5).center().toPoint()
+        )
     assert chosen.args == [5]
     assert w.view_area.selected_sample == 5 and gallery.grid.selected == 5
     # the feature maps follow the selection: their probe asks for sample 5
@@ -59,7 +61,9 @@ def test_the_confusion_matrix_counts_the_test_set_and_a_cell_click_selects_its_s
     assert (m.sum(1) == np.bincount(labels, minlength=10)).all()  # rows are the true classes
     t, p = 3, int(np.argmax(m[3]))  # the cell where most true 3s land
     with qtbot.waitSignal(view.sampleSelected) as chosen:
-        qtbot.mouseClick(view.cells, Qt.MouseButton.LeftButton, pos=view.cells.cell_rect(t, p).center().toPoint())
+        qtbot.mouseClick(
+            view.cells, Qt.MouseButton.LeftButton, pos=view.cells.cell_rect(t, p).center().toPoint()
+        )
     index = chosen.args[0]
     assert labels[index] == t and view.predicted[index] == p
     assert index == np.flatnonzero((labels == t) & (view.predicted == p))[0]
