@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from app.look import theme
 from app.look.colours import BLUE, WRONG, mix
-from app.views.sample_grid import label_text
+from app.views.sample_grid import is_classifier, label_text
 from app.views.saving import SavingMenuMixin
 
 TOP_PAIRS = 6  # confused pairs listed beside the matrix
@@ -168,9 +168,13 @@ class QtConfusionView(SavingMenuMixin, QWidget):
         self.pairs_label.setText("")
         self.cells.update()
 
-    def note_for(self, _project, dataset) -> str | None:
+    def note_for(self, project, dataset) -> str | None:
         if not dataset.classes:
             return "A confusion matrix needs classes; this project's targets are values."
+        if not is_classifier(project, dataset):
+            return (
+                "This network does not classify (no Output with a class loss), so it has no confusion matrix."
+            )
         return None
 
     def subscriptions(self) -> dict[str, dict]:

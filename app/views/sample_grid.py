@@ -29,6 +29,21 @@ def label_text(dataset_name: str, label) -> str:
     return f"{int(v)}" if float(v).is_integer() else f"{float(v):.3g}"
 
 
+def is_classifier(project, dataset) -> bool:
+    """Whether the project's network names classes (an Output with a class loss on
+    labelled data): what the gallery's probabilities and the confusion matrix need."""
+    graph = project.graph
+    labelled = {
+        e.dst
+        for e in graph.edges
+        if e.dst_port == "target" and e.src_port == "y" and graph.nodes[e.src].type == "Input"
+    }
+    return bool(getattr(dataset, "classes", None)) and any(
+        n.type == "Output" and n.params.get("loss") in ("cross_entropy", "bce") and i in labelled
+        for i, n in graph.nodes.items()
+    )
+
+
 def grey_image(values: np.ndarray) -> QImage:
     """An (H, W) array in [0, 1] (clipped) as an 8-bit grey image, dark ink on white."""
     v = np.clip(np.nan_to_num(np.asarray(values, np.float64)), 0.0, 1.0)
@@ -180,8 +195,7 @@ class QtSampleGrid(SavingMenuMixin, QWidget):
 
     # -- the registry's view protocol (app.views.registry) ----------------------------
     def set_project(self, project, dataset) -> None:
-        losses = {n.params.get("loss") for n in project.graph.nodes.values() if n.type == "Output"}
-        self._classifier = bool(dataset.classes) and bool(losses & {"cross_entropy", "bce"})
+        self._classifier = is_classifier(project, dataset)
         self.set_dataset(dataset)
         self.subscriptionsChanged.emit()
 

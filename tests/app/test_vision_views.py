@@ -148,3 +148,24 @@ def test_the_confusion_view_says_why_it_is_empty_for_a_regression(qtbot):
     assert "values" in view.note_for(project, Session(project).dataset)
     m = np.array([[5, 2, 0], [4, 6, 1], [0, 0, 9]])
     assert confused_pairs(m) == [(1, 0, 4), (0, 1, 2), (1, 2, 1)]
+
+
+def test_colour_kernels_are_one_rgb_tile_each(qtbot):
+    """A layer reading RGB images shows each kernel as one colour picture, and the strip's
+    mosaic keeps a kernel's red, green and blue planes apart."""
+    from app.views.filters import QtFiltersView, mosaic
+
+    view = QtFiltersView()
+    qtbot.addWidget(view)
+    view.set_project(load_preset("shapes-cnn"), None)
+    k = np.zeros((4, 3, 5, 5))
+    k[0, 0] = 1.0  # kernel 0: all red
+    k[1, 2] = 1.0  # kernel 1: all blue
+    view.show_kernels(k, 1)
+    assert len(view.grid.tiles) == 4 and "over RGB" in view.caption.text()
+    red = view.grid.tiles[0].pixelColor(2, 2)
+    blue = view.grid.tiles[1].pixelColor(2, 2)
+    assert red.red() > 200 and red.blue() < 60 and blue.blue() > 200 and blue.red() < 60
+    pic = mosaic(k, gap=1)
+    assert pic.dtype == np.uint8 and pic.shape[2] == 3
+    assert tuple(pic[1, 1]) == (255, 127, 127)  # kernel 0's corner: red on the ±1 scale
