@@ -1,13 +1,14 @@
 """The "confusion" view: the test set's confusion matrix (true class down, predicted
 across; counts in the cells, colour by the share of the true class's row) and the most
-confused pairs. A click on a cell selects the first test sample behind it."""
+confused pairs. A click on a cell selects the first test sample behind it, a second
+click the next one."""
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolTip, QWidget
 
 from app.look import theme
 from app.look.colours import BLUE, WRONG, mix
@@ -69,6 +70,19 @@ class _Matrix(QWidget):
         if pos.x() < x0 or pos.y() < y0 or not (0 <= r < k and 0 <= c < k):
             return None
         return r, c
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            cell = self.cell_at(QPointF(event.pos()))
+            if cell is None or self.matrix is None:
+                QToolTip.hideText()
+            else:
+                t, p = cell
+                n = int(self.matrix[t, p])
+                text = f"true {self.names[t]}, predicted {self.names[p]}: {n} test sample{'s' * (n != 1)}"
+                QToolTip.showText(event.globalPos(), text + (" (click to select one)" if n else ""), self)
+            return True
+        return super().event(event)
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
         cell = self.cell_at(event.position())
@@ -218,12 +232,21 @@ class QtConfusionView(SavingMenuMixin, QWidget):
         self.pairs_label.setText("<br>".join(lines))
         self._mark()
 
-    def first_sample(self, true: int, predicted: int) -> int | None:
-        """The first test sample of class ``true`` the network calls ``predicted``."""
+    def samples_in(self, true: int, predicted: int) -> np.ndarray:
+        """The test samples of class ``true`` the network calls ``predicted``, in order."""
         if self.predicted is None or self.labels is None:
+            return np.zeros(0, np.int64)
+        return np.flatnonzero((self.labels == true) & (self.predicted == predicted))
+
+    def first_sample(self, true: int, predicted: int) -> int | None:
+        """The first test sample of class ``true`` the network calls ``predicted``; when
+        the selected sample is already one of them, the next one (so that clicking a cell
+        again steps through its samples)."""
+        hits = self.samples_in(true, predicted)
+        if not hits.size:
             return None
-        hits = np.flatnonzero((self.labels == true) & (self.predicted == predicted))
-        return int(hits[0]) if hits.size else None
+        later = hits[hits > self.selected] if self.selected in hits else hits
+        return int(later[0]) if later.size else int(hits[0])
 
     def _cell_clicked(self, true: int, predicted: int) -> None:
         index = self.first_sample(true, predicted)

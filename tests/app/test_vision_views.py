@@ -68,6 +68,14 @@ def test_the_confusion_matrix_counts_the_test_set_and_a_cell_click_selects_its_s
     assert labels[index] == t and view.predicted[index] == p
     assert index == np.flatnonzero((labels == t) & (view.predicted == p))[0]
     assert w.view_area.selected_sample == index and view.cells.marked == (t, p)
+    # a second click on the same cell steps to its next sample
+    hits = view.samples_in(t, p)
+    if len(hits) > 1:
+        with qtbot.waitSignal(view.sampleSelected) as again:
+            qtbot.mouseClick(
+                view.cells, Qt.MouseButton.LeftButton, pos=view.cells.cell_rect(t, p).center().toPoint()
+            )
+        assert again.args == [int(hits[1])] and w.view_area.selected_sample == hits[1]
     assert "Most confused" in view.pairs_label.text()
 
 
