@@ -16,6 +16,7 @@ from engine.probes.registry import COSTLY, register
 
 GALLERY = 48  # test samples the gallery shows (app/views/sample_grid.MAX_SAMPLES)
 BATCH = 512  # test samples per forward pass for the confusion matrix
+CONFUSION_RATE = 1.0  # a second, at most: it runs the whole test set (bench/vision_probes.py)
 
 
 def _classifier(ctx) -> bool:
@@ -138,6 +139,6 @@ register(
     args={"count": GALLERY},
     max_per_second=4.0,
 )
-register("confusion", confusion, cost=COSTLY, max_per_second=2.0, applies=_classifier)
+register("confusion", confusion, cost=COSTLY, max_per_second=CONFUSION_RATE, applies=_classifier)
 register("kernels", kernels, applies=_images, args={"layer": None}, max_per_second=4.0)
 register("feature_maps", feature_maps, cost=COSTLY, applies=_images, args={"layer": None, "sample": 0})
