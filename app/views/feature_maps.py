@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.look import theme
-from app.views.image_tiles import TileGrid, input_picture, signed_image
+from app.views.image_tiles import TileGrid, signed_image
+from app.views.sample_grid import label_text, picture
 from app.views.saving import SavingMenuMixin
 
 
@@ -111,10 +112,8 @@ class QtFeatureMapsView(SavingMenuMixin, QWidget):
         self.grid.set_tiles([signed_image(m, scale) for m in maps], [f"{c}" for c in range(len(maps))])
         label = ""
         if self._labels is not None and 0 <= self.sample < len(self._labels):
-            from app.views.sample_grid import label_text
-
             label = f" ({label_text(self._dataset_name, self._labels[self.sample])})"
-        self.input.set_tiles([input_picture(image)], [f"test sample {self.sample}{label}"])
+        self.input.set_tiles([picture(image)], [f"test sample {self.sample}{label}"])
         c, h, w = maps.shape
         self.caption.setText(
             f"{c} channels of {h}×{w}; blue positive, orange negative, ±{scale:.3g} at full colour."

@@ -48,16 +48,6 @@ def colour_tile(chw: np.ndarray) -> QImage:
     return rgb_image((np.transpose(t, (1, 2, 0)) * 255).astype(np.uint8))
 
 
-def input_picture(image: np.ndarray) -> QImage:
-    """A test sample (C, H, W) in [0, 1]: RGB for three channels, else its first
-    channel as dark ink on white (as the gallery draws it)."""
-    x = np.asarray(image, np.float64)
-    if x.shape[0] == 3:
-        return rgb_image((np.clip(np.transpose(x, (1, 2, 0)), 0, 1) * 255).astype(np.uint8))
-    grey = ((1 - np.clip(x[0], 0, 1)) * 255).astype(np.uint8)
-    return rgb_image(np.repeat(grey[..., None], 3, axis=2))
-
-
 class TileGrid(QWidget):
     """Captioned tiles in the most columns that keep them square and as large as fit."""
 

@@ -52,6 +52,16 @@ def grey_image(values: np.ndarray) -> QImage:
     return QImage(data.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
 
 
+def picture(sample: np.ndarray) -> QImage:
+    """A test sample (C, H, W) in [0, 1]: colour for three channels, else its first
+    channel as dark ink on white."""
+    if sample.shape[0] == 3:
+        rgb = np.ascontiguousarray((np.clip(np.transpose(sample, (1, 2, 0)), 0, 1) * 255).astype(np.uint8))
+        h, w, _ = rgb.shape
+        return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+    return grey_image(sample[0])
+
+
 class _Grid(QWidget):
     clicked = Signal(int)  # the index of the sample clicked
 
@@ -242,7 +252,7 @@ class QtSampleGrid(SavingMenuMixin, QWidget):
 
     def set_dataset(self, dataset) -> None:
         x, y = dataset.x_test, dataset.y_test
-        images = x.ndim == 4 and x.shape[1] == 1
+        images = x.ndim == 4 and x.shape[1] in (1, 3)  # grey or colour pictures
         shape = " × ".join(map(str, x.shape[1:]))
         if images:
             h, w = x.shape[2:]
@@ -255,7 +265,7 @@ class QtSampleGrid(SavingMenuMixin, QWidget):
                 "probability). Click an image to select it for the feature maps."
             )
             n = min(MAX_SAMPLES, len(x))
-            self.grid.images = [grey_image(x[i, 0]) for i in range(n)]
+            self.grid.images = [picture(x[i]) for i in range(n)]
             self.grid.labels = [label_text(dataset.name, y[i]) for i in range(n)]
             self._x, self._y = x[:n], y[:n]
         else:

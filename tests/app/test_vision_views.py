@@ -177,3 +177,18 @@ def test_colour_kernels_are_one_rgb_tile_each(qtbot):
     pic = mosaic(k, gap=1)
     assert pic.dtype == np.uint8 and pic.shape[2] == 3
     assert tuple(pic[1, 1]) == (255, 127, 127)  # kernel 0's corner: red on the ±1 scale
+
+
+def test_the_gallery_draws_colour_images_in_colour(qtbot):
+    from app.views.sample_grid import QtSampleGrid
+    from engine.data.dataset import Dataset
+
+    x = np.zeros((6, 3, 4, 4), np.float32)
+    x[:, 0] = 1.0  # every image pure red
+    y = np.arange(6) % 2
+    view = QtSampleGrid()
+    qtbot.addWidget(view)
+    view.set_dataset(Dataset("patches", x, y, x, y, 2))
+    assert len(view.grid.images) == 6 and view.grid.isVisibleTo(view)
+    c = view.grid.images[0].pixelColor(1, 1)
+    assert (c.red(), c.green(), c.blue()) == (255, 0, 0)
