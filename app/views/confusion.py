@@ -102,6 +102,8 @@ class _Matrix(QWidget):
         k = len(self.names)
         x0, y0, side = self.geometry_of_cells()
         shares = row_shares(self.matrix)
+        bg = QColor(t.background)
+        ground = (bg.red(), bg.green(), bg.blue())
         font = QFont(self.font())
         font.setPointSizeF(max(6.0, min(10.0, side / 4)))
         p.setFont(font)  # the counts scale with the cells; names keep the widget's font
@@ -110,12 +112,13 @@ class _Matrix(QWidget):
                 box = self.cell_rect(r, c)
                 s = shares[r, c]
                 base = BLUE if r == c else WRONG  # right answers blue, mistakes vermillion
-                p.fillRect(box, QColor(*mix(base, t=1.0 - s)) if s > 0 else QColor(t.background))
+                # fading into the theme's background, so that a dark theme keeps dark empty cells
+                p.fillRect(box, QColor(*mix(base, towards=ground, t=1.0 - s)))
                 p.setPen(QPen(QColor(t.frame), 1))
                 p.drawRect(box)
                 count = int(self.matrix[r, c])
                 if count:
-                    p.setPen(QColor(255, 255, 255) if s > 0.5 else QColor(40, 40, 40))
+                    p.setPen(QColor(255, 255, 255) if s > 0.5 else QColor(t.text))
                     p.drawText(box, Qt.AlignmentFlag.AlignCenter, str(count))
         if self.marked is not None and all(0 <= i < k for i in self.marked):
             p.setPen(QPen(QColor(t.text), 3))
