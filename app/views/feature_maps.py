@@ -41,7 +41,7 @@ class QtFeatureMapsView(SavingMenuMixin, QWidget):
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         theme.follow(self.caption, lambda w, t: w.setStyleSheet(f"color: {t.muted};"))
-        self.input = TileGrid(minimum=(120, 120))
+        self.input = TileGrid(minimum=(160, 160))
         self.input.setMaximumWidth(220)
         self.grid = TileGrid()
         top = QHBoxLayout()
@@ -112,8 +112,8 @@ class QtFeatureMapsView(SavingMenuMixin, QWidget):
         self.grid.set_tiles([signed_image(m, scale) for m in maps], [f"{c}" for c in range(len(maps))])
         label = ""
         if self._labels is not None and 0 <= self.sample < len(self._labels):
-            label = f" ({label_text(self._dataset_name, self._labels[self.sample])})"
-        self.input.set_tiles([picture(image)], [f"test sample {self.sample}{label}"])
+            label = f": {label_text(self._dataset_name, self._labels[self.sample])}"
+        self.input.set_tiles([picture(image)], [f"sample {self.sample}{label}"])
         c, h, w = maps.shape
         self.caption.setText(
             f"{c} channels of {h}×{w}; blue positive, orange negative, ±{scale:.3g} at full colour."
