@@ -119,3 +119,60 @@ register(
         size=(1280, 800),
     )
 )
+
+
+# --- V2 vision views (issue 10): confusion matrix, filters, feature maps -------------------
+def _confusion():
+    from app.views.confusion import QtConfusionView
+
+    return QtConfusionView()
+
+
+def _filters():
+    from app.views.filters import QtFiltersView
+
+    return QtFiltersView()
+
+
+def _feature_maps():
+    from app.views.feature_maps import QtFeatureMapsView
+
+    return QtFeatureMapsView()
+
+
+register(
+    ViewSpec(
+        "confusion",
+        "Confusion",
+        frozenset({IMAGES}),
+        _confusion,
+        TABS,
+        30,
+        "Which classes the network mistakes for which (click a cell to select its first sample).",
+        size=(720, 600),
+    )
+)
+register(
+    ViewSpec(
+        "filters",
+        "Filters",
+        frozenset({IMAGES}),
+        _filters,
+        TABS,
+        40,
+        "The kernels of a convolution layer, and how they changed over training.",
+        size=(760, 640),
+    )
+)
+register(
+    ViewSpec(
+        "feature-maps",
+        "Feature maps",
+        frozenset({IMAGES}),
+        _feature_maps,
+        TABS,
+        45,
+        "Every channel of a layer for the selected test sample.",
+        size=(820, 560),
+    )
+)

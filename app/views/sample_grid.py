@@ -5,9 +5,9 @@ Also ``QtNoted``, a view that can give way to one sentence saying why it is empt
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
-from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QToolTip, QVBoxLayout, QWidget
 
 from app.look import theme
 from app.look.colours import RIGHT, WRONG
@@ -29,6 +29,21 @@ def label_text(dataset_name: str, label) -> str:
     return f"{int(v)}" if float(v).is_integer() else f"{float(v):.3g}"
 
 
+def is_classifier(project, dataset) -> bool:
+    """Whether the project's network names classes (an Output with a class loss on
+    labelled data): what the gallery's probabilities and the confusion matrix need."""
+    graph = project.graph
+    labelled = {
+        e.dst
+        for e in graph.edges
+        if e.dst_port == "target" and e.src_port == "y" and graph.nodes[e.src].type == "Input"
+    }
+    return bool(getattr(dataset, "classes", None)) and any(
+        n.type == "Output" and n.params.get("loss") in ("cross_entropy", "bce") and i in labelled
+        for i, n in graph.nodes.items()
+    )
+
+
 def grey_image(values: np.ndarray) -> QImage:
     """An (H, W) array in [0, 1] (clipped) as an 8-bit grey image, dark ink on white."""
     v = np.clip(np.nan_to_num(np.asarray(values, np.float64)), 0.0, 1.0)
@@ -37,12 +52,27 @@ def grey_image(values: np.ndarray) -> QImage:
     return QImage(data.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
 
 
+def picture(sample: np.ndarray) -> QImage:
+    """A test sample (C, H, W) in [0, 1]: colour for three channels, else its first
+    channel as dark ink on white."""
+    if sample.shape[0] == 3:
+        rgb = np.ascontiguousarray((np.clip(np.transpose(sample, (1, 2, 0)), 0, 1) * 255).astype(np.uint8))
+        h, w, _ = rgb.shape
+        return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+    return grey_image(sample[0])
+
+
 class _Grid(QWidget):
+    clicked = Signal(int)  # the index of the sample clicked
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.images: list[QImage] = []
         self.labels: list[str] = []
         self.answers: list[str] | None = None  # the network's, once it has some
+        self.probabilities: np.ndarray | None = None  # (N, K), once the network has some
+        self.class_names: list[str] = []
+        self.selected: int | None = None  # the selected test sample, framed when on show
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(200, 200)
 
@@ -56,6 +86,50 @@ class _Grid(QWidget):
             if side > best[2]:
                 best = (cols, rows, side)
         return best
+
+    def cell_box(self, i: int) -> QRectF:
+        """Where sample ``i``'s cell (image and label) is drawn."""
+        cols, _rows, side = self.cells()
+        r, c = divmod(i, cols)
+        x0 = (self.width() - cols * side) / 2
+        return QRectF(x0 + c * side, r * (side + LABEL_H), side, side + LABEL_H)
+
+    def index_at(self, pos: QPointF) -> int | None:
+        """The sample whose cell holds ``pos`` (None: none there)."""
+        for i in range(len(self.images)):
+            if self.cell_box(i).contains(pos):
+                return i
+        return None
+
+    def tooltip_for(self, i: int) -> str:
+        """Sample ``i``'s label, the network's answer and its class probabilities."""
+        text = f"Test sample {i}: {self.labels[i]}"
+        if self.answers is not None and i < len(self.answers):
+            text += f", the network says {self.answers[i]}"
+        if self.probabilities is not None and i < len(self.probabilities):
+            probs = self.probabilities[i]
+            order = np.argsort(-probs)[:5]
+            names = self.class_names or [str(k) for k in range(len(probs))]
+            text += "\n" + "\n".join(f"{names[k] if k < len(names) else k}: {probs[k]:.1%}" for k in order)
+        return text
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        i = self.index_at(event.position())
+        if event.button() == Qt.MouseButton.LeftButton and i is not None:
+            self.clicked.emit(i)
+            event.accept()
+        else:
+            super().mousePressEvent(event)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            i = self.index_at(QPointF(event.pos()))
+            if i is None:
+                QToolTip.hideText()
+            else:
+                QToolTip.showText(event.globalPos(), self.tooltip_for(i), self)
+            return True
+        return super().event(event)
 
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
         p = QPainter(self)
@@ -87,6 +161,15 @@ class _Grid(QWidget):
                     text = f"{self.labels[i][:3]}→{answer[:3]}"
             p.setPen(QPen(frame, 2 if frame != QColor(t.frame) else 1))
             p.drawRect(box)
+            probs = (
+                None if self.probabilities is None or i >= len(self.probabilities) else self.probabilities[i]
+            )
+            if probs is not None:  # a bar along the image's foot: the network's confidence in its answer
+                bar = QRectF(box.left(), box.bottom() - 4, box.width() * float(probs.max()), 4)
+                p.fillRect(bar, colour)
+            if i == self.selected:
+                p.setPen(QPen(QColor(t.text), 3))
+                p.drawRect(box.adjusted(-pad / 2, -pad / 2, pad / 2, pad / 2))
             p.setPen(colour)
             p.drawText(
                 QRectF(x, y + side - pad / 2, side, LABEL_H),
@@ -101,6 +184,7 @@ class QtSampleGrid(SavingMenuMixin, QWidget):
     registry's "gallery" view."""
 
     subscriptionsChanged = Signal()
+    sampleSelected = Signal(int)
     view_name = "gallery"
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -109,24 +193,51 @@ class QtSampleGrid(SavingMenuMixin, QWidget):
         self.note.setWordWrap(True)
         theme.follow(self.note, lambda w, t: w.setStyleSheet(f"color: {t.muted}; padding: 6px;"))
         self.grid = _Grid()
+        self.grid.clicked.connect(self._clicked)
         theme.follow(self.grid, lambda w, _t: w.update(), now=False)
         self.dataset_name = ""
-        self._x = self._y = self._predicted = None
+        self._x = self._y = self._predicted = self._probabilities = None
+        self._classifier = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.note)
         layout.addWidget(self.grid, 1)
 
     # -- the registry's view protocol (app.views.registry) ----------------------------
-    def set_project(self, _project, dataset) -> None:
+    def set_project(self, project, dataset) -> None:
+        self._classifier = is_classifier(project, dataset)
         self.set_dataset(dataset)
+        self.subscriptionsChanged.emit()
 
     def subscriptions(self) -> dict[str, dict]:
-        return {"predictions": {}}
+        subs: dict[str, dict] = {"predictions": {}}
+        if self._classifier and self.grid.images:
+            subs["class_probabilities"] = {"count": len(self.grid.images)}
+        return subs
 
     def show_snapshot(self, snapshot) -> None:
         if snapshot.predictions is not None or snapshot.reset:
             self.show_predictions(snapshot.predictions)
+        probs = snapshot.probes.get("class_probabilities")
+        if probs is not None or snapshot.reset:
+            self.show_probabilities(None if probs is None else probs["probabilities"])
+
+    def set_selected_sample(self, index: int) -> None:
+        """Frame test sample ``index`` (when it is among those shown)."""
+        if self.grid.selected != int(index):
+            self.grid.selected = int(index)
+            self.grid.update()
+
+    def _clicked(self, index: int) -> None:
+        self.set_selected_sample(index)
+        self.sampleSelected.emit(index)
+
+    def show_probabilities(self, probabilities) -> None:
+        """The network's class probabilities (N, K) for the samples on show."""
+        n = len(self.grid.images)
+        self._probabilities = None if probabilities is None else np.asarray(probabilities)[:n]
+        self.grid.probabilities = self._probabilities
+        self.grid.update()
 
     def view_data(self) -> dict:
         """The test images on show, their labels and the network's answers (if any)."""
@@ -135,11 +246,13 @@ class QtSampleGrid(SavingMenuMixin, QWidget):
         data = {"images": self._x, "labels": self._y}
         if self._predicted is not None:
             data["predictions"] = self._predicted
+        if self._probabilities is not None:
+            data["probabilities"] = self._probabilities
         return data
 
     def set_dataset(self, dataset) -> None:
         x, y = dataset.x_test, dataset.y_test
-        images = x.ndim == 4 and x.shape[1] == 1
+        images = x.ndim == 4 and x.shape[1] in (1, 3)  # grey or colour pictures
         shape = " × ".join(map(str, x.shape[1:]))
         if images:
             h, w = x.shape[2:]
@@ -147,11 +260,12 @@ class QtSampleGrid(SavingMenuMixin, QWidget):
                 f"{dataset.name}: {h}×{w} images, so there is no input plane to "
                 "draw a decision boundary on. Below: test images and their "
                 "labels, green where a classifier gets them right, red (label → "
-                "its answer) where not. The Editor shows what each layer makes "
-                "of them."
+                "its answer) where not; the bar along an image's foot is how sure "
+                "the network is of its answer (hover for every class's "
+                "probability). Click an image to select it for the feature maps."
             )
             n = min(MAX_SAMPLES, len(x))
-            self.grid.images = [grey_image(x[i, 0]) for i in range(n)]
+            self.grid.images = [picture(x[i]) for i in range(n)]
             self.grid.labels = [label_text(dataset.name, y[i]) for i in range(n)]
             self._x, self._y = x[:n], y[:n]
         else:
@@ -163,7 +277,8 @@ class QtSampleGrid(SavingMenuMixin, QWidget):
             self.grid.images, self.grid.labels = [], []
             self._x = self._y = None
         self.dataset_name = dataset.name
-        self.grid.answers = self._predicted = None
+        self.grid.class_names = [label_text(dataset.name, k) for k in range(int(dataset.classes or 0))]
+        self.grid.answers = self._predicted = self._probabilities = self.grid.probabilities = None
         self.grid.setVisible(images)
         self.grid.update()
 

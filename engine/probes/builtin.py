@@ -84,3 +84,6 @@ register(
     applies=lambda ctx: callable(getattr(ctx, "boundaries", None)) and ctx.dataset.is_2d,
     args={"size": 64},
 )
+
+# --- V2 vision views (issue 10): gallery probabilities, confusion, filters, feature maps ---
+import engine.probes.vision  # noqa: E402, F401 - registers on import
