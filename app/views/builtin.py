@@ -119,3 +119,24 @@ register(
         size=(1280, 800),
     )
 )
+
+
+# -- V3 (issue #10): attribution and adversarial inputs ------------------------------
+def _saliency():
+    from app.views.saliency import QtSaliencyView
+
+    return QtSaliencyView()
+
+
+register(
+    ViewSpec(
+        "saliency",
+        "Saliency",
+        frozenset({IMAGES}),
+        _saliency,
+        TABS,
+        60,
+        "Which pixels of the selected test image the network's answer depends on.",
+        size=(760, 360),
+    )
+)
