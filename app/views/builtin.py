@@ -140,3 +140,23 @@ register(
         size=(760, 360),
     )
 )
+
+
+def _adversarial():
+    from app.views.adversarial import QtAdversarialView
+
+    return QtAdversarialView()
+
+
+register(
+    ViewSpec(
+        "adversarial",
+        "Adversarial",
+        frozenset({IMAGES}),
+        _adversarial,
+        TABS,
+        61,
+        "The selected test image nudged to fool the network (FGSM), and accuracy against ε.",
+        size=(900, 400),
+    )
+)
