@@ -72,6 +72,7 @@ class QtAdversarialView(SavingMenuMixin, QWidget):
         self._range = (0.0, 1.0)
         self._waiting = self._again = False
         self._last_ask = 0.0
+        self.answers = 0  # maps drawn so far
         self._seen = None
         self.slider.valueChanged.connect(self._slid)
         self._slid(self.slider.value())
@@ -151,6 +152,7 @@ class QtAdversarialView(SavingMenuMixin, QWidget):
             self.status.setText(error)
         elif value is not None:
             self.value = value
+            self.answers += 1
             self._draw()
         if self._again:
             self._again = False

@@ -143,6 +143,7 @@ class QtSaliencyView(SavingMenuMixin, QWidget):
         self._waiting = False  # a request is out
         self._again = False  # settings changed while it was out
         self._last_ask = 0.0
+        self.answers = 0  # maps drawn so far
         self._seen = None  # (epoch, step) of the last snapshot a map was asked for
         self.method.currentIndexChanged.connect(lambda _i: self.request())
         self.target.currentIndexChanged.connect(lambda _i: self.request())
@@ -232,6 +233,7 @@ class QtSaliencyView(SavingMenuMixin, QWidget):
             self.status.setText(error)
         elif value is not None:
             self.value = value
+            self.answers += 1
             self._draw()
         if self._again:
             self._again = False
