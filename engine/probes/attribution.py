@@ -53,16 +53,16 @@ def last_conv(model: nn.Module) -> nn.Module | None:
 def randomised(model: nn.Module) -> nn.Module:
     """A copy of ``model`` with every layer's weights drawn afresh (the trained model
     is left as it is)."""
-    twin = copy.deepcopy(model)
-    generator_state = torch.random.get_rng_state()
-    torch.manual_seed(RANDOM_SEED)
-    try:
+    device = next((p.device for p in model.parameters()), torch.device("cpu"))
+    twin = copy.deepcopy(model).cpu()
+    # drawn on the CPU from a fixed seed, leaving the training's random stream as it was
+    with torch.random.fork_rng(devices=[]):
+        torch.random.default_generator.manual_seed(RANDOM_SEED)  # the CPU one only
         for m in twin.modules():
-            if m is not twin and hasattr(m, "reset_parameters"):
-                m.reset_parameters()
-    finally:
-        torch.random.set_rng_state(generator_state)
-    return twin
+            reset = getattr(m, "reset_parameters", None)
+            if m is not twin and callable(reset):
+                reset()
+    return twin.to(device)
 
 
 def occlusion_window(height: int) -> tuple[int, int]:
