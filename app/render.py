@@ -99,6 +99,10 @@ def render_view(
         subs, size = widget.view_area.subscriptions(), _window_size(widget, spec.size)
     else:
         widget = spec.factory()
+        note = widget.note_for(project, session.dataset) if hasattr(widget, "note_for") else None
+        if note:  # what the tab would show instead of the view
+            widget.close()
+            raise NodeplayError(note)
         widget.set_project(project, session.dataset)
         if layer is not None:
             _choose_layer(widget, view, layer)

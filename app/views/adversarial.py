@@ -100,8 +100,11 @@ class QtAdversarialView(SavingMenuMixin, QWidget):
     def note_for(self, project, dataset) -> str | None:
         x = getattr(dataset, "x_test", None)
         heads = [n for n in project.graph.nodes.values() if n.type == "Output"]
-        if x is None or x.ndim != 4 or not heads or heads[0].params.get("loss") != "cross_entropy":
-            return "Adversarial examples fool a classifier of images; this project does not classify images."
+        if x is None or x.ndim != 4 or not any(h.params.get("loss") == "cross_entropy" for h in heads):
+            return (
+                "Adversarial examples fool a classifier of images; this project does not classify "
+                "images. Open one that does, such as digits-cnn."
+            )
         return None
 
     def subscriptions(self) -> dict[str, dict]:
@@ -166,9 +169,9 @@ class QtAdversarialView(SavingMenuMixin, QWidget):
         pert = np.asarray(v["perturbation"], np.float64).sum(0) / ((eps * (hi - lo)) or 1.0)
         self.panels.set_panels(
             [
-                (f"Sample {int(v['sample'])}: {before}", qimage(image_rgb(v["image"], lo, hi))),
+                (f"Sample {int(v['sample'])}, says {before}", qimage(image_rgb(v["image"], lo, hi))),
                 (f"+ perturbation (ε {eps:.2f})", qimage(signed_rgb(np.clip(pert, -1, 1), pale=False))),
-                (f"= adversarial: {after}", qimage(image_rgb(v["adversarial"], lo, hi))),
+                (f"= adversarial, says {after}", qimage(image_rgb(v["adversarial"], lo, hi))),
             ]
         )
         p0 = float(v["probabilities"][before])

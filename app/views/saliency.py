@@ -168,10 +168,10 @@ class QtSaliencyView(SavingMenuMixin, QWidget):
     def note_for(self, project, dataset) -> str | None:
         x = getattr(dataset, "x_test", None)
         heads = [n for n in project.graph.nodes.values() if n.type == "Output"]
-        if x is None or x.ndim != 4 or not heads or heads[0].params.get("loss") != "cross_entropy":
+        if x is None or x.ndim != 4 or not any(h.params.get("loss") == "cross_entropy" for h in heads):
             return (
                 "Attribution maps show which pixels a classifier of images looks at; this "
-                "project does not classify images."
+                "project does not classify images. Open one that does, such as digits-cnn."
             )
         return None
 

@@ -52,3 +52,10 @@ def test_the_command_line_renders_saliency_and_adversarial(qtbot, tmp_path, caps
 def test_a_sample_that_does_not_exist_is_refused(qtbot, tmp_path):
     with pytest.raises(NodeplayError, match=r"^There is no test sample 5000; choose one from 0 to \d+\.$"):
         render_view(load_preset("digits-cnn"), "saliency", tmp_path / "s.png", 0, sample=5000)
+
+
+@pytest.mark.parametrize("view", ["saliency", "adversarial"])
+def test_a_project_that_classifies_no_images_is_refused_with_the_views_note(qtbot, tmp_path, view):
+    with pytest.raises(NodeplayError, match=r"this project does not classify images\. Open one that does"):
+        render_view(load_preset("vae"), view, tmp_path / "v.png", 0)
+    assert not (tmp_path / "v.png").exists()
