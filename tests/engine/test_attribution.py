@@ -105,3 +105,16 @@ def test_the_probe_table_does_not_import_captum():
     code = "import sys, engine.probes.builtin; print('captum' in sys.modules, 'matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_maps_leave_the_training_state_alone(session):
+    """No method adds to the weights' gradients or leaves the network in eval mode."""
+    model = session.model
+    model.train()
+    grads = {n: None if p.grad is None else p.grad.clone() for n, p in model.named_parameters()}
+    for method in METHODS:
+        probe("attribution").run(session, {"sample": 5, "method": method})
+        probe("fgsm").run(session, {"sample": 5})
+    assert model.training
+    for n, p in model.named_parameters():
+        assert (p.grad is None) if grads[n] is None else torch.equal(p.grad, grads[n]), n
