@@ -115,6 +115,7 @@ class QtSaliencyView(SavingMenuMixin, QWidget):
         for name, text in METHODS.items():
             self.method.addItem(text, name)
         self.target = QComboBox()
+        self.target.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.randomise = QCheckBox("Randomised weights")
         self.randomise.setToolTip(
             "Sanity check: the same map from a copy of the network with random weights. "
