@@ -67,3 +67,39 @@ def test_the_adversarial_view_attacks_with_the_slider_epsilon(qtbot):
         assert acc[-1] < acc[0]
     finally:
         w.close()
+
+
+def test_the_saliency_views_menu_saves_the_map_it_shows(qtbot, tmp_path, monkeypatch):
+    """Right-click the map: Save data… writes the attribution of the sample on show."""
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
+
+    from app.views.saliency import QtSaliencyView
+    from engine.presets import load_preset
+    from engine.probes.registry import probe
+    from engine.train import Session
+
+    project = load_preset("digits-cnn")
+    session = Session(project)
+    view = QtSaliencyView()
+    qtbot.addWidget(view)
+    view.asked.connect(lambda name, args: view.answer(name, probe(name).run(session, args), None))
+    view.set_project(project, session.dataset)
+    view.set_selected_sample(4)
+    view.resize(700, 360)
+    view.show()
+    qtbot.waitExposed(view)
+    target, pos = view.panels, view.panels.rect().center()
+    before = set(QApplication.topLevelWidgets())
+    QApplication.sendEvent(
+        target, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, target.mapToGlobal(pos))
+    )
+    menus = [w for w in set(QApplication.topLevelWidgets()) - before if isinstance(w, QMenu)]
+    assert len(menus) == 1
+    path = tmp_path / "saliency.npz"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    next(a for a in menus[0].actions() if a.text() == "Save data…").trigger()
+    saved = np.load(path)
+    assert int(saved["sample"]) == 4 and str(saved["method"]) == "gradient"
+    np.testing.assert_array_equal(saved["attribution"], view.value["attribution"])
+    menus[0].close()
