@@ -60,10 +60,14 @@ def render_view(
     data_path=None,
     theme: str | None = None,
     layer: str | None = None,
+    sample: int | None = None,
+    method: str | None = None,
 ) -> None:
     """Train ``epochs`` headless, draw ``view`` with the result and save it to ``out_path``
     (.png or .svg), and its numbers to ``data_path`` (.npz) when given; ``theme``: light
-    or dark (app.look.theme); ``layer``: the node a layered view (hidden) shows."""
+    or dark (app.look.theme); ``layer``: the node a layered view (hidden) shows;
+    ``sample``: the test sample a sample view shows; ``method``: the saliency view's
+    attribution method. Views that ask the worker (``asked``) are answered at once."""
     from app.views.registry import WINDOW, all_views, project_kinds
     from engine.train.session import Session
 
@@ -95,9 +99,15 @@ def render_view(
         subs, size = widget.view_area.subscriptions(), _window_size(widget, spec.size)
     else:
         widget = spec.factory()
+        note = widget.note_for(project, session.dataset) if hasattr(widget, "note_for") else None
+        if note:  # what the tab would show instead of the view
+            widget.close()
+            raise NodeplayError(note)
         widget.set_project(project, session.dataset)
         if layer is not None:
             _choose_layer(widget, view, layer)
+        _answer_at_once(widget, session)
+        _choose_sample_and_method(widget, view, session.dataset, sample, method)
         subs, size = widget.subscriptions(), spec.size
     try:
         widget.resize(*size)
@@ -134,6 +144,44 @@ def _choose_layer(widget, view: str, layer: str) -> None:
             f"There is no layer '{layer}' in the {view} view; choose one of {', '.join(layers)}."
         )
     widget.set_layer(layer)
+
+
+def _choose_sample_and_method(widget, view: str, dataset, sample, method) -> None:
+    if sample is not None:
+        if not hasattr(widget, "set_selected_sample"):
+            widget.close()
+            raise NodeplayError(f"The {view} view shows no single sample; leave out --sample.")
+        n = len(dataset.x_test)
+        if not 0 <= sample < n:
+            widget.close()
+            raise NodeplayError(f"There is no test sample {sample}; choose one from 0 to {n - 1}.")
+        widget.set_selected_sample(sample)
+    if method is not None:
+        if not hasattr(widget, "set_method"):
+            widget.close()
+            raise NodeplayError(f"The {view} view has no method to choose; leave out --method.")
+        try:
+            widget.set_method(method)
+        except NodeplayError:
+            widget.close()
+            raise
+
+
+def _answer_at_once(widget, session) -> None:
+    """Answer what the view asks (``asked``) on this thread, as the worker would."""
+    asked = getattr(widget, "asked", None)
+    if asked is None:
+        return
+    from engine.probes.registry import probe
+
+    def reply(name, args) -> None:
+        try:
+            value, error = probe(name).run(session, args), None
+        except NodeplayError as err:
+            value, error = None, str(err)
+        widget.answer(name, value, error)
+
+    asked.connect(reply)
 
 
 def _window_size(window, size: tuple[int, int]) -> tuple[int, int]:

@@ -167,7 +167,9 @@ def cmd_render(args) -> int:
         _refuse_overwrite(data, args.force)
     from app.render import render_view
 
-    render_view(project, args.view, str(out), args.epochs or 0, data, args.theme, args.layer)
+    render_view(
+        project, args.view, str(out), args.epochs or 0, data, args.theme, args.layer, args.sample, args.method
+    )
     extra = f" and its numbers to {data}" if data is not None else ""
     print(f"Wrote the {args.view} view to {out}{extra}.", file=sys.stderr)
     return 0
@@ -232,6 +234,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--data", help="also write the numbers behind the view to this .npz file")
     s.add_argument("--theme", choices=["light", "dark"], help="the colours around the data")
     s.add_argument("--layer", help="the layer (node id) the hidden view shows")
+    s.add_argument("--sample", type=int, help="the test sample (index) saliency or adversarial shows")
+    s.add_argument(
+        "--method",
+        help="the saliency view's attribution method: gradient, smoothgrad, "
+        "integrated-gradients, occlusion or grad-cam",
+    )
     s.add_argument("--epochs", type=int, help="train this many epochs first")
     s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     s.set_defaults(func=cmd_render)

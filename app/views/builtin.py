@@ -140,6 +140,13 @@ def _feature_maps():
     return QtFeatureMapsView()
 
 
+# -- V3 (issue #10): attribution and adversarial inputs ------------------------------
+def _saliency():
+    from app.views.saliency import QtSaliencyView
+
+    return QtSaliencyView()
+
+
 register(
     ViewSpec(
         "confusion",
@@ -174,5 +181,37 @@ register(
         45,
         "Every channel of a layer for the selected test sample.",
         size=(820, 560),
+    )
+)
+register(
+    ViewSpec(
+        "saliency",
+        "Saliency",
+        frozenset({IMAGES}),
+        _saliency,
+        TABS,
+        60,
+        "Which pixels of the selected test image the network's answer depends on.",
+        size=(760, 360),
+    )
+)
+
+
+def _adversarial():
+    from app.views.adversarial import QtAdversarialView
+
+    return QtAdversarialView()
+
+
+register(
+    ViewSpec(
+        "adversarial",
+        "Adversarial",
+        frozenset({IMAGES}),
+        _adversarial,
+        TABS,
+        61,
+        "The selected test image nudged to fool the network (FGSM), and accuracy against ε.",
+        size=(900, 400),
     )
 )

@@ -87,3 +87,25 @@ register(
 
 # --- V2 vision views (issue 10): gallery probabilities, confusion, filters, feature maps ---
 import engine.probes.vision  # noqa: E402, F401 - registers on import
+
+# -- V3 (issue #10): attribution and adversarial inputs --------------------------------
+# asked once by the saliency and adversarial views; captum is imported inside them
+from engine.probes.adversarial import fgsm_curve_probe, fgsm_probe  # noqa: E402
+from engine.probes.attribution import attribution_probe, on_images  # noqa: E402
+
+register(
+    "attribution",
+    attribution_probe,
+    cost=COSTLY,
+    applies=on_images,
+    args={"sample": 0, "method": "gradient", "target": None, "randomise": False},
+)
+register("fgsm", fgsm_probe, cost=COSTLY, applies=on_images, args={"sample": 0, "epsilon": 0.1})
+register(
+    "fgsm_curve",
+    fgsm_curve_probe,
+    cost=COSTLY,
+    max_per_second=1.0,
+    applies=on_images,
+    args={"epsilons": None, "limit": 1000},
+)

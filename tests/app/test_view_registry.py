@@ -47,7 +47,8 @@ def _titles(window) -> list[str]:
 def test_a_registered_view_is_a_tab_for_the_projects_it_applies_to(dummy, qtbot):
     w = shown_window(qtbot, "digits-cnn")
     try:
-        assert _titles(w)[0] == "Dummy"  # first by its order, before the built-in image tabs
+        assert _titles(w)[0] == "Dummy"  # order 1: before the image views of issue #10
+        assert "Network" not in _titles(w)
         view = w.view_area.views["dummy"]
         assert view.project_name == w.project.name
         assert w.view_area.subscriptions() == {
