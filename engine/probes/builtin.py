@@ -84,3 +84,6 @@ register(
     applies=lambda ctx: callable(getattr(ctx, "boundaries", None)) and ctx.dataset.is_2d,
     args={"size": 64},
 )
+
+# -- V4: feature embedding (PCA, then openTSNE warm-started on each refresh) --------
+import engine.probes.embedding  # noqa: E402,F401 - registers "embedding"
