@@ -119,3 +119,25 @@ register(
         size=(1280, 800),
     )
 )
+
+
+# -- V4: feature embedding (engine.probes.embedding) ---------------------------------
+def _embedding():
+    from app.views.embedding import QtEmbeddingView
+
+    return QtEmbeddingView()
+
+
+register(
+    ViewSpec(
+        "embedding",
+        "Embedding",
+        frozenset({IMAGES}),
+        _embedding,
+        TABS,
+        40,
+        "A layer's features for every test sample laid out in 2-D (PCA, then t-SNE), "
+        "coloured by class; click a point to select that sample.",
+        size=(720, 640),
+    )
+)
