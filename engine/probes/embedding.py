@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 import weakref
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import torch
@@ -72,7 +73,7 @@ class Embedder:
         self.coords = self.pca.copy()
         self.warm = self.previous is not None and len(self.previous) == n
         self.plan = (0, WARM_ITERATIONS) if self.warm else (EARLY_ITERATIONS, COLD_ITERATIONS)
-        self._embedding = None
+        self._embedding: Any = None  # openTSNE's TSNEEmbedding, once there are enough points
         if n < 4:  # t-SNE needs a few neighbours; PCA is all there is
             self.plan = (0, 0)
             return
@@ -192,6 +193,7 @@ def embedding(ctx, args) -> dict:
     state = states.get(layer)
     generation, step = getattr(ctx, "generation", 0), getattr(ctx, "step", 0)
     fresh = state is None or state.generation != generation
+    playing = bool(getattr(ctx, "playing", False))
     if fresh or (state.step != step and state.embedder.done):
         # new features: cold start from PCA, or warm start from the layout so far
         features = layer_features(model, ctx.dataset.x_test, layer, getattr(ctx, "device", None))
@@ -199,9 +201,8 @@ def embedding(ctx, args) -> dict:
         labels = np.asarray(ctx.dataset.y_test).reshape(len(features), -1)[:, 0]
         state = _LayerState(step, generation, Embedder(features, previous, threads=1), labels)
         states[layer] = state
-    playing = bool(getattr(ctx, "playing", False))
-    if playing and state.embedder.iteration == 0 and not state.embedder.warm:
-        return _value(layer, state)  # the first picture: PCA at once, t-SNE from the next on
+        if fresh and playing:
+            return _value(layer, state)  # the first picture: PCA at once, t-SNE from the next on
     state.embedder.step(seconds if playing else None)
     return _value(layer, state)
 
