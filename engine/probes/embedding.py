@@ -25,8 +25,8 @@ from engine.probes.registry import COSTLY, register
 
 EXACT_UP_TO = 3000  # points; above this annoy's approximate neighbours are faster
 PCA_DIMS = 50  # t-SNE's neighbours are found in this many principal components
-EARLY_ITERATIONS = 125  # with exaggeration, from the PCA layout (cold start)
-COLD_ITERATIONS = 250  # without exaggeration, after the early phase
+EARLY_ITERATIONS = 100  # with exaggeration, from the PCA layout (cold start)
+COLD_ITERATIONS = 200  # without exaggeration, after the early phase
 WARM_ITERATIONS = 100  # a refresh from the previous layout
 CHUNK = 25  # iterations between looks at the clock
 BUDGET_S = 0.3  # seconds of optimisation a snapshot may take while training plays
@@ -65,29 +65,31 @@ class Embedder:
     coords: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
-        x = np.asarray(self.features, np.float64).reshape(len(self.features), -1)
-        n = len(x)
-        self.pca = pca_2d(x)
-        if self.pca.shape[1] < 2:
-            self.pca = np.hstack([self.pca, np.zeros((n, 2 - self.pca.shape[1]))])
-        self.coords = self.pca.copy()
+        n = len(self.features)
         self.warm = self.previous is not None and len(self.previous) == n
         self.plan = (0, WARM_ITERATIONS) if self.warm else (EARLY_ITERATIONS, COLD_ITERATIONS)
-        self._embedding: Any = None  # openTSNE's TSNEEmbedding, once there are enough points
+        self._embedding: Any = None  # openTSNE's TSNEEmbedding, made by the first step
+        if self.warm:  # the previous layout stays on show until the first chunk runs
+            self.coords = np.asarray(self.previous, np.float64).copy()
+        else:
+            pca = pca_2d(np.asarray(self.features, np.float64).reshape(n, -1))
+            self.coords = np.hstack([pca, np.zeros((n, 2 - pca.shape[1]))]) if pca.shape[1] < 2 else pca
         if n < 4:  # t-SNE needs a few neighbours; PCA is all there is
             self.plan = (0, 0)
-            return
+
+    def _prepare(self) -> None:
+        """The neighbours' affinities and the optimiser: not in the constructor, so that
+        the first picture (PCA) costs only the PCA."""
         from openTSNE import TSNEEmbedding, affinity, initialization
 
+        x = np.asarray(self.features, np.float64).reshape(len(self.features), -1)
+        n = len(x)
         reduced = pca_2d(x, PCA_DIMS) if x.shape[1] > PCA_DIMS else x
         method = "exact" if n <= EXACT_UP_TO else "annoy"
         aff = affinity.PerplexityBasedNN(
             reduced, perplexity=_perplexity(n), method=method, n_jobs=self.threads, random_state=0
         )
-        if self.warm:
-            start = np.asarray(self.previous, np.float64).copy()
-        else:
-            start = initialization.rescale(self.pca[:, :2])
+        start = self.coords.copy() if self.warm else initialization.rescale(self.coords)
         self._embedding = TSNEEmbedding(
             start,
             aff,
@@ -96,8 +98,6 @@ class Embedder:
             n_jobs=self.threads,
             random_state=0,
         )
-        if self.warm:  # show the previous layout, not PCA, until the first chunk runs
-            self.coords = np.array(self._embedding)
 
     @property
     def total(self) -> int:
@@ -109,6 +109,8 @@ class Embedder:
 
     def step(self, seconds: float | None = BUDGET_S) -> np.ndarray:
         end = None if seconds is None else time.perf_counter() + seconds
+        if not self.done and self._embedding is None:
+            self._prepare()
         while not self.done and (end is None or time.perf_counter() < end):
             early = self.iteration < self.plan[0]
             limit = self.plan[0] if early else self.total
