@@ -111,7 +111,9 @@ class Embedder:
         end = None if seconds is None else time.perf_counter() + seconds
         if not self.done and self._embedding is None:
             self._prepare()
-        while not self.done and (end is None or time.perf_counter() < end):
+        first = True  # at least one chunk a step, however long the affinities took
+        while not self.done and (first or end is None or time.perf_counter() < end):
+            first = False
             early = self.iteration < self.plan[0]
             limit = self.plan[0] if early else self.total
             n_iter = min(CHUNK, limit - self.iteration)
