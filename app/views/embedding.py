@@ -39,6 +39,10 @@ def default_layer(graph) -> str | None:
     the prediction, where classes separate most."""
     outputs = [n for n in graph.nodes.values() if n.type == "Output"]
     layers = [n for n, _ in graph_layers(graph)]
+    for node in graph.nodes.values():  # a generative graph: its latent code's mean
+        mean = graph.incoming(node.id, "mean") if node.type == "Sampling" else None
+        if mean is not None and mean.src in layers:
+            return mean.src
     for out in outputs:
         for edge in graph.edges:
             src = graph.nodes[edge.src]
@@ -72,6 +76,8 @@ class QtEmbeddingView(SavingMenuMixin, QWidget):
         self.ring = pg.ScatterPlotItem(size=16, pen=pg.mkPen((20, 20, 20), width=2), brush=None)
         item.addItem(self.points)
         item.addItem(self.ring)
+        self.legend = pg.LegendItem(offset=(-4, 4), colCount=1, labelTextSize="9pt")
+        self.legend.setParentItem(item.getViewBox())
 
         self.combo = QComboBox()
         self.combo.setToolTip("The layer whose features are laid out")
@@ -102,7 +108,8 @@ class QtEmbeddingView(SavingMenuMixin, QWidget):
         self._timer.timeout.connect(self._glide)
 
     # -- the registry's view protocol (app.views.registry) ----------------------------
-    def set_project(self, project, _dataset) -> None:
+    def set_project(self, project, dataset) -> None:
+        self._set_legend(dataset)
         before = self.current_layer()
         found = graph_layers(project.graph)
         ids = [n for n, _ in found]
@@ -153,6 +160,18 @@ class QtEmbeddingView(SavingMenuMixin, QWidget):
         if not graph_layers(project.graph):
             return "This graph has no layer whose features could be laid out."
         return None
+
+    def _set_legend(self, dataset) -> None:
+        from app.views.sample_grid import label_text
+
+        self.legend.clear()
+        classes = int(getattr(dataset, "classes", 0) or 0)
+        if not 1 < classes <= 20:
+            return
+        text = theme.current().text
+        for c, (r, g, b) in enumerate(class_rgb(np.arange(classes))):
+            key = pg.ScatterPlotItem(size=8, pen=None, brush=pg.mkBrush(int(r), int(g), int(b)))
+            self.legend.addItem(key, f"<span style='color:{text}'>{label_text(dataset.name, c)}</span>")
 
     # -- layers ---------------------------------------------------------------------
     def layers(self) -> list[str]:
