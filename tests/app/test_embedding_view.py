@@ -38,6 +38,8 @@ def test_points_arrive_while_training_and_a_click_selects_that_sample(qtbot):
         qtbot.waitUntil(lambda: view._value["done"] and not view._timer.isActive(), timeout=60_000)
         n = len(w.dataset.x_test)
         assert view.view_data()["coords"].shape == (n, 2)
+        x, y = view.points.getData()  # the points drawn are the final layout
+        assert np.allclose(np.c_[x, y], view.view_data()["coords"], atol=1e-4)
         target = 17
         with qtbot.waitSignal(view.sampleSelected, timeout=5_000) as got:
             qtbot.mouseClick(view.plot.viewport(), Qt.MouseButton.LeftButton, pos=_screen_pos(view, target))
