@@ -104,7 +104,8 @@ class QtEmbeddingView(SavingMenuMixin, QWidget):
         self._placed: list | None = None  # the brushes the scatter was last built with
         self._labels: np.ndarray | None = None
         self._selected: int | None = None
-        self._asked_for: tuple | None = None  # (layer, iteration) already asked to finish
+        self._asked_for: tuple | None = None  # (layer, iteration) already asked to go on
+        self._playing = False  # as the latest snapshot said
         self._timer = QTimer(self)
         self._timer.setInterval(GLIDE_MS)
         self._timer.timeout.connect(self._glide)
@@ -135,21 +136,25 @@ class QtEmbeddingView(SavingMenuMixin, QWidget):
         if snapshot.reset and value is None:
             self.clear()
         if value is not None and value.get("layer") == self.current_layer():
+            self._playing = snapshot.playing
             self.show_value(value)
-            if not snapshot.playing and not value["done"]:
-                key = (value["layer"], value["iteration"])
-                if key != self._asked_for:  # paused mid-layout: ask once for the rest
-                    self._asked_for = key
-                    self.asked.emit(PROBE, {"layer": value["layer"]})
+            self._ask_for_more(value)
+        elif value is None:
+            self._playing = snapshot.playing
 
     def answer(self, probe: str, value, error) -> None:
-        if (
-            probe == PROBE
-            and error is None
-            and value is not None
-            and value.get("layer") == self.current_layer()
-        ):
+        ours = probe == PROBE and error is None and value is not None
+        if ours and value.get("layer") == self.current_layer():
             self.show_value(value)
+            self._ask_for_more(value)
+
+    def _ask_for_more(self, value: dict) -> None:
+        """Paused mid-layout: snapshots stop, so ask the worker for the next piece, once
+        per piece, until the layout is done."""
+        key = (value["layer"], value["iteration"])
+        if not self._playing and not value["done"] and key != self._asked_for:
+            self._asked_for = key
+            self.asked.emit(PROBE, {"layer": value["layer"]})
 
     def view_data(self) -> dict:
         """The layout (``coords`` (N, 2)), the layer's ``features`` (N, D) and ``labels``."""

@@ -13,6 +13,7 @@ runs only on the worker thread, between training steps.
 
 from __future__ import annotations
 
+import threading
 import time
 import weakref
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ COLD_ITERATIONS = 200  # without exaggeration, after the early phase
 WARM_ITERATIONS = 100  # a refresh from the previous layout
 CHUNK = 25  # iterations between looks at the clock
 BUDGET_S = 0.3  # seconds of optimisation a snapshot may take while training plays
+PAUSED_BUDGET_S = 1.0  # seconds a paused worker spends on one request
 RATE = 1.0  # embedding snapshots a second, at most
 BATCH = 1024  # test samples per forward pass
 
@@ -184,7 +186,8 @@ def layer_features(model, x: np.ndarray, layer: str, device=None) -> np.ndarray:
 def embedding(ctx, args) -> dict:
     """The probe: {"coords" (N, 2), "features" (N, D), "labels" (N,), "layer", "stage"
     ("pca" or "tsne"), "iteration", "iterations", "done"}. While training plays each call
-    optimises for ``seconds``; a paused trainer (and ``nodeplay render``) runs to the end."""
+    optimises for ``seconds``; a paused worker for PAUSED_BUDGET_S (the view asks again
+    until ``done``); a call on the main thread (``nodeplay render``, scripts) to the end."""
     model = ctx.model
     layer = args["layer"] or default_layer(model)
     if not isinstance(layer, str):
@@ -207,7 +210,13 @@ def embedding(ctx, args) -> dict:
         states[layer] = state
         if fresh and playing:
             return _value(layer, state)  # the first picture: PCA at once, t-SNE from the next on
-    state.embedder.step(seconds if playing else None)
+    if playing:
+        budget: float | None = seconds
+    elif threading.current_thread() is threading.main_thread():
+        budget = None  # a script or ``nodeplay render``: no one waits, finish the layout
+    else:  # a paused worker: keep it ready for Play; the view asks for the rest
+        budget = PAUSED_BUDGET_S
+    state.embedder.step(budget)
     return _value(layer, state)
 
 

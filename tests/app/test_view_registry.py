@@ -47,12 +47,12 @@ def _titles(window) -> list[str]:
 def test_a_registered_view_is_a_tab_for_the_projects_it_applies_to(dummy, qtbot):
     w = shown_window(qtbot, "digits-cnn")
     try:
-        assert _titles(w) == ["Dummy"]
+        assert "Dummy" in _titles(w)  # beside the image views registered in app.views.builtin
         view = w.view_area.views["dummy"]
         assert view.project_name == w.project.name
-        assert w.view_area.subscriptions() == {"predictions": {}, "weights": {}}
         bar = w.tabs.tabBar()
-        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(0).center())
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(_titles(w).index("Dummy")).center())
+        assert w.view_area.subscriptions() == {"predictions": {}, "weights": {}}
         w.step_action.trigger()
         qtbot.waitUntil(lambda: 1 in view.epochs, timeout=10_000)
         # a 2-D points project does not offer it
