@@ -70,7 +70,7 @@ def main() -> None:
     # plain openTSNE, the same neighbours (exact) and its default schedule (250 + 500)
     start = _clock()
     plain = np.asarray(
-        OpenTSNE(neighbors="exact" if len(x) <= 3000 else "annoy", n_jobs=a.threads, random_state=0).fit(x)
+        OpenTSNE(neighbors="exact" if len(x) <= 20_000 else "annoy", n_jobs=a.threads, random_state=0).fit(x)
     )
     final_plain = _since(start)
     row("openTSNE 1.0.4 (plain)", final_plain[0], final_plain, plain)
