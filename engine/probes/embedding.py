@@ -34,7 +34,7 @@ COLD_ITERATIONS = 200  # without exaggeration, after the early phase
 WARM_ITERATIONS = 100  # a refresh from the previous layout
 CHUNK = 25  # iterations between looks at the clock
 BUDGET_S = 0.3  # seconds of optimisation a snapshot may take while training plays
-PAUSED_BUDGET_S = 1.0  # seconds a paused worker spends on one request
+PAUSED_BUDGET_S = 0.5  # seconds a paused worker spends on one request
 RATE = 1.0  # embedding snapshots a second, at most
 BATCH = 1024  # test samples per forward pass
 
