@@ -210,6 +210,8 @@ def embedding(ctx, args) -> dict:
         previous = None if fresh else state.embedder.coords
         labels = np.asarray(ctx.dataset.y_test).reshape(len(features), -1)[:, 0]
         state = _LayerState(step, generation, Embedder(features, previous, threads=1), labels)
+        if fresh:  # one layer's layout kept: a big layer's features weigh megabytes
+            states.clear()
         states[layer] = state
         if fresh and playing:
             return _value(layer, state)  # the first picture: PCA at once, t-SNE from the next on
