@@ -152,6 +152,8 @@ class QtEmbeddingView(SavingMenuMixin, QWidget):
         """Paused mid-layout: snapshots stop, so ask the worker for the next piece, once
         per piece, until the layout is done."""
         key = (value["layer"], value["iteration"])
+        if value["done"]:  # the next refresh counts its iterations from 0 again
+            self._asked_for = None
         if not self._playing and not value["done"] and key != self._asked_for:
             self._asked_for = key
             self.asked.emit(PROBE, {"layer": value["layer"]})
