@@ -76,6 +76,7 @@ class QtEmbeddingView(SavingMenuMixin, QWidget):
         self.ring = pg.ScatterPlotItem(size=16, pen=pg.mkPen((20, 20, 20), width=2), brush=None)
         item.addItem(self.points)
         item.addItem(self.ring)
+        theme.follow(self.plot, lambda _w, t: self._restyle(t))
         self.legend = pg.LegendItem(offset=(-4, 4), colCount=1, labelTextSize="9pt")
         self.legend.setParentItem(item.getViewBox())
 
@@ -170,6 +171,14 @@ class QtEmbeddingView(SavingMenuMixin, QWidget):
             return "This graph has no layer whose features could be laid out."
         return None
 
+    def _restyle(self, t) -> None:
+        self.ring.setPen(pg.mkPen(t.text, width=2))
+        # a faint outline in the text's colour: the dark class colours stay visible on a
+        # dark ground
+        outline = pg.mkColor(t.text)
+        outline.setAlpha(70)
+        self.points.setPen(pg.mkPen(outline, width=0.8))
+
     def _set_legend(self, dataset) -> None:
         from app.views.sample_grid import label_text
 
@@ -179,7 +188,9 @@ class QtEmbeddingView(SavingMenuMixin, QWidget):
             return
         text = theme.current().text
         for c, (r, g, b) in enumerate(class_rgb(np.arange(classes))):
-            key = pg.ScatterPlotItem(size=8, pen=None, brush=pg.mkBrush(int(r), int(g), int(b)))
+            key = pg.ScatterPlotItem(
+                size=8, pen=self.points.opts["pen"], brush=pg.mkBrush(int(r), int(g), int(b))
+            )
             self.legend.addItem(key, f"<span style='color:{text}'>{label_text(dataset.name, c)}</span>")
 
     # -- layers ---------------------------------------------------------------------
