@@ -147,6 +147,13 @@ def _saliency():
     return QtSaliencyView()
 
 
+# -- V4: feature embedding (engine.probes.embedding) ---------------------------------
+def _embedding():
+    from app.views.embedding import QtEmbeddingView
+
+    return QtEmbeddingView()
+
+
 register(
     ViewSpec(
         "confusion",
@@ -213,5 +220,18 @@ register(
         61,
         "The selected test image nudged to fool the network (FGSM), and accuracy against ε.",
         size=(900, 400),
+    )
+)
+register(
+    ViewSpec(
+        "embedding",
+        "Embedding",
+        frozenset({IMAGES}),
+        _embedding,
+        TABS,
+        40,
+        "A layer's features for every test sample laid out in 2-D (PCA, then t-SNE), "
+        "coloured by class; click a point to select that sample.",
+        size=(720, 640),
     )
 )

@@ -109,3 +109,6 @@ register(
     applies=on_images,
     args={"epsilons": None, "limit": 1000},
 )
+
+# -- V4: feature embedding (PCA, then openTSNE warm-started on each refresh) --------
+import engine.probes.embedding  # noqa: E402,F401 - registers "embedding"

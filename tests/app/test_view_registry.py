@@ -57,7 +57,8 @@ def test_a_registered_view_is_a_tab_for_the_projects_it_applies_to(dummy, qtbot)
             "weights": {},
         }
         bar = w.tabs.tabBar()
-        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(0).center())
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(_titles(w).index("Dummy")).center())
+        assert w.view_area.subscriptions()["weights"] == {}
         w.step_action.trigger()
         qtbot.waitUntil(lambda: 1 in view.epochs, timeout=10_000)
         # a 2-D points project does not offer it
