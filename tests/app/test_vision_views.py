@@ -83,6 +83,8 @@ def test_filters_keep_one_picture_per_epoch_and_follow_the_chosen_layer(digits, 
     w = digits
     view = _open_tab(qtbot, w, "Filters")
     assert w.view_area.subscriptions()["kernels"] == {"layer": "conv1"}
+    # the snapshot that follows the subscription brings the initial kernels
+    qtbot.waitUntil(lambda: [e for e, _ in view.history][:1] == [0], timeout=20_000)
     for epoch in (1, 2):
         w.step_action.trigger()
         qtbot.waitUntil(lambda e=epoch: [e_ for e_, _ in view.history][-1:] == [e], timeout=20_000)
