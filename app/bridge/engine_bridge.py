@@ -71,6 +71,7 @@ class EngineBridge(WorkerHandle):
         self.session = session
         self.epoch = session.epoch
         self._requests = itertools.count(1)
+        self._token = 0  # the last set_project's: older snapshots are not drawn
         self._next_draw = 0.0
         self._gui_cpu = time.thread_time()  # the GUI thread's CPU time at the last draw
         runner = getattr(session, "runner", None)
@@ -97,6 +98,8 @@ class EngineBridge(WorkerHandle):
 
     def _draw(self) -> None:
         snap = self.mailbox.take()
+        if snap is not None and snap.token != self._token:
+            return  # the previous project's, sent before the worker took the new one
         if snap is not None:
             self.epoch = snap.epoch
             self.snapshot.emit(snap)  # the views draw it now (direct connections)
@@ -177,7 +180,8 @@ class EngineBridge(WorkerHandle):
         """Train ``project`` from now on in the same worker (a copy: the caller keeps
         editing its own); a project that cannot train comes back as ``failed``."""
         self.playing = False
-        self._submit(cmd.SetProject(project.copy()))
+        self._token += 1
+        self._submit(cmd.SetProject(project.copy(), self._token))
 
     def set_graph(self, graph, structural: bool = True) -> None:
         """Train an edited graph from now on (a copy: the window keeps editing its own);

@@ -95,9 +95,12 @@ class SetProject:
     """Train another project from now on, in the same worker: new data, settings and
     graph, fresh weights unless the project carries some; training pauses and the
     history starts again. The document sends it for playground edits (the runner
-    takes its own copy of nothing: the sender hands over a project it no longer edits)."""
+    takes its own copy of nothing: the sender hands over a project it no longer edits).
+    ``token`` comes back on every later snapshot, so the sender can tell the new
+    project's snapshots from the old one's still on their way."""
 
     project: Project
+    token: int = 0
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,17 @@ class Snapshot:
     boundary as its fifth argument) for callers that build a snapshot by hand.
     """
 
-    __slots__ = ("epoch", "step", "playing", "metrics", "extent", "epochs_per_second", "reset", "probes")
+    __slots__ = (
+        "epoch",
+        "step",
+        "playing",
+        "metrics",
+        "extent",
+        "epochs_per_second",
+        "reset",
+        "probes",
+        "token",
+    )
 
     def __init__(
         self,
@@ -67,6 +77,7 @@ class Snapshot:
         reset: bool = False,
         *,
         probes: dict | None = None,
+        token: int = 0,
         **named,
     ):
         unknown = set(named) - set(_SHOWN_PROBES)
@@ -79,6 +90,7 @@ class Snapshot:
         self.epoch, self.step, self.playing, self.metrics = epoch, step, playing, metrics
         self.extent, self.epochs_per_second, self.reset = extent, epochs_per_second, reset
         self.probes = values
+        self.token = token  # the SetProject this snapshot follows (engine.train.commands)
 
     boundary = property(
         lambda s: s.probes.get("boundary"), doc="(H, W) in [-1, 1], or (H, W, K) class probabilities"
@@ -96,7 +108,7 @@ class Snapshot:
     )
 
     def after(self, older: Snapshot) -> Snapshot:
-        if self.reset:
+        if self.reset or older.token != self.token:  # nothing of another project carries over
             return self
         metrics = (
             self.metrics
@@ -113,6 +125,7 @@ class Snapshot:
             self.epochs_per_second,
             older.reset,
             probes={**older.probes, **self.probes},
+            token=self.token,
         )
 
     def __repr__(self) -> str:

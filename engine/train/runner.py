@@ -58,6 +58,7 @@ class Runner:
         self._last_publish = -math.inf
         self._last_run: dict[str, float] = {}  # probe name -> when it last ran
         self._published_generation: tuple | None = None  # (trainer id, its generation)
+        self.token = 0  # the last SetProject's, stamped on every snapshot
         self._stop_reported = False
 
     # -- reporting -----------------------------------------------------------------
@@ -126,6 +127,7 @@ class Runner:
                 self.rate,
                 reset=fresh,
                 probes=values,
+                token=self.token,
             )
         )
         self._probe_cost = self.clock() - now
@@ -208,6 +210,7 @@ class Runner:
                 self._stop_reported = False
             if isinstance(c, cmd.SetProject):
                 self._set_playing(False)
+                self.token = c.token
             follow = self.trainer.apply(c)
             if follow is None:
                 raise NodeplayError(f"This trainer does not take {type(c).__name__} commands.")

@@ -131,3 +131,34 @@ def test_bridge_subscribes_to_a_registered_probe_and_swaps_projects(qtbot):
     finally:
         unregister("test-epoch")
         assert bridge.shutdown()
+
+
+def test_after_a_project_change_the_old_projects_snapshots_are_not_drawn(qtbot):
+    """Snapshots the worker made before it took the new project (still in the mailbox or
+    on their way) would show one project's numbers in views set up for another."""
+    bridge = EngineBridge(Session(load_preset("digits-cnn")))
+    drawn = []
+    bridge.snapshot.connect(drawn.append)
+    bridge.set_project(load_preset("shapes-cnn"))  # not served yet: the worker has not taken it
+    old = Snapshot(3, 0, True, Metrics(), token=0)
+    bridge.mailbox.put(old)
+    bridge._draw()
+    assert drawn == []
+    new = Snapshot(0, 0, False, Metrics(), reset=True, token=1)
+    bridge.mailbox.put(old)
+    bridge.mailbox.put(new)  # a merged pair keeps nothing of the older project
+    bridge._draw()
+    assert drawn == [new]
+    bridge.shutdown()
+
+
+def test_the_runner_stamps_snapshots_with_the_last_project_token():
+    from engine.train import commands as cmd
+
+    session = Session(load_preset("circle"))
+    seen = []
+    session.subscribe(seen.append)
+    session._apply(cmd.SetProject(load_preset("xor"), token=7))
+    snaps = [e for e in seen if isinstance(e, Snapshot)]
+    assert snaps and snaps[-1].token == 7 and snaps[-1].reset
+    assert session.project.data.name == "xor"
