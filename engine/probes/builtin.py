@@ -84,3 +84,6 @@ register(
     applies=lambda ctx: callable(getattr(ctx, "boundaries", None)) and ctx.dataset.is_2d,
     args={"size": 64},
 )
+
+# -- G1: autoencoder and VAE latent probes (issue #11) --------------------------------
+import engine.probes.latent  # noqa: E402, F401 - registers on import
