@@ -228,7 +228,9 @@ def reconstructions(ctx, args) -> dict:
     }
 
 
-register("latent-decode", latent_decode, applies=has_latent, args={"z": None, "stats": True})
+register(
+    "latent-decode", latent_decode, max_per_second=10.0, applies=has_latent, args={"z": None, "stats": True}
+)
 register("latent-encode", latent_encode, applies=has_latent, args={"index": 0})
 register(
     "latent-map",
