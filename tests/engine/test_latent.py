@@ -107,3 +107,19 @@ def test_a_classifier_has_no_latent_and_bad_points_get_a_sentence(vae):
         probe("latent-decode").run(vae, {"z": [[1.0, 2.0, 3.0]]})
     with pytest.raises(NodeplayError, match="index must be"):
         probe("latent-encode").run(vae, {"index": 10_000})
+
+
+def test_a_linear_autoencoder_reaches_pcas_error():
+    torch.manual_seed(0)
+    s = Session(load_preset("autoencoder-linear"), device="cpu")
+    s.train(epochs=80)
+    value = probe("reconstructions").run(s, {"count": 1})
+    ratio = value["network_error"] / value["pca_error"]
+    assert value["components"] == 8 and 0.98 < ratio < 1.02
+
+
+def test_the_plain_2d_autoencoder_has_a_2d_code_that_is_not_sampled():
+    s = Session(load_preset("autoencoder-2d"), device="cpu")
+    value = probe("latent-map").run(s, {"count": 50, "size": 3})
+    assert value["codes"].shape == (50, 2) and value["manifold"].shape == (9, 1, 8, 8)
+    assert not probe("latent-decode").run(s, {})["variational"]
