@@ -6,7 +6,7 @@ reconstruction can be computed alone. The *reconstruction head* is the first Out
 whose target is an Input's x. Decoding runs the graph's layers forward from the latent
 only (``decode``); encoding runs it in eval mode, where a Sampling node gives its mean.
 
-* ``latent-decode`` {z: rows of latent points, or None for the origin; stats}: the
+* ``latent-decode`` {z: rows of latent points, or None for the centre; stats}: the
   decoded images (N, C, H, W) in the data's range, the z used and, with ``stats``, the
   code's centre and scale (mean and standard deviation of test codes) for sliders;
 * ``latent-encode`` {index}: the code (mean) of one test sample;
@@ -164,11 +164,14 @@ def _count(args: dict, name: str = "count", top: int = 4096) -> int:
 
 def latent_decode(ctx, args) -> dict:
     latent = _need(ctx)
-    z = _rows(args["z"], latent.dims)
+    codes = _codes(ctx, CODE_SAMPLES) if args["stats"] or args["z"] is None else None
+    if codes is not None and args["z"] is None:  # the prior's mean for a VAE, the codes' for a plain code
+        z = np.zeros((1, latent.dims), np.float32) if latent.variational else codes.mean(0, keepdims=True)
+    else:
+        z = _rows(args["z"], latent.dims)
     images = decode(ctx.model, latent, torch.as_tensor(z, device=ctx.device))
     out = {"images": images.float().cpu().numpy(), "z": z, "variational": np.bool_(latent.variational)}
-    if args["stats"]:  # a slider's move needs no statistics: it answers faster without
-        codes = _codes(ctx, CODE_SAMPLES)
+    if codes is not None:  # a slider's move needs no statistics: it answers faster without
         out.update(centre=codes.mean(0), scale=codes.std(0) + 1e-6)
     return out
 

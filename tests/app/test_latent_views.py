@@ -123,3 +123,19 @@ def test_rendering_a_latent_view_writes_its_picture_and_numbers(view, keys, tmp_
     assert set(data.files) == keys
     if view == "latent-sliders":
         assert data["images"].shape == (1, 1, 8, 8) and data["z"].shape == (2,)
+
+
+def test_a_plain_autoencoder_of_any_loss_is_generative_and_a_note_refuses_a_render(tmp_path):
+    from app.render import render_view
+    from app.views.registry import GENERATIVE, project_kinds, views_for
+    from engine.data import make_dataset
+    from engine.errors import NodeplayError
+    from engine.presets import load_preset
+
+    project = load_preset("autoencoder-2d")  # a BCE reconstruction: no mse Output, no Sampling
+    kinds = project_kinds(make_dataset(project.data, project.points), project.graph)
+    assert GENERATIVE in kinds
+    assert {"latent-sliders", "latent-scatter", "reconstructions"} <= {s.name for s in views_for(kinds)}
+    with pytest.raises(NodeplayError, match="needs a 2-D code; this graph's code has 8 numbers"):
+        render_view(load_preset("autoencoder"), "latent-scatter", tmp_path / "v.png")
+    assert not (tmp_path / "v.png").exists()
