@@ -104,6 +104,10 @@ def render_view(
             widget.close()
             raise NodeplayError(note)
         widget.set_project(project, session.dataset)
+        note = widget.note_for(project, session.dataset) if hasattr(widget, "note_for") else None
+        if note:  # the sentence the window shows instead of this view
+            widget.deleteLater()
+            raise NodeplayError(note)
         if layer is not None:
             _choose_layer(widget, view, layer)
         _answer_at_once(widget, session)

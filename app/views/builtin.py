@@ -235,3 +235,60 @@ register(
         size=(720, 640),
     )
 )
+
+
+# -- G1: autoencoder and VAE latent views (issue #11) ---------------------------------
+def _latent_sliders():
+    from app.views.latent_sliders import QtLatentSliders
+
+    return QtLatentSliders()
+
+
+def _latent_scatter():
+    from app.views.latent_scatter import QtLatentScatter
+
+    return QtLatentScatter()
+
+
+def _reconstructions():
+    from app.views.reconstructions import QtReconstructions
+
+    return QtReconstructions()
+
+
+register(
+    ViewSpec(
+        "latent-sliders",
+        "Latent sliders",
+        frozenset({GENERATIVE}),
+        _latent_sliders,
+        TABS,
+        60,
+        "One slider per latent dimension and the image the decoder makes of that point.",
+        size=(720, 420),
+    )
+)
+register(
+    ViewSpec(
+        "latent-scatter",
+        "Latent space",
+        frozenset({GENERATIVE}),
+        _latent_scatter,
+        TABS,
+        61,
+        "Test images' codes coloured by class over the decoded manifold; click to decode a point.",
+        size=(900, 640),
+    )
+)
+register(
+    ViewSpec(
+        "reconstructions",
+        "Reconstructions",
+        frozenset({GENERATIVE}),
+        _reconstructions,
+        TABS,
+        62,
+        "Test images, the network's reconstructions and those of a PCA basis of the same size.",
+        size=(820, 320),
+    )
+)

@@ -65,7 +65,11 @@ def project_kinds(dataset, graph) -> set[str]:
         kinds.add(IMAGES)
     types = [n.type for n in graph.nodes.values()]
     outputs = [n for n in graph.nodes.values() if n.type == "Output"]
-    if "Sampling" in types or (IMAGES in kinds and any(n.params.get("loss") == "mse" for n in outputs)):
+    inputs = {i for i, n in graph.nodes.items() if n.type == "Input"}
+    # an Output whose target is an Input's x rebuilds its input: an autoencoder, whatever its loss
+    rebuilds = any(e.src in inputs and e.src_port == "x" and e.dst_port == "target" for e in graph.edges)
+    mse = IMAGES in kinds and any(n.params.get("loss") == "mse" for n in outputs)
+    if "Sampling" in types or rebuilds or mse:
         kinds.add(GENERATIVE)
     return kinds
 

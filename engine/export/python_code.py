@@ -76,8 +76,10 @@ def _unused(graph: Graph, objective: list[tuple[str, str]], attrs: dict[str, str
 def _module_source(
     w: NodeWriter, pred: str, heads: list[tuple[str, str]], loss_lines: list[str], title: str
 ) -> str:
+    code = [*w.init, *w.body, *loss_lines, *(STEP_FUNCTION.splitlines() if "step" in w.uses else [])]
     imports = [
-        "import torch",
+        # a graph of Dense layers alone calls no torch function: ruff would flag the import
+        *(["import torch"] if any("torch." in line for line in code) else []),
         *(["import torch.nn.functional as F"] if "F" in w.uses else []),
         "from torch import nn",
     ]

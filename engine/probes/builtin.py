@@ -112,3 +112,6 @@ register(
 
 # -- V4: feature embedding (PCA, then openTSNE warm-started on each refresh) --------
 import engine.probes.embedding  # noqa: E402,F401 - registers "embedding"
+
+# -- G1: autoencoder and VAE latent probes (issue #11) --------------------------------
+import engine.probes.latent  # noqa: E402, F401 - registers on import

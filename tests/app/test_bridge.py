@@ -59,7 +59,9 @@ def test_mailbox_under_threads_keeps_every_row():
 
 
 def test_bridge_delivers_every_row_on_the_gui_thread(qtbot):
-    session = Session(load_preset("circle"))
+    project = load_preset("circle")
+    project.train.stop_epochs = None  # trains until paused: the stop could pause it first
+    session = Session(project)
     bridge = EngineBridge(session)
     rows, threads = [], set()
     main = QThread.currentThread()
