@@ -31,8 +31,11 @@ TINY_MODEL_PARAMS = 100_000  # below this, one CPU thread trains fastest
 # training needs: the next one is drawn no sooner than DRAW_SHARE times the GUI
 # thread's CPU time since the previous one, so the GUI takes at most about
 # 1/(1 + DRAW_SHARE) of a core (and the worker, which publishes only once a snapshot
-# was taken, computes probes no faster than they are drawn).
-DRAW_SHARE = 3
+# was taken, computes probes no faster than they are drawn). Views still move at
+# least MIN_FPS times a second, however much a frame costs: a training run that
+# stutters reads as a frozen app.
+DRAW_SHARE = 4
+MIN_FPS = 20
 SnapshotMailbox = Mailbox  # snapshots merge with Snapshot.after
 
 __all__ = ["FRAME_MS", "LIVE_THREADS", "EngineBridge", "SnapshotMailbox"]
@@ -104,7 +107,8 @@ class EngineBridge(WorkerHandle):
             self.epoch = snap.epoch
             self.snapshot.emit(snap)  # the views draw it now (direct connections)
             cpu = time.thread_time()  # includes painting the previous frame's changes
-            self._next_draw = time.perf_counter() + DRAW_SHARE * (cpu - self._gui_cpu)
+            wait = min(DRAW_SHARE * (cpu - self._gui_cpu), 1 / MIN_FPS)
+            self._next_draw = time.perf_counter() + wait
             self._gui_cpu = cpu
 
     @Slot(object)
