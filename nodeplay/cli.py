@@ -233,8 +233,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, help="the picture: a .png or .svg file")
     s.add_argument("--data", help="also write the numbers behind the view to this .npz file")
     s.add_argument("--theme", choices=["light", "dark"], help="the colours around the data")
-    s.add_argument("--layer", help="the layer (node id) the hidden view shows")
-    s.add_argument("--sample", type=int, help="the test sample (index) saliency or adversarial shows")
+    s.add_argument(
+        "--layer", help="the layer (node id) the hidden, filters, feature-maps or embedding view shows"
+    )
+    s.add_argument(
+        "--sample",
+        type=int,
+        help="the test sample (index) the feature-maps, saliency or adversarial view shows",
+    )
     s.add_argument(
         "--method",
         help="the saliency view's attribution method: gradient, smoothgrad, "
