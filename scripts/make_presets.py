@@ -243,6 +243,7 @@ PRESET_LIST = [
     *IMAGE_PRESETS,
 ]
 
+
 # -- G1: autoencoders to set beside PCA and the VAE (issue #11) ------------------------
 def linear_autoencoder(code: int = 8) -> Graph:
     """Flatten, a linear code of ``code`` numbers, a linear decoder back to the image:

@@ -17,6 +17,7 @@ from engine.probes.thumbnails import thumbnails
 
 SMALL_NETWORK = 5000  # parameters; snapshots of smaller networks carry their weights
 THUMBNAIL_RATE = 4.0  # node thumbnails (and image predictions) a second, at most
+TAB_RATE = 12.0  # the network and hidden-space tabs' redraws a second while training
 
 
 @lru_cache(maxsize=8)
@@ -65,8 +66,11 @@ def variant_boundaries(ctx, args):
 
 
 register("boundary", boundary, applies=_on_plane, args={"size": 100})
-register("neurons", neurons, applies=_on_plane, args={"size": 24})
-register("hidden", hidden, applies=_on_plane, args={"node": None})
+# the tabs that draw these redraw at most TAB_RATE times a second while training
+# (app.views.area), so computing them more often is worker time thrown away; a
+# forced snapshot (pause, step, an edit) carries them whatever the rate
+register("neurons", neurons, applies=_on_plane, args={"size": 24}, max_per_second=TAB_RATE)
+register("hidden", hidden, applies=_on_plane, args={"node": None}, max_per_second=TAB_RATE)
 register(
     "thumbnails",
     lambda ctx, _a: thumbnails(ctx.model, ctx.dataset, device=ctx.device),
@@ -77,7 +81,7 @@ register(
 register(
     "predictions", lambda ctx, _a: ctx.sample_predictions(), max_per_second=THUMBNAIL_RATE, applies=_model
 )
-register("weights", lambda ctx, _a: ctx.weights(), applies=_small)
+register("weights", lambda ctx, _a: ctx.weights(), applies=_small, max_per_second=TAB_RATE)
 register(
     "variant_boundaries",
     variant_boundaries,
