@@ -10,8 +10,6 @@ changes and a few times a second while training; the curve is streamed (the prob
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
@@ -19,19 +17,20 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from app.look import theme
 from app.look.colours import TEST_LINE, signed_rgb
+from app.views.asking import OneAskMixin
 from app.views.saliency import Panels, image_rgb, qimage
 from app.views.saving import SavingMenuMixin
 from app.views.style import plot_widget, restyle_plot
 
-REFRESH = 0.25  # seconds between two attacks while training
 STEPS = 30  # slider positions: ε from 0 to 0.30 by 0.01
 
 
-class QtAdversarialView(SavingMenuMixin, QWidget):
+class QtAdversarialView(OneAskMixin, SavingMenuMixin, QWidget):
     """The registry's "adversarial" view."""
 
     subscriptionsChanged = Signal()
     asked = Signal(str, object)
+    ASK_PROBE = "fgsm"  # and every 0.25 s at most while training (OneAskMixin)
     sampleSelected = Signal(int)
     view_name = "adversarial"
 
@@ -67,13 +66,10 @@ class QtAdversarialView(SavingMenuMixin, QWidget):
         layout.addWidget(self.status)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.sample = self.samples = 0
-        self.value: dict | None = None
         self.curve_value: dict | None = None
         self._range = (0.0, 1.0)
-        self._waiting = self._again = False
-        self._last_ask = 0.0
-        self.answers = 0  # maps drawn so far
-        self._seen = None
+        self._forget_asks()
+        self.answers = 0  # attacks drawn so far
         self.slider.valueChanged.connect(self._slid)
         self._slid(self.slider.value())
 
@@ -90,9 +86,8 @@ class QtAdversarialView(SavingMenuMixin, QWidget):
         self.samples = len(dataset.x_test)
         self._range = (float(dataset.x_train.min()), float(dataset.x_train.max()))
         self.sample = min(self.sample, max(self.samples - 1, 0))
-        self.value = self.curve_value = None
-        self._waiting = self._again = False
-        self._seen = None
+        self.curve_value = None
+        self._forget_asks()
         self.panels.set_panels([])
         self.curve.setData([], [])
         self.status.setText("")
@@ -115,12 +110,7 @@ class QtAdversarialView(SavingMenuMixin, QWidget):
         if curve is not None:
             self.curve_value = curve
             self.curve.setData(np.asarray(curve["epsilons"]), np.asarray(curve["accuracy"]))
-        now, seen = time.perf_counter(), (snapshot.epoch, snapshot.step)
-        if seen == self._seen and not snapshot.reset:
-            return
-        if snapshot.reset or not snapshot.playing or now - self._last_ask >= REFRESH:
-            self._seen = seen
-            self.request()
+        self._ask_after(snapshot)
 
     def view_data(self) -> dict:
         data = {}
@@ -138,28 +128,8 @@ class QtAdversarialView(SavingMenuMixin, QWidget):
             self.request()
 
     # -- asking --------------------------------------------------------------------
-    def request(self) -> None:
-        if not self.samples:
-            return
-        if self._waiting:
-            self._again = True
-            return
-        self._waiting, self._last_ask = True, time.perf_counter()
-        self.asked.emit("fgsm", {"sample": self.sample, "epsilon": self.epsilon()})
-
-    def answer(self, probe: str, value, error) -> None:
-        if probe != "fgsm":
-            return
-        self._waiting = False
-        if error:
-            self.status.setText(error)
-        elif value is not None:
-            self.value = value
-            self.answers += 1
-            self._draw()
-        if self._again:
-            self._again = False
-            self.request()
+    def _ask_args(self) -> dict:
+        return {"sample": self.sample, "epsilon": self.epsilon()}
 
     def _draw(self) -> None:
         v = self.value

@@ -10,8 +10,6 @@ show what the network learned). Left and right arrow keys step through test samp
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePo
 
 from app.look import theme
 from app.look.colours import signed_rgb
+from app.views.asking import OneAskMixin
 from app.views.saving import SavingMenuMixin
 from engine.errors import NodeplayError
 
@@ -29,7 +28,6 @@ METHODS = {  # probe name -> what the menu says
     "occlusion": "Occlusion",
     "grad-cam": "Grad-CAM (last convolution)",
 }
-REFRESH = 0.25  # seconds between two maps while training
 TITLE_H = 20  # pixels above each panel for its title
 
 
@@ -101,11 +99,12 @@ class Panels(QWidget):
         p.end()
 
 
-class QtSaliencyView(SavingMenuMixin, QWidget):
+class QtSaliencyView(OneAskMixin, SavingMenuMixin, QWidget):
     """The registry's "saliency" view."""
 
     subscriptionsChanged = Signal()
     asked = Signal(str, object)  # probe, arguments: one map wanted
+    ASK_PROBE = "attribution"  # and every 0.25 s at most while training (OneAskMixin)
     sampleSelected = Signal(int)
     view_name = "saliency"
 
@@ -139,13 +138,9 @@ class QtSaliencyView(SavingMenuMixin, QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.sample = 0
         self.samples = 0
-        self.value: dict | None = None
         self._range = (0.0, 1.0)
-        self._waiting = False  # a request is out
-        self._again = False  # settings changed while it was out
-        self._last_ask = 0.0
+        self._forget_asks()
         self.answers = 0  # maps drawn so far
-        self._seen = None  # (epoch, step) of the last snapshot a map was asked for
         self.method.currentIndexChanged.connect(lambda _i: self.request())
         self.target.currentIndexChanged.connect(lambda _i: self.request())
         self.randomise.toggled.connect(lambda _on: self.request())
@@ -162,7 +157,7 @@ class QtSaliencyView(SavingMenuMixin, QWidget):
             self.target.addItem(str(k), k)
         self.target.blockSignals(False)
         self.sample = min(self.sample, max(self.samples - 1, 0))
-        self.value, self._waiting, self._again, self._seen = None, False, False, None
+        self._forget_asks()
         self.panels.set_panels([])
         self.status.setText("")
 
@@ -180,12 +175,7 @@ class QtSaliencyView(SavingMenuMixin, QWidget):
         return {}  # asked for, not streamed
 
     def show_snapshot(self, snapshot) -> None:
-        now, seen = time.perf_counter(), (snapshot.epoch, snapshot.step)
-        if seen == self._seen and not snapshot.reset:
-            return
-        if snapshot.reset or not snapshot.playing or now - self._last_ask >= REFRESH:
-            self._seen = seen
-            self.request()
+        self._ask_after(snapshot)
 
     def view_data(self) -> dict:
         if self.value is None:
@@ -216,29 +206,7 @@ class QtSaliencyView(SavingMenuMixin, QWidget):
             "randomise": self.randomise.isChecked(),
         }
 
-    def request(self) -> None:
-        """Ask for the map of the current settings: now, or when the answer out comes."""
-        if not self.samples:
-            return
-        if self._waiting:
-            self._again = True
-            return
-        self._waiting, self._last_ask = True, time.perf_counter()
-        self.asked.emit("attribution", self.args())
-
-    def answer(self, probe: str, value, error) -> None:
-        if probe != "attribution":
-            return
-        self._waiting = False
-        if error:
-            self.status.setText(error)
-        elif value is not None:
-            self.value = value
-            self.answers += 1
-            self._draw()
-        if self._again:
-            self._again = False
-            self.request()
+    _ask_args = args
 
     def _draw(self) -> None:
         v = self.value
