@@ -14,12 +14,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
 from app.look import theme
 from app.look.colours import class_rgb
 from app.views.saving import SavingMenuMixin
-from app.views.style import plot_widget
+from app.views.style import layer_bar, plot_widget
 
 PROBE = "embedding"
 GLIDE_FRAMES = 8  # frames a refresh's motion takes
@@ -80,17 +80,9 @@ class QtEmbeddingView(SavingMenuMixin, QWidget):
         self.legend = pg.LegendItem(offset=(-4, 4), colCount=1, labelTextSize="9pt")
         self.legend.setParentItem(item.getViewBox())
 
-        self.combo = QComboBox()
-        self.combo.setToolTip("The layer whose features are laid out")
+        self.combo, self.status, top = layer_bar("The layer whose features are laid out", (6, 0, 6, 0))
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.combo.currentIndexChanged.connect(self._chosen)
-        self.status = QLabel("")
-        theme.follow(self.status, lambda w, t: w.setStyleSheet(f"color: {t.muted};"))
-        top = QHBoxLayout()
-        top.setContentsMargins(6, 0, 6, 0)
-        top.addWidget(QLabel("layer"))
-        top.addWidget(self.combo)
-        top.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from app.look import theme
 from app.views.image_tiles import TileGrid, signed_image
 from app.views.sample_grid import label_text, picture
 from app.views.saving import SavingMenuMixin
+from app.views.style import layer_bar
 
 
 def image_layer_names(project, dataset) -> list[str]:
@@ -35,19 +35,12 @@ class QtFeatureMapsView(SavingMenuMixin, QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.combo = QComboBox()
-        self.combo.setToolTip("The layer whose channels are shown")
+        self.combo, self.caption, top = layer_bar("The layer whose channels are shown")
         self.combo.currentTextChanged.connect(self._layer_chosen)
-        self.caption = QLabel()
         self.caption.setWordWrap(True)
-        theme.follow(self.caption, lambda w, t: w.setStyleSheet(f"color: {t.muted};"))
         self.input = TileGrid(minimum=(160, 160))
         self.input.setMaximumWidth(220)
         self.grid = TileGrid()
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Layer"))
-        top.addWidget(self.combo)
-        top.addWidget(self.caption, 1)
         body = QHBoxLayout()
         body.addWidget(self.input, 0, Qt.AlignmentFlag.AlignTop)
         body.addWidget(self.grid, 1)

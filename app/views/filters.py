@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.look import theme
 from app.look.colours import signed_rgb
 from app.views.image_tiles import TileGrid, colour_tile, rgb_image, signed_image
 from app.views.saving import SavingMenuMixin
+from app.views.style import layer_bar
 
 MAX_HISTORY = 10  # epochs the strip keeps: the first and the latest nine
 
@@ -77,19 +78,12 @@ class QtFiltersView(SavingMenuMixin, QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.combo = QComboBox()
-        self.combo.setToolTip("The convolution layer whose kernels are shown")
+        self.combo, self.caption, top = layer_bar("The convolution layer whose kernels are shown")
         self.combo.currentTextChanged.connect(self._layer_chosen)
-        self.caption = QLabel()
         self.caption.setWordWrap(True)
-        theme.follow(self.caption, lambda w, t: w.setStyleSheet(f"color: {t.muted};"))
         self.grid = TileGrid()
         self.strip = TileGrid(minimum=(160, 120))
         self.strip.setMaximumHeight(160)
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Layer"))
-        top.addWidget(self.combo)
-        top.addWidget(self.caption, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)

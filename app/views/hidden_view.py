@@ -14,18 +14,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.look import theme
 from app.views.boundary_view import CLASS_COLOURS, POINT_MAP
 from app.views.saving import SavingMenuMixin
-from app.views.style import fg, plot_widget
+from app.views.style import fg, layer_bar, plot_widget
 from engine.train.events import Snapshot
 
 LINE_PEN = (150, 150, 150)
@@ -61,16 +57,8 @@ class QtHiddenSpaceView(SavingMenuMixin, QWidget):
         item.addItem(self.lines)
         item.addItem(self.points)
 
-        self.combo = QComboBox()
-        self.combo.setToolTip("The hidden layer whose space is drawn")
+        self.combo, self.note, top = layer_bar("The hidden layer whose space is drawn", (6, 0, 6, 0))
         self.combo.currentIndexChanged.connect(self._chosen)
-        self.note = QLabel("")
-        theme.follow(self.note, lambda w, t: w.setStyleSheet(f"color: {t.muted};"))
-        top = QHBoxLayout()
-        top.setContentsMargins(6, 0, 6, 0)
-        top.addWidget(QLabel("layer"))
-        top.addWidget(self.combo)
-        top.addWidget(self.note, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)

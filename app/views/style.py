@@ -67,3 +67,21 @@ def plot_widget(
     style_plot(plot.getPlotItem(), title, x_label, y_label)
     theme.follow(plot, restyle_plot, now=False)
     return plot
+
+
+def layer_bar(tooltip: str, margins: tuple[int, int, int, int] | None = None):
+    """The row over a view that shows one layer: "Layer", its chooser and a muted note.
+    Returns (combo, note, row); the view connects the combo's signal it needs."""
+    from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
+
+    combo = QComboBox()
+    combo.setToolTip(tooltip)
+    note = QLabel("")
+    theme.follow(note, lambda w, t: w.setStyleSheet(f"color: {t.muted};"))
+    row = QHBoxLayout()
+    if margins is not None:
+        row.setContentsMargins(*margins)
+    row.addWidget(QLabel("Layer"))
+    row.addWidget(combo)
+    row.addWidget(note, 1)
+    return combo, note, row
