@@ -21,6 +21,7 @@ random weights), and training: an epoch other than the one last saved or opened.
 
 from __future__ import annotations
 
+import copy
 import time
 from pathlib import Path
 
@@ -85,12 +86,30 @@ class SetSetting(QUndoCommand):
 SETTINGS = ("learning_rate", "stop_epochs")  # the live ones, for merging
 
 
+# (project, its graph, data settings and points as checked, the dataset): an edit is
+# checked, then trained; the Editor edits a graph in place, hence the copies
+_last_checked: tuple = (None, None, None, None, None)
+
+
+def checked_dataset(project: Project):
+    """The dataset of ``project`` once its graph is known to fit it; NodeplayError (one
+    sentence) when the data cannot be made or the graph does not fit. The check a
+    session makes when built. The last project's dataset is kept, so the document's
+    check before an edit and the window's training of it build the data once."""
+    global _last_checked
+    last, graph, data, points, dataset = _last_checked
+    if last is project and graph == project.graph and data == project.data and points is project.points:
+        return dataset
+    dataset = make_dataset(project.data, project.points)
+    validate(project.graph, dataset.spec).raise_if_invalid()
+    _last_checked = (project, project.graph.copy(), copy.deepcopy(project.data), project.points, dataset)
+    return dataset
+
+
 def project_problem(project: Project) -> str | None:
-    """Why ``project`` cannot train (its data cannot be made, or its graph does not fit
-    the data), as a sentence; None when it can. The check a session makes when built."""
+    """Why ``project`` cannot train, as a sentence; None when it can."""
     try:
-        dataset = make_dataset(project.data, project.points)
-        validate(project.graph, dataset.spec).raise_if_invalid()
+        checked_dataset(project)
     except NodeplayError as err:
         return str(err)
     return None

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.bridge.engine_bridge import EngineBridge
-from app.document import Document
+from app.document import Document, checked_dataset
 from app.look.theme import add_theme_menu
 from app.playground import PlaygroundPanel
 from app.playground.classroom import ask_hidden_groups
@@ -32,7 +32,6 @@ from app.shell.modes import EditorModeMixin
 from app.shell.transport import TransportMixin
 from app.views.area import ViewArea
 from app.views.loss_plot import QtLossPlot
-from engine.data import make_dataset
 from engine.data.dataset import USER
 from engine.errors import NodeplayError
 from engine.presets import DEFAULT, load_preset
@@ -195,8 +194,8 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         """Train ``project`` from now on: every open, edit and undo comes through here.
         The worker gets its own copy; False (and a sentence) when it cannot train."""
         if session is None and self.bridge is not None:
-            try:
-                self.dataset = make_dataset(project.data, project.points)
+            try:  # refused here, as a new session would be: the current project stays
+                self.dataset = checked_dataset(project)
             except NodeplayError as err:
                 self.show_error(str(err))
                 return False

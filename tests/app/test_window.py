@@ -124,3 +124,14 @@ def test_open_file_switches_project(window, qtbot, tmp_path):
     assert window.bridge is old and window.bridge.running
     qtbot.waitUntil(lambda: window.session.project.data.name == "spiral", timeout=5000)
     assert window.windowTitle() == "Nodeplay — spiral — s.nodeplay[*]"
+
+
+def test_a_project_whose_graph_does_not_fit_its_data_is_refused_and_the_current_stays(window):
+    """The worker already runs: the new project is checked on the GUI thread before it is
+    sent, as a new session would check it, so the open is refused with a sentence."""
+    bad = load_preset("circle")
+    bad.graph = load_preset("digits-cnn").graph  # a CNN on 2-D points
+    old = window.project
+    assert not window.open_project(bad)
+    assert window.project is old and window.bridge.running
+    assert "Conv2d" in window.message.text.text()
