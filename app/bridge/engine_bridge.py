@@ -159,20 +159,6 @@ class EngineBridge(WorkerHandle):
         replacing the previous); a snapshot with them follows at once."""
         self._submit(cmd.Subscribe({k: dict(v or {}) for k, v in subscriptions.items()}))
 
-    def set_probes(
-        self,
-        boundary_size: int = 100,
-        neuron_size: int = 0,
-        hidden_node: str | None = None,
-        thumbnails: bool = False,
-    ) -> None:
-        """``subscribe`` for the playground's views: the boundary and per-neuron map
-        resolutions, the layer whose hidden space snapshots carry, and whether they
-        carry node thumbnails (weights and image predictions always)."""
-        self.subscribe(
-            cmd.probe_subscriptions(int(boundary_size), int(neuron_size), hidden_node, bool(thumbnails))
-        )
-
     def ask(self, probe: str, args: dict | None = None) -> int:
         """Ask for one value of ``probe``; ``answered`` brings it back on the GUI thread
         with the returned request id (between training steps, while training runs)."""

@@ -34,7 +34,7 @@ from app.look import theme
 from app.look.colours import FIELD_LUT
 from app.views.weight_lines import HIT_WIDTH, WeightItem, weight_pen  # noqa: F401 - re-exported
 
-NEURON_MAP_SIZE = 24  # the neuron maps' resolution the window must ask for (SetProbes)
+NEURON_MAP_SIZE = 24  # the neuron maps' resolution the network view subscribes to
 NOTE = "This network is not a plain layered perceptron; open it in the node editor."
 
 BOX = 40.0  # a neuron's square, in scene pixels

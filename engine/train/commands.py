@@ -46,25 +46,12 @@ class Subscribe:
     subscriptions: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class SetProbes:
-    """The older form of ``Subscribe``, kept for callers not yet switched: the boundary
-    and per-neuron map resolutions (0 turns maps off), the layer whose hidden space
-    snapshots carry and whether they carry node thumbnails."""
-
-    boundary_size: int = 100
-    neuron_size: int = 0
-    hidden_node: str | None = None
-    thumbnails: bool = False
-
-    def subscriptions(self) -> dict[str, dict]:
-        return probe_subscriptions(self.boundary_size, self.neuron_size, self.hidden_node, self.thumbnails)
-
-
 def probe_subscriptions(
     boundary_size: int = 100, neuron_size: int = 0, hidden_node: str | None = None, thumbnails: bool = False
 ) -> dict[str, dict]:
-    """The subscriptions the playground's views need (see ``SetProbes``)."""
+    """Subscriptions for the playground's probes: the boundary and per-neuron map
+    resolutions (0: none), the layer whose hidden space snapshots carry, and node
+    thumbnails; weights and image predictions always."""
     subs: dict[str, dict] = {"weights": {}, "predictions": {}}
     if boundary_size:
         subs["boundary"] = {"size": int(boundary_size)}

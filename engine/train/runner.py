@@ -197,8 +197,6 @@ class Runner:
             self.max_epochs_per_second = c.epochs_per_second
         elif isinstance(c, cmd.Subscribe):
             self._subscribe(c.subscriptions)
-        elif isinstance(c, cmd.SetProbes):
-            self._subscribe(c.subscriptions())
         elif isinstance(c, cmd.SetTrainer):
             self._set_playing(False)
             self.trainer, self._stop_reported, self.rate = c.trainer, False, 0.0

@@ -200,7 +200,7 @@ def test_served_session_pauses_at_the_stop_condition(served):
 
 def test_probes_and_weight_edits_through_commands(served):
     s, rec = served
-    s.submit(cmd.SetProbes(boundary_size=64, neuron_size=16, hidden_node="act2"))
+    s.submit(cmd.Subscribe(cmd.probe_subscriptions(64, 16, "act2")))
     snap = rec.wait_for(lambda e: isinstance(e, Snapshot) and e.neurons is not None)
     assert snap.boundary.shape == (64, 64) and snap.neurons["dense1"].shape == (4, 16, 16)
     assert snap.hidden["points"].shape == (250, 2) and snap.hidden["projection"] == "raw"
