@@ -5,6 +5,7 @@ from PySide6.QtCore import QThread
 
 from app.bridge.engine_bridge import EngineBridge, SnapshotMailbox
 from engine.presets import load_preset
+from engine.train import commands as cmd
 from engine.train.events import Metrics, Snapshot
 from engine.train.session import Session
 
@@ -124,7 +125,7 @@ def test_bridge_subscribes_to_a_registered_probe_and_swaps_projects(qtbot):
         bridge.step(2)
         qtbot.waitUntil(lambda: bool(seen) and seen[-1].epoch == 2, timeout=10_000)
         assert seen[-1].probes["test-epoch"].tolist() == [2]
-        bridge.set_probes(32, 8, None, thumbnails=False)  # the older form: the playground's set
+        bridge.subscribe(cmd.probe_subscriptions(32, 8))  # the playground's set
         qtbot.waitUntil(lambda: seen[-1].neurons is not None, timeout=10_000)
         assert seen[-1].boundary.shape == (32, 32) and seen[-1].neurons["dense1"].shape[1:] == (8, 8)
         bridge.set_project(load_preset("xor"))

@@ -266,7 +266,7 @@ def test_an_image_session_publishes_without_plane_probes():
     assert not s.dataset.is_2d and s._fast is None
     got = []
     s.subscribe(got.append)
-    s._apply(cmd.SetProbes(100, 20, "c"))
+    s._apply(cmd.Subscribe(cmd.probe_subscriptions(100, 20, "c")))
     s.train(steps=2)
     s.publish(force=True)
     snaps = [e for e in got if isinstance(e, Snapshot)]

@@ -71,7 +71,12 @@ def test_snapshots_carry_thumbnails_only_when_asked():
     s = Session(load_preset("circle"), fast=False)
     snaps = []
     s.subscribe(lambda e: isinstance(e, Snapshot) and snaps.append(e))
-    for c in (cmd.Step(1), cmd.SetProbes(40, 0, None, thumbnails=True), cmd.Step(1), cmd.Shutdown()):
+    for c in (
+        cmd.Step(1),
+        cmd.Subscribe(cmd.probe_subscriptions(40, thumbnails=True)),
+        cmd.Step(1),
+        cmd.Shutdown(),
+    ):
         s.submit(c)
     s.serve()
     asked = next(i for i, x in enumerate(snaps) if x.thumbnails is not None)
