@@ -88,7 +88,7 @@ $(TORCH_STAMP): $(TORCH_SPEC)
 	@touch $@
 
 $(STAMP): pyproject.toml $(TORCH_STAMP)
-	$(PIP) install -e '.[test]'
+	$(PIP) install -e '.[test,video]'
 	@touch $@
 
 FORCE:
