@@ -69,9 +69,9 @@ def render_view(
     ``sample``: the test sample a sample view shows; ``method``: the saliency view's
     attribution method. Views that ask the worker (``asked``) are answered at once."""
     from app.views.registry import WINDOW, all_views, project_kinds
-    from engine.train.session import Session
+    from engine.train.factory import make_trainer
 
-    session = Session(project)
+    session = make_trainer(project)
     kinds = project_kinds(session.dataset, project.graph)
     spec = {s.name: s for s in all_views()}.get(view)
     if spec is None or not spec.applies_to(kinds):

@@ -77,7 +77,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_train(args) -> int:
-    from engine.train import Session
+    from engine.train.factory import make_trainer
 
     project = _load(args.file)
     if args.seed is not None:
@@ -85,13 +85,14 @@ def cmd_train(args) -> int:
         project.weights, project.epoch = None, 0  # a new seed means new initial weights
     if args.out:
         _refuse_overwrite(Path(args.out), args.force)
-    session = Session(project, device=args.device)
+    session = make_trainer(project, device=args.device)
     if session.device.type == "cpu":  # the process is ours: size torch's threads to the model
         import torch
 
         from engine.train.device import cpu_threads
 
-        params = sum(p.numel() for p in session.model.parameters())
+        model = session.model if session.model is not None else session.nets  # a GAN's two networks
+        params = sum(p.numel() for p in model.parameters())
         torch.set_num_threads(cpu_threads(params, torch.get_num_threads()))
     result = session.train(epochs=args.epochs, steps=args.steps)
     if args.out:

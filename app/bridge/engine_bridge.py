@@ -52,7 +52,8 @@ def _limit_cpu_threads(session: Session) -> None:
     import torch
 
     cores = os.cpu_count() or 1
-    params = sum(p.numel() for p in session.model.parameters())
+    model = session.model if session.model is not None else session.nets  # a GAN's two networks
+    params = sum(p.numel() for p in model.parameters())
     threads = 1 if params < TINY_MODEL_PARAMS else max(1, min(torch.get_num_threads(), cores - 1))
     torch.set_num_threads(threads)
 

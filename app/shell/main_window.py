@@ -37,6 +37,7 @@ from engine.errors import NodeplayError
 from engine.presets import DEFAULT, load_preset
 from engine.project import Project
 from engine.train.events import Snapshot
+from engine.train.factory import make_trainer, same_kind  # G1: a GAN gets its own trainer
 from engine.train.session import Session
 
 # 30 views a second look smooth; each snapshot the worker makes costs it training time
@@ -193,7 +194,7 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
     def _train_project(self, project: Project, session: Session | None = None) -> bool:
         """Train ``project`` from now on: every open, edit and undo comes through here.
         The worker gets its own copy; False (and a sentence) when it cannot train."""
-        if session is None and self.bridge is not None:
+        if session is None and self.bridge is not None and same_kind(project, self._trained):
             try:  # refused here, as a new session would be: the current project stays
                 self.dataset = checked_dataset(project)
             except NodeplayError as err:
@@ -203,7 +204,7 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
             self._trained = project
             return True
         try:
-            new = session or Session(project.copy(), snapshot_interval=SNAPSHOT_INTERVAL)
+            new = session or make_trainer(project.copy(), snapshot_interval=SNAPSHOT_INTERVAL)
             new.numpy_evaluation = False  # torch releases the GIL: the GUI gets its frames
         except NodeplayError as err:
             self.show_error(str(err))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.data import images, playground, user
+from engine.data import gan2d, images, playground, user
 from engine.errors import DataError
 from engine.graph.validate import DataSpec
 from engine.settings import DataSettings
@@ -37,7 +37,7 @@ class Dataset:
 
 
 USER = "user"  # the project's own points, drawn or imported
-NAMES = (*playground.GENERATORS, *images.IMAGE_SETS, USER)  # every name DataSettings takes
+NAMES = (*playground.GENERATORS, *images.IMAGE_SETS, USER, *gan2d.SETS)  # every name DataSettings takes
 
 
 def split(name, x, y, classes, train_percent: float, rng) -> Dataset:
@@ -61,6 +61,11 @@ def make_dataset(settings: DataSettings, points: tuple[np.ndarray, np.ndarray] |
         x, y = playground.generate(settings.name, settings.samples, settings.noise, rng, settings.classes)
         classes = playground.class_count(settings.name, settings.classes)
         return split(settings.name, x, y, classes, settings.train_percent, rng)
+    if settings.name in gan2d.SETS:  # G1 (issue 11): GAN Lab's 2-D distributions
+        x, y = gan2d.generate(settings.name, settings.samples, settings.noise, rng)
+        ds = split(settings.name, x, y, None, settings.train_percent, rng)
+        ds.extent = gan2d.EXTENT
+        return ds
     if settings.name in images.IMAGE_SETS:
         x, y = images.make_images(settings.name, settings.samples, settings.noise, rng)
         return split(settings.name, x, y, images.CLASSES[settings.name], settings.train_percent, rng)

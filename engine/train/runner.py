@@ -209,11 +209,24 @@ class Runner:
             if isinstance(c, cmd.SetProject):
                 self._set_playing(False)
                 self.token = c.token
+                if self._swap_kind(c.project):
+                    return True
             follow = self.trainer.apply(c)
             if follow is None:
                 raise NodeplayError(f"This trainer does not take {type(c).__name__} commands.")
             if follow:
                 self.publish(force=True)
+        return True
+
+    def _swap_kind(self, project) -> bool:
+        """G1 (issue 11): a project that needs another kind of trainer (a GAN after a
+        classifier) gets a new one; True when swapped. A refusal keeps the old one."""
+        from engine.train.factory import kind_of, make_trainer, trainer_kind
+
+        if trainer_kind(project) == kind_of(self.trainer):
+            return False
+        self.trainer, self._stop_reported, self.rate = make_trainer(project), False, 0.0
+        self.publish(force=True)
         return True
 
     # -- training ------------------------------------------------------------------
