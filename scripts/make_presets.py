@@ -310,6 +310,31 @@ PRESET_LIST += [
 ]
 
 
+# -- G1: GANs (issue 11): GAN Lab's 2-D set-up and a DCGAN on the digits ------------------
+from engine.graph.gan_graphs import dcgan_8x8, gan_2d  # noqa: E402
+
+PRESET_LIST += [
+    Project(
+        gan_2d(),
+        DataSettings(name="gan-ring", samples=2048, train_percent=90),
+        TrainSettings(optimizer="adam", learning_rate=0.002, batch_size=64, stop_epochs=120),
+        name="gan-2d",
+        description="GAN Lab's set-up: a generator and a discriminator of two ReLU layers of 32 "
+        "learn a ring of 2-D points (choose the data: gan-ring, gan-gaussians, gan-line, gan-disjoint).",
+    ),
+    image_preset(
+        "gan",
+        "digits",
+        "A DCGAN on the 8×8 digits: transposed convolutions turn 16 random numbers into a "
+        "digit, a small convolutional discriminator tells them from real ones.",
+        dcgan_8x8(),
+        stop=40,
+        data=dict(samples=1797, train_percent=90),
+        train=dict(learning_rate=0.002, batch_size=64),
+    ),
+]
+
+
 if __name__ == "__main__":
     PRESETS.mkdir(parents=True, exist_ok=True)
     for p in PRESET_LIST:

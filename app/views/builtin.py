@@ -292,3 +292,46 @@ register(
         size=(820, 320),
     )
 )
+
+
+# --- G1: GAN views (issue 11): gan-2d (GAN Lab's picture) and gan-samples ---------------
+from app.views.registry import ADVERSARIAL  # noqa: E402
+
+
+def _gan_2d():
+    from app.views.gan_2d import QtGan2d
+
+    return QtGan2d()
+
+
+def _gan_samples():
+    from app.views.gan_samples import QtGanSamples
+
+    return QtGanSamples()
+
+
+register(
+    ViewSpec(
+        "gan-2d",
+        "GAN",
+        frozenset({ADVERSARIAL}),
+        _gan_2d,
+        TABS,
+        70,
+        "Real and generated points over the discriminator's verdict, with the generator's gradient "
+        "and noise grid.",
+        size=(1100, 640),
+    )
+)
+register(
+    ViewSpec(
+        "gan-samples",
+        "GAN samples",
+        frozenset({ADVERSARIAL}),
+        _gan_samples,
+        TABS,
+        71,
+        "Images the generator makes from fixed noise, how diverse they are, and both losses.",
+        size=(1000, 520),
+    )
+)
