@@ -195,3 +195,15 @@ def test_a_runaway_learning_rate_is_reported_in_the_runner():
     finally:
         t.submit(cmd.Shutdown())
         thread.join(20)
+
+
+def test_the_cli_trains_a_gan_and_export_refuses_it_in_a_sentence(tmp_path, capsys):
+    from nodeplay.cli import main
+
+    path = tmp_path / "g.json"
+    assert main(["new", "gan-2d", "--out", str(path)]) == 0
+    assert main(["train", str(path), "--steps", "20", "--json", "--out", str(tmp_path / "t.json")]) == 0
+    out = capsys.readouterr().out
+    assert '"steps": 20' in out and '"d_loss"' in out
+    assert main(["export", str(path), "--format", "python", "--out", str(tmp_path / "x")]) != 0
+    assert "exporting a GAN is not supported yet" in capsys.readouterr().err
