@@ -38,7 +38,20 @@ class SubNet(nn.Module):
             plan.append((node_id, ins, tuple(f"{node_id}.{p}" for p in spec.output_names)))
         self._plan = plan
         self.source, self.result = source, result
+        # one chain of one-input layers (the usual case) runs without the dictionary
+        keys = [source, *(outs[0] for _, _, outs in plan)]
+        self._chain = [self.layers[n] for n, _, _ in plan] if self._is_chain(keys, result) else None
         self.steps = [(n, outs[0], ins) for n, ins, outs in plan]  # as GraphModule.steps
+
+    def _is_chain(self, keys: list[str], result: str) -> bool:
+        plan = self._plan
+        return (
+            all(
+                len(ins) == 1 and len(outs) == 1 and ins[0] == keys[i]
+                for i, (_, ins, outs) in enumerate(plan)
+            )
+            and keys[-1] == result
+        )
 
     def values(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         vals = {self.source: x}
@@ -51,6 +64,10 @@ class SubNet(nn.Module):
         return vals
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self._chain is not None:
+            for layer in self._chain:
+                x = layer(x)
+            return x
         return self.values(x)[self.result]
 
 
