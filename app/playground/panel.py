@@ -40,11 +40,13 @@ from app.playground.panel_edits import (
 from app.playground.panel_look import Released, slider, style_feature_box, style_hint
 from engine.data import playground
 from engine.data.dataset import USER
+from engine.data.gan2d import SETS as GAN_SETS
 from engine.data.images import CLASSES as IMAGE_CLASSES
 from engine.data.images import IMAGE_SETS
 from engine.data.user import is_classification
 from engine.edits import DATASETS
 from engine.graph.catalogue import FEATURES, INITS
+from engine.graph.gan import is_gan
 from engine.graph.mlp import describe_mlp
 from engine.settings import OPTIMIZERS
 
@@ -268,6 +270,8 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
             d, t = project.data, project.train
             images, user = d.name in IMAGE_SETS, d.name == USER
             self._fill_datasets(IMAGE_SETS if images else DATASETS)
+            if d.name in GAN_SETS or is_gan(project.graph) and not images:  # G1: a 2-D GAN's sets
+                self._fill_datasets((*GAN_SETS, USER))
             self.dataset_combo.setCurrentIndex(max(0, self.dataset_combo.findData(d.name)))
             self.classes_spin.setValue(IMAGE_CLASSES.get(d.name, d.classes))  # images: fixed
             self.classes_spin.setEnabled(d.name in playground.MULTICLASS)

@@ -295,7 +295,7 @@ register(
 
 
 # --- G1: GAN views (issue 11): gan-2d (GAN Lab's picture) and gan-samples ---------------
-from app.views.registry import ADVERSARIAL  # noqa: E402
+from app.views.registry import GAN_IMAGES, GAN_POINTS  # noqa: E402
 
 
 def _gan_2d():
@@ -314,24 +314,24 @@ register(
     ViewSpec(
         "gan-2d",
         "GAN",
-        frozenset({ADVERSARIAL}),
+        frozenset({GAN_POINTS}),
         _gan_2d,
-        TABS,
+        PLANE,
         70,
         "Real and generated points over the discriminator's verdict, with the generator's gradient "
         "and noise grid.",
-        size=(1100, 640),
+        size=(560, 880),
     )
 )
 register(
     ViewSpec(
         "gan-samples",
         "GAN samples",
-        frozenset({ADVERSARIAL}),
+        frozenset({GAN_IMAGES}),
         _gan_samples,
-        TABS,
+        PLANE,
         71,
         "Images the generator makes from fixed noise, how diverse they are, and both losses.",
-        size=(1000, 520),
+        size=(560, 880),
     )
 )

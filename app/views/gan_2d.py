@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.look import theme
 from app.look.colours import BLUE, ORANGE, hex_colour, signed_rgb
@@ -63,9 +63,9 @@ class QtGan2d(SavingMenuMixin, QWidget):
         for item in (self.field, self.grid_lines, self.real, self.fake, self.arrows, self.drawn_item):
             self.plane.addItem(item)
         self.plane.scene().sigMouseClicked.connect(self._clicked)
-        self.curves = GanCurves()
+        self.curves = GanCurves(across=True)
         self.show_grid = QCheckBox("Noise grid")
-        self.show_arrows = QCheckBox("Generator's gradient")
+        self.show_arrows = QCheckBox("G's gradient")
         for box in (self.show_grid, self.show_arrows):
             box.setChecked(True)
             box.toggled.connect(self._redraw)
@@ -75,42 +75,40 @@ class QtGan2d(SavingMenuMixin, QWidget):
         self.slow = QCheckBox("Slow motion")
         self.slow.setToolTip("Each epoch is one phase, D then G, so a paced run pauses after each.")
         self.slow.toggled.connect(lambda on: self.asked.emit("gan_slow_motion", {"on": bool(on)}))
-        self.draw = QPushButton("Draw real points")
+        self.draw = QPushButton("Draw points")
         self.draw.setCheckable(True)
         self.draw.setToolTip("Click on the plane to place real points, then train on them.")
-        self.use = QPushButton("Train on drawn points")
+        self.use = QPushButton("Train on them")
         self.use.clicked.connect(self._use_drawn)
         self.clear_drawn = QPushButton("Clear drawn")
         self.clear_drawn.clicked.connect(self._clear_drawn)
         self.status = QLabel("Press Play or Step to train the GAN.")
         self.status.setWordWrap(True)
         theme.follow(self.status, lambda w, t: w.setStyleSheet(f"color: {t.muted}; padding: 2px;"))
-        side = QVBoxLayout()
-        side.addWidget(self.curves, 1)
-        row = QHBoxLayout()
-        for w in (self.step_d, self.step_g, self.step_both, self.slow):
-            row.addWidget(w)
-        side.addLayout(row)
-        row = QHBoxLayout()
-        for w in (self.show_grid, self.show_arrows):
-            row.addWidget(w)
-        side.addLayout(row)
-        row = QHBoxLayout()
-        for w in (self.draw, self.use, self.clear_drawn):
-            row.addWidget(w)
-        side.addLayout(row)
-        side.addWidget(self.status)
-        layout = QHBoxLayout(self)
+        # a tall column: the plane square on top, the curves side by side, then controls
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        for i, w in enumerate((self.step_d, self.step_g, self.step_both)):
+            grid.addWidget(w, 0, i)
+        for i, w in enumerate((self.slow, self.show_grid, self.show_arrows)):
+            grid.addWidget(w, 1, i)
+        for i, w in enumerate((self.draw, self.use, self.clear_drawn)):
+            grid.addWidget(w, 2, i)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.plane, 3)
-        layout.addLayout(side, 2)
+        layout.addWidget(self.plane, 5)
+        layout.addWidget(self.curves, 2)
+        layout.addLayout(grid)
+        layout.addWidget(self.status)
         theme.follow(self, lambda w, _t: w._restyle())
         self._update_buttons()
 
     def _restyle(self) -> None:
         t = theme.current()
         self.plane.setBackground(t.background)
-        style_plot(self.plane.getPlotItem(), "Real (blue) and generated (orange) points", "x1", "x2")
+        style_plot(
+            self.plane.getPlotItem(), "Real (blue), generated (orange); D's verdict behind", "x1", "x2"
+        )
 
     # -- the view protocol ---------------------------------------------------------
     def set_project(self, project, dataset) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from app.look import theme
 from app.look.colours import BLUE, ORANGE, TRAIN_LINE
@@ -13,9 +13,9 @@ from app.views.style import style_plot
 
 
 class GanCurves(QWidget):
-    def __init__(self, parent: QWidget | None = None, divergence: bool = True) -> None:
+    def __init__(self, parent: QWidget | None = None, divergence: bool = True, across: bool = False) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self) if across else QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.div_plot = pg.PlotWidget() if divergence else None
         self.loss_plot = pg.PlotWidget()
@@ -43,7 +43,7 @@ class GanCurves(QWidget):
     def _restyle(self) -> None:
         t = theme.current()
         for plot, title, x in (
-            (self.div_plot, "Divergence on a grid", "iteration"),
+            (self.div_plot, "KL and JS on a grid", "iteration"),
             (self.loss_plot, "Losses", "epoch"),
         ):
             if plot is not None:

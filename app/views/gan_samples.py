@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.look import theme
 from app.views.gan_curves import GanCurves
 from app.views.latent_pictures import ImageRows, picture
 from app.views.saving import SavingMenuMixin
 
-COUNT, COLUMNS = 36, 9
+COUNT, COLUMNS = 36, 6
 
 
 class QtGanSamples(SavingMenuMixin, QWidget):
@@ -29,12 +29,10 @@ class QtGanSamples(SavingMenuMixin, QWidget):
         self.meter.setWordWrap(True)
         theme.follow(self.meter, lambda w, t: w.setStyleSheet(f"color: {t.text}; padding: 4px;"))
         self.curves = GanCurves(divergence=False)
-        left = QVBoxLayout()
-        left.addWidget(self.rows, 1)
-        left.addWidget(self.meter)
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)  # a tall column beside the controls
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(left, 3)
+        layout.addWidget(self.rows, 3)
+        layout.addWidget(self.meter)
         layout.addWidget(self.curves, 2)
 
     def set_project(self, _project, _dataset) -> None:

@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from engine.graph.gan import is_gan
 
 POINTS, IMAGES, GENERATIVE = "points", "images", "generative"
-ADVERSARIAL = "adversarial"  # G1 (issue 11): a GAN, whatever its data; its own views only
-KINDS = (POINTS, IMAGES, GENERATIVE, ADVERSARIAL)
+# G1 (issue 11): a GAN, whatever its data, and which data: GANs get their own views only
+ADVERSARIAL, GAN_POINTS, GAN_IMAGES = "adversarial", "adversarial points", "adversarial images"
+KINDS = (POINTS, IMAGES, GENERATIVE, ADVERSARIAL, GAN_POINTS, GAN_IMAGES)
 PLANE, TABS, BOTTOM, WINDOW = "plane", "tabs", "bottom", "window"
 
 
@@ -61,7 +62,7 @@ def project_kinds(dataset, graph) -> set[str]:
     """The kinds of a project: 2-D points, images, and generative (a graph that samples a
     latent code or reconstructs its input)."""
     if is_gan(graph):  # the supervised views have nothing to say about a GAN's two networks
-        return {ADVERSARIAL}
+        return {ADVERSARIAL, GAN_POINTS if dataset.is_2d else GAN_IMAGES}
     kinds = set()
     x = getattr(dataset, "x_train", None)
     if dataset.is_2d:
