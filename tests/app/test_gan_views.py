@@ -74,3 +74,19 @@ def test_rendering_a_gan_view_writes_its_picture_and_numbers(preset, view, keys,
         assert data["real"].shape[1] == 2 and data["generated"].shape == (256, 2)
     else:
         assert data["images"].shape == (36, 1, 8, 8)
+
+
+def test_opening_a_gan_after_a_classifier_swaps_the_trainer_and_the_views(qtbot):
+    from engine.presets import load_preset
+
+    w = shown_window(qtbot, "circle")
+    try:
+        assert w.view_area.plane_view().view_name != "gan-2d"
+        assert w.open_project(load_preset("gan-2d"))
+        assert isinstance(w.session, GanTrainer) and w.view_area.names() == ["gan-2d"]
+        qtbot.mouseClick(w.view_area.plane_view().step_both, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: w.view_area.plane_view().value is not None, timeout=20_000)
+        assert w.open_project(load_preset("circle"))
+        assert not isinstance(w.session, GanTrainer) and "gan-2d" not in w.view_area.names()
+    finally:
+        w.close()
