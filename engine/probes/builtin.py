@@ -119,3 +119,15 @@ import engine.probes.embedding  # noqa: E402,F401 - registers "embedding"
 
 # -- G1: autoencoder and VAE latent probes (issue #11) --------------------------------
 import engine.probes.latent  # noqa: E402, F401 - registers on import
+
+# -- L1: lessons (issue #12): the current lesson step's check, measured on the worker ------
+from engine.lessons.checks import lesson_check_probe  # noqa: E402
+
+register(
+    "lesson-check",
+    lesson_check_probe,
+    cost=COSTLY,
+    max_per_second=2.0,
+    applies=lambda ctx: hasattr(ctx, "evaluate"),
+    args={"check": None, "args": {}, "memory": {}, "token": ""},
+)
