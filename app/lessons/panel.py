@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +37,7 @@ _tokens = itertools.count(1)
 
 
 class LessonPanel(QWidget):
+    shortcut_place = "lesson panel"  # where its arrow keys work, for the shortcuts sheet
     trainRequested = Signal(str)  # "play", "pause", "step" or "reset"
     viewRequested = Signal(str)  # a registered view's name
     subscriptionsChanged = Signal()
@@ -51,7 +52,7 @@ class LessonPanel(QWidget):
         self.memory: dict[str, float] = {}  # values remembered by earlier steps' checks
         self.token = ""
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(236)  # beside the window's columns at 1280 pixels
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         self.title = QLabel()
@@ -93,11 +94,12 @@ class LessonPanel(QWidget):
         self.back_action = self._action("Previous lesson step", "Left", self.back)
         self.next_action = self._action("Next lesson step", "Right", self.next)
         self.back_button = self._button("◀ Back", "Go back to the previous step (Left arrow).", self.back)
-        self.again_button = self._button("Again", "Carry out this step's actions once more.", self.again)
+        self.again_button = self._button("↻ Again", "Carry out this step's actions once more.", self.again)
         self.next_button = self._button(
             "Next ▶", "Go on to the next step and do what it says (Right arrow).", self.next
         )
         self.position = QLabel()
+        self.position.setToolTip("The current step and how many the lesson has.")
         self.position.setAlignment(Qt.AlignmentFlag.AlignCenter)
         row.addWidget(self.back_button)
         row.addWidget(self.position, 1)
@@ -115,8 +117,9 @@ class LessonPanel(QWidget):
         self.addAction(action)
         return action
 
-    def _button(self, text: str, tip: str, slot) -> QPushButton:
-        button = QPushButton(text)
+    def _button(self, text: str, tip: str, slot) -> QToolButton:
+        button = QToolButton()  # compact: three of them fit the narrow dock
+        button.setText(text)
         button.setToolTip(tip)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the arrows stay with the panel
         button.clicked.connect(slot)
@@ -128,7 +131,7 @@ class LessonPanel(QWidget):
         self.lesson, self.memory = lesson, {}
         self.title.setText(lesson.title)
         self.text.setText(lesson.text)
-        self.formulas.setText("<br>".join(lesson.formulas))
+        self.formulas.setText("".join(f"<p style='margin: 3px 0'>{f}</p>" for f in lesson.formulas))
         self.formulas.setVisible(bool(lesson.formulas))
         for card in self.cards:
             self.steps_box.removeWidget(card)
@@ -165,7 +168,7 @@ class LessonPanel(QWidget):
             card.set_state(current=i == index, done=i < index)
         self.back_button.setEnabled(index > 0)
         self.next_button.setEnabled(index + 1 < len(self.cards))
-        self.position.setText(f"Step {index + 1} of {len(self.cards)}")
+        self.position.setText(f"{index + 1} / {len(self.cards)}")
         self.token = f"{self.lesson.name}:{index}:{next(_tokens)}"
         self.scroll.ensureWidgetVisible(self.cards[index])
         self.stepChanged.emit(index)
