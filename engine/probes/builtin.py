@@ -131,3 +131,7 @@ register(
     applies=lambda ctx: hasattr(ctx, "evaluate"),
     args={"check": None, "args": {}, "memory": {}, "token": ""},
 )
+from engine.probes.least_squares import applies as _regression_on_plane  # noqa: E402
+from engine.probes.least_squares import least_squares  # noqa: E402
+
+register("least-squares", least_squares, applies=_regression_on_plane, max_per_second=4.0)

@@ -152,3 +152,24 @@ def test_cli_lists_lessons_and_exits_by_outcome(tmp_path, monkeypatch, capsys):
     assert cli.main(["lesson", "impossible", "--check"]) == 1
     out = capsys.readouterr()
     assert "NOT met" in out.out and "step 1" in out.err
+
+
+def test_least_squares_probe_matches_numpy_lstsq():
+    import torch
+
+    import engine.probes.builtin  # noqa: F401 - registers the probes
+    from engine.train.session import Session
+
+    project = set_controls(load_preset("reg-plane"), {"hidden": [], "noise": 30})
+    session = Session(project, device="cpu")
+    session.train(epochs=2)
+    value = PROBES["least-squares"].run(session, {})
+    x, y = session.dataset.x_train.astype(np.float64), session.dataset.y_train.reshape(-1).astype(np.float64)
+    a = np.column_stack([x, np.ones(len(x))])
+    w, *_ = np.linalg.lstsq(a, y, rcond=None)
+    np.testing.assert_allclose(value["weights"], w, rtol=1e-6, atol=1e-9)
+    assert math.isclose(value["normal_mse"], np.mean((a @ w - y) ** 2), rel_tol=1e-9)
+    with torch.no_grad():
+        pred = session.model(session.x_train).reshape(-1).double().numpy()
+    assert math.isclose(value["trained_mse"], np.mean((pred - y) ** 2), rel_tol=1e-6)
+    assert value["trained_mse"] >= value["normal_mse"]  # nothing linear beats the normal equations
