@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.lessons.formulas import FormulaLabel
 from app.lessons.steps import StepCard
 from engine.errors import NodeplayError
 from engine.lessons.controls import LIVE, is_live, set_controls
 
-FORMULA_SCALE = 1.45  # formulas read larger than the text around them
 _tokens = itertools.count(1)
 
 
@@ -67,15 +67,12 @@ class LessonPanel(QWidget):
         self.body.setContentsMargins(0, 0, 4, 0)
         self.text = QLabel()
         self.text.setWordWrap(True)
-        self.formulas = QLabel()
+        self.formulas = QFrame()
         self.formulas.setObjectName("formulas")
-        self.formulas.setWordWrap(True)
-        self.formulas.setTextFormat(Qt.TextFormat.RichText)
-        self.formulas.setStyleSheet("QLabel#formulas { padding: 6px; border: 1px solid palette(mid); }")
-        font = self.formulas.font()
-        font.setFamilies(["STIX Two Math", "Cambria Math", "DejaVu Serif", "serif"])
-        font.setPointSizeF(font.pointSizeF() * FORMULA_SCALE)
-        self.formulas.setFont(font)
+        self.formulas.setStyleSheet("QFrame#formulas { border: 1px solid palette(mid); }")
+        self.formula_box = QVBoxLayout(self.formulas)
+        self.formula_box.setContentsMargins(6, 4, 6, 4)
+        self.formula_labels: list[FormulaLabel] = []
         self.steps_box = QVBoxLayout()
         self.steps_box.setSpacing(6)
         self.body.addWidget(self.text)
@@ -131,7 +128,12 @@ class LessonPanel(QWidget):
         self.lesson, self.memory = lesson, {}
         self.title.setText(lesson.title)
         self.text.setText(lesson.text)
-        self.formulas.setText("".join(f"<p style='margin: 3px 0'>{f}</p>" for f in lesson.formulas))
+        for label in self.formula_labels:
+            self.formula_box.removeWidget(label)
+            label.deleteLater()
+        self.formula_labels = [FormulaLabel(f) for f in lesson.formulas]
+        for label in self.formula_labels:
+            self.formula_box.addWidget(label)
         self.formulas.setVisible(bool(lesson.formulas))
         for card in self.cards:
             self.steps_box.removeWidget(card)

@@ -137,6 +137,7 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self.summary = QLabel("")
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary.setWordWrap(True)  # L1: wraps in a narrow column beside the lesson dock
+        self.summary.setWordWrap(True)  # L1: wraps in a narrow column beside the lesson dock
         top = QHBoxLayout()
         top.setContentsMargins(6, 0, 6, 0)
         top.addWidget(self.summary, 1)

@@ -114,3 +114,22 @@ def test_every_visible_control_has_a_tooltip_in_each_mode(qtbot):
                             missing.append(f"{preset} {mode} {type(widget).__name__} {widget.objectName()}")
         assert not missing, missing
         close(window)
+
+
+def test_every_formula_fits_the_docked_panel_at_1280_pixels(qtbot):
+    from app.document import Document
+    from app.lessons import LessonPanel
+    from engine.lessons import load_lessons
+
+    panel = LessonPanel(Document())
+    qtbot.addWidget(panel)
+    panel.resize(panel.minimumWidth(), 760)  # the dock's width in a 1280×800 window
+    panel.show()
+    qtbot.waitExposed(panel)
+    for lesson in load_lessons():
+        panel.set_lesson(lesson)
+        QApplication.processEvents()
+        assert [label.html for label in panel.formula_labels] == lesson.formulas
+        for label in panel.formula_labels:
+            assert label.fits(), f"{lesson.name}: {label.html}"  # whole, on one line
+            assert label.font().pointSizeF() >= panel.font().pointSizeF()  # never smaller than the text
