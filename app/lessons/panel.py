@@ -52,9 +52,9 @@ class LessonPanel(QWidget):
         self.memory: dict[str, float] = {}  # values remembered by earlier steps' checks
         self.token = ""
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setMinimumWidth(236)  # beside the window's columns at 1280 pixels
+        self.setMinimumWidth(216)  # beside the window's columns at 1280 pixels
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setContentsMargins(4, 6, 4, 6)
         self.title = QLabel()
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
@@ -225,7 +225,11 @@ class LessonPanel(QWidget):
             return  # for a step no longer current
         early = int(value["epoch"]) < check.after_epochs
         text = value["text"] + (f" at epoch {int(value['epoch'])} of {check.after_epochs}" if early else "")
-        self.cards[self.current].show_measured(text, bool(value["met"]) and not early)
+        card = self.cards[self.current]
+        was_met = card.met
+        card.show_measured(text, bool(value["met"]) and not early)
+        if card.met and not was_met:
+            self.scroll.ensureWidgetVisible(card)  # the student sees it turn green
         if check.remember is not None:
             self.memory[check.remember] = float(value["measured"])
 

@@ -53,4 +53,3 @@ class StepCard(QFrame):
             " border-radius: 5px; }"
         )
         self.status.setStyleSheet(f"color: {MET_TEXT}; font-weight: bold;" if self.met else "")
-        self.label.setEnabled(self.current or not self.done)
