@@ -176,6 +176,68 @@ def cmd_render(args) -> int:
     return 0
 
 
+# -- L1: lessons (issue #12): list them, run one headless and print each check ------------
+def cmd_lessons(args) -> int:
+    from engine.lessons import load_lessons
+
+    lessons = load_lessons()
+    width = max(len(lesson.name) for lesson in lessons)
+    for lesson in lessons:
+        print(
+            f"{lesson.name:<{width}}  {lesson.title} "
+            f"(preset {lesson.record.preset}, {len(lesson.steps)} steps)"
+        )
+    return 0
+
+
+def cmd_lesson(args) -> int:
+    import time
+
+    from engine.lessons import load_lesson
+    from engine.lessons.runner import failed, run_lesson
+
+    lesson = load_lesson(args.name)
+    if not args.check:
+        print(f"{lesson.name}: {lesson.title}\n\n{lesson.text}\n")
+        for i, step in enumerate(lesson.steps, 1):
+            print(f"{i}. {' '.join(step.text.split())}")
+        return 0
+    if args.device == "cpu":  # the process is ours: small lesson models train fastest on one thread
+        import torch
+
+        torch.set_num_threads(1)
+
+    def report(r) -> None:
+        what = (
+            "no check"
+            if r.outcome is None
+            else (f"{r.outcome.text}: {'met' if r.outcome.met else 'NOT met'}")
+        )
+        print(f"step {r.number}  epoch {r.epoch:>4}  {r.seconds:6.1f} s  {what}", flush=True)
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    results = run_lesson(lesson, device=args.device, report=report)
+    bad = failed(results)
+    print(
+        f"{lesson.name}: {len(results) - len(bad)} of {len(results)} steps passed in "
+        f"{time.perf_counter() - t0:.1f} s ({time.process_time() - c0:.1f} CPU-s)."
+    )
+    if bad:
+        print(f"nodeplay: error: the check of step {bad[0].number} was not met.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _add_lesson_commands(sub) -> None:
+    s = sub.add_parser("lessons", help="list the built-in lessons")
+    s.set_defaults(func=cmd_lessons)
+    s = sub.add_parser("lesson", help="show a lesson's steps, or run them headless with --check")
+    s.add_argument("name")
+    s.add_argument("--check", action="store_true", help="run the steps and print each check's outcome")
+    s.add_argument("--device", choices=["cpu", "cuda", "auto"], default="cpu", help="where to train")
+    s.set_defaults(func=cmd_lesson)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="nodeplay",
@@ -250,6 +312,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--epochs", type=int, help="train this many epochs first")
     s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     s.set_defaults(func=cmd_render)
+    _add_lesson_commands(sub)  # L1: lessons
     return p
 
 

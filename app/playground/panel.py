@@ -117,6 +117,7 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
             lambda v: self._data_edit(f"Noise {v}", noise=float(v)),
         )
         form.addRow(self.noise_label, self.noise_slider)
+        self.noise_slider.setToolTip("How far the points scatter from their shape; new data on release.")
         self.ratio_slider, self.ratio_label = slider(10, 90), QLabel()
         self._ratio = Released(
             self.ratio_slider,
@@ -125,11 +126,13 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
             lambda v: self._data_edit(f"Training {v}%", train_percent=float(v)),
         )
         form.addRow(self.ratio_label, self.ratio_slider)
+        self.ratio_slider.setToolTip("The share of points used for training; the rest test the network.")
         self.batch_slider, self.batch_label = slider(1, MAX_BATCH), QLabel()
         self._batch = Released(
             self.batch_slider, self.batch_label, lambda v: f"Batch size {v}", self._batch_chosen
         )
         form.addRow(self.batch_label, self.batch_slider)
+        self.batch_slider.setToolTip("How many points each mini-batch gradient step averages over.")
         self.batch_mode = QComboBox()
         for text, tip in (
             ("mini-batch", "A few points per step (the slider)"),
@@ -208,6 +211,7 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
             lambda v: self._train_edit(f"Optimizer {v}", optimizer=v)
         )
         form.addRow("Optimizer", self.optimizer_combo)
+        self.optimizer_combo.setToolTip("The rule that turns gradients into weight updates.")
         reg = QHBoxLayout()
         self.reg_combo = QComboBox()
         for value, text in (("none", "None"), ("l1", "L1"), ("l2", "L2")):
@@ -217,6 +221,7 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
                 f"Regularization {self.reg_combo.itemText(i)}", regularization=self.reg_combo.itemData(i)
             )
         )
+        self.reg_combo.setToolTip("A penalty on large weights (L1 or L2) added to the loss.")
         self.reg_rate_combo = QComboBox()
         for v in REG_RATES:
             self.reg_rate_combo.addItem(f"{v:g}", float(v))

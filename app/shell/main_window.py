@@ -27,6 +27,7 @@ from app.look.theme import add_theme_menu
 from app.playground import PlaygroundPanel
 from app.playground.classroom import ask_hidden_groups
 from app.shell.files import ProjectFilesMixin
+from app.shell.lessons import LessonsMixin  # L1: lessons and Help
 from app.shell.message_bar import MessageBar
 from app.shell.modes import EditorModeMixin
 from app.shell.transport import TransportMixin
@@ -45,7 +46,7 @@ from engine.train.session import Session
 SNAPSHOT_INTERVAL = 1 / 30
 
 
-class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow):
+class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow):
     saved = Signal(str)  # the path a project was saved to (after the weights came back)
 
     def __init__(
@@ -80,6 +81,7 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         self._build_toolbar()
         self._build_body()
         self._build_status()
+        self._build_lessons()  # L1: the lesson dock and the Help menu (after View)
         doc.projectReplaced.connect(self._project_current)
         doc.settingChanged.connect(self._setting_changed)
         doc.graphEdited.connect(self._graph_edited)
@@ -322,6 +324,7 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         self.rate_label.setText(f"{rate:,.0f} epochs/s")
         self.view_area.show_snapshot(snapshot)
         self.loss_plot.show_snapshot(snapshot)
+        self.show_lesson_snapshot(snapshot)  # L1
         if self._hovered is not None:
             self._neuron_hovered(*self._hovered)
         if len(snapshot.metrics):
@@ -338,6 +341,7 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         Editor's node thumbnails while it is shown instead."""
         if self.bridge is not None:
             subs = {"thumbnails": {}} if self.in_editor() else self.view_area.subscriptions()
+            subs.update(self.lesson_subscriptions())  # L1: the current lesson step's check
             self.bridge.subscribe(subs)
 
     def _ask(self, view: str, probe: str, args) -> None:

@@ -136,6 +136,8 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self.log_y.toggled.connect(self.set_log_y)
         self.summary = QLabel("")
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setWordWrap(True)  # L1: wraps in a narrow column beside the lesson dock
+        self.summary.setWordWrap(True)  # L1: wraps in a narrow column beside the lesson dock
         top = QHBoxLayout()
         top.setContentsMargins(6, 0, 6, 0)
         top.addWidget(self.summary, 1)

@@ -122,3 +122,19 @@ import engine.probes.gan  # noqa: E402, F401 - registers on import
 
 # -- G1: autoencoder and VAE latent probes (issue #11) --------------------------------
 import engine.probes.latent  # noqa: E402, F401 - registers on import
+
+# -- L1: lessons (issue #12): the current lesson step's check, measured on the worker ------
+from engine.lessons.checks import lesson_check_probe  # noqa: E402
+
+register(
+    "lesson-check",
+    lesson_check_probe,
+    cost=COSTLY,
+    max_per_second=2.0,
+    applies=lambda ctx: hasattr(ctx, "evaluate"),
+    args={"check": None, "args": {}, "memory": {}, "token": ""},
+)
+from engine.probes.least_squares import applies as _regression_on_plane  # noqa: E402
+from engine.probes.least_squares import least_squares  # noqa: E402
+
+register("least-squares", least_squares, applies=_regression_on_plane, max_per_second=4.0)
