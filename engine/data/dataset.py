@@ -63,7 +63,7 @@ def make_dataset(settings: DataSettings, points: tuple[np.ndarray, np.ndarray] |
         return split(settings.name, x, y, classes, settings.train_percent, rng)
     if settings.name in images.IMAGE_SETS:
         x, y = images.make_images(settings.name, settings.samples, settings.noise, rng)
-        return split(settings.name, x, y, images.CLASSES[settings.name], settings.train_percent, rng)
+        return split(settings.name, x, y, images.CLASSES.get(settings.name), settings.train_percent, rng)
     raise DataError(f"Unknown dataset '{settings.name}'; choose one of {', '.join(NAMES)}.")
 
 
