@@ -9,18 +9,20 @@ back to [0, 1] so that images stay valid targets of a BCE reconstruction.
 from __future__ import annotations
 
 import importlib.util
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
 
-from engine.data import mnist, photos
+from engine.data import downloads, mnist, photos
 
 SHAPE_NAMES = ("circle", "square", "triangle")
 SHAPE_SIZE = 16
 CLASSES = {"digits": 10, "shapes": len(SHAPE_NAMES)}
 # -- V1: embedded 28×28 digits, photo patches and faces; photo-edges is a regression set
 CLASSES.update({"digits28": 10, "photo-patches": 5, "photo-patches-grey": 5, "faces": 2})
+CLASSES.update(downloads.CLASSES)  # full MNIST and Fashion-MNIST, once the user downloads them
 REGRESSION_SETS = ("photo-edges",)
 IMAGE_SETS = (*CLASSES, *REGRESSION_SETS)
 
@@ -89,7 +91,7 @@ def make_images(name: str, n: int, noise: float, rng: np.random.Generator):
     return x, y
 
 
-_MAKERS = {
+_MAKERS: dict[str, Callable[[int, np.random.Generator], tuple[np.ndarray, np.ndarray]]] = {
     "digits": digits,
     "shapes": shapes,
     "digits28": mnist.digits28,
@@ -97,4 +99,5 @@ _MAKERS = {
     "photo-patches-grey": photos.photo_patches_grey,
     "photo-edges": photos.photo_edges,
     "faces": photos.faces,
+    **{name: partial(downloads.make, name) for name in downloads.NAMES},
 }
