@@ -384,8 +384,8 @@ PRESET_LIST += [
     image_preset(
         "edge-filter",
         "photo-edges",
-        "One 3×3 convolution without bias learning the Sobel edge filter from pairs of "
-        "grey photo patches and their edge images (see Edge kernel: learned beside true).",
+        "One 3×3 convolution without bias learning the Sobel edge filter; its data are "
+        "grey photo patches paired with their edge images (see Edge kernel: learned beside true).",
         edge_filter(),
         stop=10,
         data=dict(samples=1000, train_percent=80),
