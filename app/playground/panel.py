@@ -39,7 +39,7 @@ from app.playground.panel_edits import (
 )
 from app.playground.panel_look import Released, slider, style_feature_box, style_hint
 from engine.data import playground
-from engine.data.dataset import USER
+from engine.data.dataset import IMPORTED, USER
 from engine.data.gan2d import SETS as GAN_SETS
 from engine.data.images import CLASSES as IMAGE_CLASSES
 from engine.data.images import IMAGE_SETS
@@ -273,8 +273,9 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
             self.dataset = dataset
         try:
             d, t = project.data, project.train
-            images, user = d.name in IMAGE_SETS, d.name == USER
-            self._fill_datasets(IMAGE_SETS if images else DATASETS)
+            images, user = d.name in (*IMAGE_SETS, IMPORTED), d.name == USER
+            # V1: the imported set is offered while a project uses it (File › Import images)
+            self._fill_datasets((*IMAGE_SETS, *[IMPORTED] * (d.name == IMPORTED)) if images else DATASETS)
             if d.name in GAN_SETS or is_gan(project.graph) and not images:  # G1: a 2-D GAN's sets
                 self._fill_datasets((*GAN_SETS, USER))
             self.dataset_combo.setCurrentIndex(max(0, self.dataset_combo.findData(d.name)))

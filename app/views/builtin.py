@@ -335,3 +335,25 @@ register(
         size=(560, 880),
     )
 )
+
+
+# -- V1: the edge-filter preset's learned kernel beside Sobel (issue #10) ---------------
+def _edge_kernel():
+    from app.views.edge_kernel import QtEdgeKernelView
+
+    return QtEdgeKernelView()
+
+
+register(
+    ViewSpec(
+        "edge-kernel",
+        "Edge kernel",
+        # image-to-image (MSE) projects count as generative: the edge filter is one
+        frozenset({GENERATIVE}),
+        _edge_kernel,
+        TABS,
+        45,
+        "The 3×3 kernel a single convolution learned, beside the Sobel kernel, and their cosine similarity.",
+        size=(640, 400),
+    )
+)
