@@ -34,13 +34,14 @@ else \
 fi
 endef
 
-.PHONY: help setup run test lint bench clean system-deps FORCE
+.PHONY: help setup run test lint bench bundle clean system-deps FORCE
 
 help:
 	@echo "make run     set up, then open the app (ARGS=\"open FILE\" to pass arguments)"
 	@echo "make test    set up, then run lint-imports, mypy and the whole pytest suite"
 	@echo "make setup   system packages, .venv, torch $(TORCH_VERSION), Nodeplay (editable)"
 	@echo "make bench   run the benchmarks in bench/"
+	@echo "make bundle  the desktop bundle in dist/nodeplay/ (PyInstaller); check it: make test PYTEST_ARGS=\"-m bundle\""
 	@echo "make lint    import-linter contracts, ruff check, ruff format --check, mypy"
 	@echo "make clean   remove .venv, caches and build outputs"
 
@@ -116,6 +117,15 @@ bench: setup
 	    echo "== $$f"; \
 	    $(call on_display,$(VPY) "$$f"); \
 	done
+
+# The one-folder desktop bundle from packaging/nodeplay.spec (the `bundle` extra installs
+# PyInstaller); `make test PYTEST_ARGS="-m bundle"` then starts it (tests/packaging).
+bundle: setup
+	@$(VPY) -c 'import PyInstaller' 2>/dev/null || $(PIP) install -e '.[bundle]'
+	$(VENV)/bin/pyinstaller packaging/nodeplay.spec --noconfirm --distpath dist --workpath build
+	@du -sh dist/nodeplay
+	dist/nodeplay/nodeplay presets >/dev/null
+	@echo "make bundle: dist/nodeplay/nodeplay starts; make test PYTEST_ARGS=\"-m bundle\" checks it further."
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis .ruff_cache .import_linter_cache

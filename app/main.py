@@ -17,6 +17,7 @@ def run_gui(path: str | None = None, project: Project | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.autosave import default_directory
+    from app.shell.crash_dialog import install_crash_dialog
     from app.shell.main_window import MainWindow
 
     if project is None:
@@ -28,6 +29,8 @@ def run_gui(path: str | None = None, project: Project | None = None) -> int:
     window = MainWindow(project, settings=settings, autosave_dir=default_directory(), prompts=True)
     if path:  # Save writes back to it and Open Recent lists it
         window.document.set_path(Path(path))
+    # issue #14: an unexpected exception autosaves the work and shows a dialog
+    install_crash_dialog(window)
     window.show()
     window.offer_recovery()
     return int(app.exec())

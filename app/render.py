@@ -41,12 +41,15 @@ def _refusal(view: str, spec, project: Project, dataset, kinds: set[str]) -> str
 def probe_snapshot(session, subs: dict[str, dict]):
     """A snapshot carrying the probes ``subs`` asks for and the whole history."""
     from engine.train import commands as cmd
-    from engine.train.events import Snapshot
+    from engine.train.events import Failed, Snapshot
 
     seen = []
     session.subscribe(seen.append)
     session._apply(cmd.Subscribe(subs))  # a snapshot with them follows at once
-    last = seen[-1]
+    failed = [e for e in seen if isinstance(e, Failed)]
+    if failed:  # issue #14 (R2): a picture of a view whose probe failed is not a success
+        raise NodeplayError(failed[0].message)
+    last = [e for e in seen if isinstance(e, Snapshot)][-1]
     return Snapshot(
         last.epoch, last.step, False, session.history, extent=last.extent, reset=True, probes=last.probes
     )
@@ -93,6 +96,7 @@ def render_view(
 
     from app.views.saving import save_data, save_picture
 
+    broken: list[str] = []  # probes that broke while a view asked
     if spec.place == WINDOW:
         from app.shell.main_window import MainWindow
 
@@ -111,7 +115,7 @@ def render_view(
             raise NodeplayError(note)
         if layer is not None:
             _choose_layer(widget, view, layer)
-        _answer_at_once(widget, session)
+        broken = _answer_at_once(widget, session)
         _choose_sample_and_method(widget, view, session.dataset, sample, method)
         subs, size = widget.subscriptions(), spec.size
     try:
@@ -125,6 +129,8 @@ def render_view(
             if flush is not None:
                 flush()
             app.processEvents()
+        if broken:  # issue #14 (R2): no picture of a broken view
+            raise NodeplayError(broken[0])
         save_picture(widget, out_path)
         if data_path is not None:
             save_data(_window_data(widget) if spec.place == WINDOW else widget.view_data(), data_path)
@@ -172,11 +178,13 @@ def _choose_sample_and_method(widget, view: str, dataset, sample, method) -> Non
             raise
 
 
-def _answer_at_once(widget, session) -> None:
-    """Answer what the view asks (``asked``) on this thread, as the worker would."""
+def _answer_at_once(widget, session) -> list[str]:
+    """Answer what the view asks (``asked``) on this thread, as the worker would; the
+    list fills with a sentence for each probe that broke (not a refused argument)."""
+    broken: list[str] = []
     asked = getattr(widget, "asked", None)
     if asked is None:
-        return
+        return broken
     from engine.probes.registry import probe
 
     def reply(name, args) -> None:
@@ -184,9 +192,13 @@ def _answer_at_once(widget, session) -> None:
             value, error = probe(name).run(session, args), None
         except NodeplayError as err:
             value, error = None, str(err)
+        except Exception as err:  # noqa: BLE001 - as the runner words it; render then fails
+            value, error = None, f"The probe '{name}' failed: {type(err).__name__}: {err}."
+            broken.append(error)
         widget.answer(name, value, error)
 
     asked.connect(reply)
+    return broken
 
 
 def _window_size(window, size: tuple[int, int]) -> tuple[int, int]:

@@ -33,6 +33,7 @@ from app.shell.modes import EditorModeMixin
 from app.shell.transport import TransportMixin
 from app.views.area import ViewArea
 from app.views.loss_plot import QtLossPlot
+from engine.builder.weights_fit import weights_problem
 from engine.data.dataset import USER
 from engine.errors import NodeplayError
 from engine.presets import DEFAULT, load_preset
@@ -188,10 +189,24 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
     ) -> bool:
         """Make ``project`` the document and show it; on an error the current one stays
         and a sentence says why."""
+        # issue #14 (R2): saved weights that do not fit are refused before the document changes
+        if session is None and not self._weights_fit(project):
+            return False
         if not self._train_project(project, session):
             return False
         self.document.open(project, path)
         return True
+
+    def _weights_fit(self, project: Project) -> bool:
+        try:
+            problem = project.weights and weights_problem(
+                project.graph, checked_dataset(project).spec, project.weights
+            )
+        except NodeplayError as err:
+            problem = str(err)
+        if problem:
+            self.show_error(f"{problem} The project was not opened; the current one stays.")
+        return not problem
 
     def _train_project(self, project: Project, session: Session | None = None) -> bool:
         """Train ``project`` from now on: every open, edit and undo comes through here.

@@ -26,6 +26,7 @@ from app.look.colours import (
     WHITE,
 )
 from app.look.colours import mix as _mix
+from app.views.point_sample import display_subset, quantised, shared_brushes, subset_note
 from app.views.saving import SavingMenuMixin
 from app.views.style import fg, plot_widget
 from engine.train.events import Snapshot
@@ -38,7 +39,8 @@ FIELD_MAP = pg.ColorMap([0.0, 0.5, 1.0], list(FIELD_STOPS))
 
 
 def class_brushes(labels: np.ndarray) -> list:
-    return [pg.mkBrush(*CLASS_COLOURS[int(c) % len(CLASS_COLOURS)]) for c in np.ravel(labels)]
+    palette = [pg.mkBrush(*c) for c in CLASS_COLOURS]  # shared: one brush per class
+    return [palette[int(c) % len(CLASS_COLOURS)] for c in np.ravel(labels)]
 
 
 def class_field_rgb(probs: np.ndarray, discrete: bool = False) -> np.ndarray:
@@ -57,8 +59,8 @@ def class_field_rgb(probs: np.ndarray, discrete: bool = False) -> np.ndarray:
 
 def point_brushes(values: np.ndarray) -> list:
     """One brush per point; ``values`` in [-1, 1]."""
-    rgba = POINT_MAP.map((np.clip(values, -1, 1) + 1) / 2, mode="byte")
-    return [pg.mkBrush(*c) for c in rgba]
+    rgba = POINT_MAP.map((quantised(values) + 1) / 2, mode="byte")
+    return shared_brushes(rgba)
 
 
 def dataset_brushes(y: np.ndarray, classes: int | None) -> list:
@@ -179,20 +181,24 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
         self._boundary = None
         self.extent = float(dataset.extent)
         regression = dataset.classes is None
-        self.key.setText(_key_html(regression, dataset.classes))
+        notes = []  # issue #14 (R2): the largest legal datasets show an even sample
         self.colour_bar.setVisible(not (dataset.classes or 0) > 2)
         self.colour_bar.axis.setLabel(
             "predicted value" if regression else "class 0   ←   output   →   class 1", color=fg()
         )
-        for scatter, x, y in (
-            (self.train_points, dataset.x_train, dataset.y_train),
-            (self.test_points, dataset.x_test, dataset.y_test),
+        for scatter, x, y, what in (
+            (self.train_points, dataset.x_train, dataset.y_train, "training points"),
+            (self.test_points, dataset.x_test, dataset.y_test, "test points"),
         ):
             x = np.asarray(x)
             if x.ndim != 2 or x.shape[1] != 2:
                 scatter.clear()
                 continue
+            total, keep = len(x), display_subset(len(x))
+            x, y = x[keep], np.asarray(y)[keep]
             scatter.setData(x[:, 0], x[:, 1], brush=dataset_brushes(y, dataset.classes))
+            notes.append(subset_note(len(x), total, what))
+        self.key.setText(_key_html(regression, dataset.classes) + "".join(f" {n}" for n in notes if n))
         self._fit()
 
     def _square(self, *_args) -> None:

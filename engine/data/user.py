@@ -127,10 +127,10 @@ def read_points_csv(path: str | os.PathLike) -> Points:
         for col, cell in enumerate(row):
             try:
                 v = float(cell.strip())
-            except ValueError:
+            except ValueError:  # repr: a cell opened by a quote may hold line breaks
                 raise DataError(
                     f"{name}: row {row_no}, column {COLUMNS[col]} holds "
-                    f"'{cell.strip()[:40]}', which is not a number."
+                    f"{cell.strip()[:40]!r}, which is not a number."
                 ) from None
             if not math.isfinite(v):
                 raise DataError(
