@@ -16,6 +16,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from engine.budget import check_fits, out_of_memory
 from engine.builder import build_model
 from engine.builder.layers import MODE_DEPENDENT
 from engine.builder.losses import total
@@ -26,6 +27,7 @@ from engine.probes.builtin import boundary as boundary_probe
 from engine.project import Project
 from engine.train import commands as cmd
 from engine.train import live_edit
+from engine.train.abandon import EpochAbandoned
 from engine.train.device import choose_device
 from engine.train.events import Metrics
 from engine.train.fast_mlp import FastMLP
@@ -34,6 +36,7 @@ from engine.train.optim import make_optimizer
 from engine.train.runner import PROBE_SHARE, Runner  # noqa: F401 - PROBE_SHARE: older imports
 from engine.train.served import Served
 
+FAST_CHUNK = 256  # mini-batches of the numpy path between two calls of ``between``
 SAMPLE_PREDICTIONS = 48  # test samples whose predicted class snapshots of image data carry
 
 
@@ -64,6 +67,7 @@ class Session(Served):
         sample = int(np.prod(dataset.spec.x_shape))
         self.project, self.dataset = project, dataset
         self.device = choose_device(device or project.train.device, check.total_params, sample)
+        check_fits(project, dataset, self.device)  # refused with a sentence before building
         self._to_device()
         self.reset(project.train.seed, weights=project.weights, epoch=project.epoch)
 
@@ -189,6 +193,16 @@ class Session(Served):
     def train_epoch(
         self, max_steps: int | None = None, *, between: Callable[[], None] | None = None
     ) -> dict[str, float]:
+        """``_train_epoch``; out of memory, it raises NodeplayError with a sentence
+        (the runner pauses) and frees what it can."""
+        try:
+            return self._train_epoch(max_steps, between=between)
+        except torch.OutOfMemoryError as err:
+            raise out_of_memory(self, err) from None
+
+    def _train_epoch(
+        self, max_steps: int | None = None, *, between: Callable[[], None] | None = None
+    ) -> dict[str, float]:
         """One pass over the training data in shuffled mini-batches, then metrics.
 
         With ``max_steps`` the pass may end early; only whole passes count as epochs.
@@ -201,34 +215,57 @@ class Session(Served):
         order = torch.randperm(n, generator=self.generator).to(self.device)
         t = self.project.train
         if self._fast is not None:
-            done = self._fast.train_epoch(
-                order.numpy(),
-                bs,
-                opt.param_groups[0]["lr"],
-                model.main.weight,
-                0.9 if t.optimizer == "momentum" else 0.0,
-                t.regularization,
-                t.reg_rate,
-                max_steps,
-            )
+            done = self._fast_epoch(order.numpy(), bs, max_steps, between)
             return self._finish_epoch(done, bs, n, max_steps)
         regularized = t.regularization != "none"
         model.train()
         done = 0
-        for start in range(0, n, bs):
-            if max_steps is not None and done >= max_steps:
-                break
-            idx = order[start : start + bs]
-            loss, _ = model.loss(x[idx], y[idx])
-            if regularized and (pen := self._penalty()) is not None:
-                loss = loss + pen
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            done += 1
-            if between is not None:
-                between()
+        try:
+            for start in range(0, n, bs):
+                if max_steps is not None and done >= max_steps:
+                    break
+                idx = order[start : start + bs]
+                loss, _ = model.loss(x[idx], y[idx])
+                if regularized and (pen := self._penalty()) is not None:
+                    loss = loss + pen
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                done += 1
+                if between is not None and start + bs < n:  # after the last, the runner takes over
+                    between()
+        except (EpochAbandoned, torch.OutOfMemoryError):
+            self.step += done  # those steps were taken; the epoch was not
+            raise
         return self._finish_epoch(done, bs, n, max_steps)
+
+    def _fast_epoch(self, order: np.ndarray, bs: int, max_steps: int | None, between) -> int:
+        """The numpy path's steps, in chunks of FAST_CHUNK mini-batches with
+        ``between`` after each, so that a huge epoch can be left between them."""
+        t, opt, done, fast = self.project.train, self.optimizer, 0, self._fast
+        assert fast is not None
+        chunk = FAST_CHUNK * bs if between is not None else len(order)
+        try:
+            for start in range(0, len(order), chunk):
+                left = None if max_steps is None else max_steps - done
+                if left is not None and left <= 0:
+                    break
+                done += fast.train_epoch(
+                    order[start : start + chunk],
+                    bs,
+                    opt.param_groups[0]["lr"],
+                    self.model.main.weight,
+                    0.9 if t.optimizer == "momentum" else 0.0,
+                    t.regularization,
+                    t.reg_rate,
+                    left,
+                )
+                if between is not None and start + chunk < len(order):
+                    between()
+        except EpochAbandoned:
+            self.step += done
+            raise
+        return done
 
     def _finish_epoch(self, done: int, bs: int, n: int, max_steps: int | None) -> dict:
         self.step += done
