@@ -17,7 +17,10 @@ INTERRUPTING = (cmd.Shutdown, cmd.SetProject, cmd.SetTrainer, cmd.Reset, cmd.Pau
 
 
 class EpochAbandoned(Exception):  # noqa: N818 - a signal, not an error
-    """Raised by the runner's ``between`` hook to leave an epoch between mini-batches."""
+    """Raised by the runner's ``between`` hook to leave an epoch between mini-batches;
+    ``steps``: those taken before it (set by a trainer that counts them elsewhere)."""
+
+    steps = 0
 
 
 def interrupts(command: object) -> bool:
