@@ -89,6 +89,8 @@ class EngineBridge(WorkerHandle):
 
     # -- worker side: never touches a widget ------------------------------------
     def _listen(self, event) -> None:
+        if self._shut:  # a worker finishing its last batch after the window let go
+            return
         if isinstance(event, Snapshot):
             self.mailbox.put(event)
         else:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from engine.budget import check_fits, out_of_memory
 from engine.builder import build_model
 from engine.builder.layers import MODE_DEPENDENT
 from engine.builder.losses import total
@@ -26,9 +27,11 @@ from engine.probes.builtin import boundary as boundary_probe
 from engine.project import Project
 from engine.train import commands as cmd
 from engine.train import live_edit
+from engine.train.abandon import EpochAbandoned
 from engine.train.device import choose_device
+from engine.train.divergence import Watch, diagnose
 from engine.train.events import Metrics
-from engine.train.fast_mlp import FastMLP
+from engine.train.fast_mlp import FAST_CHUNK, FastMLP  # noqa: F401 - FAST_CHUNK: tests
 from engine.train.metrics import accuracy
 from engine.train.optim import make_optimizer
 from engine.train.runner import PROBE_SHARE, Runner  # noqa: F401 - PROBE_SHARE: older imports
@@ -64,6 +67,7 @@ class Session(Served):
         sample = int(np.prod(dataset.spec.x_shape))
         self.project, self.dataset = project, dataset
         self.device = choose_device(device or project.train.device, check.total_params, sample)
+        check_fits(project, dataset, self.device)  # refused with a sentence before building
         self._to_device()
         self.reset(project.train.seed, weights=project.weights, epoch=project.epoch)
 
@@ -96,6 +100,7 @@ class Session(Served):
         )
         if weights is not None:
             self.load_weights(weights)
+        self.watch = Watch.begin(self, weights)  # what divergence is measured against
         self._install(make_optimizer(t.optimizer, self.model.parameters(), t.learning_rate))
         self.generator = torch.Generator().manual_seed(self.seed)
         self.epoch, self.step = epoch, 0
@@ -158,6 +163,7 @@ class Session(Served):
             raise NodeplayError(f"The network has no weight '{key}'.")
         with torch.no_grad():
             state[key][tuple(index)] = float(value)  # state tensors share the parameters' memory
+        self.watch.edits.append((key, tuple(index), float(value)))
 
     def set_param(self, node_id: str, name: str, value: float) -> None:
         """Change a live parameter of the project's graph and of the running model."""
@@ -189,11 +195,23 @@ class Session(Served):
     def train_epoch(
         self, max_steps: int | None = None, *, between: Callable[[], None] | None = None
     ) -> dict[str, float]:
+        """``_train_epoch``; out of memory, it raises NodeplayError with a sentence
+        (the runner pauses) and frees what it can."""
+        if self.watch.start_loss is None:  # the loss before the first step
+            self.watch.start_loss = self.evaluate()["train_loss"]
+        try:
+            return self._train_epoch(max_steps, between=between)
+        except torch.OutOfMemoryError as err:
+            raise out_of_memory(self, err) from None
+
+    def _train_epoch(
+        self, max_steps: int | None = None, *, between: Callable[[], None] | None = None
+    ) -> dict[str, float]:
         """One pass over the training data in shuffled mini-batches, then metrics.
 
         With ``max_steps`` the pass may end early; only whole passes count as epochs.
-        ``between`` runs after every mini-batch of the autograd path (the numpy path's
-        epochs are short): the runner answers probe requests there.
+        ``between`` runs after every mini-batch but the last (every FAST_CHUNK on the
+        numpy path): the runner answers probe requests there, or leaves the epoch.
         """
         model, opt = self.model, self.optimizer
         x, y = self.x_train, self.y_train
@@ -201,33 +219,34 @@ class Session(Served):
         order = torch.randperm(n, generator=self.generator).to(self.device)
         t = self.project.train
         if self._fast is not None:
-            done = self._fast.train_epoch(
-                order.numpy(),
-                bs,
-                opt.param_groups[0]["lr"],
-                model.main.weight,
-                0.9 if t.optimizer == "momentum" else 0.0,
-                t.regularization,
-                t.reg_rate,
-                max_steps,
-            )
+            lr, mu = opt.param_groups[0]["lr"], 0.9 if t.optimizer == "momentum" else 0.0
+            args = (bs, lr, model.main.weight, mu, t.regularization, t.reg_rate, max_steps)
+            try:  # in chunks, with ``between`` after each (engine.train.abandon)
+                done = self._fast.train_in_chunks(order.numpy(), *args, between=between)
+            except EpochAbandoned as err:
+                self.step += err.steps
+                raise
             return self._finish_epoch(done, bs, n, max_steps)
         regularized = t.regularization != "none"
         model.train()
         done = 0
-        for start in range(0, n, bs):
-            if max_steps is not None and done >= max_steps:
-                break
-            idx = order[start : start + bs]
-            loss, _ = model.loss(x[idx], y[idx])
-            if regularized and (pen := self._penalty()) is not None:
-                loss = loss + pen
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            done += 1
-            if between is not None:
-                between()
+        try:
+            for start in range(0, n, bs):
+                if max_steps is not None and done >= max_steps:
+                    break
+                idx = order[start : start + bs]
+                loss, _ = model.loss(x[idx], y[idx])
+                if regularized and (pen := self._penalty()) is not None:
+                    loss = loss + pen
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                done += 1
+                if between is not None and start + bs < n:  # after the last, the runner takes over
+                    between()
+        except (EpochAbandoned, torch.OutOfMemoryError):
+            self.step += done  # those steps were taken; the epoch was not
+            raise
         return self._finish_epoch(done, bs, n, max_steps)
 
     def _finish_epoch(self, done: int, bs: int, n: int, max_steps: int | None) -> dict:
@@ -285,14 +304,7 @@ class Session(Served):
         return None
 
     def divergence(self, m: dict[str, float]) -> str | None:
-        if math.isfinite(m["train_loss"]):
-            return None
-        what = "NaN" if math.isnan(m["train_loss"]) else "infinite"
-        return (
-            f"Loss became {what} at epoch {self.epoch}: the learning rate "
-            f"{self.optimizer.param_groups[0]['lr']:g} is too high for this network; "
-            "lower it and press Reset."
-        )
+        return diagnose(self, m)  # engine.train.divergence: explosions and chance too
 
     def train(self, epochs: int | None = None, steps: int | None = None) -> dict:
         """Train headless until ``epochs``, ``steps`` or the project's stop condition."""
@@ -310,7 +322,7 @@ class Session(Served):
                 break
             left = None if steps is None else steps - (self.step - step0)
             m = self.train_epoch(left)
-            if (bad := self.divergence(m)) is not None:
+            if (bad := diagnose(self, m, window=False)) is not None:
                 raise NodeplayError(bad)
             if epochs is None and steps is None and (reason := self.stop_reason(m)):
                 break
