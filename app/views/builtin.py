@@ -292,3 +292,24 @@ register(
         size=(820, 320),
     )
 )
+
+
+# -- V2 (issue #10): activation maximisation and receptive fields -----------------------
+def _activation_max():
+    from app.views.activation_max import QtActivationMaxView
+
+    return QtActivationMaxView()
+
+
+register(
+    ViewSpec(
+        "activation-max",
+        "Activation max",
+        frozenset({IMAGES}),
+        _activation_max,
+        TABS,
+        50,
+        "Inputs made by gradient ascent to excite a chosen class or unit as much as they can.",
+        size=(760, 520),
+    )
+)

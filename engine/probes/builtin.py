@@ -119,3 +119,7 @@ import engine.probes.embedding  # noqa: E402,F401 - registers "embedding"
 
 # -- G1: autoencoder and VAE latent probes (issue #11) --------------------------------
 import engine.probes.latent  # noqa: E402, F401 - registers on import
+
+# -- V2 (issue #10): activation maximisation and receptive fields, asked by their views --
+# isort: split
+import engine.probes.activation_max  # noqa: E402, F401 - registers "activation_max"
