@@ -313,3 +313,23 @@ register(
         size=(760, 520),
     )
 )
+
+
+def _receptive_field():
+    from app.views.receptive_field import QtReceptiveFieldView
+
+    return QtReceptiveFieldView()
+
+
+register(
+    ViewSpec(
+        "receptive-field",
+        "Receptive field",
+        frozenset({IMAGES}),
+        _receptive_field,
+        TABS,
+        55,
+        "The input pixels one unit of a layer sees: its theoretical box and where its gradient is.",
+        size=(820, 520),
+    )
+)

@@ -123,3 +123,4 @@ import engine.probes.latent  # noqa: E402, F401 - registers on import
 # -- V2 (issue #10): activation maximisation and receptive fields, asked by their views --
 # isort: split
 import engine.probes.activation_max  # noqa: E402, F401 - registers "activation_max"
+import engine.probes.receptive_field  # noqa: E402, F401 - registers "receptive_field"
