@@ -59,3 +59,29 @@ def test_render_writes_the_pictures_and_their_numbers(qtbot, tmp_path):
     saved = np.load(data)
     assert saved["images"].shape == (8, 1, 8, 8) and str(saved["layer"]) == "conv1"
     assert list(saved["units"]) == list(range(8)) and int(saved["iteration"]) == ITERATIONS
+
+
+def test_colour_pictures_are_drawn_in_colour(qtbot):
+    from app.views.activation_max import QtActivationMaxView
+    from engine.data import make_dataset
+
+    project = load_preset("digits-cnn")
+    view = QtActivationMaxView()
+    qtbot.addWidget(view)
+    view.set_project(project, make_dataset(project.data, project.points))
+    images = np.zeros((10, 3, 8, 8), np.float32)
+    images[:, 0] = 1.0  # red everywhere but one dark pixel (each picture is stretched)
+    images[:, :, 0, 0] = 0.0
+    value = {
+        "images": images,
+        "activations": np.arange(10, dtype=np.float32),
+        "units": np.arange(10),
+        "layer": "classes",
+        "iteration": ITERATIONS,
+        "iterations": ITERATIONS,
+        "done": True,
+    }
+    view.answer("activation_max", value, None)
+    pixel = view.grid.tiles[2].pixelColor(4, 4)
+    assert pixel.red() > 200 and pixel.green() < 60 and pixel.blue() < 60
+    assert view.grid.captions[2] == "2: 2" and "done" in view.status.text()

@@ -13,15 +13,20 @@ from engine.probes.registry import probe
 from engine.train.session import Session
 
 
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # small models: intra-op threads only fight each other
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture(scope="module")
 def trained():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # a small model: intra-op threads only fight each other
     torch.manual_seed(0)
     s = Session(load_preset("digits-cnn"), device="cpu")
     s.train(epochs=2)
-    yield s
-    torch.set_num_threads(threads)
+    return s
 
 
 def _random_activations(session, key: str, unit: int, n: int = 500) -> np.ndarray:
@@ -89,3 +94,28 @@ def test_a_layer_or_unit_that_does_not_exist_says_which_exist(trained):
         p.run(trained, {"units": [12]})
     with pytest.raises(NodeplayError, match="this layer has units 0 to 7"):
         p.run(trained, {"layer": "conv1", "units": [8]})
+
+
+def test_colour_inputs_get_colour_pictures():
+    """A network reading RGB images: three planes per picture, each moved on its own."""
+    from types import SimpleNamespace
+
+    from engine.builder import build_model
+    from engine.graph.validate import DataSpec
+
+    graph = load_preset("digits-cnn").graph
+    spec = DataSpec((3, 8, 8), classes=10)
+    model = build_model(graph, spec, 0)
+    rng = np.random.default_rng(0)
+    data = SimpleNamespace(x_test=rng.random((20, 3, 8, 8), dtype=np.float32))
+
+    class Context:  # the parts of a Session the probe reads (weakly referenced, as a session is)
+        pass
+
+    ctx = Context()
+    ctx.model, ctx.dataset, ctx.device = model, data, torch.device("cpu")
+    value = probe("activation_max").run(ctx, {"layer": "conv1", "units": [0, 1], "seconds": None})
+    images = value["images"]
+    assert images.shape == (2, 3, 8, 8)
+    # the planes differ: the kernel weighs red, green and blue differently
+    assert not np.allclose(images[0, 0], images[0, 1]) and not np.allclose(images[0, 1], images[0, 2])
