@@ -32,8 +32,8 @@ MAX_UNITS = 64
 ITERATIONS = 256  # ascent steps to a finished picture
 BUDGET_S = 0.15  # seconds one ask may optimise (answered between mini-batches)
 LEARNING_RATE = 0.05  # Adam's, in units of the data's range
-L2 = 0.02  # weight of the mean squared distance from the data's middle value
-TV = 0.05  # weight of the mean absolute difference between neighbouring pixels
+L2 = 0.5  # weight of the mean squared distance from the data's middle value
+TV = 1.0  # weight of the mean absolute difference between neighbouring pixels
 
 
 def flat_or_image_layers(model, x: torch.Tensor) -> dict[str, str]:
