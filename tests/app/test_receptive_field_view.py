@@ -57,3 +57,40 @@ def test_render_writes_the_field_and_its_numbers(qtbot, tmp_path):
     saved = np.load(data)
     assert saved["effective"].shape == (8, 8) and saved["map"].shape == (4, 4)
     assert list(saved["size"]) == [4, 4] and int(saved["sample"]) == 4
+
+
+def test_the_context_menu_saves_the_picture_and_the_numbers(qtbot, tmp_path, monkeypatch):
+    """A right click on either panel: Save picture… and Save data… write the view's files."""
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
+
+    from app.render import probe_snapshot
+    from app.views.receptive_field import QtReceptiveFieldView
+    from engine.train import Session
+
+    project = load_preset("digits-cnn")
+    session = Session(project, device="cpu")
+    view = QtReceptiveFieldView()
+    qtbot.addWidget(view)
+    view.set_project(project, session.dataset)
+    view.resize(700, 450)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_snapshot(probe_snapshot(session, view.subscriptions()))
+    target = view.input_panel
+    pos = target.rect().center()
+    before = set(QApplication.topLevelWidgets())
+    QApplication.sendEvent(
+        target, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, target.mapToGlobal(pos))
+    )
+    menus = [
+        w for w in set(QApplication.topLevelWidgets()) - before if isinstance(w, QMenu) and w.isVisible()
+    ]
+    assert len(menus) == 1
+    actions = {a.text(): a for a in menus[0].actions()}
+    for label, path in (("Save picture…", tmp_path / "rf.png"), ("Save data…", tmp_path / "rf.npz")):
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, p=path, **k: (str(p), ""))
+        actions[label].trigger()
+        assert path.stat().st_size > 200
+    assert set(np.load(tmp_path / "rf.npz").files) == set(view.view_data())
+    menus[0].close()
