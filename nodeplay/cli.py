@@ -238,6 +238,16 @@ def _add_lesson_commands(sub) -> None:
     s.set_defaults(func=cmd_lesson)
 
 
+# -- V2 (issue #10): render --help lists every registered view -------------------------
+def _view_names() -> str:
+    """The registered views' names (the registry and its table import no Qt)."""
+    try:
+        from app.views.registry import all_views
+    except ImportError:  # an engine-only install: no views to draw
+        return "none in this installation"
+    return ", ".join(s.name for s in all_views())
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="nodeplay",
@@ -290,19 +300,21 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--view",
         default="window",
-        help="window, boundary, gallery, network, hidden, loss or any other "
-        "registered view that applies to the project (default: window)",
+        help=f"the view to draw, one of: {_view_names()}; each draws the projects it applies to "
+        "(default: window)",
     )
     s.add_argument("--out", required=True, help="the picture: a .png or .svg file")
     s.add_argument("--data", help="also write the numbers behind the view to this .npz file")
     s.add_argument("--theme", choices=["light", "dark"], help="the colours around the data")
     s.add_argument(
-        "--layer", help="the layer (node id) the hidden, filters, feature-maps or embedding view shows"
+        "--layer",
+        help="the layer (node id) the hidden, filters, feature-maps, embedding, receptive-field "
+        "or activation-max (also 'classes') view shows",
     )
     s.add_argument(
         "--sample",
         type=int,
-        help="the test sample (index) the feature-maps, saliency or adversarial view shows",
+        help="the test sample (index) the feature-maps, saliency, adversarial or receptive-field view shows",
     )
     s.add_argument(
         "--method",

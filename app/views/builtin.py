@@ -357,3 +357,44 @@ register(
         size=(640, 400),
     )
 )
+
+
+# -- V2 (issue #10): activation maximisation and receptive fields -----------------------
+def _activation_max():
+    from app.views.activation_max import QtActivationMaxView
+
+    return QtActivationMaxView()
+
+
+register(
+    ViewSpec(
+        "activation-max",
+        "Activation max",
+        frozenset({IMAGES}),
+        _activation_max,
+        TABS,
+        50,
+        "Inputs made by gradient ascent to excite a chosen class or unit as much as they can.",
+        size=(760, 520),
+    )
+)
+
+
+def _receptive_field():
+    from app.views.receptive_field import QtReceptiveFieldView
+
+    return QtReceptiveFieldView()
+
+
+register(
+    ViewSpec(
+        "receptive-field",
+        "Receptive field",
+        frozenset({IMAGES}),
+        _receptive_field,
+        TABS,
+        55,
+        "The input pixels one unit of a layer sees: its theoretical box and where its gradient is.",
+        size=(820, 520),
+    )
+)

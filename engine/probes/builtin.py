@@ -138,3 +138,8 @@ from engine.probes.least_squares import applies as _regression_on_plane  # noqa:
 from engine.probes.least_squares import least_squares  # noqa: E402
 
 register("least-squares", least_squares, applies=_regression_on_plane, max_per_second=4.0)
+
+# -- V2 (issue #10): activation maximisation and receptive fields, asked by their views --
+# isort: split
+import engine.probes.activation_max  # noqa: E402, F401 - registers "activation_max"
+import engine.probes.receptive_field  # noqa: E402, F401 - registers "receptive_field"
