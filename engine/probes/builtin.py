@@ -119,3 +119,25 @@ import engine.probes.embedding  # noqa: E402,F401 - registers "embedding"
 
 # -- G1: autoencoder and VAE latent probes (issue #11) --------------------------------
 import engine.probes.latent  # noqa: E402, F401 - registers on import
+
+# -- G2: samples, interpolation and the PCA basis (issue #11) -------------------------
+from engine.probes import latent_samples as _ls  # noqa: E402
+from engine.probes.pca_basis import has_data, pca_basis  # noqa: E402
+
+register(
+    "samples",
+    _ls.samples,
+    cost=COSTLY,
+    max_per_second=2.0,
+    applies=_ls.can_sample,
+    args={"count": 16, "seed": 0},
+)
+register(
+    "interpolation",
+    _ls.interpolation,
+    cost=COSTLY,
+    max_per_second=2.0,
+    applies=_ls.has_latent,
+    args={"a": 0, "b": 1, "steps": 9},
+)
+register("pca-basis", pca_basis, max_per_second=1.0, applies=has_data, args={"components": 12})
