@@ -135,3 +135,23 @@ def test_rendering_a_generative_view_writes_its_picture_and_numbers(preset, view
     assert set(data.files) == keys
     if view == "samples":
         assert data["images"].shape == (32, 1, 8, 8)
+
+
+def test_the_loss_plot_draws_reconstruction_and_kl_curves(qtbot):
+    from app.views.loss_plot import QtLossPlot
+    from engine.train.events import Metrics, Snapshot
+
+    plot = QtLossPlot()
+    qtbot.addWidget(plot)
+    e = np.arange(1, 4)
+    rows = Metrics(e, e * 2.0, e * 2.1, *(np.full(3, np.nan),) * 2, extra={"recon": e * 1.5, "kl": e * 0.5})
+    plot.show_snapshot(Snapshot(3, 0, False, rows, reset=True))
+    plot.flush()
+    assert set(plot.extras.curves) == {"recon", "kl"}
+    np.testing.assert_array_equal(plot.extras.curves["kl"].getData()[1], [0.5, 1.0, 1.5])
+    assert "kl 1.5" in plot.summary.text()
+    data = plot.view_data()
+    np.testing.assert_array_equal(data["test_recon"], [1.5, 3.0, 4.5])
+    # a later snapshot without terms leaves the curves; a reset clears them
+    plot.show_snapshot(Snapshot(0, 0, False, Metrics(), reset=True))
+    assert plot.extras.curves == {} and "test_kl" not in plot.view_data()

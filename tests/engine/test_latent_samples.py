@@ -103,3 +103,34 @@ def test_posterior_collapse_is_reported_in_a_sentence():
 
 def test_noise_is_the_same_for_a_seed():
     np.testing.assert_array_equal(noise(3, 2, 7), noise(3, 2, 7))
+
+
+def test_a_vae_records_its_reconstruction_and_kl_beside_the_loss():
+    torch.manual_seed(0)
+    s = Session(load_preset("vae"), device="cpu")
+    s.train(epochs=3)
+    h = s.history
+    assert set(h.extra) == {"recon", "kl"} and len(h.extra["kl"]) == len(h) == 3
+    # the test loss is the reconstruction plus β (1 in the preset) times the KL, in eval mode
+    np.testing.assert_allclose(h.extra["recon"] + h.extra["kl"], h.test_loss, rtol=1e-5)
+    # the KL by hand from the encoder's mean and log-variance on the test set
+    m = s.model.eval()
+    with torch.no_grad():
+        stats = m.layers["stats"](
+            torch.relu(m.layers["encoder"](torch.as_tensor(s.dataset.x_test).flatten(1)))
+        )
+    mean, logvar = stats[:, :2].double(), stats[:, 2:].double()
+    kl = float((-0.5 * (1 + logvar - mean**2 - logvar.exp())).sum(1).mean())
+    assert abs(h.extra["kl"][-1] - kl) < 1e-4 * max(kl, 1)
+    # β changes live: the running model is the same object, and the total follows it
+    model = s.model
+    graph = s.project.graph.copy()
+    graph.set_params("objective", wb=0.0)
+    s.set_graph(graph, structural=False)
+    assert s.model is model
+    s.train(epochs=1)
+    np.testing.assert_allclose(s.history.test_loss[-1], s.history.extra["recon"][-1], rtol=1e-5)
+    # a classifier records no terms
+    c = Session(load_preset("digits-cnn"), device="cpu")
+    c.train(epochs=1)
+    assert c.history.extra == {}
