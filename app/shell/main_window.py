@@ -130,6 +130,7 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         )
         self.panel.speedChosen.connect(self.set_speed)
         self.panel.reinitializeRequested.connect(self.reinitialize)
+        self.panel.liveParamChosen.connect(self.set_live_param)  # G2: β, live
         scroll = QScrollArea()
         scroll.setWidget(self.panel)
         scroll.setWidgetResizable(True)

@@ -155,3 +155,34 @@ def test_the_loss_plot_draws_reconstruction_and_kl_curves(qtbot):
     # a later snapshot without terms leaves the curves; a reset clears them
     plot.show_snapshot(Snapshot(0, 0, False, Metrics(), reset=True))
     assert plot.extras.curves == {} and "test_kl" not in plot.view_data()
+
+
+def test_beta_changes_live_from_the_playground_without_a_rebuild(qtbot):
+    w = shown_window(qtbot, "vae")
+    try:
+        spin = w.panel.beta_spin
+        assert spin.isVisible() and spin.value() == 1.0
+        w.step_action.trigger()
+        qtbot.waitUntil(lambda: w.session.epoch >= 1, timeout=15_000)
+        model = w.session.model
+        spin.setFocus()
+        spin.selectAll()
+        qtbot.keyClicks(spin, "0.25")
+        qtbot.keyClick(spin, Qt.Key.Key_Return)
+        assert w.project.graph.nodes["objective"].params["wb"] == 0.25
+        qtbot.waitUntil(lambda: w.session.model.loss_sums[0][1][1][1] == 0.25, timeout=10_000)
+        assert w.session.model is model  # taken in place: no rebuild, the weights keep training
+        assert "0.25" in w.undo_action.text() or w.document.undo_stack.canUndo()
+        w.undo_action.trigger()
+        qtbot.waitUntil(lambda: w.session.model.loss_sums[0][1][1][1] == 1.0, timeout=10_000)
+        assert spin.value() == 1.0 and w.session.model is model
+    finally:
+        w.close()
+
+
+def test_no_beta_row_for_a_plain_autoencoder(qtbot):
+    w = shown_window(qtbot, "autoencoder-2d")
+    try:
+        assert not w.panel.beta_spin.isVisible()
+    finally:
+        w.close()
