@@ -186,3 +186,21 @@ def test_no_beta_row_for_a_plain_autoencoder(qtbot):
         assert not w.panel.beta_spin.isVisible()
     finally:
         w.close()
+
+
+def test_a_problem_sentence_replaces_the_pictures(qtbot):
+    from app.views.samples import QtSamples
+
+    view = QtSamples()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    sentence = "Posterior collapse: the KL term is 0.001 nats, ... lower β (the KL weight)."
+    noise = np.random.default_rng(0).random((32, 1, 8, 8)).astype(np.float32)
+    view.show_value({"images": noise, "z": np.zeros((32, 2)), "seed": 0, "variational": True,
+                     "prior_share": 1.0, "problem": sentence})  # fmt: skip
+    assert view.problem.isVisible() and not view.grid.isVisible()
+    assert view.problem.text() == sentence
+    view.show_value({"images": noise, "z": np.zeros((32, 2)), "seed": 0, "variational": True,
+                     "prior_share": 1.0, "problem": ""})  # fmt: skip
+    assert view.grid.isVisible() and not view.problem.isVisible()

@@ -134,3 +134,14 @@ def test_a_vae_records_its_reconstruction_and_kl_beside_the_loss():
     c = Session(load_preset("digits-cnn"), device="cpu")
     c.train(epochs=1)
     assert c.history.extra == {}
+
+
+def test_a_vaes_codes_fill_the_prior_and_a_plain_autoencoders_do_not():
+    shares = {}
+    for name in ("vae", "autoencoder-2d"):
+        torch.manual_seed(0)
+        s = Session(load_preset(name), device="cpu")
+        s.train(epochs=8)
+        shares[name] = float(probe("samples").run(s, {"count": 4, "seed": 0})["prior_share"])
+    # where the prior draws 95% of its samples: most VAE codes, few plain ones
+    assert shares["vae"] > 0.8 and shares["autoencoder-2d"] < 0.5, shares
