@@ -84,9 +84,9 @@ class QtSamples(SavingMenuMixin, QWidget):
         else:
             share = 100 * float(value["prior_share"])
             why = (
-                "the KL term pulls a VAE's codes onto this prior"
+                "The KL term pulls a VAE's codes onto this prior"
                 if bool(value["variational"])
-                else "nothing pulls a plain autoencoder's codes onto this prior"
+                else "Nothing pulls a plain autoencoder's codes onto this prior"
             )
             self.caption.setText(
                 f"{COUNT} points drawn from N(0, I) (seed {seed}), decoded. {why}: "
