@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.playground.beta_control import BetaControl
 from app.playground.layer_controls import LayerControls
 from app.playground.panel_edits import (
     FULL_BATCH,
@@ -65,10 +66,11 @@ GROUPS = ("data", "features", "layers", "training")
 MAX_BATCH = 64  # the slider's end; a larger batch from a file shows its own number
 
 
-class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
+class PlaygroundPanel(PanelEdits, LayerControls, BetaControl, QWidget):
     message = Signal(str, str)  # "error" | "info", one sentence
     speedChosen = Signal(object)  # epochs per second, None: as fast as possible
     reinitializeRequested = Signal()
+    liveParamChosen = Signal(str, str, float)  # G2: node id, live parameter, value (β)
 
     def __init__(self, document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -263,6 +265,7 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
         self.speed_label.setText(_speed_text(len(SPEEDS) - 1))
         self.speed_slider.valueChanged.connect(self._speed_chosen)
         form.addRow(self.speed_label, self.speed_slider)
+        self._build_beta()  # G2: a VAE's β, shown only for one
 
     # -- showing a project -----------------------------------------------------------
     def load(self, project, dataset=None) -> None:
@@ -316,6 +319,7 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
             self.reg_rate_combo.setEnabled(t.regularization != "none")
             self.stop_spin.setValue(t.stop_epochs or 0)
             self._load_shape(describe_mlp(project.graph), images)
+            self._load_beta(project.graph)
         finally:
             self._loading = False
 

@@ -134,6 +134,7 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         )
         self.panel.speedChosen.connect(self.set_speed)
         self.panel.reinitializeRequested.connect(self.reinitialize)
+        self.panel.liveParamChosen.connect(self.set_live_param)  # G2: β, live
         scroll = QScrollArea()
         scroll.setWidget(self.panel)
         scroll.setWidgetResizable(True)

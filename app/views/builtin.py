@@ -398,3 +398,80 @@ register(
         size=(820, 520),
     )
 )
+
+
+# -- G2: samples, interpolation, latent grid and PCA basis (issue #11) ----------------
+def _samples():
+    from app.views.samples import QtSamples
+
+    return QtSamples()
+
+
+def _interpolation():
+    from app.views.interpolation import QtInterpolation
+
+    return QtInterpolation()
+
+
+def _latent_grid():
+    from app.views.latent_grid import QtLatentGrid
+
+    return QtLatentGrid()
+
+
+def _pca_basis():
+    from app.views.pca_basis import QtPcaBasis
+
+    return QtPcaBasis()
+
+
+register(
+    ViewSpec(
+        "samples",
+        "Samples",
+        frozenset({GENERATIVE}),
+        _samples,
+        TABS,
+        63,
+        "Images decoded from fixed random latent points drawn from N(0, I): a VAE's look "
+        "like digits, a plain autoencoder's mostly do not.",
+        size=(760, 460),
+    )
+)
+register(
+    ViewSpec(
+        "interpolation",
+        "Interpolation",
+        frozenset({GENERATIVE}),
+        _interpolation,
+        TABS,
+        64,
+        "Images decoded along the line between the codes of two test images.",
+        size=(820, 300),
+    )
+)
+register(
+    ViewSpec(
+        "latent-grid",
+        "Latent grid",
+        frozenset({GENERATIVE}),
+        _latent_grid,
+        TABS,
+        65,
+        "The decoded manifold of a 2-D latent: a grid of the images the decoder makes across the plane.",
+        size=(900, 640),
+    )
+)
+register(
+    ViewSpec(
+        "pca-basis",
+        "PCA basis",
+        frozenset({POINTS, IMAGES, GENERATIVE}),
+        _pca_basis,
+        TABS,
+        66,
+        "The data's principal axes: drawn over 2-D points, or as eigen-images with the "
+        "variance each explains.",
+        size=(760, 560),
+    )
+)

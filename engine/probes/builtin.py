@@ -143,3 +143,25 @@ register("least-squares", least_squares, applies=_regression_on_plane, max_per_s
 # isort: split
 import engine.probes.activation_max  # noqa: E402, F401 - registers "activation_max"
 import engine.probes.receptive_field  # noqa: E402, F401 - registers "receptive_field"
+
+# -- G2: samples, interpolation and the PCA basis (issue #11) -------------------------
+from engine.probes import latent_samples as _ls  # noqa: E402
+from engine.probes.pca_basis import has_data, pca_basis  # noqa: E402
+
+register(
+    "samples",
+    _ls.samples,
+    cost=COSTLY,
+    max_per_second=2.0,
+    applies=_ls.can_sample,
+    args={"count": 16, "seed": 0},
+)
+register(
+    "interpolation",
+    _ls.interpolation,
+    cost=COSTLY,
+    max_per_second=2.0,
+    applies=_ls.has_latent,
+    args={"a": 0, "b": 1, "steps": 9},
+)
+register("pca-basis", pca_basis, max_per_second=1.0, applies=has_data, args={"components": 12})

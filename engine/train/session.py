@@ -32,6 +32,7 @@ from engine.train.device import choose_device
 from engine.train.divergence import Watch, diagnose
 from engine.train.events import Metrics
 from engine.train.fast_mlp import FAST_CHUNK, FastMLP  # noqa: F401 - FAST_CHUNK: tests
+from engine.train.loss_terms import loss_terms
 from engine.train.metrics import accuracy
 from engine.train.optim import make_optimizer
 from engine.train.runner import PROBE_SHARE, Runner  # noqa: F401 - PROBE_SHARE: older imports
@@ -279,7 +280,10 @@ class Session(Served):
 
     def _record(self) -> dict[str, float]:
         m = self.evaluate()
-        self._pending.append((self.epoch, m["train_loss"], m["test_loss"], m["train_acc"], m["test_acc"]))
+        terms = loss_terms(self.model, self.x_test, self.y_test)  # G2: a VAE's recon and KL
+        self._pending.append(
+            (self.epoch, m["train_loss"], m["test_loss"], m["train_acc"], m["test_acc"], terms)
+        )
         return m
 
     def take_rows(self) -> Metrics:
@@ -290,7 +294,9 @@ class Session(Served):
         if not self._pending:
             return Metrics()
         cols = list(zip(*self._pending))
-        new = Metrics(np.array(cols[0], np.int64), *(np.array(c, np.float64) for c in cols[1:]))
+        names = {k for terms in cols[5] for k in terms}
+        extra = {k: np.array([t.get(k, np.nan) for t in cols[5]], np.float64) for k in sorted(names)}
+        new = Metrics(np.array(cols[0], np.int64), *(np.array(c, np.float64) for c in cols[1:5]), extra=extra)
         self._pending = []
         self.history = self.history.then(new)
         return new
