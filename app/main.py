@@ -18,7 +18,9 @@ def run_gui(path: str | None = None, project: Project | None = None) -> int:
 
     from app.autosave import default_directory
     from app.shell.main_window import MainWindow
+    from engine.train import compile_warmup
 
+    compile_warmup.start()  # the training kernel compiles (or loads) while the window opens
     if project is None:
         project = load_project(path) if path else load_preset(DEFAULT)
     app = QApplication.instance() or QApplication(sys.argv[:1])

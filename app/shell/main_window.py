@@ -29,6 +29,7 @@ from app.playground.classroom import ask_hidden_groups
 from app.shell.files import ProjectFilesMixin
 from app.shell.message_bar import MessageBar
 from app.shell.modes import EditorModeMixin
+from app.shell.path_label import TrainingPathLabel
 from app.shell.transport import TransportMixin
 from app.views.area import ViewArea
 from app.views.loss_plot import QtLossPlot
@@ -178,6 +179,9 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         self.device_label = QLabel("")
         self.statusBar().addPermanentWidget(self.metrics_label)
         self.statusBar().addPermanentWidget(self.device_label)
+        # N1 (issue #13): which path trains
+        self.path_label = TrainingPathLabel(lambda: self.session)
+        self.statusBar().addPermanentWidget(self.path_label)
 
     # -- projects --------------------------------------------------------------------
     def open_project(

@@ -119,3 +119,7 @@ import engine.probes.embedding  # noqa: E402,F401 - registers "embedding"
 
 # -- G1: autoencoder and VAE latent probes (issue #11) --------------------------------
 import engine.probes.latent  # noqa: E402, F401 - registers on import
+
+# -- N1: boundary and neuron maps from the compiled kernel's forward pass (issue #13) --
+# isort: split
+import engine.probes.compiled_maps  # noqa: E402, F401 - serves "boundary" and "neurons"

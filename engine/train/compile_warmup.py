@@ -50,6 +50,7 @@ def warm() -> None:
     lr = np.full(1, 0.01)
     chain.train_epoch(order, 4, None, 1.0, lr, np.full(1, 3, np.int64), 2, np.full(1, 0.001))
     chain.forward(0, x)
+    chain.evaluate(1.0)
     state.seconds = time.perf_counter() - t0
     state.ready = True
 

@@ -102,8 +102,8 @@ class CompiledChain:
     def train_epoch(self, order, batch, max_steps, weight, lr, opt, reg, rate) -> int:
         """Steps over the training data in ``order``, then every lane's metrics
         (``self.metrics``, columns as ``engine.train.compiled.METRICS``)."""
-        x, y, _ = self.data[0]
-        done = kernel.train_epoch(
+        (x, y, labels), (xt, yt, labels_t) = self.data
+        done = kernel.train_and_evaluate(
             self.flat,
             self.s1,
             self.s2,
@@ -111,6 +111,10 @@ class CompiledChain:
             *self._args(),
             x,
             y,
+            labels,
+            xt,
+            yt,
+            labels_t,
             order,
             batch,
             -1 if max_steps is None else max_steps,
@@ -121,8 +125,8 @@ class CompiledChain:
             reg,
             rate,
             self.active,
+            self.metrics,
         )
-        self.evaluate(weight)
         return int(done)
 
     def evaluate(self, weight: float) -> np.ndarray:
@@ -142,12 +146,12 @@ class CompiledChain:
         return self.metrics
 
     def forward(self, k: int, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Lane k over the rows of x (through the features already): (layers, N, width)
-        pre-activations and (layers + 1, N, width) outputs, for probes."""
+        """Lane k over the rows of x (through the features already): (layers, width, N)
+        pre-activations and (layers + 1, width, N) outputs, for probes."""
         width = int(max(self.n_in.max(), self.n_out.max()))
         layers = len(self.n_in)
-        zs = np.zeros((layers, len(x), width), np.float32)
-        outs = np.zeros((layers + 1, len(x), width), np.float32)
+        zs = np.zeros((layers, width, len(x)))
+        outs = np.zeros((layers + 1, width, len(x)))
         kernel.forward_all(self.flat, k, *self._args(), np.ascontiguousarray(x, np.float32), zs, outs)
         return zs, outs
 
@@ -157,13 +161,13 @@ class CompiledMLP:
 
     path = "compiled kernel"
 
-    def __init__(self, session, features, dense, acts, node_ids):
+    def __init__(self, session, features, dense, acts, node_ids, features_id=None):
         model = session.model
         with torch.no_grad():
             xs = [features(x) if features is not None else x for x in (session.x_train, session.x_test)]
         splits = [(x.numpy(), y.numpy()) for x, y in zip(xs, (session.y_train, session.y_test))]
         self.chain = CompiledChain(dense, False, [acts], splits, model.main.loss, model.classes)
-        self.features = features
+        self.features, self.features_id = features, features_id
         self.node_ids = node_ids  # per Dense layer: (dense node id, activation node id or None)
         self.optimizer = session.project.train.optimizer
         self._opt = np.full(1, OPTIMIZER_CODES[self.optimizer], np.int64)
@@ -176,14 +180,14 @@ class CompiledMLP:
             return None
         if not model.plain_chain or len(model.inputs) != 1 or model.main.loss not in LOSS_CODES:
             return None
-        features = None
+        features, features_id = None, None
         dense: list[tuple] = []
         acts: list[str] = []
         ids: list[list] = []
         for node_id, _, _ in model.steps:
             m = model.layers[node_id]
             if isinstance(m, FeatureMap) and not dense and features is None:
-                features = m
+                features, features_id = m, node_id
             elif isinstance(m, nn.Linear):
                 dense.append((m.weight, m.bias))
                 acts.append("linear")
@@ -204,7 +208,7 @@ class CompiledMLP:
                 return None
         if not dense or ids[-1][1] is not None:  # the head must be a plain Dense
             return None
-        return cls(session, features, dense, acts, [tuple(i) for i in ids])
+        return cls(session, features, dense, acts, [tuple(i) for i in ids], features_id)
 
     @classmethod
     def take_over(cls, session) -> CompiledMLP | None:

@@ -27,7 +27,7 @@ from engine.project import Project
 from engine.train import commands as cmd
 from engine.train import compile_warmup, live_edit
 from engine.train.compiled_mlp import CompiledMLP
-from engine.train.device import choose_device
+from engine.train.device import apply_thread_policy, choose_device
 from engine.train.events import Metrics
 from engine.train.fast_mlp import FastMLP
 from engine.train.metrics import accuracy
@@ -54,6 +54,7 @@ class Session(Served):
         # the GIL, where torch's kernels do; a GUI process turns it off to stay responsive.
         self.numpy_evaluation = True
         self.generation = 0
+        self.thread_policy: str | None = None  # "gui" or "cli": size torch's threads per project
         self._load(project, device)
         subs = cmd.probe_subscriptions(boundary_size)
         self.runner = Runner(self, snapshot_interval=snapshot_interval, subscriptions=subs)
@@ -67,6 +68,8 @@ class Session(Served):
         self.device = choose_device(device or project.train.device, check.total_params, sample)
         self._to_device()
         self.reset(project.train.seed, weights=project.weights, epoch=project.epoch)
+        if self.thread_policy is not None:  # on the thread that trains (issue #13)
+            apply_thread_policy(self, gui=self.thread_policy == "gui")
 
     def set_project(self, project: Project) -> None:
         """Train ``project`` from now on (new data, settings and graph; its own weights
