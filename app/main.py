@@ -20,7 +20,6 @@ def run_gui(path: str | None = None, project: Project | None = None) -> int:
     from app.shell.main_window import MainWindow
     from engine.train import compile_warmup
 
-    compile_warmup.start()  # the training kernel compiles (or loads) while the window opens
     if project is None:
         project = load_project(path) if path else load_preset(DEFAULT)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -31,5 +30,6 @@ def run_gui(path: str | None = None, project: Project | None = None) -> int:
     if path:  # Save writes back to it and Open Recent lists it
         window.document.set_path(Path(path))
     window.show()
+    compile_warmup.start()  # the training kernel compiles (or loads) once the window shows
     window.offer_recovery()
     return int(app.exec())

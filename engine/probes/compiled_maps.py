@@ -26,9 +26,9 @@ def grid_inputs(extent: float, size: int, features: tuple[str, ...] | None) -> n
     grid = plane_grid(extent, size, torch.device("cpu"))
     with torch.no_grad():
         x = FeatureMap(list(features))(grid) if features is not None else grid
-    out = np.ascontiguousarray(x.numpy(), dtype=np.float32)
-    out.setflags(write=False)
-    return out
+    # shared by every call, and writable: numba compiles read-only arrays as another
+    # type, which would compile the kernel again on the worker (seconds without training)
+    return np.ascontiguousarray(x.numpy(), dtype=np.float32)
 
 
 def _kernel_pass(ctx, size: int):
