@@ -60,7 +60,7 @@ class CompiledBatch:
         """One pass for every lane; each lane's metrics (NaN for frozen lanes)."""
         c = self.chain
         c.train_epoch(order, batch, None, self.weight, self.lr, self.opt, self.reg, self.rate)
-        return [dict(zip(METRICS, (float(v) for v in row))) for row in c.metrics]
+        return [dict(zip(METRICS, row)) for row in c.metrics.tolist()]
 
 
 def compiled_batch(cs) -> CompiledBatch | None:
