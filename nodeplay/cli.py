@@ -86,14 +86,13 @@ def cmd_train(args) -> int:
     if args.out:
         _refuse_overwrite(Path(args.out), args.force)
     session = make_trainer(project, device=args.device)
-    if session.device.type == "cpu":  # the process is ours: size torch's threads to the model
-        import torch
+    # the process is ours: size torch's threads to the model; compile the kernel (issue #13)
+    from engine.train import compile_warmup
+    from engine.train.device import apply_thread_policy
 
-        from engine.train.device import cpu_threads
-
-        model = session.model if session.model is not None else session.nets  # a GAN's two networks
-        params = sum(p.numel() for p in model.parameters())
-        torch.set_num_threads(cpu_threads(params, torch.get_num_threads()))
+    session.thread_policy = "cli"
+    apply_thread_policy(session, gui=False)
+    compile_warmup.start()
     result = session.train(epochs=args.epochs, steps=args.steps)
     if args.out:
         project.weights, project.epoch = session.weights(), session.epoch

@@ -30,6 +30,7 @@ from app.shell.files import ProjectFilesMixin
 from app.shell.lessons import LessonsMixin  # L1: lessons and Help
 from app.shell.message_bar import MessageBar
 from app.shell.modes import EditorModeMixin
+from app.shell.path_label import TrainingPathLabel
 from app.shell.transport import TransportMixin
 from app.views.area import ViewArea
 from app.views.loss_plot import QtLossPlot
@@ -183,6 +184,9 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         self.device_label = QLabel("")
         self.statusBar().addPermanentWidget(self.metrics_label)
         self.statusBar().addPermanentWidget(self.device_label)
+        # N1 (issue #13): which path trains
+        self.path_label = TrainingPathLabel(lambda: self.session)
+        self.statusBar().addPermanentWidget(self.path_label)
 
     # -- projects --------------------------------------------------------------------
     def open_project(

@@ -165,3 +165,7 @@ register(
     args={"a": 0, "b": 1, "steps": 9},
 )
 register("pca-basis", pca_basis, max_per_second=1.0, applies=has_data, args={"components": 12})
+
+# -- N1: boundary and neuron maps from the compiled kernel's forward pass (issue #13) --
+# isort: split
+import engine.probes.compiled_maps  # noqa: E402, F401 - serves "boundary" and "neurons"

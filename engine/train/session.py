@@ -26,9 +26,10 @@ from engine.graph import Graph, node_type, validate
 from engine.probes.builtin import boundary as boundary_probe
 from engine.project import Project
 from engine.train import commands as cmd
-from engine.train import live_edit
+from engine.train import compile_warmup, live_edit
 from engine.train.abandon import EpochAbandoned
-from engine.train.device import choose_device
+from engine.train.compiled_mlp import CompiledMLP
+from engine.train.device import apply_thread_policy, choose_device
 from engine.train.divergence import Watch, diagnose
 from engine.train.events import Metrics
 from engine.train.fast_mlp import FAST_CHUNK, FastMLP  # noqa: F401 - FAST_CHUNK: tests
@@ -57,6 +58,7 @@ class Session(Served):
         # the GIL, where torch's kernels do; a GUI process turns it off to stay responsive.
         self.numpy_evaluation = True
         self.generation = 0
+        self.thread_policy: str | None = None  # "gui" or "cli": size torch's threads per project
         self._load(project, device)
         subs = cmd.probe_subscriptions(boundary_size)
         self.runner = Runner(self, snapshot_interval=snapshot_interval, subscriptions=subs)
@@ -71,6 +73,8 @@ class Session(Served):
         check_fits(project, dataset, self.device)  # refused with a sentence before building
         self._to_device()
         self.reset(project.train.seed, weights=project.weights, epoch=project.epoch)
+        if self.thread_policy is not None:  # on the thread that trains (issue #13)
+            apply_thread_policy(self, gui=self.thread_policy == "gui")
 
     def set_project(self, project: Project) -> None:
         """Train ``project`` from now on (new data, settings and graph; its own weights
@@ -113,9 +117,27 @@ class Session(Served):
         """Use ``optimizer`` and everything derived from ``self.model``."""
         self.optimizer = optimizer
         self._penalised = self.model.penalised_weights()
-        self._fast = FastMLP.for_session(self) if self.fast else None
+        self._fast = self._fast_path() if self.fast else None
         # switching train/eval walks every module: skip it where no layer cares
         self._mode_matters = any(isinstance(m, MODE_DEPENDENT) for m in self.model.modules())
+
+    def _fast_path(self) -> CompiledMLP | FastMLP | None:
+        """The compiled kernel once it is ready, else the numpy path, else None (autograd)."""
+        # until the kernel is ready, look again at every epoch (``_take_compiled``)
+        self._awaiting_kernel = not compile_warmup.state.ready
+        if not self._awaiting_kernel and (compiled := CompiledMLP.for_session(self)) is not None:
+            return compiled
+        return FastMLP.for_session(self)
+
+    def _take_compiled(self) -> None:
+        """Move to the compiled kernel that just became ready (optimizer state kept)."""
+        self._awaiting_kernel = False
+        self._fast = CompiledMLP.take_over(self) or self._fast
+
+    @property
+    def training_path(self) -> str:
+        """ "compiled kernel", "numpy", "numpy, compiling…" or "torch" (the status bar's)."""
+        return compile_warmup.path_name(self._fast)
 
     def set_graph(self, graph: Graph, structural: bool = True) -> set[str]:
         """Train ``graph`` from now on, keeping the epoch and the history.
@@ -134,6 +156,8 @@ class Session(Served):
                 f"The edited graph cannot train yet: {err} Training goes on with the graph as it was."
             )
         old_graph, old_model = self.project.graph, self.model
+        if isinstance(self._fast, CompiledMLP):  # its optimizer state, for the carry below
+            self._fast.export_state(self.optimizer)
         if not structural:
             if live_edit.only_live_changes(old_graph, graph):
                 for node_id, name, value in live_edit.live_changes(old_graph, graph):
@@ -219,6 +243,19 @@ class Session(Served):
         n, bs = len(x), min(self.project.train.batch_size, len(x))
         order = torch.randperm(n, generator=self.generator).to(self.device)
         t = self.project.train
+        if self.fast and self._awaiting_kernel and compile_warmup.state.ready:
+            self._take_compiled()
+        if isinstance(self._fast, CompiledMLP):
+            done, m = self._fast.train_epoch(
+                order.numpy(),
+                bs,
+                opt.param_groups[0]["lr"],
+                model.main.weight,
+                t.regularization,
+                t.reg_rate,
+                max_steps,
+            )
+            return self._finish_epoch(done, bs, n, max_steps, m)
         if self._fast is not None:
             lr, mu = opt.param_groups[0]["lr"], 0.9 if t.optimizer == "momentum" else 0.0
             args = (bs, lr, model.main.weight, mu, t.regularization, t.reg_rate, max_steps)
@@ -250,14 +287,18 @@ class Session(Served):
             raise
         return self._finish_epoch(done, bs, n, max_steps)
 
-    def _finish_epoch(self, done: int, bs: int, n: int, max_steps: int | None) -> dict:
+    def _finish_epoch(
+        self, done: int, bs: int, n: int, max_steps: int | None, metrics: dict | None = None
+    ) -> dict:
         self.step += done
         if max_steps is None or done * bs >= n:
             self.epoch += 1
-        return self._record()
+        return self._record(metrics)
 
     @torch.inference_mode()
     def evaluate(self) -> dict[str, float]:
+        if isinstance(self._fast, CompiledMLP):  # compiled: it releases the GIL
+            return self._fast.evaluate(self.model.main.weight)
         if self._fast is not None and self.numpy_evaluation:
             return self._fast.evaluate(self.model.main.weight)
         model = self.model
@@ -278,8 +319,8 @@ class Session(Served):
         # e.g. an autoencoder's reconstruction has no classes
         return accuracy(main.loss if main.on_data else None, pred, y)
 
-    def _record(self) -> dict[str, float]:
-        m = self.evaluate()
+    def _record(self, metrics: dict | None = None) -> dict[str, float]:
+        m = self.evaluate() if metrics is None else metrics
         terms = loss_terms(self.model, self.x_test, self.y_test)  # G2: a VAE's recon and KL
         self._pending.append(
             (self.epoch, m["train_loss"], m["test_loss"], m["train_acc"], m["test_acc"], terms)
