@@ -19,3 +19,17 @@ def xor_project() -> Project:
         DataSettings(name="xor", samples=400),
         TrainSettings(optimizer="adam", learning_rate=0.03, batch_size=20, stop_epochs=60, seed=3),
     )
+
+
+# -- N1 (issue #13): a test that runs `nodeplay train` in-process starts the kernel's
+# background compile; later tests must not find their sessions on another path
+@pytest.fixture(autouse=True)
+def kernel_state_restored():
+    from engine.train import compile_warmup
+
+    s = compile_warmup.state
+    before = (s.started, s.ready, s.thread)
+    yield
+    if s.thread is not before[2]:
+        compile_warmup.wait(120)  # the compile this test started ends before its state goes
+    s.started, s.ready, s.thread = before
