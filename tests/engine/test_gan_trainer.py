@@ -219,3 +219,18 @@ def test_a_dcgan_with_batch_norm_reopens_with_its_weights(tmp_path):
     back = load_project(save_project(p, tmp_path / "g.nodeplay"))
     again = GanTrainer(back)
     np.testing.assert_allclose(again.sample_images(4, seed=2), t.sample_images(4, seed=2), atol=1e-6)
+
+
+def test_slow_motion_plays_one_phase_per_epoch_d_then_g():
+    from engine.train.adversarial import SetSlowMotion
+
+    t = GanTrainer(ring_project(d_steps=2))
+    t.apply(SetSlowMotion(True))
+    phases = []
+    for _ in range(6):
+        t.train_epoch()
+        phases.append(t.last_phase)
+    assert phases == ["d", "d", "g", "d", "d", "g"] and t.step == 2 and t.epoch == 2
+    t.apply(SetSlowMotion(False))
+    t.train_epoch()
+    assert t.step > 2
