@@ -30,6 +30,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.autosave import AUTOSAVE_SECONDS, Autosaver
 from app.recent_files import RecentFiles
+from engine.budget import check_fits
 from engine.data import make_dataset
 from engine.errors import NodeplayError
 from engine.graph import Graph, validate
@@ -102,6 +103,7 @@ def checked_dataset(project: Project):
         return dataset
     dataset = make_dataset(project.data, project.points)
     validate(project.graph, dataset.spec).raise_if_invalid()
+    check_fits(project, dataset)  # issue #14: refuse what would not fit in memory, with the figures
     _last_checked = (project, project.graph.copy(), copy.deepcopy(project.data), project.points, dataset)
     return dataset
 

@@ -19,6 +19,7 @@ def run_gui(path: str | None = None, project: Project | None = None) -> int:
     from app.autosave import default_directory
     from app.shell.crash_dialog import install_crash_dialog
     from app.shell.main_window import MainWindow
+    from engine.train import compile_warmup
 
     if project is None:
         project = load_project(path) if path else load_preset(DEFAULT)
@@ -32,5 +33,6 @@ def run_gui(path: str | None = None, project: Project | None = None) -> int:
     # issue #14: an unexpected exception autosaves the work and shows a dialog
     install_crash_dialog(window)
     window.show()
+    compile_warmup.start()  # the training kernel compiles (or loads) once the window shows
     window.offer_recovery()
     return int(app.exec())

@@ -72,9 +72,10 @@ def render_view(
     ``sample``: the test sample a sample view shows; ``method``: the saliency view's
     attribution method. Views that ask the worker (``asked``) are answered at once."""
     from app.views.registry import WINDOW, all_views, project_kinds
-    from engine.train.session import Session
+    from engine.train.factory import make_trainer
 
-    session = Session(project)
+    session = make_trainer(project)
+    _size_threads(session)
     kinds = project_kinds(session.dataset, project.graph)
     spec = {s.name: s for s in all_views()}.get(view)
     if spec is None or not spec.applies_to(kinds):
@@ -217,3 +218,16 @@ def _window_data(window) -> dict:
         for key, value in view.view_data().items():
             data[f"{view.view_name}/{key}"] = value
     return data
+
+
+def _size_threads(session) -> None:
+    """G1 (issue 11): train as ``nodeplay train`` does, on one thread for small models
+    (two threads of a busy two-core machine train a DCGAN 15x slower)."""
+    if session.device.type != "cpu":
+        return
+    import torch
+
+    from engine.train.device import cpu_threads
+
+    model = session.model if session.model is not None else session.nets
+    torch.set_num_threads(cpu_threads(sum(p.numel() for p in model.parameters()), torch.get_num_threads()))

@@ -17,9 +17,16 @@ REGULARIZATIONS = ("none", "l1", "l2")
 DEVICES = ("auto", "cpu", "cuda")
 
 
-def _f(default, low=None, high=None, choices=None, optional=False):
+def _f(default, low=None, high=None, choices=None, optional=False, max_length=40):
     return field(
-        default=default, metadata={"low": low, "high": high, "choices": choices, "optional": optional}
+        default=default,
+        metadata={
+            "low": low,
+            "high": high,
+            "choices": choices,
+            "optional": optional,
+            "max_length": max_length,
+        },
     )
 
 
@@ -31,6 +38,8 @@ class DataSettings:
     train_percent: float = _f(50.0, 10.0, 90.0)
     seed: int = _f(0, 0, 2**31 - 1)
     classes: int = _f(2, 2, 10)  # classes of the multi-class sets (blobs, spiral); see playground
+    # V1: the imported dataset's .npz file or image folder (engine.data.imported); "" for others
+    path: str = _f("", max_length=4096)
 
 
 @dataclass
@@ -70,8 +79,16 @@ def _check(cls, data: dict, where: str):
             continue
         kind: type = type(f.default) if f.default is not None else (int if "epochs" in name else float)
         if kind is str:
-            ok = isinstance(v, str) and len(v) <= 40 and (m["choices"] is None or v in m["choices"])
-            expect = f"one of {', '.join(m['choices'])}" if m["choices"] else "text of at most 40 characters"
+            ok = (
+                isinstance(v, str)
+                and len(v) <= m["max_length"]
+                and (m["choices"] is None or v in m["choices"])
+            )
+            expect = (
+                f"one of {', '.join(m['choices'])}"
+                if m["choices"]
+                else f"text of at most {m['max_length']} characters"
+            )
         else:
             ok = isinstance(v, int | float) and not isinstance(v, bool) and _finite(v)
             ok = ok and (kind is float or int(v) == v)
@@ -94,4 +111,7 @@ def train_from_dict(data: dict) -> TrainSettings:
 
 
 def to_dict(settings) -> dict:
-    return dataclasses.asdict(settings)
+    d = dataclasses.asdict(settings)
+    if d.get("path") == "":  # only imported data names a file; other projects' files stay as they were
+        del d["path"]
+    return d

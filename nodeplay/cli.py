@@ -77,7 +77,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_train(args) -> int:
-    from engine.train import Session
+    from engine.train.factory import make_trainer
 
     project = _load(args.file)
     if args.seed is not None:
@@ -85,14 +85,14 @@ def cmd_train(args) -> int:
         project.weights, project.epoch = None, 0  # a new seed means new initial weights
     if args.out:
         _refuse_overwrite(Path(args.out), args.force)
-    session = Session(project, device=args.device)
-    if session.device.type == "cpu":  # the process is ours: size torch's threads to the model
-        import torch
+    session = make_trainer(project, device=args.device)
+    # the process is ours: size torch's threads to the model; compile the kernel (issue #13)
+    from engine.train import compile_warmup
+    from engine.train.device import apply_thread_policy
 
-        from engine.train.device import cpu_threads
-
-        params = sum(p.numel() for p in session.model.parameters())
-        torch.set_num_threads(cpu_threads(params, torch.get_num_threads()))
+    session.thread_policy = "cli"
+    apply_thread_policy(session, gui=False)
+    compile_warmup.start()
     result = session.train(epochs=args.epochs, steps=args.steps)
     if args.out:
         project.weights, project.epoch = session.weights(), session.epoch
@@ -175,6 +175,78 @@ def cmd_render(args) -> int:
     return 0
 
 
+# -- L1: lessons (issue #12): list them, run one headless and print each check ------------
+def cmd_lessons(args) -> int:
+    from engine.lessons import load_lessons
+
+    lessons = load_lessons()
+    width = max(len(lesson.name) for lesson in lessons)
+    for lesson in lessons:
+        print(
+            f"{lesson.name:<{width}}  {lesson.title} "
+            f"(preset {lesson.record.preset}, {len(lesson.steps)} steps)"
+        )
+    return 0
+
+
+def cmd_lesson(args) -> int:
+    import time
+
+    from engine.lessons import load_lesson
+    from engine.lessons.runner import failed, run_lesson
+
+    lesson = load_lesson(args.name)
+    if not args.check:
+        print(f"{lesson.name}: {lesson.title}\n\n{lesson.text}\n")
+        for i, step in enumerate(lesson.steps, 1):
+            print(f"{i}. {' '.join(step.text.split())}")
+        return 0
+    if args.device == "cpu":  # the process is ours: small lesson models train fastest on one thread
+        import torch
+
+        torch.set_num_threads(1)
+
+    def report(r) -> None:
+        what = (
+            "no check"
+            if r.outcome is None
+            else (f"{r.outcome.text}: {'met' if r.outcome.met else 'NOT met'}")
+        )
+        print(f"step {r.number}  epoch {r.epoch:>4}  {r.seconds:6.1f} s  {what}", flush=True)
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    results = run_lesson(lesson, device=args.device, report=report)
+    bad = failed(results)
+    print(
+        f"{lesson.name}: {len(results) - len(bad)} of {len(results)} steps passed in "
+        f"{time.perf_counter() - t0:.1f} s ({time.process_time() - c0:.1f} CPU-s)."
+    )
+    if bad:
+        print(f"nodeplay: error: the check of step {bad[0].number} was not met.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _add_lesson_commands(sub) -> None:
+    s = sub.add_parser("lessons", help="list the built-in lessons")
+    s.set_defaults(func=cmd_lessons)
+    s = sub.add_parser("lesson", help="show a lesson's steps, or run them headless with --check")
+    s.add_argument("name")
+    s.add_argument("--check", action="store_true", help="run the steps and print each check's outcome")
+    s.add_argument("--device", choices=["cpu", "cuda", "auto"], default="cpu", help="where to train")
+    s.set_defaults(func=cmd_lesson)
+
+
+# -- V2 (issue #10): render --help lists every registered view -------------------------
+def _view_names() -> str:
+    """The registered views' names (the registry and its table import no Qt)."""
+    try:
+        from app.views.registry import all_views
+    except ImportError:  # an engine-only install: no views to draw
+        return "none in this installation"
+    return ", ".join(s.name for s in all_views())
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="nodeplay",
@@ -227,19 +299,21 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--view",
         default="window",
-        help="window, boundary, gallery, network, hidden, loss or any other "
-        "registered view that applies to the project (default: window)",
+        help=f"the view to draw, one of: {_view_names()}; each draws the projects it applies to "
+        "(default: window)",
     )
     s.add_argument("--out", required=True, help="the picture: a .png or .svg file")
     s.add_argument("--data", help="also write the numbers behind the view to this .npz file")
     s.add_argument("--theme", choices=["light", "dark"], help="the colours around the data")
     s.add_argument(
-        "--layer", help="the layer (node id) the hidden, filters, feature-maps or embedding view shows"
+        "--layer",
+        help="the layer (node id) the hidden, filters, feature-maps, embedding, receptive-field "
+        "or activation-max (also 'classes') view shows",
     )
     s.add_argument(
         "--sample",
         type=int,
-        help="the test sample (index) the feature-maps, saliency or adversarial view shows",
+        help="the test sample (index) the feature-maps, saliency, adversarial or receptive-field view shows",
     )
     s.add_argument(
         "--method",
@@ -249,6 +323,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--epochs", type=int, help="train this many epochs first")
     s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     s.set_defaults(func=cmd_render)
+    _add_lesson_commands(sub)  # L1: lessons
     return p
 
 

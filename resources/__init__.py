@@ -5,3 +5,4 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 PRESETS = ROOT / "presets"
 THEMES = ROOT / "themes"
+LESSONS = ROOT / "lessons"

@@ -47,10 +47,9 @@ class CompareWorker(WorkerHandle):
         runner.subscribe(self._listen)
 
     def _on_worker_start(self) -> None:
-        if getattr(self.runner.trainer.device, "type", "cpu") == "cpu":
-            import torch
+        from engine.train.device import apply_thread_policy
 
-            torch.set_num_threads(1)  # small models; intra-op threads fight the GUI
+        apply_thread_policy(self.runner.trainer, gui=True)  # small models: one thread
 
     def _listen(self, event) -> None:  # on the worker
         if isinstance(event, Snapshot):

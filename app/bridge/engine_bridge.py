@@ -16,17 +16,16 @@ Views subscribe to probes by name (``subscribe``) and ask one-off questions
 from __future__ import annotations
 
 import itertools
-import os
 import time
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from app.bridge.worker import FRAME_MS, LIVE_THREADS, Mailbox, WorkerHandle
 from engine.train import commands as cmd
+from engine.train.device import apply_thread_policy
 from engine.train.events import Answer, Diverged, Failed, Finished, Snapshot, StateCaptured, StateChanged
 from engine.train.session import Session
 
-TINY_MODEL_PARAMS = 100_000  # below this, one CPU thread trains fastest
 # Drawing a snapshot (and painting what changed) holds the GIL that the worker's
 # training needs: the next one is drawn no sooner than DRAW_SHARE times the GUI
 # thread's CPU time since the previous one, so the GUI takes at most about
@@ -47,14 +46,7 @@ def _limit_cpu_threads(session: Session) -> None:
 
     Called on the worker thread itself, where OpenMP's thread count is per thread.
     """
-    if session.device.type != "cpu":
-        return
-    import torch
-
-    cores = os.cpu_count() or 1
-    params = sum(p.numel() for p in session.model.parameters())
-    threads = 1 if params < TINY_MODEL_PARAMS else max(1, min(torch.get_num_threads(), cores - 1))
-    torch.set_num_threads(threads)
+    apply_thread_policy(session, gui=True)  # engine.train.device's policy (issue #13)
 
 
 class EngineBridge(WorkerHandle):
@@ -72,6 +64,7 @@ class EngineBridge(WorkerHandle):
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(session, SnapshotMailbox(), parent)
         self.session = session
+        session.thread_policy = "gui"  # projects swapped in later set their threads too
         self.epoch = session.epoch
         self._requests = itertools.count(1)
         self._token = 0  # the last set_project's: older snapshots are not drawn
@@ -88,6 +81,8 @@ class EngineBridge(WorkerHandle):
 
     # -- worker side: never touches a widget ------------------------------------
     def _listen(self, event) -> None:
+        if self._shut:  # a worker finishing its last batch after the window let go
+            return
         if isinstance(event, Snapshot):
             self.mailbox.put(event)
         else:

@@ -10,6 +10,7 @@ and nothing is lost. A QTimer on the GUI thread takes the latest result.
 
 from __future__ import annotations
 
+import atexit
 import sys
 import threading
 import weakref
@@ -25,6 +26,24 @@ GIL_SWITCH_INTERVAL = 0.001  # seconds
 
 # Every worker thread ever started; tests check that none is left running.
 LIVE_THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
+# Workers told to shut down that were still inside a long mini-batch when their owner
+# let go: destroying a running QThread aborts the process, so they are kept here until
+# they end (the runner leaves at the next batch; issue #14, item 1).
+ORPHANS: set[QThread] = set()
+SHUTDOWN_WAIT_MS = 1_000  # how long closing waits for the worker before letting it finish alone
+
+
+def _keep_until_finished(thread: QThread) -> None:
+    ORPHANS.difference_update([t for t in list(ORPHANS) if t.isFinished()])
+    ORPHANS.add(thread)
+
+
+@atexit.register
+def wait_for_orphans() -> None:
+    """Before the interpreter tears down: let every orphaned worker end its batch."""
+    for thread in list(ORPHANS):
+        thread.wait()
+    ORPHANS.clear()
 
 
 class Mailbox:
@@ -103,8 +122,9 @@ class WorkerHandle(QObject):
     def running(self) -> bool:
         return self._thread is not None and self._thread.isRunning()
 
-    def shutdown(self, timeout_ms: int = 10_000) -> bool:
-        """Stop the worker and wait for it; True when no thread is left running."""
+    def shutdown(self, timeout_ms: int = SHUTDOWN_WAIT_MS) -> bool:
+        """Stop the worker and wait for it a moment; True when no thread is left running.
+        A worker still inside a long mini-batch ends on its own later (``ORPHANS``)."""
         self._shut = True
         self._timer.stop()
         thread, self._thread = self._thread, None
@@ -113,6 +133,8 @@ class WorkerHandle(QObject):
         self.runner.submit(cmd.Shutdown())
         done = thread.wait(timeout_ms)
         self.mailbox.take()
+        if not done:
+            _keep_until_finished(thread)
         return bool(done)
 
     # -- commands --------------------------------------------------------------------

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.playground.beta_control import BetaControl
 from app.playground.layer_controls import LayerControls
 from app.playground.panel_edits import (
     FULL_BATCH,
@@ -39,12 +40,14 @@ from app.playground.panel_edits import (
 )
 from app.playground.panel_look import Released, slider, style_feature_box, style_hint
 from engine.data import playground
-from engine.data.dataset import USER
+from engine.data.dataset import IMPORTED, USER
+from engine.data.gan2d import SETS as GAN_SETS
 from engine.data.images import CLASSES as IMAGE_CLASSES
 from engine.data.images import IMAGE_SETS
 from engine.data.user import is_classification
 from engine.edits import DATASETS
 from engine.graph.catalogue import FEATURES, INITS
+from engine.graph.gan import is_gan
 from engine.graph.mlp import describe_mlp
 from engine.settings import OPTIMIZERS
 
@@ -63,10 +66,11 @@ GROUPS = ("data", "features", "layers", "training")
 MAX_BATCH = 64  # the slider's end; a larger batch from a file shows its own number
 
 
-class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
+class PlaygroundPanel(PanelEdits, LayerControls, BetaControl, QWidget):
     message = Signal(str, str)  # "error" | "info", one sentence
     speedChosen = Signal(object)  # epochs per second, None: as fast as possible
     reinitializeRequested = Signal()
+    liveParamChosen = Signal(str, str, float)  # G2: node id, live parameter, value (β)
 
     def __init__(self, document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -115,6 +119,7 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
             lambda v: self._data_edit(f"Noise {v}", noise=float(v)),
         )
         form.addRow(self.noise_label, self.noise_slider)
+        self.noise_slider.setToolTip("How far the points scatter from their shape; new data on release.")
         self.ratio_slider, self.ratio_label = slider(10, 90), QLabel()
         self._ratio = Released(
             self.ratio_slider,
@@ -123,11 +128,13 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
             lambda v: self._data_edit(f"Training {v}%", train_percent=float(v)),
         )
         form.addRow(self.ratio_label, self.ratio_slider)
+        self.ratio_slider.setToolTip("The share of points used for training; the rest test the network.")
         self.batch_slider, self.batch_label = slider(1, MAX_BATCH), QLabel()
         self._batch = Released(
             self.batch_slider, self.batch_label, lambda v: f"Batch size {v}", self._batch_chosen
         )
         form.addRow(self.batch_label, self.batch_slider)
+        self.batch_slider.setToolTip("How many points each mini-batch gradient step averages over.")
         self.batch_mode = QComboBox()
         for text, tip in (
             ("mini-batch", "A few points per step (the slider)"),
@@ -206,6 +213,7 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
             lambda v: self._train_edit(f"Optimizer {v}", optimizer=v)
         )
         form.addRow("Optimizer", self.optimizer_combo)
+        self.optimizer_combo.setToolTip("The rule that turns gradients into weight updates.")
         reg = QHBoxLayout()
         self.reg_combo = QComboBox()
         for value, text in (("none", "None"), ("l1", "L1"), ("l2", "L2")):
@@ -215,6 +223,7 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
                 f"Regularization {self.reg_combo.itemText(i)}", regularization=self.reg_combo.itemData(i)
             )
         )
+        self.reg_combo.setToolTip("A penalty on large weights (L1 or L2) added to the loss.")
         self.reg_rate_combo = QComboBox()
         for v in REG_RATES:
             self.reg_rate_combo.addItem(f"{v:g}", float(v))
@@ -256,6 +265,7 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
         self.speed_label.setText(_speed_text(len(SPEEDS) - 1))
         self.speed_slider.valueChanged.connect(self._speed_chosen)
         form.addRow(self.speed_label, self.speed_slider)
+        self._build_beta()  # G2: a VAE's β, shown only for one
 
     # -- showing a project -----------------------------------------------------------
     def load(self, project, dataset=None) -> None:
@@ -266,8 +276,11 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
             self.dataset = dataset
         try:
             d, t = project.data, project.train
-            images, user = d.name in IMAGE_SETS, d.name == USER
-            self._fill_datasets(IMAGE_SETS if images else DATASETS)
+            images, user = d.name in (*IMAGE_SETS, IMPORTED), d.name == USER
+            # V1: the imported set is offered while a project uses it (File › Import images)
+            self._fill_datasets((*IMAGE_SETS, *[IMPORTED] * (d.name == IMPORTED)) if images else DATASETS)
+            if d.name in GAN_SETS or is_gan(project.graph) and not images:  # G1: a 2-D GAN's sets
+                self._fill_datasets((*GAN_SETS, USER))
             self.dataset_combo.setCurrentIndex(max(0, self.dataset_combo.findData(d.name)))
             self.classes_spin.setValue(IMAGE_CLASSES.get(d.name, d.classes))  # images: fixed
             self.classes_spin.setEnabled(d.name in playground.MULTICLASS)
@@ -306,6 +319,7 @@ class PlaygroundPanel(PanelEdits, LayerControls, QWidget):
             self.reg_rate_combo.setEnabled(t.regularization != "none")
             self.stop_spin.setValue(t.stop_epochs or 0)
             self._load_shape(describe_mlp(project.graph), images)
+            self._load_beta(project.graph)
         finally:
             self._loading = False
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app.autosave import AutosaveEntry, pending_recoveries
 from app.recent_files import missing_sentence
+from app.shell.data_menu import add_data_actions
 from app.shell.export_menu import add_export_actions
 from engine.errors import NodeplayError
 from engine.presets import preset_names
@@ -74,6 +75,8 @@ class ProjectFilesMixin:
         )
         menu.addSeparator()
         add_export_actions(self, menu)
+        menu.addSeparator()
+        add_data_actions(self, menu)  # V1: Get dataset…, Import images (issue #10)
         menu.addSeparator()
         quit_action = menu.addAction("&Quit", self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)

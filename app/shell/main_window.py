@@ -27,8 +27,10 @@ from app.look.theme import add_theme_menu
 from app.playground import PlaygroundPanel
 from app.playground.classroom import ask_hidden_groups
 from app.shell.files import ProjectFilesMixin
+from app.shell.lessons import LessonsMixin  # L1: lessons and Help
 from app.shell.message_bar import MessageBar
 from app.shell.modes import EditorModeMixin
+from app.shell.path_label import TrainingPathLabel
 from app.shell.transport import TransportMixin
 from app.views.area import ViewArea
 from app.views.loss_plot import QtLossPlot
@@ -38,6 +40,7 @@ from engine.errors import NodeplayError
 from engine.presets import DEFAULT, load_preset
 from engine.project import Project
 from engine.train.events import Snapshot
+from engine.train.factory import make_trainer, same_kind  # G1: a GAN gets its own trainer
 from engine.train.session import Session
 
 # 30 views a second look smooth; each snapshot the worker makes costs it training time
@@ -45,7 +48,7 @@ from engine.train.session import Session
 SNAPSHOT_INTERVAL = 1 / 30
 
 
-class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow):
+class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow):
     saved = Signal(str)  # the path a project was saved to (after the weights came back)
 
     def __init__(
@@ -80,6 +83,7 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         self._build_toolbar()
         self._build_body()
         self._build_status()
+        self._build_lessons()  # L1: the lesson dock and the Help menu (after View)
         doc.projectReplaced.connect(self._project_current)
         doc.settingChanged.connect(self._setting_changed)
         doc.graphEdited.connect(self._graph_edited)
@@ -131,6 +135,7 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         )
         self.panel.speedChosen.connect(self.set_speed)
         self.panel.reinitializeRequested.connect(self.reinitialize)
+        self.panel.liveParamChosen.connect(self.set_live_param)  # G2: β, live
         scroll = QScrollArea()
         scroll.setWidget(self.panel)
         scroll.setWidgetResizable(True)
@@ -179,6 +184,9 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         self.device_label = QLabel("")
         self.statusBar().addPermanentWidget(self.metrics_label)
         self.statusBar().addPermanentWidget(self.device_label)
+        # N1 (issue #13): which path trains
+        self.path_label = TrainingPathLabel(lambda: self.session)
+        self.statusBar().addPermanentWidget(self.path_label)
 
     # -- projects --------------------------------------------------------------------
     def open_project(
@@ -208,7 +216,7 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
     def _train_project(self, project: Project, session: Session | None = None) -> bool:
         """Train ``project`` from now on: every open, edit and undo comes through here.
         The worker gets its own copy; False (and a sentence) when it cannot train."""
-        if session is None and self.bridge is not None:
+        if session is None and self.bridge is not None and same_kind(project, self._trained):
             try:  # refused here, as a new session would be: the current project stays
                 self.dataset = checked_dataset(project)
             except NodeplayError as err:
@@ -218,7 +226,7 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
             self._trained = project
             return True
         try:
-            new = session or Session(project.copy(), snapshot_interval=SNAPSHOT_INTERVAL)
+            new = session or make_trainer(project.copy(), snapshot_interval=SNAPSHOT_INTERVAL)
             new.numpy_evaluation = False  # torch releases the GIL: the GUI gets its frames
         except NodeplayError as err:
             self.show_error(str(err))
@@ -336,6 +344,7 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         self.rate_label.setText(f"{rate:,.0f} epochs/s")
         self.view_area.show_snapshot(snapshot)
         self.loss_plot.show_snapshot(snapshot)
+        self.show_lesson_snapshot(snapshot)  # L1
         if self._hovered is not None:
             self._neuron_hovered(*self._hovered)
         if len(snapshot.metrics):
@@ -352,6 +361,7 @@ class MainWindow(ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
         Editor's node thumbnails while it is shown instead."""
         if self.bridge is not None:
             subs = {"thumbnails": {}} if self.in_editor() else self.view_area.subscriptions()
+            subs.update(self.lesson_subscriptions())  # L1: the current lesson step's check
             self.bridge.subscribe(subs)
 
     def _ask(self, view: str, probe: str, args) -> None:

@@ -86,6 +86,12 @@ class EditorModeMixin:
         self._editor_stale = False
         self._thumbs = None
 
+    def set_live_param(self, node_id: str, name: str, value: float) -> None:
+        """A live parameter chosen outside the Editor (the Playground's β): the same
+        undoable edit as the inspector's, so training takes it without a rebuild."""
+        self._sync_editor()
+        self.editor.set_params(node_id, {name: value})
+
     def _sync_editor(self) -> None:
         """Editor commands act on the editor's graph: before one is undone or redone from
         the Playground, the editor must hold the current project's graph."""

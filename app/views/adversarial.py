@@ -40,6 +40,7 @@ class QtAdversarialView(OneAskMixin, SavingMenuMixin, QWidget):
         self.slider.setRange(0, STEPS)
         self.slider.setValue(10)
         self.slider.setPageStep(5)
+        self.slider.setToolTip("ε: how far each pixel may be nudged to fool the network.")
         self.eps_label = QLabel()
         self.panels = Panels()
         self.status = QLabel()

@@ -127,6 +127,7 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
 
         self.show_test = QCheckBox("show test data")
         self.show_test.toggled.connect(self.test_points.setVisible)
+        self.show_test.setToolTip("Also draw the test points, outlined in black.")
         self.resolution_combo = QComboBox()
         for size in RESOLUTIONS:
             self.resolution_combo.addItem(f"{size}×{size}", size)
@@ -138,6 +139,7 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
         self.resolutionChanged.connect(lambda _size: self.subscriptionsChanged.emit())
         self.discrete = QCheckBox("discretize output")
         self.discrete.toggled.connect(self.set_discretize)
+        self.discrete.setToolTip("Colour the plane by the predicted class only, not by confidence.")
         self.key = QLabel("")
         self.key.setWordWrap(True)  # the plot may be narrow: the key wraps, the window need not grow
         top = QHBoxLayout()

@@ -292,3 +292,186 @@ register(
         size=(820, 320),
     )
 )
+
+
+# --- G1: GAN views (issue 11): gan-2d (GAN Lab's picture) and gan-samples ---------------
+from app.views.registry import GAN_IMAGES, GAN_POINTS  # noqa: E402
+
+
+def _gan_2d():
+    from app.views.gan_2d import QtGan2d
+
+    return QtGan2d()
+
+
+def _gan_samples():
+    from app.views.gan_samples import QtGanSamples
+
+    return QtGanSamples()
+
+
+register(
+    ViewSpec(
+        "gan-2d",
+        "GAN",
+        frozenset({GAN_POINTS}),
+        _gan_2d,
+        PLANE,
+        70,
+        "Real and generated points over the discriminator's verdict, with the generator's gradient "
+        "and noise grid.",
+        size=(560, 880),
+    )
+)
+register(
+    ViewSpec(
+        "gan-samples",
+        "GAN samples",
+        frozenset({GAN_IMAGES}),
+        _gan_samples,
+        PLANE,
+        71,
+        "Images the generator makes from fixed noise, how diverse they are, and both losses.",
+        size=(560, 880),
+    )
+)
+
+
+# -- V1: the edge-filter preset's learned kernel beside Sobel (issue #10) ---------------
+def _edge_kernel():
+    from app.views.edge_kernel import QtEdgeKernelView
+
+    return QtEdgeKernelView()
+
+
+register(
+    ViewSpec(
+        "edge-kernel",
+        "Edge kernel",
+        # image-to-image (MSE) projects count as generative: the edge filter is one
+        frozenset({GENERATIVE}),
+        _edge_kernel,
+        TABS,
+        45,
+        "The 3×3 kernel a single convolution learned, beside the Sobel kernel, and their cosine similarity.",
+        size=(640, 400),
+    )
+)
+
+
+# -- V2 (issue #10): activation maximisation and receptive fields -----------------------
+def _activation_max():
+    from app.views.activation_max import QtActivationMaxView
+
+    return QtActivationMaxView()
+
+
+register(
+    ViewSpec(
+        "activation-max",
+        "Activation max",
+        frozenset({IMAGES}),
+        _activation_max,
+        TABS,
+        50,
+        "Inputs made by gradient ascent to excite a chosen class or unit as much as they can.",
+        size=(760, 520),
+    )
+)
+
+
+def _receptive_field():
+    from app.views.receptive_field import QtReceptiveFieldView
+
+    return QtReceptiveFieldView()
+
+
+register(
+    ViewSpec(
+        "receptive-field",
+        "Receptive field",
+        frozenset({IMAGES}),
+        _receptive_field,
+        TABS,
+        55,
+        "The input pixels one unit of a layer sees: its theoretical box and where its gradient is.",
+        size=(820, 520),
+    )
+)
+
+
+# -- G2: samples, interpolation, latent grid and PCA basis (issue #11) ----------------
+def _samples():
+    from app.views.samples import QtSamples
+
+    return QtSamples()
+
+
+def _interpolation():
+    from app.views.interpolation import QtInterpolation
+
+    return QtInterpolation()
+
+
+def _latent_grid():
+    from app.views.latent_grid import QtLatentGrid
+
+    return QtLatentGrid()
+
+
+def _pca_basis():
+    from app.views.pca_basis import QtPcaBasis
+
+    return QtPcaBasis()
+
+
+register(
+    ViewSpec(
+        "samples",
+        "Samples",
+        frozenset({GENERATIVE}),
+        _samples,
+        TABS,
+        63,
+        "Images decoded from fixed random latent points drawn from N(0, I): a VAE's look "
+        "like digits, a plain autoencoder's mostly do not.",
+        size=(760, 460),
+    )
+)
+register(
+    ViewSpec(
+        "interpolation",
+        "Interpolation",
+        frozenset({GENERATIVE}),
+        _interpolation,
+        TABS,
+        64,
+        "Images decoded along the line between the codes of two test images.",
+        size=(820, 300),
+    )
+)
+register(
+    ViewSpec(
+        "latent-grid",
+        "Latent grid",
+        frozenset({GENERATIVE}),
+        _latent_grid,
+        TABS,
+        65,
+        "The decoded manifold of a 2-D latent: a grid of the images the decoder makes across the plane.",
+        size=(900, 640),
+    )
+)
+register(
+    ViewSpec(
+        "pca-basis",
+        "PCA basis",
+        frozenset({POINTS, IMAGES, GENERATIVE}),
+        _pca_basis,
+        TABS,
+        66,
+        "The data's principal axes: drawn over 2-D points, or as eigen-images with the "
+        "variance each explains.",
+        size=(760, 560),
+    )
+)

@@ -88,6 +88,10 @@ class QtEmbeddingView(SavingMenuMixin, QWidget):
         layout.setSpacing(2)
         layout.addLayout(top)
         layout.addWidget(self.plot, 1)
+        # V2 (issue #10): where the points were at the last finished layouts
+        from app.views.embedding_trails import Trails
+
+        self.trails = Trails(item, top)
 
         self._value: dict | None = None  # the latest probe value shown
         self._shown: np.ndarray | None = None  # positions on screen now
@@ -156,7 +160,7 @@ class QtEmbeddingView(SavingMenuMixin, QWidget):
         if self._value is None:
             return {}
         v = self._value
-        return {"coords": v["coords"], "features": v["features"], "labels": v["labels"]}
+        return {"coords": v["coords"], "features": v["features"], "labels": v["labels"], **self.trails.data()}
 
     def note_for(self, project, dataset) -> str | None:
         if not graph_layers(project.graph):
@@ -206,6 +210,7 @@ class QtEmbeddingView(SavingMenuMixin, QWidget):
         self._labels = self._brushes = self._placed = None
         self.points.clear()
         self.ring.clear()
+        self.trails.clear()
         self.status.setText("waiting for the first layout…")
 
     def show_value(self, value: dict) -> None:
@@ -226,6 +231,7 @@ class QtEmbeddingView(SavingMenuMixin, QWidget):
             self._brushes = [table[c] for c in np.maximum(classes, 0)]
             self._shown = None
         self._value = value
+        self.trails.record(value)
         d = np.asarray(value["features"]).shape[1] if np.ndim(value["features"]) == 2 else 0
         stage = (
             "PCA"
@@ -266,6 +272,7 @@ class QtEmbeddingView(SavingMenuMixin, QWidget):
                 x=coords[:, 0], y=coords[:, 1], brush=self._brushes, data=np.arange(len(coords))
             )
             self._placed = self._brushes
+        self.trails.draw(coords)
         self._draw_ring()
 
     def _draw_ring(self) -> None:

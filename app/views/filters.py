@@ -127,7 +127,9 @@ class QtFiltersView(SavingMenuMixin, QWidget):
         value = snapshot.probes.get("kernels")
         if value is None or str(value["layer"]) != self.layer():
             return
-        self.show_kernels(np.asarray(value["kernels"]), int(snapshot.epoch))
+        # the kernels' own epoch: a merged snapshot may carry an older value (V2, issue #10)
+        epoch = int(value["epoch"]) if "epoch" in value else int(snapshot.epoch)
+        self.show_kernels(np.asarray(value["kernels"]), epoch)
 
     def view_data(self) -> dict:
         if self.kernels is None:

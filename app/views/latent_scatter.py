@@ -17,6 +17,7 @@ from app.views.saving import SavingMenuMixin
 
 MARGIN = 24  # pixels around the plane, for the axis names
 MANIFOLD_OPACITY = 0.6  # the decoded images stay under the points
+LEGEND_ROW = 18  # pixels per row of the class legend
 
 
 class _Plane(QWidget):
@@ -29,6 +30,8 @@ class _Plane(QWidget):
         self.value: dict | None = None
         self.images: list = []
         self.point: tuple[float, float] | None = None
+        self.codes_shown = True  # the latent-grid view draws the manifold alone
+        self.opacity = MANIFOLD_OPACITY
         self.setMinimumSize(300, 300)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         theme.follow(self, lambda w, _t: w.update(), now=False)
@@ -88,7 +91,7 @@ class _Plane(QWidget):
         size = int(round(np.sqrt(len(self.images))))
         cell = r.width() / size
         gap = cell * 0.05  # digits that touch read as stripes
-        p.setOpacity(MANIFOLD_OPACITY)
+        p.setOpacity(self.opacity)
         for i, img in enumerate(self.images):
             row, col = divmod(i, size)
             box = QRectF(
@@ -101,11 +104,15 @@ class _Plane(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         codes, colours = np.asarray(self.value["codes"]), class_rgb(np.asarray(self.value["labels"]))
         p.setPen(QPen(QColor(40, 40, 40), 0.7))
+        if not self.codes_shown:
+            codes, colours = codes[:0], colours[:0]
         for (z1, z2), rgb in zip(codes, colours, strict=True):
             at = self.to_pixel(z1, z2)
             if r.contains(at):
                 p.setBrush(QColor(*map(int, rgb)))
                 p.drawEllipse(at, 3.5, 3.5)
+        if self.codes_shown:
+            self._draw_prior(p, r)
         if self.point is not None:
             at = self.to_pixel(*self.point)
             p.setPen(QPen(QColor(t.text), 2))
@@ -116,6 +123,50 @@ class _Plane(QWidget):
             QRectF(r.left(), r.bottom() + 2, r.width(), MARGIN - 4), Qt.AlignmentFlag.AlignCenter, "z1"
         )
         p.drawText(QRectF(r.left() - MARGIN, r.top(), MARGIN, r.height()), Qt.AlignmentFlag.AlignCenter, "z2")
+        p.end()
+
+    def _draw_prior(self, p: QPainter, r: QRectF) -> None:
+        """The prior N(0, I)'s 1σ and 2σ circles, where samples are drawn: a VAE's codes
+        fill them; a plain autoencoder's need not, leaving holes that decode to no digit."""
+        t = theme.current()
+        p.save()
+        p.setClipRect(r)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(QPen(QColor(t.text), 1.2, Qt.PenStyle.DashLine))
+        centre = self.to_pixel(0.0, 0.0)
+        for k in (1.0, 2.0):
+            edge = self.to_pixel(k, k)
+            p.drawEllipse(centre, edge.x() - centre.x(), centre.y() - edge.y())
+        p.restore()
+
+
+class _Legend(QWidget):
+    """Class colours as dots with the class number, two columns."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.classes = 0
+        theme.follow(self, lambda w, _t: w.update(), now=False)
+
+    def set_classes(self, n: int) -> None:
+        self.classes = n
+        self.setFixedHeight(LEGEND_ROW * ((n + 1) // 2) + 22 if n else 0)
+        self.update()
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
+        p = QPainter(self)
+        t = theme.current()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(QColor(t.text))
+        p.drawText(QRectF(0, 0, self.width(), 20), Qt.AlignmentFlag.AlignVCenter, "Class")
+        for k, rgb in enumerate(class_rgb(np.arange(self.classes))):
+            row, col = k % ((self.classes + 1) // 2), k // ((self.classes + 1) // 2)
+            x, y = 8 + col * 60, 22 + row * LEGEND_ROW
+            p.setPen(QPen(QColor(40, 40, 40), 0.7))
+            p.setBrush(QColor(*map(int, rgb)))
+            p.drawEllipse(QPointF(x + 5, y + LEGEND_ROW / 2), 5, 5)
+            p.setPen(QColor(t.text))
+            p.drawText(QRectF(x + 16, y, 40, LEGEND_ROW), Qt.AlignmentFlag.AlignVCenter, str(k))
         p.end()
 
 
@@ -131,18 +182,24 @@ class QtLatentScatter(SavingMenuMixin, QWidget):
         self.decoded = Picture()
         self.decoded.setMaximumWidth(260)
         self.decoded_image: np.ndarray | None = None
-        self.caption = QLabel("Click the plane to decode a point.")
+        self.caption = QLabel(
+            "Click the plane to decode a point. Dashed: the prior N(0, I) at 1σ and 2σ, "
+            "where the Samples tab draws from."
+        )
         self.caption.setWordWrap(True)
         theme.follow(self.caption, lambda w, t: w.setStyleSheet(f"color: {t.muted};"))
+        self.legend = _Legend()
         side = QVBoxLayout()
         side.addWidget(self.decoded)
         side.addWidget(self.caption)
         side.addStretch(1)
+        side.addWidget(self.legend)
         layout = QHBoxLayout(self)
         layout.addWidget(self.plane, 1)
         layout.addLayout(side)
 
-    def set_project(self, _project, _dataset) -> None:
+    def set_project(self, _project, dataset) -> None:
+        self.legend.set_classes(int(getattr(dataset, "classes", 0) or 0) if self.plane.codes_shown else 0)
         self.plane.value, self.plane.point, self.decoded_image = None, None, None
         self.decoded.set_image(None)
         self.plane.update()

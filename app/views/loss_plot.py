@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 from app.look import theme
 from app.look.colours import TEST_LINE, TRAIN_LINE, hex_colour
 from app.views.axes import EpochAxis, LogAwareAxis
+from app.views.loss_terms import ExtraCurves
 from app.views.saving import SavingMenuMixin
 from app.views.style import fg, plot_widget
 from engine.train.events import Metrics, Snapshot
@@ -122,6 +123,7 @@ class QtLossPlot(SavingMenuMixin, QWidget):
             # default five, and wide lines cost the GUI thread per segment
             curve.opts["autoDownsampleFactor"] = 1.0
         self.legend = legend
+        self.extras = ExtraCurves(item, legend, _Series)  # G2: a VAE's recon and KL curves
         self._redraw = QTimer(self)
         self._redraw.setSingleShot(True)
         self._redraw.setInterval(REDRAW_MS)
@@ -136,6 +138,8 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self.log_y.toggled.connect(self.set_log_y)
         self.summary = QLabel("")
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setWordWrap(True)  # L1: wraps in a narrow column beside the lesson dock
+        self.summary.setWordWrap(True)  # L1: wraps in a narrow column beside the lesson dock
         top = QHBoxLayout()
         top.setContentsMargins(6, 0, 6, 0)
         top.addWidget(self.summary, 1)
@@ -182,7 +186,7 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         if self.quantity == "accuracy":
             y_range = (0.0, 1.0)
         else:
-            y = np.concatenate([train.y[: train.n], test.y[: test.n]])
+            y = np.concatenate([train.y[: train.n], test.y[: test.n], *self.extras.values()])
             y = y[np.isfinite(y)]
             if self.log_y.isChecked():
                 y = y[y > 0]
@@ -225,6 +229,7 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self._dirty = False
         self.train_curve.setData([], [])
         self.test_curve.setData([], [])
+        self.extras.clear()
         self.summary.setText("")
         self._follow, self._range = True, None
         # the last run's range goes too: an empty plot shows a neutral one until rows come
@@ -241,6 +246,7 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self.test.extend(x, metrics.test_loss)
         self.train_acc.extend(x, metrics.train_acc)
         self.test_acc.extend(x, metrics.test_acc)
+        self.extras.append(x, metrics.extra)
         regression = bool(np.isnan(metrics.train_acc[-1]))
         self.quantity_combo.setEnabled(not regression)
         if regression and self.quantity == "accuracy":
@@ -258,9 +264,14 @@ class QtLossPlot(SavingMenuMixin, QWidget):
             return
         self.train_curve.setData(*train.view())
         self.test_curve.setData(*test.view())
+        self.extras.draw(self.quantity == "loss")
         self._fit()
         fmt = ".1%" if self.quantity == "accuracy" else ".4g"
-        self.summary.setText(f"train {train.y[train.n - 1]:{fmt}}   test {test.y[test.n - 1]:{fmt}}")
+        terms = self.extras.summary() if self.quantity == "loss" else ""
+        self.summary.setText(
+            f"train {train.y[train.n - 1]:{fmt}}   test {test.y[test.n - 1]:{fmt}}"
+            + (f"   {terms}" if terms else "")
+        )
 
     def flush(self) -> None:
         """Draw rows that are waiting for the next redraw."""
@@ -289,6 +300,7 @@ class QtLossPlot(SavingMenuMixin, QWidget):
             "test_loss": self.test.view()[1],
             "train_acc": self.train_acc.view()[1],
             "test_acc": self.test_acc.view()[1],
+            **self.extras.view_data(),
         }
 
     def menu_extra(self, menu) -> None:

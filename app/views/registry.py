@@ -20,8 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from engine.graph.gan import is_gan
+
 POINTS, IMAGES, GENERATIVE = "points", "images", "generative"
-KINDS = (POINTS, IMAGES, GENERATIVE)
+# G1 (issue 11): a GAN, whatever its data, and which data: GANs get their own views only
+ADVERSARIAL, GAN_POINTS, GAN_IMAGES = "adversarial", "adversarial points", "adversarial images"
+KINDS = (POINTS, IMAGES, GENERATIVE, ADVERSARIAL, GAN_POINTS, GAN_IMAGES)
 PLANE, TABS, BOTTOM, WINDOW = "plane", "tabs", "bottom", "window"
 
 
@@ -29,7 +33,7 @@ PLANE, TABS, BOTTOM, WINDOW = "plane", "tabs", "bottom", "window"
 class ViewSpec:
     name: str  # what ``render --view`` takes
     title: str  # the tab's text
-    applies: frozenset[str]  # project kinds (POINTS, IMAGES, GENERATIVE)
+    applies: frozenset[str]  # project kinds (POINTS, IMAGES, GENERATIVE, ADVERSARIAL)
     factory: Callable  # () -> the view widget
     place: str = TABS  # PLANE (beside the controls), TABS, BOTTOM (the loss) or WINDOW
     order: int = 100  # tabs and planes are sorted by it
@@ -57,6 +61,8 @@ def unregister(name: str) -> None:
 def project_kinds(dataset, graph) -> set[str]:
     """The kinds of a project: 2-D points, images, and generative (a graph that samples a
     latent code or reconstructs its input)."""
+    if is_gan(graph):  # the supervised views have nothing to say about a GAN's two networks
+        return {ADVERSARIAL, GAN_POINTS if dataset.is_2d else GAN_IMAGES}
     kinds = set()
     x = getattr(dataset, "x_train", None)
     if dataset.is_2d:

@@ -115,6 +115,8 @@ class QtSaliencyView(OneAskMixin, SavingMenuMixin, QWidget):
             self.method.addItem(text, name)
         self.target = QComboBox()
         self.target.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.method.setToolTip("How the map is computed: from gradients, by occlusion or by Grad-CAM.")
+        self.target.setToolTip("The class whose score the map explains.")
         self.randomise = QCheckBox("Randomised weights")
         self.randomise.setToolTip(
             "Sanity check: the same map from a copy of the network with random weights. "

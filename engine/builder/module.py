@@ -17,7 +17,9 @@ from torch import nn
 
 from engine.builder.layers import make_layer
 from engine.builder.losses import head_loss, total
+from engine.errors import GraphError
 from engine.graph.catalogue import node_type
+from engine.graph.gan import is_gan
 from engine.graph.model import Graph
 from engine.graph.validate import DataSpec, validate
 
@@ -205,6 +207,11 @@ def build_model(graph: Graph, data: DataSpec, seed: int = 0, *, seed_global: boo
     exported script's ``torch.manual_seed(seed); Model()`` does: dropout and sampling
     draw from it, so a training session then repeats their draws run after run.
     """
+    if is_gan(graph):  # G1 (issue 11): engine.builder.gan builds a GAN's two networks
+        raise GraphError(
+            "This graph is a GAN: it builds as a generator and a discriminator for the "
+            "adversarial trainer, and exporting a GAN is not supported yet."
+        )
     if seed_global:
         torch.manual_seed(seed)
         return GraphModule(graph, data)

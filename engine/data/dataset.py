@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.data import images, playground, user
+from engine.data import gan2d, images, imported, playground, user
 from engine.errors import DataError
 from engine.graph.validate import DataSpec
 from engine.settings import DataSettings
@@ -37,7 +37,9 @@ class Dataset:
 
 
 USER = "user"  # the project's own points, drawn or imported
-NAMES = (*playground.GENERATORS, *images.IMAGE_SETS, USER)  # every name DataSettings takes
+IMPORTED = "imported"  # the user's images: settings.path names a .npz file or a folder
+# every name DataSettings takes
+NAMES = (*playground.GENERATORS, *images.IMAGE_SETS, USER, IMPORTED, *gan2d.SETS)
 
 
 def split(name, x, y, classes, train_percent: float, rng) -> Dataset:
@@ -61,9 +63,17 @@ def make_dataset(settings: DataSettings, points: tuple[np.ndarray, np.ndarray] |
         x, y = playground.generate(settings.name, settings.samples, settings.noise, rng, settings.classes)
         classes = playground.class_count(settings.name, settings.classes)
         return split(settings.name, x, y, classes, settings.train_percent, rng)
+    if settings.name in gan2d.SETS:  # G1 (issue 11): GAN Lab's 2-D distributions
+        x, y = gan2d.generate(settings.name, settings.samples, settings.noise, rng)
+        ds = split(settings.name, x, y, None, settings.train_percent, rng)
+        ds.extent = gan2d.EXTENT
+        return ds
     if settings.name in images.IMAGE_SETS:
         x, y = images.make_images(settings.name, settings.samples, settings.noise, rng)
-        return split(settings.name, x, y, images.CLASSES[settings.name], settings.train_percent, rng)
+        return split(settings.name, x, y, images.CLASSES.get(settings.name), settings.train_percent, rng)
+    if settings.name == IMPORTED:
+        got = imported.load(settings.path)
+        return split(IMPORTED, got.x, got.y, got.classes, settings.train_percent, rng)
     raise DataError(f"Unknown dataset '{settings.name}'; choose one of {', '.join(NAMES)}.")
 
 

@@ -1,4 +1,5 @@
-"""Small image datasets that need no download: scikit-learn's digits and generated shapes.
+"""Small image datasets that need no download: scikit-learn's digits and generated shapes,
+and (V1) the sets of engine.data.mnist and engine.data.photos.
 
 Images are float32 (N, 1, H, W) in [0, 1], labels int64 classes. The project's noise
 setting (0–50) adds Gaussian pixel noise of standard deviation noise / 100, clipped
@@ -8,15 +9,22 @@ back to [0, 1] so that images stay valid targets of a BCE reconstruction.
 from __future__ import annotations
 
 import importlib.util
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
 
+from engine.data import downloads, mnist, photos
+
 SHAPE_NAMES = ("circle", "square", "triangle")
 SHAPE_SIZE = 16
 CLASSES = {"digits": 10, "shapes": len(SHAPE_NAMES)}
-IMAGE_SETS = tuple(CLASSES)
+# -- V1: embedded 28×28 digits, photo patches and faces; photo-edges is a regression set
+CLASSES.update({"digits28": 10, "photo-patches": 5, "photo-patches-grey": 5, "faces": 2})
+CLASSES.update(downloads.CLASSES)  # full MNIST and Fashion-MNIST, once the user downloads them
+REGRESSION_SETS = ("photo-edges",)
+IMAGE_SETS = (*CLASSES, *REGRESSION_SETS)
 
 
 def _digits_file() -> Path | None:
@@ -74,10 +82,22 @@ def shapes(n: int, rng: np.random.Generator, size: int = SHAPE_SIZE):
 
 def make_images(name: str, n: int, noise: float, rng: np.random.Generator):
     """Images (n, 1, H, W) float32 in [0, 1] and int64 labels of set ``name``."""
-    x, y = digits(n, rng) if name == "digits" else shapes(n, rng)
+    x, y = _MAKERS[name](n, rng)
     # drawn at every noise level, so that the noise slider changes the noise only, never
     # which images are drawn or how they are split
     pixels = rng.standard_normal(x.shape, dtype=np.float32)
     if noise > 0:
         x = np.clip(x + pixels * np.float32(noise / 100.0), 0.0, 1.0)
     return x, y
+
+
+_MAKERS: dict[str, Callable[[int, np.random.Generator], tuple[np.ndarray, np.ndarray]]] = {
+    "digits": digits,
+    "shapes": shapes,
+    "digits28": mnist.digits28,
+    "photo-patches": photos.photo_patches,
+    "photo-patches-grey": photos.photo_patches_grey,
+    "photo-edges": photos.photo_edges,
+    "faces": photos.faces,
+    **{name: partial(downloads.make, name) for name in downloads.NAMES},
+}

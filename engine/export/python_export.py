@@ -84,8 +84,8 @@ def export_python(project: Project, out_dir, force: bool = False) -> PythonExpor
     title = f"{project.name}: {project.description}" if project.description else project.name
     # wrapped first, escaped after, so that no escape is split over two lines
     title = docstring_text("\n".join(textwrap.wrap(" ".join(title.split()), 80)))
+    weights, trained = export_weights(project, dataset)  # first: a GAN is refused in a sentence
     code = model_code(project.graph, dataset.spec, f"{title}\n\nExported from Nodeplay.\n")
-    weights, trained = export_weights(project, dataset)
     prepare_folder(out, force)
     note = data_note(project)
     out.mkdir(exist_ok=True)

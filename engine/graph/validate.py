@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from engine.errors import GraphError
 from engine.graph.catalogue import PortValue, node_type
+from engine.graph.gan import check_gan, is_gan
 from engine.graph.model import Edge, Graph
 
 KIND_WORDS = {"tensor": "a tensor", "target": "dataset targets", "loss": "a loss"}
@@ -140,6 +141,8 @@ def validate(graph: Graph, data: DataSpec) -> Validation:
                 result.objective.append((node_id, out_port))
     if not graph.nodes_of_type("Input"):
         result.errors.setdefault("", "The graph has no Input node; add one for the dataset.")
-    if not graph.nodes_of_type("Output"):
+    if is_gan(graph):  # G1 (issue 11): a GAN's losses come from its Adversarial node
+        check_gan(graph, data.x_shape, result.values, result.errors)
+    elif not graph.nodes_of_type("Output"):
         result.errors.setdefault("", "The graph has no Output node; add one to give it a loss.")
     return result

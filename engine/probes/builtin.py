@@ -117,5 +117,55 @@ register(
 # -- V4: feature embedding (PCA, then openTSNE warm-started on each refresh) --------
 import engine.probes.embedding  # noqa: E402,F401 - registers "embedding"
 
+# -- G1: GAN probes (issue 11): gan_plane, gan_losses, gan_samples, gan_real_points ------
+import engine.probes.gan  # noqa: E402, F401 - registers on import
+
 # -- G1: autoencoder and VAE latent probes (issue #11) --------------------------------
 import engine.probes.latent  # noqa: E402, F401 - registers on import
+
+# -- L1: lessons (issue #12): the current lesson step's check, measured on the worker ------
+from engine.lessons.checks import lesson_check_probe  # noqa: E402
+
+register(
+    "lesson-check",
+    lesson_check_probe,
+    cost=COSTLY,
+    max_per_second=2.0,
+    applies=lambda ctx: hasattr(ctx, "evaluate"),
+    args={"check": None, "args": {}, "memory": {}, "token": ""},
+)
+from engine.probes.least_squares import applies as _regression_on_plane  # noqa: E402
+from engine.probes.least_squares import least_squares  # noqa: E402
+
+register("least-squares", least_squares, applies=_regression_on_plane, max_per_second=4.0)
+
+# -- V2 (issue #10): activation maximisation and receptive fields, asked by their views --
+# isort: split
+import engine.probes.activation_max  # noqa: E402, F401 - registers "activation_max"
+import engine.probes.receptive_field  # noqa: E402, F401 - registers "receptive_field"
+
+# -- G2: samples, interpolation and the PCA basis (issue #11) -------------------------
+from engine.probes import latent_samples as _ls  # noqa: E402
+from engine.probes.pca_basis import has_data, pca_basis  # noqa: E402
+
+register(
+    "samples",
+    _ls.samples,
+    cost=COSTLY,
+    max_per_second=2.0,
+    applies=_ls.can_sample,
+    args={"count": 16, "seed": 0},
+)
+register(
+    "interpolation",
+    _ls.interpolation,
+    cost=COSTLY,
+    max_per_second=2.0,
+    applies=_ls.has_latent,
+    args={"a": 0, "b": 1, "steps": 9},
+)
+register("pca-basis", pca_basis, max_per_second=1.0, applies=has_data, args={"components": 12})
+
+# -- N1: boundary and neuron maps from the compiled kernel's forward pass (issue #13) --
+# isort: split
+import engine.probes.compiled_maps  # noqa: E402, F401 - serves "boundary" and "neurons"

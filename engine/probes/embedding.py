@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from engine.probes.finite import finite
 from engine.probes.registry import COSTLY, register
 
 # points; up to these, exact neighbours (sklearn's brute force: 1 CPU s for 10,000 points
@@ -45,9 +46,9 @@ def pca_2d(x: np.ndarray, dims: int = 2) -> np.ndarray:
 
     x = np.asarray(x, np.float64)
     dims = max(1, min(dims, x.shape[0], x.shape[1]))
-    if x.shape[0] < 2:
+    if x.shape[0] < 2 or not (x.std(0) > 0).any():  # e.g. a diverged layer: all one value
         return np.zeros((x.shape[0], dims))
-    return PCA(dims, random_state=0, svd_solver="auto").fit_transform(x)
+    return finite(PCA(dims, random_state=0, svd_solver="auto").fit_transform(x))
 
 
 def _perplexity(n: int) -> float:
@@ -79,7 +80,7 @@ class Embedder:
         else:
             pca = pca_2d(np.asarray(self.features, np.float64).reshape(n, -1))
             self.coords = np.hstack([pca, np.zeros((n, 2 - pca.shape[1]))]) if pca.shape[1] < 2 else pca
-        if n < 4:  # t-SNE needs a few neighbours; PCA is all there is
+        if n < 4 or not np.ptp(self.coords) > 0:  # too few or identical points: PCA is all there is
             self.plan = (0, 0)
 
     def _prepare(self) -> None:
@@ -183,7 +184,8 @@ def layer_features(model, x: np.ndarray, layer: str, device=None) -> np.ndarray:
             parts.append(model.values(xb)[key].reshape(len(xb), -1).float().cpu().numpy())
     finally:
         model.train(was_training)
-    return np.concatenate(parts) if parts else np.zeros((0, 0), np.float32)
+    # a diverged layer is drawn as clipped values rather than failing in PCA (issue #14)
+    return finite(np.concatenate(parts)) if parts else np.zeros((0, 0), np.float32)
 
 
 def embedding(ctx, args) -> dict:

@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from engine.probes.boundary import plane_grid
+from engine.probes.finite import finite, principal_axes
 
 
 @torch.inference_mode()
@@ -57,13 +58,13 @@ def hidden_space(model, node_id: str, points: np.ndarray, extent: float) -> dict
     device = next(model.parameters()).device
     was_training = model.training
     model.eval()
-    values = model.values(flat.to(device))[f"{node_id}.out"].float().cpu().numpy()
+    values = finite(model.values(flat.to(device))[f"{node_id}.out"].float().cpu().numpy())
     model.train(was_training)
     units = values.shape[1]
     projected, how = values, "raw"
     if units > 3 or units == 1:
         centre = values[len(lines.reshape(-1, 2)) :].mean(0)
-        _, _, vt = np.linalg.svd(values[len(lines.reshape(-1, 2)) :] - centre, full_matrices=False)
+        vt = principal_axes(values[len(lines.reshape(-1, 2)) :] - centre)
         k = min(3, units)
         projected, how = (values - centre) @ vt[:k].T, "pca"
         if k == 1:

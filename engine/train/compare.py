@@ -44,6 +44,7 @@ from engine.errors import NodeplayError
 from engine.graph import validate
 from engine.probes.boundary import plane_grid
 from engine.project import Project
+from engine.train.compiled_compare import compiled_batch
 from engine.train.device import choose_device
 from engine.train.events import METRIC_NAMES, Metrics
 from engine.train.kernels import FAST_ACTIVATIONS, OPTIMIZERS, FastBatch  # noqa: F401
@@ -187,7 +188,8 @@ class CompareSession(VariantTrainer):
         self.diverged: list[str | None] = [None] * self.k
         self._active = torch.ones(self.k, dtype=torch.bool, device=d)
         self._frozen: list[torch.Tensor] = [p.detach().clone() for p in self.params]
-        self._fast = FastBatch.for_compare(self) if self.fast else None
+        # the compiled kernel once ready (issue #13), else numpy
+        self._fast = (compiled_batch(self) or FastBatch.for_compare(self)) if self.fast else None
         self._start()
 
     def _plan(self, fns: list[str]) -> tuple[list[nn.Module], list[torch.Tensor] | None]:
@@ -256,10 +258,10 @@ class CompareSession(VariantTrainer):
         n, bs = len(x), min(self.project.train.batch_size, len(x))
         order = torch.randperm(n, generator=self.generator).to(self.device)
         if self._fast is not None:
-            self._fast.train_epoch(order.numpy(), bs)
+            measured = self._fast.train_epoch(order.numpy(), bs)  # the compiled kernel's metrics
             self.step += -(-n // bs)
             self.epoch += 1
-            return self._record()
+            return self._record(measured)
         xs, ys = x[order], self._targets(y[order])
         params, neg_lr = self.params, self._neg_lr
         for start in range(0, n, bs):
@@ -303,8 +305,17 @@ class CompareSession(VariantTrainer):
     def _accuracy(self, pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         return accuracy(self.loss_kind, pred, y, self.k)
 
-    def _record(self) -> list[dict]:
-        ms = self.evaluate()
+    def _labelled(self, measured: list[dict]) -> list[dict]:
+        """Metrics the kernel measured, as ``evaluate`` gives them."""
+        out = []
+        for k, m in enumerate(measured):
+            if self.diverged[k] is not None:
+                m = dict.fromkeys(m, math.nan)
+            out.append({"label": self.labels[k], **m, "diverged": self.diverged[k]})
+        return out
+
+    def _record(self, measured: list[dict] | None = None) -> list[dict]:
+        ms = self.evaluate() if measured is None else self._labelled(measured)
         for k, m in enumerate(ms):
             if self.diverged[k] is None and not math.isfinite(m["train_loss"]):
                 self._freeze(k, m)

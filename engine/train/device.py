@@ -38,3 +38,33 @@ def choose_device(requested: str, param_count: int, sample_numel: int) -> torch.
 def cpu_threads(param_count: int, available: int) -> int:
     """How many intra-op threads a CPU training process should give torch."""
     return 1 if param_count < ONE_THREAD_PARAMS else max(1, available)
+
+
+# -- the thread policy for every trainer (issue #13) -------------------------------------
+def trainer_threads(trainer, cores: int, *, gui: bool) -> int | None:
+    """Intra-op threads for ``trainer`` (a Session or a K-variant trainer) on the CPU:
+    one for small models (threads spin against each other on a busy machine: an
+    eager step ran 25 times slower on two), every core for large ones, less one for
+    the GUI thread in the app. None: not on the CPU, leave torch as it is."""
+    device = getattr(trainer, "device", None)
+    if getattr(device, "type", "cpu") != "cpu":
+        return None
+    model = getattr(trainer, "model", None)
+    if model is None:  # a GAN trainer: its two networks together
+        model = getattr(trainer, "nets", None)
+    if model is not None:
+        params = sum(p.numel() for p in model.parameters())
+    else:  # K variants: their stacked parameters together
+        params = sum(p.numel() for p in getattr(trainer, "params", []))
+    return cpu_threads(params, max(1, cores - 1) if gui else cores)
+
+
+def apply_thread_policy(trainer, *, gui: bool) -> int | None:
+    """Set torch's intra-op threads for ``trainer`` on the calling thread (OpenMP's
+    count is per thread: call it on the thread that trains); returns the count."""
+    import os
+
+    threads = trainer_threads(trainer, os.cpu_count() or 1, gui=gui)
+    if threads is not None:
+        torch.set_num_threads(threads)
+    return threads

@@ -22,14 +22,26 @@ class Metrics:
     test_loss: np.ndarray = field(default_factory=lambda: np.zeros(0))
     train_acc: np.ndarray = field(default_factory=lambda: np.zeros(0))
     test_acc: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # more named curves, one value per row (a VAE's "recon" and "kl": engine.train.loss_terms)
+    extra: dict[str, np.ndarray] = field(default_factory=dict, kw_only=True)
 
     def __len__(self) -> int:
         return len(self.epochs)
 
     def then(self, later: Metrics) -> Metrics:
-        """These rows followed by ``later``'s."""
+        """These rows followed by ``later``'s; an extra curve one side lacks is NaN there."""
+        extra = {
+            k: np.concatenate(
+                [
+                    self.extra.get(k, np.full(len(self), np.nan)),
+                    later.extra.get(k, np.full(len(later), np.nan)),
+                ]
+            )
+            for k in {**self.extra, **later.extra}
+        }
         return Metrics(
-            *(np.concatenate([getattr(self, f), getattr(later, f)]) for f in ("epochs", *METRIC_NAMES))
+            *(np.concatenate([getattr(self, f), getattr(later, f)]) for f in ("epochs", *METRIC_NAMES)),
+            extra=extra,
         )
 
     def last(self) -> dict[str, float]:

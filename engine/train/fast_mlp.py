@@ -12,6 +12,7 @@ anything else keeps the autograd path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,10 @@ import torch
 from torch import nn
 
 from engine.builder.layers import ACTIVATION_MODULES, FeatureMap, Sine, Step
+from engine.train.abandon import EpochAbandoned
 from engine.train.kernels import _act, _act_grad, _sigmoid, train_epoch  # noqa: F401
+
+FAST_CHUNK = 256  # mini-batches between two calls of ``between`` in ``train_in_chunks``
 
 _SUPPORTED_ACT = {
     nn.Identity: "linear",
@@ -153,3 +157,35 @@ class FastMLP:
             rate=np.float32(reg_rate),
             max_steps=max_steps,
         )
+
+    def train_in_chunks(
+        self,
+        order: np.ndarray,
+        batch: int,
+        lr: float,
+        weight: float,
+        momentum: float,
+        reg: str,
+        reg_rate: float,
+        max_steps: int | None,
+        *,
+        between: Callable[[], None] | None = None,
+    ) -> int:
+        """``train_epoch`` in chunks of FAST_CHUNK mini-batches with ``between`` after
+        each but the last, so that a huge epoch can be left between them (issue #14):
+        an ``EpochAbandoned`` from ``between`` carries the steps taken in ``steps``."""
+        chunk = FAST_CHUNK * batch if between is not None else max(1, len(order))
+        done = 0
+        try:
+            for start in range(0, len(order), chunk):
+                left = None if max_steps is None else max_steps - done
+                if left is not None and left <= 0:
+                    break
+                part = order[start : start + chunk]
+                done += self.train_epoch(part, batch, lr, weight, momentum, reg, reg_rate, left)
+                if between is not None and start + chunk < len(order):
+                    between()
+        except EpochAbandoned as err:
+            err.steps = done
+            raise
+        return done

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import queue
+import threading
 import time
 from collections.abc import Callable
 
@@ -21,6 +22,7 @@ import engine.probes.builtin  # noqa: F401 - registers today's probes
 from engine.errors import NodeplayError
 from engine.probes.registry import PROBES, probe
 from engine.train import commands as cmd
+from engine.train.abandon import EpochAbandoned, interrupts
 from engine.train.events import Answer, Diverged, Failed, Finished, Snapshot, StateCaptured, StateChanged
 
 PROBE_SHARE = 5  # snapshots wait at least this many times what the last one cost
@@ -60,6 +62,9 @@ class Runner:
         self._published_generation: tuple | None = None  # (trainer id, its generation)
         self.token = 0  # the last SetProject's, stamped on every snapshot
         self._stop_reported = False
+        # interrupting commands queued but not yet taken (engine.train.abandon)
+        self._stops = 0
+        self._stops_lock = threading.Lock()
 
     # -- reporting -----------------------------------------------------------------
     def subscribe(self, listener: Callable) -> None:
@@ -138,7 +143,18 @@ class Runner:
         if isinstance(command, cmd.Ask):
             self._asks.put(command)
             command = _WAKE
+        elif interrupts(command):
+            with self._stops_lock:
+                self._stops += 1
         self._commands.put(command)
+
+    def _take(self, block: bool):
+        """The next queued command (queue.Empty when none and not ``block``)."""
+        c = self._commands.get(block=block)
+        if interrupts(c):
+            with self._stops_lock:
+                self._stops -= 1
+        return c
 
     def answer_asks(self) -> None:
         """Answer every waiting Ask (the worker calls it between mini-batches)."""
@@ -209,6 +225,8 @@ class Runner:
             if isinstance(c, cmd.SetProject):
                 self._set_playing(False)
                 self.token = c.token
+                if self._swap_kind(c.project):
+                    return True
             follow = self.trainer.apply(c)
             if follow is None:
                 raise NodeplayError(f"This trainer does not take {type(c).__name__} commands.")
@@ -216,11 +234,30 @@ class Runner:
                 self.publish(force=True)
         return True
 
+    def _swap_kind(self, project) -> bool:
+        """G1 (issue 11): a project that needs another kind of trainer (a GAN after a
+        classifier) gets a new one; True when swapped. A refusal keeps the old one."""
+        from engine.train.factory import kind_of, make_trainer, trainer_kind
+
+        if trainer_kind(project) == kind_of(self.trainer):
+            return False
+        self.trainer, self._stop_reported, self.rate = make_trainer(project), False, 0.0
+        self.publish(force=True)
+        return True
+
     # -- training ------------------------------------------------------------------
     def _advance(self) -> bool:
         """Train one epoch; pause and report when it diverges or reaches the stop."""
         t = self.trainer
-        m = t.train_epoch(between=self._between)
+        try:
+            m = t.train_epoch(between=self._between)
+        except EpochAbandoned:  # a stop is queued: the serve loop takes it now
+            return False
+        except NodeplayError as err:  # e.g. out of memory: pause with its sentence
+            self._set_playing(False)
+            self.publish(force=True)
+            self._emit(Failed(str(err)))
+            return False
         if (bad := t.divergence(m)) is not None:
             self._set_playing(False)
             self.publish(force=True)
@@ -235,8 +272,12 @@ class Runner:
         return True
 
     def _between(self) -> None:
+        """After each mini-batch: answer probe requests; leave the epoch when a stop,
+        a new project or a reset is waiting (``engine.train.abandon``)."""
         if not self._asks.empty():
             self.answer_asks()
+        if self._stops > 0:
+            raise EpochAbandoned
 
     def serve(self) -> None:
         """Run until Shutdown: train while playing, sleep on the queue while paused."""
@@ -245,20 +286,21 @@ class Runner:
         try:
             while True:
                 try:
-                    c = self._commands.get(block=not self.playing)
+                    c = self._take(block=not self.playing)
                     while c is not None:
                         try:
                             if not self._apply(c):
                                 return
                         except NodeplayError as err:  # a bad command, not a broken session
                             self._emit(Failed(str(err), stopped=False))
-                        c = self._commands.get_nowait()
+                        c = self._take(block=False)
                 except queue.Empty:
                     pass
                 if not self.playing:
                     window_start, window_epochs = self.clock(), 0
                     continue
-                self._advance()
+                if not self._advance() and self._stops > 0:
+                    continue  # abandoned for a waiting command
                 window_epochs += 1
                 now = self.clock()
                 if now - window_start >= RATE_WINDOW_S:
@@ -276,6 +318,7 @@ class Runner:
     def _sleep(self, seconds: float) -> None:
         """Wait for the speed limit, answering probe requests meanwhile."""
         end = time.perf_counter() + seconds
-        while (left := end - time.perf_counter()) > 0:
-            self._between()
+        while (left := end - time.perf_counter()) > 0 and self._stops <= 0:
+            if not self._asks.empty():
+                self.answer_asks()
             time.sleep(min(left, 0.005))

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from engine.budget import check_fits, out_of_memory
 from engine.builder import build_model
 from engine.builder.layers import MODE_DEPENDENT
 from engine.builder.losses import total
@@ -25,10 +26,14 @@ from engine.graph import Graph, node_type, validate
 from engine.probes.builtin import boundary as boundary_probe
 from engine.project import Project
 from engine.train import commands as cmd
-from engine.train import live_edit
-from engine.train.device import choose_device
+from engine.train import compile_warmup, live_edit
+from engine.train.abandon import EpochAbandoned
+from engine.train.compiled_mlp import CompiledMLP
+from engine.train.device import apply_thread_policy, choose_device
+from engine.train.divergence import Watch, diagnose
 from engine.train.events import Metrics
-from engine.train.fast_mlp import FastMLP
+from engine.train.fast_mlp import FAST_CHUNK, FastMLP  # noqa: F401 - FAST_CHUNK: tests
+from engine.train.loss_terms import loss_terms
 from engine.train.metrics import accuracy
 from engine.train.optim import make_optimizer
 from engine.train.runner import PROBE_SHARE, Runner  # noqa: F401 - PROBE_SHARE: older imports
@@ -53,6 +58,7 @@ class Session(Served):
         # the GIL, where torch's kernels do; a GUI process turns it off to stay responsive.
         self.numpy_evaluation = True
         self.generation = 0
+        self.thread_policy: str | None = None  # "gui" or "cli": size torch's threads per project
         self._load(project, device)
         subs = cmd.probe_subscriptions(boundary_size)
         self.runner = Runner(self, snapshot_interval=snapshot_interval, subscriptions=subs)
@@ -64,8 +70,11 @@ class Session(Served):
         sample = int(np.prod(dataset.spec.x_shape))
         self.project, self.dataset = project, dataset
         self.device = choose_device(device or project.train.device, check.total_params, sample)
+        check_fits(project, dataset, self.device)  # refused with a sentence before building
         self._to_device()
         self.reset(project.train.seed, weights=project.weights, epoch=project.epoch)
+        if self.thread_policy is not None:  # on the thread that trains (issue #13)
+            apply_thread_policy(self, gui=self.thread_policy == "gui")
 
     def set_project(self, project: Project) -> None:
         """Train ``project`` from now on (new data, settings and graph; its own weights
@@ -96,6 +105,7 @@ class Session(Served):
         )
         if weights is not None:
             self.load_weights(weights)
+        self.watch = Watch.begin(self, weights)  # what divergence is measured against
         self._install(make_optimizer(t.optimizer, self.model.parameters(), t.learning_rate))
         self.generator = torch.Generator().manual_seed(self.seed)
         self.epoch, self.step = epoch, 0
@@ -107,9 +117,27 @@ class Session(Served):
         """Use ``optimizer`` and everything derived from ``self.model``."""
         self.optimizer = optimizer
         self._penalised = self.model.penalised_weights()
-        self._fast = FastMLP.for_session(self) if self.fast else None
+        self._fast = self._fast_path() if self.fast else None
         # switching train/eval walks every module: skip it where no layer cares
         self._mode_matters = any(isinstance(m, MODE_DEPENDENT) for m in self.model.modules())
+
+    def _fast_path(self) -> CompiledMLP | FastMLP | None:
+        """The compiled kernel once it is ready, else the numpy path, else None (autograd)."""
+        # until the kernel is ready, look again at every epoch (``_take_compiled``)
+        self._awaiting_kernel = not compile_warmup.state.ready
+        if not self._awaiting_kernel and (compiled := CompiledMLP.for_session(self)) is not None:
+            return compiled
+        return FastMLP.for_session(self)
+
+    def _take_compiled(self) -> None:
+        """Move to the compiled kernel that just became ready (optimizer state kept)."""
+        self._awaiting_kernel = False
+        self._fast = CompiledMLP.take_over(self) or self._fast
+
+    @property
+    def training_path(self) -> str:
+        """ "compiled kernel", "numpy", "numpy, compiling…" or "torch" (the status bar's)."""
+        return compile_warmup.path_name(self._fast)
 
     def set_graph(self, graph: Graph, structural: bool = True) -> set[str]:
         """Train ``graph`` from now on, keeping the epoch and the history.
@@ -128,6 +156,8 @@ class Session(Served):
                 f"The edited graph cannot train yet: {err} Training goes on with the graph as it was."
             )
         old_graph, old_model = self.project.graph, self.model
+        if isinstance(self._fast, CompiledMLP):  # its optimizer state, for the carry below
+            self._fast.export_state(self.optimizer)
         if not structural:
             if live_edit.only_live_changes(old_graph, graph):
                 for node_id, name, value in live_edit.live_changes(old_graph, graph):
@@ -158,6 +188,7 @@ class Session(Served):
             raise NodeplayError(f"The network has no weight '{key}'.")
         with torch.no_grad():
             state[key][tuple(index)] = float(value)  # state tensors share the parameters' memory
+        self.watch.edits.append((key, tuple(index), float(value)))
 
     def set_param(self, node_id: str, name: str, value: float) -> None:
         """Change a live parameter of the project's graph and of the running model."""
@@ -189,55 +220,85 @@ class Session(Served):
     def train_epoch(
         self, max_steps: int | None = None, *, between: Callable[[], None] | None = None
     ) -> dict[str, float]:
+        """``_train_epoch``; out of memory, it raises NodeplayError with a sentence
+        (the runner pauses) and frees what it can."""
+        if self.watch.start_loss is None:  # the loss before the first step
+            self.watch.start_loss = self.evaluate()["train_loss"]
+        try:
+            return self._train_epoch(max_steps, between=between)
+        except torch.OutOfMemoryError as err:
+            raise out_of_memory(self, err) from None
+
+    def _train_epoch(
+        self, max_steps: int | None = None, *, between: Callable[[], None] | None = None
+    ) -> dict[str, float]:
         """One pass over the training data in shuffled mini-batches, then metrics.
 
         With ``max_steps`` the pass may end early; only whole passes count as epochs.
-        ``between`` runs after every mini-batch of the autograd path (the numpy path's
-        epochs are short): the runner answers probe requests there.
+        ``between`` runs after every mini-batch but the last (every FAST_CHUNK on the
+        numpy path): the runner answers probe requests there, or leaves the epoch.
         """
         model, opt = self.model, self.optimizer
         x, y = self.x_train, self.y_train
         n, bs = len(x), min(self.project.train.batch_size, len(x))
         order = torch.randperm(n, generator=self.generator).to(self.device)
         t = self.project.train
-        if self._fast is not None:
-            done = self._fast.train_epoch(
+        if self.fast and self._awaiting_kernel and compile_warmup.state.ready:
+            self._take_compiled()
+        if isinstance(self._fast, CompiledMLP):
+            done, m = self._fast.train_epoch(
                 order.numpy(),
                 bs,
                 opt.param_groups[0]["lr"],
                 model.main.weight,
-                0.9 if t.optimizer == "momentum" else 0.0,
                 t.regularization,
                 t.reg_rate,
                 max_steps,
             )
+            return self._finish_epoch(done, bs, n, max_steps, m)
+        if self._fast is not None:
+            lr, mu = opt.param_groups[0]["lr"], 0.9 if t.optimizer == "momentum" else 0.0
+            args = (bs, lr, model.main.weight, mu, t.regularization, t.reg_rate, max_steps)
+            try:  # in chunks, with ``between`` after each (engine.train.abandon)
+                done = self._fast.train_in_chunks(order.numpy(), *args, between=between)
+            except EpochAbandoned as err:
+                self.step += err.steps
+                raise
             return self._finish_epoch(done, bs, n, max_steps)
         regularized = t.regularization != "none"
         model.train()
         done = 0
-        for start in range(0, n, bs):
-            if max_steps is not None and done >= max_steps:
-                break
-            idx = order[start : start + bs]
-            loss, _ = model.loss(x[idx], y[idx])
-            if regularized and (pen := self._penalty()) is not None:
-                loss = loss + pen
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            done += 1
-            if between is not None:
-                between()
+        try:
+            for start in range(0, n, bs):
+                if max_steps is not None and done >= max_steps:
+                    break
+                idx = order[start : start + bs]
+                loss, _ = model.loss(x[idx], y[idx])
+                if regularized and (pen := self._penalty()) is not None:
+                    loss = loss + pen
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                done += 1
+                if between is not None and start + bs < n:  # after the last, the runner takes over
+                    between()
+        except (EpochAbandoned, torch.OutOfMemoryError):
+            self.step += done  # those steps were taken; the epoch was not
+            raise
         return self._finish_epoch(done, bs, n, max_steps)
 
-    def _finish_epoch(self, done: int, bs: int, n: int, max_steps: int | None) -> dict:
+    def _finish_epoch(
+        self, done: int, bs: int, n: int, max_steps: int | None, metrics: dict | None = None
+    ) -> dict:
         self.step += done
         if max_steps is None or done * bs >= n:
             self.epoch += 1
-        return self._record()
+        return self._record(metrics)
 
     @torch.inference_mode()
     def evaluate(self) -> dict[str, float]:
+        if isinstance(self._fast, CompiledMLP):  # compiled: it releases the GIL
+            return self._fast.evaluate(self.model.main.weight)
         if self._fast is not None and self.numpy_evaluation:
             return self._fast.evaluate(self.model.main.weight)
         model = self.model
@@ -258,9 +319,12 @@ class Session(Served):
         # e.g. an autoencoder's reconstruction has no classes
         return accuracy(main.loss if main.on_data else None, pred, y)
 
-    def _record(self) -> dict[str, float]:
-        m = self.evaluate()
-        self._pending.append((self.epoch, m["train_loss"], m["test_loss"], m["train_acc"], m["test_acc"]))
+    def _record(self, metrics: dict | None = None) -> dict[str, float]:
+        m = self.evaluate() if metrics is None else metrics
+        terms = loss_terms(self.model, self.x_test, self.y_test)  # G2: a VAE's recon and KL
+        self._pending.append(
+            (self.epoch, m["train_loss"], m["test_loss"], m["train_acc"], m["test_acc"], terms)
+        )
         return m
 
     def take_rows(self) -> Metrics:
@@ -271,7 +335,9 @@ class Session(Served):
         if not self._pending:
             return Metrics()
         cols = list(zip(*self._pending))
-        new = Metrics(np.array(cols[0], np.int64), *(np.array(c, np.float64) for c in cols[1:]))
+        names = {k for terms in cols[5] for k in terms}
+        extra = {k: np.array([t.get(k, np.nan) for t in cols[5]], np.float64) for k in sorted(names)}
+        new = Metrics(np.array(cols[0], np.int64), *(np.array(c, np.float64) for c in cols[1:5]), extra=extra)
         self._pending = []
         self.history = self.history.then(new)
         return new
@@ -285,14 +351,7 @@ class Session(Served):
         return None
 
     def divergence(self, m: dict[str, float]) -> str | None:
-        if math.isfinite(m["train_loss"]):
-            return None
-        what = "NaN" if math.isnan(m["train_loss"]) else "infinite"
-        return (
-            f"Loss became {what} at epoch {self.epoch}: the learning rate "
-            f"{self.optimizer.param_groups[0]['lr']:g} is too high for this network; "
-            "lower it and press Reset."
-        )
+        return diagnose(self, m)  # engine.train.divergence: explosions and chance too
 
     def train(self, epochs: int | None = None, steps: int | None = None) -> dict:
         """Train headless until ``epochs``, ``steps`` or the project's stop condition."""
@@ -310,7 +369,7 @@ class Session(Served):
                 break
             left = None if steps is None else steps - (self.step - step0)
             m = self.train_epoch(left)
-            if (bad := self.divergence(m)) is not None:
+            if (bad := diagnose(self, m, window=False)) is not None:
                 raise NodeplayError(bad)
             if epochs is None and steps is None and (reason := self.stop_reason(m)):
                 break

@@ -14,6 +14,7 @@ from safetensors.numpy import load_file
 
 from engine.builder import build_model
 from engine.data import make_dataset
+from engine.data.images import IMAGE_SETS
 from engine.errors import GraphError, NodeplayError
 from engine.export import export_python
 from engine.presets import load_preset, preset_names
@@ -53,7 +54,7 @@ print(json.dumps({"curves": out, "nodeplay_modules": nodeplay}))
 
 def epochs_for(name: str) -> int:
     """Two epochs of the playground's sets; one of the image sets, whose epochs cost more."""
-    return EPOCHS if load_preset(name).data.name not in ("digits", "shapes") else 1
+    return EPOCHS if load_preset(name).data.name not in IMAGE_SETS else 1
 
 
 def trained(name: str, epochs: int = EPOCHS):

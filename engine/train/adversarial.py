@@ -1,0 +1,449 @@
+"""The adversarial (GAN) trainer: two networks, two optimizers, one runner.
+
+``GanTrainer`` fits ``engine.train.trainer.Trainer``. An *iteration* is k
+discriminator steps (the Adversarial node's ``d_steps``), each on a fresh real batch
+and a fresh generated one, then one generator step; ``step`` counts iterations and
+an epoch is one pass over the real samples. Metric rows carry the generator's loss
+as ``train_loss`` and the discriminator's accuracy as ``train_acc``; ``gan_history``
+keeps every row's ``d_loss``, ``g_loss``, ``d_real`` (mean D(x)) and ``d_fake``
+(mean D(G(z))) for the GAN views. ``divergence`` names a saturated discriminator or
+a collapsed generator in a sentence saying what to try.
+
+Slow motion (``SetSlowMotion``) makes every epoch one phase, D then G, so that a
+paced run pauses after each; ``StepPhase`` runs one phase ("d", "g" or "both").
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from engine.builder.gan import GanNets, build_gan
+from engine.data import make_dataset
+from engine.data.dataset import USER, Dataset, split
+from engine.data.user import make_points
+from engine.errors import NodeplayError
+from engine.graph import validate
+from engine.graph.gan import is_gan
+from engine.project import Project
+from engine.train import commands as cmd
+from engine.train import live_edit
+from engine.train.device import choose_device
+from engine.train.events import Metrics
+from engine.train.optim import make_optimizer
+from engine.train.runner import Runner
+from engine.train.served import Served
+
+SATURATED_ITERATIONS = 400  # iterations of D(x) > 0.99 and D(G(z)) < 0.01 that count as saturated
+COLLAPSED_ITERATIONS = 400  # iterations of a generated batch far narrower than the data
+COLLAPSE_RATIO = 0.03  # generated spread / real spread below this reads as one mode
+WARM_UP = 200  # iterations before either is judged: a fresh generator is narrow
+
+
+@dataclass(frozen=True)
+class StepPhase:
+    """Run one phase now: "d" (a discriminator step), "g" (a generator step) or
+    "both" (one whole iteration)."""
+
+    phase: str = "both"
+
+
+@dataclass(frozen=True)
+class SetSlowMotion:
+    """On: every epoch is one phase (D, then G), so a paced run pauses after each."""
+
+    on: bool = True
+
+
+def gan_dataset(project: Project) -> Dataset:
+    """The real samples: the project's dataset, or the user's drawn points whatever
+    their labels (a GAN imitates where they lie)."""
+    d = project.data
+    if d.name != USER:
+        return make_dataset(d, project.points)
+    if project.points is None or len(project.points[0]) < 2:
+        raise NodeplayError("Draw at least two real points before training the GAN.")
+    x, _ = make_points(project.points[0], np.zeros(len(project.points[0]), np.float32))
+    ds = split(
+        USER, x, np.zeros((len(x), 1), np.float32), None, d.train_percent, np.random.default_rng(d.seed)
+    )
+    ds.x_train = x  # a GAN learns every drawn point
+    return ds
+
+
+def spread(x: torch.Tensor) -> float:
+    """Mean distance between the samples of a batch (its diversity)."""
+    flat = x.detach().reshape(len(x), -1)
+    return float(torch.pdist(flat).mean()) if len(flat) > 1 else 0.0
+
+
+def _clear(params: Sequence[torch.Tensor]) -> None:
+    """``zero_grad(set_to_none=True)`` without its profiler hooks (a tenth of a small
+    GAN's iteration)."""
+    for p in params:
+        p.grad = None
+
+
+class GanTrainer(Served):
+    def __init__(
+        self, project: Project, device: str | None = None, *, snapshot_interval: float = 1 / 60, **_
+    ):
+        self.generation = 0
+        self.model = None  # supervised probes test for a model: a GAN has two networks, in ``nets``
+        self.numpy_evaluation = False
+        self.slow_motion = False
+        self._load(project, device)
+        self.runner = Runner(self, snapshot_interval=snapshot_interval, subscriptions={})
+
+    def _load(self, project: Project, device: str | None) -> None:
+        if not is_gan(project.graph):
+            raise NodeplayError(
+                "This graph is not a GAN: it needs a Noise, a Generated and an Adversarial node."
+            )
+        dataset = gan_dataset(project)
+        check = validate(project.graph, dataset.spec)
+        check.raise_if_invalid()
+        self.project, self.dataset = project, dataset
+        sample = int(np.prod(dataset.spec.x_shape))
+        self.device = choose_device(device or project.train.device, check.total_params, sample)
+        self.real = torch.as_tensor(dataset.x_train, device=self.device)
+        self.real_test = torch.as_tensor(dataset.x_test, device=self.device)
+        self.reset(project.train.seed, weights=project.weights, epoch=project.epoch)
+
+    def set_project(self, project: Project) -> None:
+        old = self.__dict__.copy()
+        try:
+            self._load(project, None)
+        except Exception:
+            self.__dict__.update(old)
+            raise
+
+    # -- set-up --------------------------------------------------------------------
+    def reset(self, seed: int | None = None, *, weights: dict | None = None, epoch: int = 0) -> None:
+        if seed is not None:
+            self.seed = seed
+        self.nets: GanNets = build_gan(self.project.graph, self.dataset.spec, self.seed).to(self.device)
+        if weights is not None:
+            self.load_weights(weights)
+        self._optimizers()
+        self.generator = torch.Generator().manual_seed(self.seed)
+        self.epoch, self.step, self.d_steps_done = epoch, 0, 0
+        self.phase = "both"  # the phase slow motion runs next, and "both" outside it
+        self.last_phase = ""
+        self.history = Metrics()
+        self.gan_history: dict[str, list[float]] = {
+            k: [] for k in ("epoch", "d_loss", "g_loss", "d_real", "d_fake")
+        }
+        self._pending: list[tuple] = []
+        self._saturated = self._collapsed = self._judged = 0
+        self._measure = True
+        self._last: dict[str, float] = {}
+        self.generation += 1
+
+    def _optimizers(self, lr: float | None = None) -> None:
+        self._g_params = list(self.nets.generator.parameters())
+        self._d_params = list(self.nets.discriminator.parameters())
+        t = self.project.train
+        lr = t.learning_rate if lr is None else lr
+        self.g_opt: torch.optim.Optimizer
+        self.d_opt: torch.optim.Optimizer
+        if t.optimizer == "adam":
+            # DCGAN's β1 = 0.5: plain Adam's momentum makes GANs oscillate; the fused
+            # kernel updates a small network's tensors in one call (a quarter faster)
+            self.g_opt, self.d_opt = (
+                torch.optim.Adam(net.parameters(), lr=lr, betas=(0.5, 0.999), fused=True)
+                for net in (self.nets.generator, self.nets.discriminator)
+            )
+            return
+        self.g_opt = make_optimizer(t.optimizer, self.nets.generator.parameters(), lr)
+        self.d_opt = make_optimizer(t.optimizer, self.nets.discriminator.parameters(), lr)
+
+    @property
+    def settings(self) -> dict:
+        return self.nets.settings
+
+    def weights(self) -> dict[str, np.ndarray]:
+        """Both networks' state keyed ``layers.<node id>.<name>`` (node ids are unique)."""
+        state = {**self.nets.generator.state_dict(), **self.nets.discriminator.state_dict()}
+        return {k: v.detach().cpu().numpy().copy() for k, v in state.items()}
+
+    def load_weights(self, weights: dict[str, np.ndarray]) -> None:
+        for net in (self.nets.generator, self.nets.discriminator):
+            own = net.state_dict()
+            mine = {k: v for k, v in weights.items() if k in own}
+            if set(mine) != set(own) or any(tuple(mine[k].shape) != tuple(own[k].shape) for k in own):
+                raise NodeplayError(
+                    "The saved weights do not fit this GAN; reset the weights "
+                    "or undo the change to the graph."
+                )
+            net.load_state_dict({k: torch.as_tensor(v) for k, v in mine.items()})
+
+    # -- one phase -----------------------------------------------------------------
+    def _batch_size(self) -> int:
+        return max(1, min(self.project.train.batch_size, len(self.real)))
+
+    def _real_batch(self) -> torch.Tensor:
+        idx = torch.randint(0, len(self.real), (self._batch_size(),), generator=self.generator)
+        return self.real[idx.to(self.device)]
+
+    def _noisy(self, x: torch.Tensor) -> torch.Tensor:
+        sigma = self.settings["instance_noise"]
+        return x + sigma * torch.randn_like(x) if sigma > 0 else x
+
+    def d_step(self) -> None:
+        """One discriminator step on a real and a generated batch."""
+        nets, bs = self.nets, self._batch_size()
+        real = self._real_batch()
+        with torch.no_grad():
+            fake = nets.generator(nets.noise(bs, self.generator, self.device))
+        lr, lf = nets.discriminator(self._noisy(torch.cat([real, fake]))).reshape(2, bs)
+        target = 1.0 - self.settings["label_smoothing"]
+        loss = F.binary_cross_entropy_with_logits(lr, torch.full_like(lr, target)) + F.softplus(lf).mean()
+        _clear(self._d_params)
+        loss.backward()
+        self.d_opt.step()
+        self.d_steps_done += 1
+        if self._measure:  # the figures cost a sync each: only for the rows' iterations
+            lr, lf = lr.detach(), lf.detach()
+            self._last.update(
+                d_loss=float(loss.detach()),
+                d_real=float(torch.sigmoid(lr).mean()),
+                d_fake=float(torch.sigmoid(lf).mean()),
+                d_acc=float(((lr > 0).float().mean() + (lf < 0).float().mean()) / 2),
+            )
+            self._last["real_spread"] = self._last.get("real_spread") or spread(real)
+
+    def g_step(self) -> None:
+        """One generator step: the discriminator's verdict on a fresh generated batch."""
+        nets = self.nets
+        fake = nets.generator(nets.noise(self._batch_size(), self.generator, self.device))
+        logit = nets.discriminator(self._noisy(fake)).reshape(-1)
+        if self.settings["loss"] == "minimax":
+            loss = -F.softplus(logit).mean()  # log(1 - D(G(z))), minimised
+        else:
+            loss = F.softplus(-logit).mean()  # -log D(G(z))
+        _clear(self._g_params)
+        loss.backward()
+        self.g_opt.step()
+        self.step += 1
+        if self._measure:
+            self._last.update(g_loss=float(loss.detach()), fake_spread=spread(fake))
+            self._judge()
+
+    def _judge(self) -> None:
+        """Count the iterations since the last look that looked saturated or collapsed
+        (``divergence`` reports them): a row's figures stand for the iterations before it."""
+        last, since = self._last, self.step - self._judged
+        self._judged = self.step
+        if self.step < WARM_UP:
+            return
+        saturated = last.get("d_real", 0.5) > 0.99 and last.get("d_fake", 0.5) < 0.01
+        self._saturated = self._saturated + since if saturated else 0
+        real = last.get("real_spread") or 0.0
+        collapsed = real > 0 and last.get("fake_spread", real) < COLLAPSE_RATIO * real
+        self._collapsed = self._collapsed + since if collapsed else 0
+
+    def iteration(self, measure: bool = True) -> None:
+        """k discriminator steps and a generator step; ``measure``: record their figures."""
+        k = self.settings["d_steps"]
+        for i in range(k):
+            self._measure = measure and i == k - 1
+            self.d_step()
+        self._measure = measure
+        self.g_step()
+        self._measure = True
+
+    # -- the Trainer protocol ------------------------------------------------------
+    def train_epoch(
+        self, max_steps: int | None = None, *, between: Callable[[], None] | None = None
+    ) -> dict[str, float]:
+        """One pass over the real samples (len / (k * batch) iterations), or one phase
+        in slow motion; ``max_steps`` caps the iterations."""
+        if self.slow_motion:
+            self._phase_step()
+            return self._record()
+        per = max(1, len(self.real) // (self._batch_size() * self.settings["d_steps"]))
+        n = per if max_steps is None else min(per, max_steps)
+        for i in range(n):
+            self.iteration(measure=i == n - 1)
+            if between is not None:
+                between()
+        if n == per:
+            self.epoch += 1
+        return self._record()
+
+    def _phase_step(self) -> None:
+        if self.phase == "g":
+            self.g_step()
+            self.last_phase, self.phase = "g", "d"
+            self.epoch += 1
+        else:
+            self.d_step()
+            self.last_phase = "d"
+            self.phase = "g" if self.d_steps_done % self.settings["d_steps"] == 0 else "d"
+
+    def _record(self) -> dict[str, float]:
+        last = self._last
+        m = {
+            "train_loss": last.get("g_loss", math.nan),
+            "test_loss": math.nan,
+            "train_acc": last.get("d_acc", math.nan),
+            "test_acc": math.nan,
+            **{k: last.get(k, math.nan) for k in ("d_loss", "g_loss", "d_real", "d_fake")},
+        }
+        self._pending.append((self.epoch, m["train_loss"], m["test_loss"], m["train_acc"], m["test_acc"]))
+        h = self.gan_history
+        h["epoch"].append(float(self.epoch))
+        for k in ("d_loss", "g_loss", "d_real", "d_fake"):
+            h[k].append(m[k])
+        return m
+
+    def take_rows(self) -> Metrics:
+        if not self._pending:
+            return Metrics()
+        cols = list(zip(*self._pending))
+        new = Metrics(np.array(cols[0], np.int64), *(np.array(c, np.float64) for c in cols[1:]))
+        self._pending = []
+        self.history = self.history.then(new)
+        return new
+
+    def divergence(self, m: dict[str, float]) -> str | None:
+        for k in ("d_loss", "g_loss"):
+            if k in self._last and not math.isfinite(self._last[k]):
+                who = "discriminator" if k == "d_loss" else "generator"
+                what = "NaN" if math.isnan(self._last[k]) else "infinite"
+                lr = self.g_opt.param_groups[0]["lr"]
+                return (
+                    f"The {who}'s loss became {what} at iteration {self.step}: "
+                    f"lower the learning rate ({lr:g}) and press Reset."
+                )
+        if self._saturated >= SATURATED_ITERATIONS:
+            self._saturated = 0
+            return (
+                f"The discriminator saturated: for {SATURATED_ITERATIONS} iterations it called every real "
+                "sample real and every generated one fake, so the generator learns nothing. Try the "
+                "non-saturating loss, label smoothing 0.1, instance noise, fewer discriminator steps or a "
+                "lower learning rate, then press Reset."
+            )
+        if self._collapsed >= COLLAPSED_ITERATIONS:
+            self._collapsed = 0
+            return (
+                f"The generator collapsed: for {COLLAPSED_ITERATIONS} iterations its samples were nearly all "
+                "the same point, one mode of the data. Try a lower learning rate, more discriminator steps, "
+                "instance noise or a larger noise size, then press Reset."
+            )
+        return None
+
+    def stop_reason(self, m: dict[str, float]) -> str | None:
+        t = self.project.train
+        if t.stop_epochs is not None and self.epoch >= t.stop_epochs:
+            return f"Reached {t.stop_epochs} epochs"
+        return None
+
+    # -- what views and tests ask for ------------------------------------------------
+    @torch.no_grad()
+    def sample(self, n: int, seed: int = 0) -> np.ndarray:
+        """``n`` generated samples from the fixed noise of ``seed``, as numpy."""
+        z = self.nets.noise(n, torch.Generator().manual_seed(seed), self.device)
+        return self.nets.generator(z).cpu().numpy()
+
+    def sample_images(self, n: int, seed: int = 0) -> np.ndarray:
+        """``n`` generated images (N, C, H, W) from fixed noise, clipped to [0, 1]."""
+        x = self.sample(n, seed)
+        if x.ndim != 4:
+            raise NodeplayError("This GAN generates points, not images; the gan-2d view shows them.")
+        return np.clip(x, 0.0, 1.0)
+
+    def use_real_points(self, points: np.ndarray) -> None:
+        """Imitate ``points`` (n, 2) from now on: the user drew them on the gan-2d view."""
+        if not self.dataset.is_2d:
+            raise NodeplayError("Only a 2-D GAN takes drawn points.")
+        self.dataset.x_train = np.asarray(points, np.float32).copy()
+        self.real = torch.as_tensor(self.dataset.x_train, device=self.device)
+        self._last.pop("real_spread", None)
+
+    # -- commands ------------------------------------------------------------------
+    def apply(self, c) -> bool | None:
+        if isinstance(c, cmd.SetLearningRate):
+            self.project.train.learning_rate = c.value
+            for opt in (self.g_opt, self.d_opt):
+                for g in opt.param_groups:
+                    g["lr"] = c.value
+            return False
+        if isinstance(c, StepPhase):
+            if c.phase not in ("d", "g", "both"):
+                raise NodeplayError(f"A GAN steps its 'd', 'g' or 'both' phases, not {c.phase!r}.")
+            if c.phase == "both":
+                self.iteration()
+            else:
+                (self.d_step if c.phase == "d" else self.g_step)()
+            self.last_phase = c.phase
+            self._record()
+            return True
+        if isinstance(c, SetSlowMotion):
+            self.slow_motion, self.phase = bool(c.on), "d"
+            return False
+        if isinstance(c, cmd.SetStop):
+            self.project.train.stop_epochs, self.project.train.stop_loss = c.epochs, c.loss
+            return False
+        if isinstance(c, cmd.SetProject):
+            self.set_project(c.project)
+            return True
+        if isinstance(c, cmd.SetGraph):
+            self.set_graph(c.graph)
+            return True
+        return None
+
+    def set_graph(self, graph) -> None:
+        """Train an edited GAN graph; unchanged nodes keep their trained weights."""
+        check = validate(graph, self.dataset.spec)
+        err = check.first_error()
+        if err is not None:
+            raise NodeplayError(
+                f"The edited graph cannot train yet: {err} Training goes on with the graph as it was."
+            )
+        old_graph, old = self.project.graph, self.nets
+        nets = build_gan(graph, self.dataset.spec, self.seed).to(self.device)
+        keep = live_edit.unchanged_nodes(old_graph, graph)
+        live_edit.carry_state(old.generator, nets.generator, keep)
+        live_edit.carry_state(old.discriminator, nets.discriminator, keep)
+        lr = self.g_opt.param_groups[0]["lr"]
+        self.project.graph, self.nets = graph, nets
+        self._optimizers(lr)
+
+    def train(self, epochs: int | None = None, steps: int | None = None) -> dict:
+        """Train headless for ``epochs`` or ``steps`` iterations (or the stop condition)."""
+        t = self.project.train
+        if epochs is None and steps is None and t.stop_epochs is None:
+            raise NodeplayError("This project has no stop condition; pass --epochs or --steps.")
+        start, step0, t0 = self.epoch, self.step, time.perf_counter()
+        m: dict[str, float] = self._record()
+        reason = None
+        while True:
+            if epochs is not None and self.epoch - start >= epochs:
+                reason = f"{epochs} epochs"
+                break
+            if steps is not None and self.step - step0 >= steps:
+                reason = f"{steps} steps"
+                break
+            left = None if steps is None else steps - (self.step - step0)
+            m = self.train_epoch(left)
+            if (bad := self.divergence(m)) is not None:
+                raise NodeplayError(bad)
+            if epochs is None and steps is None and (reason := self.stop_reason(m)):
+                break
+        self.take_rows()
+        return {
+            "epoch": self.epoch,
+            "steps": self.step,
+            **m,
+            "stopped_by": reason,
+            "device": str(self.device),
+            "seconds": round(time.perf_counter() - t0, 3),
+        }
