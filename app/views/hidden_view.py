@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.views.boundary_view import CLASS_COLOURS, POINT_MAP
+from app.views.point_sample import shared_brushes
 from app.views.saving import SavingMenuMixin
 from app.views.style import fg, layer_bar, plot_widget
 from engine.train.events import Snapshot
@@ -193,7 +194,7 @@ class QtHiddenSpaceView(SavingMenuMixin, QWidget):
             classes = int(values.max()) + 1 if integral and len(values) <= 10 and values.min() >= 0 else None
         self._labels, self._classes = y, classes
         self._rgba = label_colours(y, classes)
-        self._brushes = [pg.mkBrush(*c) for c in self._rgba]
+        self._brushes = shared_brushes(self._rgba)  # one QBrush per colour (issue #14)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         hidden = snapshot.hidden
