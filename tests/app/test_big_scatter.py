@@ -42,3 +42,21 @@ def test_a_small_set_is_drawn_whole_without_a_note(qtbot):
     x, _ = view.train_points.getData()
     assert len(x) == len(ds.x_train) and not view.sample_note.isVisible()
     assert len({id(b) for b in view.train_points.data["brush"]}) <= 64  # regression: rounded colours
+
+
+def test_the_hidden_space_of_half_a_million_points_draws_a_sample(qtbot):
+    from app.views.hidden_view import QtHiddenSpaceView
+    from engine.train.events import Snapshot
+
+    ds = big_dataset("circle", 1_000_000)
+    view = QtHiddenSpaceView()
+    qtbot.addWidget(view)
+    view.set_labels(ds.y_train, ds.classes)
+    n = len(ds.x_train)
+    points = np.random.default_rng(1).normal(size=(n, 2)).astype(np.float32)
+    lines = np.zeros((4, 10, 2), np.float32)
+    hidden = {"lines": lines, "points": points, "dims": 2, "projection": "raw", "units": 2}
+    view.show_snapshot(Snapshot(1, 1, False, None, hidden=hidden))
+    x, _ = view.points.getData()
+    assert len(x) == MAX_SHOWN < n
+    assert len({id(b) for b in view.points.data["brush"]}) == 2
