@@ -26,7 +26,7 @@ def test_a_million_points_draw_as_a_sample_with_a_note(qtbot):
     assert len(x) == MAX_SHOWN < len(ds.x_train)
     assert (
         view.sample_note.isVisible()
-        and "Showing 20,000 of 500,000 training points" in view.sample_note.text()
+        and "Showing 10,000 of 500,000 training points" in view.sample_note.text()
     )
     # the sample is of the data itself, and keeps both classes
     rows = {tuple(r) for r in np.asarray(ds.x_train[:, :2], np.float32)}
