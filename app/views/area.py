@@ -41,6 +41,9 @@ class ViewArea(QObject):
         super().__init__(parent)
         self.plane = QStackedWidget()
         self.tabs = QTabWidget()
+        # many tabs in a narrow column scroll rather than widen the window past 1280 px
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.tabBar().setExpanding(False)
         self.views: dict[str, QWidget] = {}  # name -> view, every view made so far
         self.noted: dict[str, QtNoted] = {}  # name -> the tab page holding it
         self.specs: dict[str, ViewSpec] = {}

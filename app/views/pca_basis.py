@@ -38,7 +38,7 @@ class _PointsPlot(QWidget):
         super().__init__(parent)
         self.value: dict | None = None
         self.project_points = False
-        self.setMinimumSize(300, 300)
+        self.setMinimumSize(200, 240)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         theme.follow(self, lambda w, _t: w.update(), now=False)
 
@@ -102,7 +102,7 @@ class QtPcaBasis(SavingMenuMixin, QWidget):
         super().__init__(parent)
         self.value: dict | None = None
         self.plot = _PointsPlot()
-        self.tiles = TileGrid(minimum=(240, 160))
+        self.tiles = TileGrid(minimum=(180, 140))
         self.components_spin = QSpinBox()
         self.components_spin.setRange(1, 64)
         self.components_spin.setValue(12)
@@ -115,11 +115,13 @@ class QtPcaBasis(SavingMenuMixin, QWidget):
         self.summary.setWordWrap(True)
         theme.follow(self.summary, lambda w, t: w.setStyleSheet(f"color: {t.muted}; padding: 4px;"))
         self.components_label = QLabel("Components")
+        # the summary wraps on its own row and the controls share one, so that the tab fits
+        # the window's narrow right column (points) without widening the window
         bar = QHBoxLayout()
-        bar.addWidget(self.summary, 1)
         bar.addWidget(self.project_box)
         bar.addWidget(self.components_label)
         bar.addWidget(self.components_spin)
+        bar.addStretch(1)
         pages = QWidget()
         self.stack = QStackedLayout(pages)
         self.stack.addWidget(self.plot)
@@ -127,6 +129,7 @@ class QtPcaBasis(SavingMenuMixin, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(pages, 1)
+        layout.addWidget(self.summary)
         layout.addLayout(bar)
 
     def set_project(self, _project, dataset) -> None:

@@ -107,10 +107,14 @@ def receptive_field(ctx, args) -> dict:
     layers = image_layers(model, x)
     if not layers:
         raise ValueError("this network has no layer with image-shaped output")
-    layer = args["layer"] if args["layer"] is not None else next(iter(layers))
+    known = fields(model)
+    drawable = [name for name, key in layers.items() if known.get(key) is not None]
+    if args["layer"] is None and not drawable:
+        raise ValueError("this network has no layer whose receptive field can be drawn (no convolutions)")
+    layer = args["layer"] if args["layer"] is not None else drawable[0]
     if layer not in layers:
         raise ValueError(f"there is no image-shaped layer {layer!r}; choose one of {', '.join(layers)}")
-    field = fields(model)[layers[layer]]
+    field = known.get(layers[layer])
     if field is None:
         raise ValueError(f"the receptive field of '{layer}' passes a layer that moves pixels around")
     was_training = model.training
@@ -152,7 +156,12 @@ def receptive_field(ctx, args) -> dict:
 
 
 def _applies(ctx) -> bool:
-    return getattr(ctx, "model", None) is not None and np.ndim(ctx.dataset.x_test) == 4
+    model = getattr(ctx, "model", None)  # a network with convolutions: dense layers have no field
+    return (
+        model is not None
+        and np.ndim(ctx.dataset.x_test) == 4
+        and any(isinstance(m, nn.Conv2d) for m in model.modules())
+    )
 
 
 register(

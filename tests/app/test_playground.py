@@ -252,6 +252,7 @@ def test_online_and_full_batch_modes(window, qtbot):
     assert window.session.step == 1  # the whole training set in one step
     panel.batch_mode.setCurrentText("online")
     assert window.session.project.train.batch_size == 1
+    qtbot.waitUntil(lambda: window.session.project.train.batch_size == 1 and window.session.epoch == 0)
     window.step_action.trigger()
     qtbot.waitUntil(lambda: window.session.epoch == 1)
     assert window.session.step == len(window.session.dataset.x_train)
@@ -287,14 +288,14 @@ def test_per_layer_batchnorm_dropout_and_residual(window, qtbot):
     panel.layer_actions[0]["batchnorm"].trigger()  # layer 1: batch norm on
     assert swapped(qtbot, window, old)
     assert [n.id for n in _nodes(window, "BatchNorm")] == ["bn1"]
-    assert "BatchNorm1d" in {type(m).__name__ for m in window.session.model.modules()}
+    qtbot.waitUntil(lambda: "BatchNorm1d" in {type(m).__name__ for m in window.session.model.modules()})
     assert panel.layer_actions[0]["batchnorm"].isChecked()
 
     panel.layer_actions[1][0.2].trigger()  # layer 2: dropout 0.2
     drops = _nodes(window, "Dropout")
     assert [(n.id, n.params["p"]) for n in drops] == [("drop2", 0.2)]
     assert swapped(qtbot, window, old)
-    assert "Dropout" in {type(m).__name__ for m in window.session.model.modules()}
+    qtbot.waitUntil(lambda: "Dropout" in {type(m).__name__ for m in window.session.model.modules()})
     assert _nodes(window, "BatchNorm")  # the earlier choice stays
 
     # residual on 4 -> 2 is refused with a sentence; the graph stays

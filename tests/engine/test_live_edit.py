@@ -127,7 +127,9 @@ def test_set_graph_command_on_the_worker_loop_reports_failure():
     bad.edges = [e for e in bad.edges if e.dst != "output"]
     good = s.project.copy().graph
     good.set_params("output", weight=0.5)
-    for c in (cmd.SetGraph(bad), cmd.SetGraph(good, structural=False), cmd.Step(2), cmd.Shutdown()):
+    # Shutdown abandons a running epoch (engine.train.abandon): queue it once both have run
+    s.subscribe(lambda e: isinstance(e, Snapshot) and s.epoch == 2 and s.submit(cmd.Shutdown()))
+    for c in (cmd.SetGraph(bad), cmd.SetGraph(good, structural=False), cmd.Step(2)):
         s.submit(c)
     s.serve()
     fails = [e for e in events if isinstance(e, Failed)]
