@@ -324,6 +324,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     s.set_defaults(func=cmd_render)
     _add_lesson_commands(sub)  # L1: lessons
+    _add_record_command(sub)  # L3: recording
     return p
 
 
@@ -342,3 +343,54 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nodeplay: interrupted.", file=sys.stderr)
         return 130
+
+
+# -- L3: classroom (issue #12): record a training run to a GIF or an MP4, headless --------
+def cmd_record(args) -> int:
+    out = Path(args.out)
+    _refuse_overwrite(out, args.force)
+    if args.frames < 2:
+        raise NodeplayError("--frames must be at least 2 (the start and the end of training).")
+    if args.fps <= 0:
+        raise NodeplayError("--fps must be positive.")
+    project = _load(args.file)
+    from app.record.headless import record_run
+    from app.record.writer import check_path
+
+    check_path(out)
+    shown = {"": -1}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        # a text progress bar on stderr, redrawn in place, 30 cells wide
+        cells = 30 * done // total
+        line = f"\r{'training' if phase == 'train' else 'writing '} [{'#' * cells:<30}] {done}/{total}"
+        if cells != shown.get(phase) or done == total:
+            shown[phase] = cells
+            print(line, end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+    n = record_run(project, args.view, out, args.epochs, args.frames, args.fps, progress)
+    note = (
+        " (MP4 is written by imageio-ffmpeg's bundled ffmpeg, which is GPL-licensed)"
+        if (out.suffix.lower() == ".mp4")
+        else ""
+    )
+    print(f"Wrote {n} frames of the {args.view} view to {out}{note}.", file=sys.stderr)
+    return 0
+
+
+def _add_record_command(sub) -> None:
+    s = sub.add_parser("record", help="train headless and record one view to a GIF or an MP4")
+    s.add_argument("file")
+    s.add_argument("--view", default="window", help="the view to record (as for render; default: window)")
+    s.add_argument("--epochs", type=int, required=True, help="train this many epochs")
+    s.add_argument(
+        "--frames", type=int, required=True, help="this many frames, spread evenly over the epochs"
+    )
+    s.add_argument("--fps", type=float, default=10.0, help="frames a second on playback (default 10)")
+    s.add_argument(
+        "--out",
+        required=True,
+        help="run.gif (Pillow) or run.mp4 (the optional 'video' extra: imageio-ffmpeg, whose ffmpeg is GPL)",
+    )
+    s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    s.set_defaults(func=cmd_record)
