@@ -31,6 +31,7 @@ from app.shell.lessons import LessonsMixin  # L1: lessons and Help
 from app.shell.message_bar import MessageBar
 from app.shell.modes import EditorModeMixin
 from app.shell.path_label import TrainingPathLabel
+from app.shell.presentation import Presentation  # L3: classroom
 from app.shell.transport import TransportMixin
 from app.views.area import ViewArea
 from app.views.loss_plot import QtLossPlot
@@ -116,6 +117,7 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         view.addAction("&Editor", lambda: self.show_mode("editor")).setShortcut("Ctrl+2")
         view.addSeparator()
         self.theme_menu = add_theme_menu(view, self)  # light or dark: every view follows
+        self.presentation = Presentation(self, view)  # L3: F5, for a projector
 
     def _undo_texts(self, *_changed) -> None:
         """The Edit menu names what Undo and Redo would do ("Undo Dataset spiral")."""
