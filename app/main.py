@@ -32,9 +32,6 @@ def run_gui(path: str | None = None, project: Project | None = None) -> int:
         window.document.set_path(Path(path))
     # issue #14: an unexpected exception autosaves the work and shows a dialog
     install_crash_dialog(window)
-    from app.record.live import install_recording  # L3: View › Record training…
-
-    install_recording(window)
     window.show()
     compile_warmup.start()  # the training kernel compiles (or loads) once the window shows
     window.offer_recovery()

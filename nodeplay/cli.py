@@ -355,7 +355,7 @@ def cmd_record(args) -> int:
         raise NodeplayError("--fps must be positive.")
     project = _load(args.file)
     from app.record.headless import record_run
-    from app.record.writer import check_path
+    from engine.export.animation import check_path
 
     check_path(out)
     shown = {"": -1}

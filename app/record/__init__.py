@@ -1,5 +1,4 @@
-"""Recording a training run to an animated GIF or an MP4 (issue #12, Classroom).
-
-``headless.record_run`` is what ``nodeplay record`` calls; ``live`` records the window's
-views while the user trains; ``writer`` turns frames into a file (no Qt there).
+"""Recording a training run headless (issue #12, Classroom): ``headless.record_run`` is
+what ``nodeplay record`` calls. The window's own recorder is app.shell.recording; both
+write with engine.export.animation (no Qt there).
 """

@@ -34,8 +34,8 @@ def record_run(
     """Record ``view`` over ``epochs`` epochs as ``frames`` frames to ``out_path``
     (.gif/.mp4); ``progress(phase, done, total)`` with phase "train" then "write".
     Returns the frames written."""
-    from app.record.writer import check_path, write_frames
     from app.views.registry import WINDOW, all_views, project_kinds
+    from engine.export.animation import check_path, write_frames
     from engine.train.factory import make_trainer
 
     check_path(out_path)
@@ -56,7 +56,7 @@ def record_run(
     app = _application()
     from PySide6.QtCore import Qt
 
-    from app.record.frames import grab_frame
+    from app.shell.recording import grab_frame
 
     if spec.place == WINDOW:
         from app.shell.main_window import MainWindow

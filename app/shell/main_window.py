@@ -32,6 +32,7 @@ from app.shell.message_bar import MessageBar
 from app.shell.modes import EditorModeMixin
 from app.shell.path_label import TrainingPathLabel
 from app.shell.presentation import Presentation  # L3: classroom
+from app.shell.recording import install_recording  # L3: classroom
 from app.shell.transport import TransportMixin
 from app.views.area import ViewArea
 from app.views.loss_plot import QtLossPlot
@@ -85,6 +86,7 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         self._build_body()
         self._build_status()
         self._build_lessons()  # L1: the lesson dock and the Help menu (after View)
+        install_recording(self)  # L3: View › Record training…, window.recorder
         doc.projectReplaced.connect(self._project_current)
         doc.settingChanged.connect(self._setting_changed)
         doc.graphEdited.connect(self._graph_edited)

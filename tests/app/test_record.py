@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from app.record.headless import frame_steps, record_run
-from app.record.writer import write_frames
 from engine.errors import NodeplayError
+from engine.export.animation import write_frames
 from engine.presets import load_preset
 from nodeplay.cli import main
 

@@ -6,13 +6,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QProgressBar
 
-from app.record.live import install_recording
 from tests.app.conftest import shown_window
 
 
 def test_recording_while_training_writes_every_frame(qtbot, tmp_path):
     window = shown_window(qtbot, "xor")
-    recorder = install_recording(window)
+    recorder = window.recorder
     window.activateWindow()
     assert QTest.qWaitForWindowActive(window)
     recorder.begin(str(tmp_path / "run.gif"))
@@ -36,7 +35,7 @@ def test_recording_while_training_writes_every_frame(qtbot, tmp_path):
 
 def test_a_wrong_ending_is_refused_in_a_sentence(qtbot, tmp_path):
     window = shown_window(qtbot, "xor")
-    recorder = install_recording(window)
+    recorder = window.recorder
     recorder.begin(str(tmp_path / "run.avi"))
     assert not recorder.recording
     assert "written as .gif or .mp4" in window.message.text.text()

@@ -37,7 +37,7 @@ def check_path(path) -> Path:
 
 def mp4_available() -> bool:
     try:
-        import imageio_ffmpeg
+        import imageio_ffmpeg  # type: ignore[import-untyped]
 
         imageio_ffmpeg.get_ffmpeg_exe()
     except (ImportError, RuntimeError):

@@ -1,8 +1,8 @@
-"""Recording the window while the user trains (View › Record training…).
+"""Recording the window while the user trains (View › Record training…; issue #12, L3).
 
 A timer grabs the views at a fixed rate (``fps``), whatever the training speed; the
 status bar shows a progress bar (frames kept of the most allowed, then frames written).
-Stopping encodes on a plain thread (app.record.writer: no widget is touched there) and
+Stopping encodes on a plain thread (engine.export.animation: no Qt) and
 the window says where the file went. MP4 is offered only with imageio-ffmpeg installed,
 and its entry says that its bundled ffmpeg is GPL-licensed.
 """
@@ -12,17 +12,33 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QAction
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import QFileDialog, QProgressBar, QWidget
 
-from app.record.frames import grab_frame
-from app.record.writer import MP4_LICENCE, check_path, mp4_available, write_frames
 from engine.errors import NodeplayError
+from engine.export.animation import MP4_LICENCE, check_path, mp4_available, write_frames
 
 FPS = 10
 MAX_FRAMES = 1200  # two minutes at 10 frames a second: about 0.5 GB of frames at most
 WIDTH = 960  # frames wider than this are scaled down (a GIF of a full HD window is huge)
+
+
+def image_array(image: QImage) -> np.ndarray:
+    """``image`` as RGB bytes (a copy: the QImage may go)."""
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    h, w, stride = rgb.height(), rgb.width(), rgb.bytesPerLine()
+    data = np.frombuffer(rgb.constBits(), np.uint8, count=stride * h).reshape(h, stride)
+    return data[:, : w * 3].reshape(h, w, 3).copy()
+
+
+def grab_frame(widget: QWidget, width: int | None = None) -> np.ndarray:
+    """What ``widget`` shows now, scaled down to ``width`` pixels when wider."""
+    image = widget.grab().toImage()
+    if width is not None and image.width() > width:
+        image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+    return image_array(image)
 
 
 class LiveRecorder(QObject):
