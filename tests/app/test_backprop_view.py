@@ -37,3 +37,14 @@ def test_stepping_through_the_phases_and_applying(qtbot, tmp_path):
         made = before[f"weight/{key}"] + before[f"update/{key}"]
         assert np.allclose(view.data[f"weight/{key}"], made, atol=1e-6)
     window.close()
+
+
+def test_the_view_renders_with_its_numbers(tmp_path):
+    from nodeplay.cli import main
+
+    src, png, npz = tmp_path / "p.json", tmp_path / "b.png", tmp_path / "b.npz"
+    assert main(["new", "spiral", "--out", str(src)]) == 0
+    assert main(["render", str(src), "--view", "backprop", "--out", str(png), "--data", str(npz)]) == 0
+    data = np.load(npz)
+    assert png.stat().st_size > 0 and data["rows"].shape == (4,) and np.isfinite(data["loss"])
+    assert data["value/act1"].shape == (4, 4) and "update/layers.head.weight" in data
