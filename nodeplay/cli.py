@@ -325,6 +325,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_render)
     _add_lesson_commands(sub)  # L1: lessons
     _add_record_command(sub)  # L3: recording
+    _add_metrics_option(sub)  # L3: saved runs
     return p
 
 
@@ -394,3 +395,43 @@ def _add_record_command(sub) -> None:
     )
     s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     s.set_defaults(func=cmd_record)
+
+
+# -- L3: classroom (issue #12): `train --metrics run.csv` saves a run to compare later ------
+def cmd_train_metrics(args) -> int:
+    if not getattr(args, "metrics", None):
+        return cmd_train(args)
+    if args.epochs is None:
+        raise NodeplayError("--metrics needs --epochs: a saved run has one row per epoch.")
+    out = Path(args.metrics)
+    _refuse_overwrite(out, args.force)
+    from engine.train.factory import make_trainer
+    from engine.train.run_log import train_logged
+
+    project = _load(args.file)
+    if args.seed is not None:
+        project.train.seed = args.seed
+        project.weights, project.epoch = None, 0
+    session = make_trainer(project, device=args.device)
+    from engine.train.device import apply_thread_policy
+
+    session.thread_policy = "cli"
+    apply_thread_policy(session, gui=False)
+    m = train_logged(session, args.epochs, out)
+    if args.out:
+        _refuse_overwrite(Path(args.out), args.force)
+        project.weights, project.epoch = session.weights(), session.epoch
+        _save(project, args.out)
+    print(
+        f"Trained to epoch {session.epoch}: train loss {m['train_loss']:.4f}; wrote the run to {out}.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _add_metrics_option(sub) -> None:
+    train = sub.choices["train"]
+    train.add_argument(
+        "--metrics", help="save the run (epoch, seconds, losses, accuracies) to this CSV, to compare later"
+    )
+    train.set_defaults(func=cmd_train_metrics)

@@ -33,6 +33,7 @@ from app.shell.modes import EditorModeMixin
 from app.shell.path_label import TrainingPathLabel
 from app.shell.presentation import Presentation  # L3: classroom
 from app.shell.recording import install_recording  # L3: classroom
+from app.shell.runs_window import add_runs_action  # L3: classroom
 from app.shell.transport import TransportMixin
 from app.views.area import ViewArea
 from app.views.loss_plot import QtLossPlot
@@ -120,6 +121,7 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         view.addSeparator()
         self.theme_menu = add_theme_menu(view, self)  # light or dark: every view follows
         self.presentation = Presentation(self, view)  # L3: F5, for a projector
+        add_runs_action(self, view)  # L3: two saved runs on one chart
 
     def _undo_texts(self, *_changed) -> None:
         """The Edit menu names what Undo and Redo would do ("Undo Dataset spiral")."""
