@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.look.colours import CLASS_COLOURS
-from app.views.style import plot_widget
+from app.views.style import fg, plot_widget
 from engine.errors import NodeplayError
 from engine.train.run_log import read_run
 
@@ -49,7 +49,12 @@ class RunsWindow(QWidget):
         row.addWidget(self.axis)
         row.addWidget(self.summary, 1)
         self.plot = plot_widget("Saved runs", "wall-clock seconds", "loss")
-        self.plot.getPlotItem().addLegend(offset=(-10, 10))
+        item = self.plot.getPlotItem()
+        item.setTitle("Saved runs", color=fg(), size="11pt", justify="left")
+        # the legend in one row of the title's band, right-aligned: never on the curves
+        legend = item.addLegend(offset=None, labelTextColor=fg(), colCount=4)
+        legend.setParentItem(item)
+        legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-8, 0))
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.plot, 1)
@@ -78,7 +83,7 @@ class RunsWindow(QWidget):
                         pen=pg.mkPen(colour, width=2, style=style),
                         name=f"{name} {what}",
                     )
-            ends.append(f"{name}: {run['epoch'][-1]:.0f} epochs in {run['seconds'][-1]:.1f} s")
+            ends.append(f"{name}: {run['epoch'][-1]:.0f} epochs in {run['seconds'][-1]:.3g} s")
         self.summary.setText("   ·   ".join(ends))
         item.enableAutoRange()
 
