@@ -351,6 +351,7 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         self.view_area.show_snapshot(snapshot)
         self.loss_plot.show_snapshot(snapshot)
         self.show_lesson_snapshot(snapshot)  # L1
+        self.run_clock.show_snapshot(snapshot)  # L3: View › Save this run…
         if self._hovered is not None:
             self._neuron_hovered(*self._hovered)
         if len(snapshot.metrics):

@@ -6,6 +6,7 @@ own colour, train solid and test dashed. A saved run is the CSV that
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QVBox
 from app.look.colours import CLASS_COLOURS
 from app.views.style import fg, plot_widget
 from engine.errors import NodeplayError
-from engine.train.run_log import read_run
+from engine.train.run_log import read_run, write_run
 
 # not orange or blue: those mean class 0/1 and negative/positive everywhere else
 RUN_COLOURS = [CLASS_COLOURS[i] for i in (2, 3, 7, 8)]
@@ -91,8 +92,56 @@ class RunsWindow(QWidget):
         return {f"{name}/{k}": v for name, run in self.runs.items() for k, v in run.items()}
 
 
+class RunClock:
+    """The window's run as a saved run: each epoch's metrics with the wall-clock seconds
+    spent playing when its row arrived (pauses do not count), from the snapshots the
+    window shows (``show_snapshot``); a reset starts a new run."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, list] = {}
+        self.seconds = 0.0
+        self._since: float | None = None  # when the last playing snapshot came
+
+    def show_snapshot(self, snapshot) -> None:
+        now = time.perf_counter()
+        if snapshot.reset and snapshot.step == 0:
+            self.rows, self.seconds = {}, 0.0
+        if snapshot.playing and self._since is not None:
+            self.seconds += now - self._since
+        self._since = now if snapshot.playing else None
+        m = snapshot.metrics
+        for i, epoch in enumerate(m.epochs if m is not None else ()):
+            self.rows.setdefault(
+                int(epoch),
+                [int(epoch), round(self.seconds, 4)]
+                + [float(getattr(m, k)[i]) for k in ("train_loss", "test_loss", "train_acc", "test_acc")],
+            )
+
+    def save(self, path) -> int:
+        """Write the rows so far as a saved run (engine.train.run_log); how many."""
+        if not self.rows:
+            raise NodeplayError("There is no run to save yet; press Play or Step first.")
+        write_run(path, [self.rows[e] for e in sorted(self.rows)])
+        return len(self.rows)
+
+
 def add_runs_action(window, menu) -> None:
-    """View › Compare saved runs…: choose two or more CSVs; the chart opens beside."""
+    """View › Compare saved runs…: choose two or more CSVs; the chart opens beside.
+    View › Save this run…: the window's run (``window.run_clock``) as a CSV."""
+    window.run_clock = clock = RunClock()
+
+    def save() -> None:
+        path, _ = QFileDialog.getSaveFileName(window, "Save this run", "run.csv", "Saved runs (*.csv)")
+        if path:
+            try:
+                n = clock.save(path)
+            except NodeplayError as err:
+                window.show_error(str(err))
+                return
+            window.show_info(f"Saved {n} epochs of this run to {path}.")
+
+    action = menu.addAction("&Save this run…", save)
+    action.setToolTip("Each epoch's loss and accuracy with the seconds spent training, to compare later")
 
     def chosen() -> None:
         paths, _ = QFileDialog.getOpenFileNames(window, "Compare saved runs", "", "Saved runs (*.csv)")

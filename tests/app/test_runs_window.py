@@ -59,3 +59,21 @@ def test_a_file_that_is_not_a_run_is_refused(qtbot, tmp_path):
     assert open_runs(window, [str(bad)]) is None
     assert "two or more" in window.message.text.text()
     window.close()
+
+
+def test_the_window_saves_its_own_run(qtbot, tmp_path):
+    window = shown_window(qtbot, "xor")
+    window.activateWindow()
+    assert QTest.qWaitForWindowActive(window)
+    QTest.keyClick(window, Qt.Key.Key_Space)  # play
+    qtbot.waitUntil(lambda: len(window.run_clock.rows) >= 5, timeout=20_000)
+    QTest.keyClick(window, Qt.Key.Key_Space)  # pause
+    path = tmp_path / "mine.csv"
+    n = window.run_clock.save(path)
+    run = read_run(path)
+    assert len(run["epoch"]) == n >= 5
+    assert (np.diff(run["epoch"]) > 0).all() and (np.diff(run["seconds"]) >= 0).all()
+    assert run["seconds"][-1] > 0 and np.isfinite(run["train_loss"]).all()
+    window.reset_action.trigger()  # a new run starts from nothing
+    qtbot.waitUntil(lambda: len(window.run_clock.rows) <= 1, timeout=10_000)
+    window.close()
