@@ -328,6 +328,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     s.set_defaults(func=cmd_render)
     _add_lesson_commands(sub)  # L1: lessons
+    _add_record_command(sub)  # L3: recording
+    _add_metrics_option(sub)  # L3: saved runs
     return p
 
 
@@ -346,3 +348,94 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nodeplay: interrupted.", file=sys.stderr)
         return 130
+
+
+# -- L3: classroom (issue #12): record a training run to a GIF or an MP4, headless --------
+def cmd_record(args) -> int:
+    out = Path(args.out)
+    _refuse_overwrite(out, args.force)
+    if args.frames < 2:
+        raise NodeplayError("--frames must be at least 2 (the start and the end of training).")
+    if args.fps <= 0:
+        raise NodeplayError("--fps must be positive.")
+    project = _load(args.file)
+    from app.record.headless import record_run
+    from engine.export.animation import check_path
+
+    check_path(out)
+    shown = {"": -1}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        # a text progress bar on stderr, redrawn in place, 30 cells wide
+        cells = 30 * done // total
+        line = f"\r{'training' if phase == 'train' else 'writing '} [{'#' * cells:<30}] {done}/{total}"
+        if cells != shown.get(phase) or done == total:
+            shown[phase] = cells
+            print(line, end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+    n = record_run(project, args.view, out, args.epochs, args.frames, args.fps, progress)
+    note = (
+        " (MP4 is written by imageio-ffmpeg's bundled ffmpeg, which is GPL-licensed)"
+        if (out.suffix.lower() == ".mp4")
+        else ""
+    )
+    print(f"Wrote {n} frames of the {args.view} view to {out}{note}.", file=sys.stderr)
+    return 0
+
+
+def _add_record_command(sub) -> None:
+    s = sub.add_parser("record", help="train headless and record one view to a GIF or an MP4")
+    s.add_argument("file")
+    s.add_argument("--view", default="window", help="the view to record (as for render; default: window)")
+    s.add_argument("--epochs", type=int, required=True, help="train this many epochs")
+    s.add_argument(
+        "--frames", type=int, required=True, help="this many frames, spread evenly over the epochs"
+    )
+    s.add_argument("--fps", type=float, default=10.0, help="frames a second on playback (default 10)")
+    s.add_argument(
+        "--out",
+        required=True,
+        help="run.gif (Pillow) or run.mp4 (the optional 'video' extra: imageio-ffmpeg, whose ffmpeg is GPL)",
+    )
+    s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    s.set_defaults(func=cmd_record)
+
+
+# -- L3: classroom (issue #12): `train --metrics run.csv` saves a run to compare later ------
+def cmd_train_metrics(args) -> int:
+    if not getattr(args, "metrics", None):
+        return cmd_train(args)
+    if args.epochs is None:
+        raise NodeplayError("--metrics needs --epochs: a saved run has one row per epoch.")
+    out = Path(args.metrics)
+    _refuse_overwrite(out, args.force)
+    from engine.train.factory import make_trainer
+    from engine.train.run_log import train_logged
+
+    project = _load(args.file)
+    if args.seed is not None:
+        project.train.seed = args.seed
+        project.weights, project.epoch = None, 0
+    session = make_trainer(project, device=args.device)
+    from engine.train.device import apply_thread_policy
+
+    session.thread_policy = "cli"
+    apply_thread_policy(session, gui=False)
+    m = train_logged(session, args.epochs, out)
+    if args.out:
+        _refuse_overwrite(Path(args.out), args.force)
+        project.weights, project.epoch = session.weights(), session.epoch
+        _save(project, args.out)
+    print(
+        f"Trained to epoch {session.epoch}: train loss {m['train_loss']:.4f}; wrote the run to {out}.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _add_metrics_option(sub) -> None:
+    train = sub.choices["train"]
+    train.add_argument(
+        "--metrics", help="save the run (epoch, seconds, losses, accuracies) to this CSV, to compare later"
+    )
+    train.set_defaults(func=cmd_train_metrics)

@@ -31,6 +31,9 @@ from app.shell.lessons import LessonsMixin  # L1: lessons and Help
 from app.shell.message_bar import MessageBar
 from app.shell.modes import EditorModeMixin
 from app.shell.path_label import TrainingPathLabel
+from app.shell.presentation import Presentation  # L3: classroom
+from app.shell.recording import install_recording  # L3: classroom
+from app.shell.runs_window import add_runs_action  # L3: classroom
 from app.shell.transport import TransportMixin
 from app.views.area import ViewArea
 from app.views.loss_plot import QtLossPlot
@@ -84,6 +87,7 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         self._build_body()
         self._build_status()
         self._build_lessons()  # L1: the lesson dock and the Help menu (after View)
+        install_recording(self)  # L3: View › Record training…, window.recorder
         doc.projectReplaced.connect(self._project_current)
         doc.settingChanged.connect(self._setting_changed)
         doc.graphEdited.connect(self._graph_edited)
@@ -116,6 +120,8 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         view.addAction("&Editor", lambda: self.show_mode("editor")).setShortcut("Ctrl+2")
         view.addSeparator()
         self.theme_menu = add_theme_menu(view, self)  # light or dark: every view follows
+        self.presentation = Presentation(self, view)  # L3: F5, for a projector
+        add_runs_action(self, view)  # L3: two saved runs on one chart
 
     def _undo_texts(self, *_changed) -> None:
         """The Edit menu names what Undo and Redo would do ("Undo Dataset spiral")."""
@@ -345,6 +351,7 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         self.view_area.show_snapshot(snapshot)
         self.loss_plot.show_snapshot(snapshot)
         self.show_lesson_snapshot(snapshot)  # L1
+        self.run_clock.show_snapshot(snapshot)  # L3: View › Save this run…
         if self._hovered is not None:
             self._neuron_hovered(*self._hovered)
         if len(snapshot.metrics):

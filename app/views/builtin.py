@@ -475,3 +475,24 @@ register(
         size=(760, 560),
     )
 )
+
+
+# -- L3: slow-motion backprop (issue #12, Classroom) --
+def _backprop():
+    from app.views.backprop_view import BackpropView
+
+    return BackpropView()
+
+
+register(
+    ViewSpec(
+        "backprop",
+        "Backprop",
+        frozenset({POINTS}),
+        _backprop,
+        TABS,
+        90,
+        "One mini-batch in slow motion: forward values, loss, gradients, update, one phase at a time.",
+        size=(720, 520),
+    )
+)

@@ -169,3 +169,7 @@ register("pca-basis", pca_basis, max_per_second=1.0, applies=has_data, args={"co
 # -- N1: boundary and neuron maps from the compiled kernel's forward pass (issue #13) --
 # isort: split
 import engine.probes.compiled_maps  # noqa: E402, F401 - serves "boundary" and "neurons"
+
+# -- L3: slow-motion backprop (issue #12, Classroom) --
+# isort: split
+import engine.probes.backprop  # noqa: E402, F401

@@ -15,9 +15,9 @@ def light_after():
 
 
 def test_the_theme_menu_switches_every_views_ground(window, qtbot, light_after):
-    assert theme.names() == ["dark", "light"]
+    assert theme.names() == ["contrast", "dark", "light"]  # L3: contrast for projectors
     entries = {a.text(): a for a in window.theme_menu.actions()}
-    assert set(entries) == {"Light", "Dark"} and entries["Light"].isChecked()
+    assert set(entries) == {"Light", "Dark", "High contrast (projector)"} and entries["Light"].isChecked()
     plot = window.boundary_view.plot
     assert plot.backgroundBrush().color() == QColor("#ffffff")
     entries["Dark"].trigger()
@@ -37,7 +37,7 @@ def test_the_theme_menu_switches_every_views_ground(window, qtbot, light_after):
 
 
 def test_an_unknown_theme_is_refused_in_a_sentence():
-    with pytest.raises(ValueError, match="There is no theme 'pink'; choose one of dark, light."):
+    with pytest.raises(ValueError, match="There is no theme 'pink'; choose one of contrast, dark, light."):
         theme.load("pink")
 
 
