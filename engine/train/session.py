@@ -68,11 +68,10 @@ class Session(Served):
         check = validate(project.graph, dataset.spec)
         check.raise_if_invalid()
         sample = int(np.prod(dataset.spec.x_shape))
-        chosen = choose_device(device or project.train.device, check.total_params, sample)
-        check_fits(project, dataset, chosen)  # refused with a sentence before building
-        self.dataset, self.device = dataset, chosen
+        self.project, self.dataset = project, dataset
+        self.device = choose_device(device or project.train.device, check.total_params, sample)
+        check_fits(project, dataset, self.device)  # refused with a sentence before building
         self._to_device()
-        self.project = project  # late: other threads read it as "the new project is in"
         self.reset(project.train.seed, weights=project.weights, epoch=project.epoch)
         if self.thread_policy is not None:  # on the thread that trains (issue #13)
             apply_thread_policy(self, gui=self.thread_policy == "gui")

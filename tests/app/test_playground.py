@@ -47,7 +47,7 @@ def test_ratio_noise_and_regenerate_change_the_data(window, qtbot):
     assert not np.array_equal(window.session.dataset.x_train, before)
 
 
-def test_dataset_change_sets_problem_and_head(window):
+def test_dataset_change_sets_problem_and_head(window, qtbot):
     panel = window.panel
     panel.dataset_combo.setCurrentIndex(panel.dataset_combo.findData("reg-plane"))
     assert window.session.dataset.name == "reg-plane" and window.session.dataset.classes is None
@@ -58,7 +58,7 @@ def test_dataset_change_sets_problem_and_head(window):
     panel.dataset_combo.setCurrentIndex(panel.dataset_combo.findData("blobs"))
     assert panel.classes_spin.isVisible() and panel.classes_spin.isEnabled()
     panel.classes_spin.setValue(4)
-    assert window.session.dataset.classes == 4
+    qtbot.waitUntil(lambda: window.session.dataset.classes == 4)  # the worker loads it
     assert set(np.unique(window.session.dataset.y_train)) == {0, 1, 2, 3}
     shape = describe_mlp(window.project.graph)
     assert (shape.outputs, shape.loss) == (4, "cross_entropy")
@@ -68,14 +68,14 @@ def test_dataset_change_sets_problem_and_head(window):
     assert window.session.dataset.name == "xor" and (shape.outputs, shape.loss) == (1, "bce")
 
 
-def test_features_toggle_and_last_one_stays(window):
+def test_features_toggle_and_last_one_stays(window, qtbot):
     buttons = window.panel.feature_buttons
     buttons["x1^2"].click()
     assert describe_mlp(window.project.graph).features == ["x1", "x2", "x1^2"]
     assert [
         p["features"] for p in (n.params for n in window.project.graph.nodes.values()) if "features" in p
     ] == [["x1", "x2", "x1^2"]]
-    assert first_dense_inputs(window.session) == 3
+    qtbot.waitUntil(lambda: first_dense_inputs(window.session) == 3)
     buttons["x1"].click()
     buttons["x2"].click()
     assert describe_mlp(window.project.graph).features == ["x1^2"]
@@ -85,7 +85,7 @@ def test_features_toggle_and_last_one_stays(window):
     assert describe_mlp(window.project.graph).features == ["x1^2"]
 
 
-def test_layers_neurons_and_activation(window):
+def test_layers_neurons_and_activation(window, qtbot):
     panel = window.panel
     hidden = describe_mlp(window.project.graph).hidden
     panel.add_layer_button.click()
@@ -101,23 +101,23 @@ def test_layers_neurons_and_activation(window):
     panel.activation_combo.setCurrentText("relu")
     acts = [n.params["fn"] for n in window.project.graph.nodes.values() if n.type == "Activation"]
     assert acts and set(acts) == {"relu"}
+    # the worker trains its own copy of the window's project, once it has loaded it
+    qtbot.waitUntil(lambda: window.session.project.graph == window.project.graph)
     modules = [type(m).__name__ for m in window.session.model.modules()]
-    # the worker trains its own copy of the window's project
-    assert window.session.project is not window.project
-    assert window.session.project.graph == window.project.graph and len(modules) > 1
+    assert window.session.project is not window.project and len(modules) > 1
 
 
 def test_training_settings_reach_the_project(window, qtbot):
     panel = window.panel
     panel.optimizer_combo.setCurrentText("adam")
+    qtbot.waitUntil(lambda: type(window.session.optimizer).__name__ == "Adam")  # on the worker
     assert window.session.project.train.optimizer == "adam"
-    assert type(window.session.optimizer).__name__ == "Adam"
     panel.reg_combo.setCurrentIndex(panel.reg_combo.findData("l2"))
     panel.reg_rate_combo.setCurrentIndex(panel.reg_rate_combo.findData(0.01))
+    qtbot.waitUntil(lambda: window.session.project.train.reg_rate == 0.01)
     assert window.session.project.train.regularization == "l2"
-    assert window.session.project.train.reg_rate == 0.01
     panel.batch_slider.setValue(25)
-    assert window.session.project.train.batch_size == 25
+    qtbot.waitUntil(lambda: window.session.project.train.batch_size == 25)
     panel.init_combo.setCurrentText("he")
     assert {n.params["init"] for n in window.project.graph.nodes.values() if n.type == "Dense"} == {"he"}
     panel.stop_spin.setValue(7)
