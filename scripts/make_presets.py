@@ -335,6 +335,23 @@ PRESET_LIST += [
 ]
 
 
+# -- L2: presets for the regression and optimisation lessons (issue #12) ---------------
+PRESET_LIST += [
+    playground(
+        "linear-regression",
+        "reg-line",
+        "Linear regression on a noisy line: a network with no hidden layer reading x1 is "
+        "y = w·x1 + b; see 1-D regression for its line beside the normal equations'.",
+        regression=True,
+        hidden=(),
+        features=("x1",),
+        stop=80,
+        data=dict(samples=200, noise=15),
+        train=dict(learning_rate=0.003, batch_size=10),
+    ),
+]
+
+
 if __name__ == "__main__":
     PRESETS.mkdir(parents=True, exist_ok=True)
     for p in PRESET_LIST:
@@ -422,6 +439,23 @@ PRESET_LIST += [
         stop=10,
         data=dict(samples=1000, train_percent=80),
         train=dict(learning_rate=0.05, batch_size=8),
+    ),
+]
+
+
+# -- L2: presets for the regression and optimisation lessons (issue #12) ---------------
+PRESET_LIST += [
+    playground(
+        "linear-regression",
+        "reg-line",
+        "Linear regression on a noisy line: a network with no hidden layer reading x1 is "
+        "y = w·x1 + b; see 1-D regression for its line beside the normal equations'.",
+        regression=True,
+        hidden=(),
+        features=("x1",),
+        stop=80,
+        data=dict(samples=200, noise=15),
+        train=dict(learning_rate=0.003, batch_size=10),
     ),
 ]
 

@@ -475,3 +475,28 @@ register(
         size=(760, 560),
     )
 )
+
+
+# -- L2: views for the regression and optimisation lessons (issue #12) ---------------
+from app.views.registry import FUNCTION_1D  # noqa: E402
+
+
+def _regression_1d():
+    from app.views.regression_1d import QtRegression1D
+
+    return QtRegression1D()
+
+
+register(
+    ViewSpec(
+        "regression-1d",
+        "1-D regression",
+        frozenset({FUNCTION_1D}),
+        _regression_1d,
+        TABS,
+        70,
+        "A function of one input: the points, the trained network's curve and the "
+        "closed-form least-squares line, with a ridge penalty λ.",
+        size=(820, 560),
+    )
+)

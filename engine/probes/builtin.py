@@ -169,3 +169,8 @@ register("pca-basis", pca_basis, max_per_second=1.0, applies=has_data, args={"co
 # -- N1: boundary and neuron maps from the compiled kernel's forward pass (issue #13) --
 # isort: split
 import engine.probes.compiled_maps  # noqa: E402, F401 - serves "boundary" and "neurons"
+
+# -- L2: views for the regression and optimisation lessons (issue #12) ---------------
+from engine.probes import regression1d as _r1d  # noqa: E402
+
+register("regression-1d", _r1d.regression_1d, applies=_r1d.applies, max_per_second=4.0, args={"ridge": 0.0})
