@@ -349,6 +349,18 @@ PRESET_LIST += [
         data=dict(samples=200, noise=15),
         train=dict(learning_rate=0.003, batch_size=10),
     ),
+    playground(
+        "sgd-vs-gd",
+        "reg-line",
+        "Full-batch gradient descent, mini-batch SGD and momentum on a line's two "
+        "parameters: see Loss surface for their paths on the loss's contours.",
+        regression=True,
+        hidden=(),
+        features=("x1",),
+        stop=10,
+        data=dict(samples=200, noise=15),
+        train=dict(learning_rate=0.01, batch_size=10),
+    ),
 ]
 
 
@@ -456,6 +468,18 @@ PRESET_LIST += [
         stop=80,
         data=dict(samples=200, noise=15),
         train=dict(learning_rate=0.003, batch_size=10),
+    ),
+    playground(
+        "sgd-vs-gd",
+        "reg-line",
+        "Full-batch gradient descent, mini-batch SGD and momentum on a line's two "
+        "parameters: see Loss surface for their paths on the loss's contours.",
+        regression=True,
+        hidden=(),
+        features=("x1",),
+        stop=10,
+        data=dict(samples=200, noise=15),
+        train=dict(learning_rate=0.01, batch_size=10),
     ),
 ]
 

@@ -500,3 +500,24 @@ register(
         size=(820, 560),
     )
 )
+
+
+def _loss_surface():
+    from app.views.loss_surface import QtLossSurface
+
+    return QtLossSurface()
+
+
+register(
+    ViewSpec(
+        "loss-surface",
+        "Loss surface",
+        frozenset({FUNCTION_1D}),
+        _loss_surface,
+        TABS,
+        71,
+        "The loss over a line's weight and bias as contours, with the paths of full-batch "
+        "gradient descent, mini-batch SGD and momentum from one start; click to move the start.",
+        size=(820, 600),
+    )
+)
