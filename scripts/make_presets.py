@@ -361,6 +361,18 @@ PRESET_LIST += [
         data=dict(samples=200, noise=15),
         train=dict(learning_rate=0.01, batch_size=10),
     ),
+    playground(
+        "polynomial-regression",
+        "reg-sine",
+        "Fifteen noisy samples of a sine wave and fifteen held out: see Polynomial degree "
+        "for least-squares polynomials of every degree, and where validation error rises again.",
+        regression=True,
+        hidden=(8, 8),
+        features=("x1",),
+        stop=300,
+        data=dict(samples=30, noise=20, train_percent=50),
+        train=dict(learning_rate=0.03, batch_size=5),
+    ),
 ]
 
 
@@ -480,6 +492,18 @@ PRESET_LIST += [
         stop=10,
         data=dict(samples=200, noise=15),
         train=dict(learning_rate=0.01, batch_size=10),
+    ),
+    playground(
+        "polynomial-regression",
+        "reg-sine",
+        "Fifteen noisy samples of a sine wave and fifteen held out: see Polynomial degree "
+        "for least-squares polynomials of every degree, and where validation error rises again.",
+        regression=True,
+        hidden=(8, 8),
+        features=("x1",),
+        stop=300,
+        data=dict(samples=30, noise=20, train_percent=50),
+        train=dict(learning_rate=0.03, batch_size=5),
     ),
 ]
 

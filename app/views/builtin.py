@@ -521,3 +521,24 @@ register(
         size=(820, 600),
     )
 )
+
+
+def _polynomial_degree():
+    from app.views.polynomial_degree import QtPolynomialDegree
+
+    return QtPolynomialDegree()
+
+
+register(
+    ViewSpec(
+        "polynomial-degree",
+        "Polynomial degree",
+        frozenset({FUNCTION_1D}),
+        _polynomial_degree,
+        TABS,
+        72,
+        "Least-squares polynomials of every degree: the chosen one over the points, and "
+        "training and validation error against degree (under- then overfitting).",
+        size=(1000, 520),
+    )
+)

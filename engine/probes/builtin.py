@@ -177,3 +177,12 @@ register("regression-1d", _r1d.regression_1d, applies=_r1d.applies, max_per_seco
 from engine.probes import loss_surface as _ls2  # noqa: E402
 
 register("loss-surface", _ls2.loss_surface, applies=_ls2.applies, max_per_second=2.0, args=dict(_ls2.ARGS))
+from engine.probes import polynomial as _poly  # noqa: E402
+
+register(
+    "polynomial-degree",
+    _poly.polynomial_degree,
+    applies=_poly.applies,
+    max_per_second=2.0,
+    args={"max_degree": 12},
+)

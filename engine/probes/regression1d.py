@@ -29,7 +29,8 @@ def applies(ctx) -> bool:
     return getattr(ctx, "model", None) is not None and getattr(ds, "name", None) in SETS
 
 
-def _predict(ctx, x1: np.ndarray) -> np.ndarray:
+def predict(ctx, x1: np.ndarray) -> np.ndarray:
+    """The network's output at x₁ (with x₂ = 0), as float64."""
     points = np.column_stack([x1, np.zeros(len(x1))]).astype(np.float32)
     out = ctx.model(torch.as_tensor(points, device=ctx.device)).reshape(len(points), -1)[:, 0]
     return out.double().cpu().numpy()
@@ -45,7 +46,7 @@ def regression_1d(ctx, args) -> dict:
     grid = np.linspace(-EXTENT, EXTENT, CURVE_POINTS)
     normal = ridge_line(x, y)
     line = ridge_line(x, y, ridge)
-    trained = _predict(ctx, x)
+    trained = predict(ctx, x)
     closed = normal[0] * x + normal[1]
     spread = float(np.std(y)) or 1.0
     return {
@@ -54,7 +55,7 @@ def regression_1d(ctx, args) -> dict:
         "x_test": ds.x_test[:, 0].astype(np.float64),
         "y_test": np.asarray(ds.y_test, np.float64).reshape(-1),
         "grid": grid,
-        "trained_curve": _predict(ctx, grid),
+        "trained_curve": predict(ctx, grid),
         "ridge": np.float64(ridge),
         "ridge_line": line,  # slope, intercept for the asked λ
         "normal_line": normal,  # the same for λ = 0
