@@ -34,10 +34,8 @@ class QtLossSurface(SavingMenuMixin, QWidget):
         super().__init__(parent)
         self.value: dict | None = None
         self.start = (-1.0, 1.5)  # offset of the start from the optimum (the probe's default)
-        self.plot = plot_widget(
-            "Loss over (w, b): contours and three optimisers' paths", "weight w", "bias b"
-        )
-        self.plot.setMinimumSize(320, 260)
+        self.plot = plot_widget("Loss over (w, b) and three paths", "weight w", "bias b")
+        self.plot.setMinimumSize(280, 260)
         item = self.plot.getPlotItem()
         self.ground = pg.ImageItem()
         item.addItem(self.ground)
@@ -69,13 +67,14 @@ class QtLossSurface(SavingMenuMixin, QWidget):
         self.summary.setMinimumHeight(2 * self.summary.fontMetrics().lineSpacing() + 8)  # no jump
         theme.follow(self.summary, lambda w, t: w.setStyleSheet(f"color: {t.muted}; padding: 4px;"))
         bar = QHBoxLayout()
-        bar.addWidget(self.summary, 1)
         bar.addWidget(QLabel("Epochs"))
         bar.addWidget(self.epochs_spin)
+        bar.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.plot, 1)
         layout.addLayout(bar)
+        layout.addWidget(self.summary)  # its own row: it wraps wide in a narrow tab
 
     # -- the view protocol -----------------------------------------------------------
     def set_project(self, _project, _dataset) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from app.look import theme
 from app.look.colours import BLUE, RIGHT, TEST_LINE, TRAIN_LINE, hex_colour, signed_rgb
@@ -28,10 +28,10 @@ class QtPolynomialDegree(SavingMenuMixin, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.value: dict | None = None
-        self.fit_plot = plot_widget("Points and the polynomial of the chosen degree", "x₁", "target y")
+        self.fit_plot = plot_widget("Polynomial of the chosen degree", "x₁", "target y")
         self.error_plot = plot_widget("Error against degree", "degree", "mean squared error (log)")
         for plot in (self.fit_plot, self.error_plot):
-            plot.setMinimumSize(260, 220)
+            plot.setMinimumSize(150, 220)
             plot.addLegend(offset=(8, 8), brush=pg.mkBrush(255, 255, 255, 215), pen=pg.mkPen("#999"))
             plot.getPlotItem().showGrid(x=True, y=True, alpha=0.15)
         fit = self.fit_plot.getPlotItem()
@@ -71,7 +71,7 @@ class QtPolynomialDegree(SavingMenuMixin, QWidget):
         self.degree_slider.setRange(0, MAX_DEGREE)
         self.degree_slider.setValue(3)
         self.degree_slider.setPageStep(1)
-        self.degree_slider.setMinimumWidth(200)
+        self.degree_slider.setMinimumWidth(150)
         self.degree_slider.setToolTip(
             "The polynomial's degree drawn on the left (or click on the error plot)."
         )
@@ -85,15 +85,24 @@ class QtPolynomialDegree(SavingMenuMixin, QWidget):
         plots = QHBoxLayout()
         plots.addWidget(self.fit_plot, 1)
         plots.addWidget(self.error_plot, 1)
+        self.plots = plots
         bar = QHBoxLayout()
-        bar.addWidget(self.summary, 1)
         bar.addWidget(self.degree_label)
-        bar.addWidget(self.degree_slider)
+        bar.addWidget(self.degree_slider, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(plots, 1)
         layout.addLayout(bar)
+        layout.addWidget(self.summary)  # its own row: it wraps wide in a narrow tab
         self._draw_degree(self.degree_slider.value())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # side by side when wide, one above the other in a narrow tab
+        wide = event.size().width() >= 1.8 * event.size().height()
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self.plots.direction() != direction:
+            self.plots.setDirection(direction)
+        super().resizeEvent(event)
 
     def degree(self) -> int:
         return self.degree_slider.value()

@@ -34,9 +34,9 @@ class QtRegression1D(SavingMenuMixin, QWidget):
         super().__init__(parent)
         self.value: dict | None = None
         self.line = np.zeros(2)
-        self.plot = plot_widget("Points, trained curve and least-squares line", "x₁", "target y")
-        self.plot.setMinimumSize(320, 240)
-        self.plot.addLegend(offset=(8, 8))
+        self.plot = plot_widget("Trained curve and least squares", "x₁", "target y")
+        self.plot.setMinimumSize(280, 240)
+        self.plot.addLegend(offset=(8, 8), brush=pg.mkBrush(255, 255, 255, 215), pen=pg.mkPen("#999"))
         item = self.plot.getPlotItem()
         item.showGrid(x=True, y=True, alpha=0.15)
         # default brushes and pens: what the legend shows (each point has its own colour)
@@ -55,7 +55,7 @@ class QtRegression1D(SavingMenuMixin, QWidget):
         self.ridge_slider = QSlider(Qt.Orientation.Horizontal)
         self.ridge_slider.setRange(0, RIDGE_STEPS)
         self.ridge_slider.setPageStep(5)
-        self.ridge_slider.setMinimumWidth(220)
+        self.ridge_slider.setMinimumWidth(150)
         self.ridge_slider.setToolTip(
             "The ridge penalty λ on the least-squares line's slope: larger λ flattens the line."
         )
@@ -64,15 +64,16 @@ class QtRegression1D(SavingMenuMixin, QWidget):
         self.ridge_label.setMinimumWidth(90)
         self.summary = QLabel("Press Step or Play to fit the points.")
         self.summary.setWordWrap(True)
+        self.summary.setMinimumHeight(2 * self.summary.fontMetrics().lineSpacing() + 8)  # no jump
         theme.follow(self.summary, lambda w, t: w.setStyleSheet(f"color: {t.muted}; padding: 4px;"))
         bar = QHBoxLayout()
-        bar.addWidget(self.summary, 1)
         bar.addWidget(self.ridge_label)
-        bar.addWidget(self.ridge_slider)
+        bar.addWidget(self.ridge_slider, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.plot, 1)
         layout.addLayout(bar)
+        layout.addWidget(self.summary)  # its own row: it wraps wide in a narrow tab
         self._ridge_moved(0)
 
     def ridge(self) -> float:
