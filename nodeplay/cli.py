@@ -238,13 +238,18 @@ def _add_lesson_commands(sub) -> None:
 
 
 # -- V2 (issue #10): render --help lists every registered view -------------------------
-def _view_names() -> str:
-    """The registered views' names (the registry and its table import no Qt)."""
-    try:
-        from app.views.registry import all_views
-    except ImportError:  # an engine-only install: no views to draw
-        return "none in this installation"
-    return ", ".join(s.name for s in all_views())
+class _ViewsHelp(str):
+    """--view's help, naming the registered views only when help is printed: headless
+    commands import nothing of ``app`` (the registry and its table import no Qt)."""
+
+    def __mod__(self, params):
+        try:
+            from app.views.registry import all_views
+
+            names = ", ".join(s.name for s in all_views())
+        except ImportError:  # an engine-only install: no views to draw
+            names = "none in this installation"
+        return f"the view to draw, one of: {names}; each draws the projects it applies to (default: window)"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -299,8 +304,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--view",
         default="window",
-        help=f"the view to draw, one of: {_view_names()}; each draws the projects it applies to "
-        "(default: window)",
+        help=_ViewsHelp("the view to draw (default: window)"),
     )
     s.add_argument("--out", required=True, help="the picture: a .png or .svg file")
     s.add_argument("--data", help="also write the numbers behind the view to this .npz file")

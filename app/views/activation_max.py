@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from app.views.image_tiles import TileGrid
@@ -26,6 +26,9 @@ CLASSES = "classes"  # engine.probes.activation_max.CLASSES
 SHOWN = 8  # units in the grid at once (every class, up to MAX_CLASSES)
 MAX_CLASSES = 16
 REFRESH = 1.0  # seconds between asks while training plays, once a picture is done
+# while training plays, the next piece is asked this long after an answer, so the
+# worker trains between pieces (back to back, training nearly stops: bench/unit_probe_speed.py)
+PLAYING_GAP_MS = 150
 
 
 def unit_layers(project, dataset) -> dict[str, int]:
@@ -90,6 +93,11 @@ class QtActivationMaxView(SavingMenuMixin, QWidget):
         self._waiting = self._again = self._answering = self._restart = False
         self._last_ask = 0.0
         self._seen: tuple | None = None
+        self._playing = False  # as the latest snapshot said
+        self._gap = QTimer(self)
+        self._gap.setSingleShot(True)
+        self._gap.setInterval(PLAYING_GAP_MS)
+        self._gap.timeout.connect(self.request)
 
     # -- the registry's view protocol ---------------------------------------------------
     def set_project(self, project, dataset) -> None:
@@ -139,6 +147,7 @@ class QtActivationMaxView(SavingMenuMixin, QWidget):
         """Ask at once when paused or reset, else at most every REFRESH while playing."""
         if snapshot.reset:
             self._restart = True
+        self._playing = snapshot.playing
         now, seen = time.perf_counter(), (snapshot.epoch, snapshot.step)
         if seen == self._seen and not snapshot.reset and self.value is not None:
             return
@@ -183,7 +192,11 @@ class QtActivationMaxView(SavingMenuMixin, QWidget):
                 self.value = value
                 self.answers += 1
                 self._draw()
-            self._again = self._again or not ours or not value["done"]
+            more = not ours or not value["done"]
+            if more and self._playing and not self._answering:
+                self._gap.start()  # the worker trains a little before the next piece
+            else:
+                self._again = self._again or more
         if self._answering:
             return  # answered at once (nodeplay render): the loop below goes on
         self._answering = True

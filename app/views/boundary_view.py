@@ -26,7 +26,7 @@ from app.look.colours import (
     WHITE,
 )
 from app.look.colours import mix as _mix
-from app.views.point_sample import display_subset, quantised, shared_brushes, subset_note
+from app.views.point_sample import COLOUR_LEVELS, MAX_SHOWN, sample_note, shared_brushes, shown_indices
 from app.views.saving import SavingMenuMixin
 from app.views.style import fg, plot_widget
 from engine.train.events import Snapshot
@@ -39,8 +39,8 @@ FIELD_MAP = pg.ColorMap([0.0, 0.5, 1.0], list(FIELD_STOPS))
 
 
 def class_brushes(labels: np.ndarray) -> list:
-    palette = [pg.mkBrush(*c) for c in CLASS_COLOURS]  # shared: one brush per class
-    return [palette[int(c) % len(CLASS_COLOURS)] for c in np.ravel(labels)]
+    palette = np.array([pg.mkBrush(*c) for c in CLASS_COLOURS], object)  # one brush per class
+    return list(palette[np.ravel(labels).astype(np.int64) % len(CLASS_COLOURS)])
 
 
 def class_field_rgb(probs: np.ndarray, discrete: bool = False) -> np.ndarray:
@@ -59,8 +59,8 @@ def class_field_rgb(probs: np.ndarray, discrete: bool = False) -> np.ndarray:
 
 def point_brushes(values: np.ndarray) -> list:
     """One brush per point; ``values`` in [-1, 1]."""
-    rgba = POINT_MAP.map((quantised(values) + 1) / 2, mode="byte")
-    return shared_brushes(rgba)
+    steps = np.round((np.clip(values, -1, 1) + 1) / 2 * (COLOUR_LEVELS - 1)) / (COLOUR_LEVELS - 1)
+    return shared_brushes(POINT_MAP.map(steps, mode="byte"))  # one brush per colour
 
 
 def dataset_brushes(y: np.ndarray, classes: int | None) -> list:
@@ -140,11 +140,14 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
         self.discrete = QCheckBox("discretize output")
         self.discrete.toggled.connect(self.set_discretize)
         self.discrete.setToolTip("Colour the plane by the predicted class only, not by confidence.")
+        self.sample_note = QLabel("")  # when the points are a sample of a huge set
+        self.sample_note.setVisible(False)
         self.key = QLabel("")
         self.key.setWordWrap(True)  # the plot may be narrow: the key wraps, the window need not grow
         top = QHBoxLayout()
         top.setContentsMargins(6, 0, 6, 0)
         top.addWidget(self.key, 1)
+        top.addWidget(self.sample_note)
         top.addWidget(self.resolution_combo)
         top.addWidget(self.discrete)
         top.addWidget(self.show_test)
@@ -181,24 +184,26 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
         self._boundary = None
         self.extent = float(dataset.extent)
         regression = dataset.classes is None
-        notes = []  # issue #14 (R2): the largest legal datasets show an even sample
+        self.key.setText(_key_html(regression, dataset.classes))
         self.colour_bar.setVisible(not (dataset.classes or 0) > 2)
         self.colour_bar.axis.setLabel(
             "predicted value" if regression else "class 0   ←   output   →   class 1", color=fg()
         )
-        for scatter, x, y, what in (
-            (self.train_points, dataset.x_train, dataset.y_train, "training points"),
-            (self.test_points, dataset.x_test, dataset.y_test, "test points"),
+        for scatter, x, y in (
+            (self.train_points, dataset.x_train, dataset.y_train),
+            (self.test_points, dataset.x_test, dataset.y_test),
         ):
             x = np.asarray(x)
             if x.ndim != 2 or x.shape[1] != 2:
                 scatter.clear()
                 continue
-            total, keep = len(x), display_subset(len(x))
-            x, y = x[keep], np.asarray(y)[keep]
+            idx = shown_indices(len(x))  # a million points: an even sample, and a note
+            if idx is not None:
+                x, y = x[idx], np.asarray(y)[idx]
             scatter.setData(x[:, 0], x[:, 1], brush=dataset_brushes(y, dataset.classes))
-            notes.append(subset_note(len(x), total, what))
-        self.key.setText(_key_html(regression, dataset.classes) + "".join(f" {n}" for n in notes if n))
+        n = len(dataset.x_train)
+        self.sample_note.setText(sample_note(min(n, MAX_SHOWN), n, "training points"))
+        self.sample_note.setVisible(n > MAX_SHOWN)
         self._fit()
 
     def _square(self, *_args) -> None:

@@ -67,7 +67,7 @@ class QtGanSamples(SavingMenuMixin, QWidget):
         diversity = float(value["diversity"])
         text = f"Diversity {diversity:.2f}× the data's (mean distance between samples)"
         if "classes_covered" in value:
-            text += f"; {int(value['classes_covered'])} of 10 digit classes among 256 samples"
+            text += f"; {int(value['classes_covered'])} of 10 digit classes recognised among 256 samples"
         if diversity < 0.2:
             text += ". The samples are nearly alike: the generator is collapsing onto one mode."
         self.meter.setText(text + ("." if diversity >= 0.2 else ""))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.views.boundary_view import CLASS_COLOURS, POINT_MAP
+from app.views.point_sample import shared_brushes, shown_indices
 from app.views.saving import SavingMenuMixin
 from app.views.style import fg, layer_bar, plot_widget
 from engine.train.events import Snapshot
@@ -193,7 +194,9 @@ class QtHiddenSpaceView(SavingMenuMixin, QWidget):
             classes = int(values.max()) + 1 if integral and len(values) <= 10 and values.min() >= 0 else None
         self._labels, self._classes = y, classes
         self._rgba = label_colours(y, classes)
-        self._brushes = [pg.mkBrush(*c) for c in self._rgba]
+        # a huge set: an even sample of the points, one brush per colour (issue #14)
+        self._shown = shown_indices(len(y))
+        self._brushes = shared_brushes(self._rgba if self._shown is None else self._rgba[self._shown])
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         hidden = snapshot.hidden
@@ -213,6 +216,9 @@ class QtHiddenSpaceView(SavingMenuMixin, QWidget):
         path[:, :n_along] = lines[..., :2]
         path = path.reshape(-1, 2)
         self.lines.setData(path[:, 0], path[:, 1])
+        shown = getattr(self, "_shown", None)
+        if shown is not None and self._labels is not None and len(points) == len(self._labels):
+            points = points[shown]
         brushes = self._brushes if self._brushes is not None and len(self._brushes) == len(points) else None
         if brushes is not None:
             self.points.setData(points[:, 0], points[:, 1], brush=brushes)

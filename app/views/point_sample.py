@@ -1,10 +1,8 @@
-"""Drawing the largest legal datasets (issue #14): a scatter shows at most DISPLAY_CAP
-points, an even random sample with a note saying so, and points of one colour share one
-brush.
+"""Scatters that scale to the largest legal dataset (issue #14, item 3).
 
-pyqtgraph keeps a record and draws a symbol per point; a brush per point made a million
-points take 45 s to draw and 5-6 GB of memory. Twenty thousand points already fill the
-plane at any size the window has, so a denser sample would look the same.
+A million points with one QBrush each took 45 s and gigabytes to draw. The 2-D
+views show at most MAX_SHOWN points of a split (an even, fixed sample: the same
+points on every redraw) with a note saying so, and share one brush per colour.
 """
 
 from __future__ import annotations
@@ -12,33 +10,28 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-DISPLAY_CAP = 20_000  # points per scatter
-LEVELS = 256  # colours a continuous colour map is cut into: brushes are shared per level
+MAX_SHOWN = 10_000  # points of one split drawn at most (pyqtgraph styles each one: ~40 µs)
+COLOUR_LEVELS = 64  # continuous colours are rounded to this many steps (one brush each)
 
 
-def display_subset(n: int, cap: int = DISPLAY_CAP) -> np.ndarray | slice:
-    """The indices of the points a scatter of ``n`` shows: all of them, or ``cap`` drawn
-    evenly at random (fixed seed, so a redraw shows the same ones), in their order."""
+def shown_indices(n: int, cap: int = MAX_SHOWN) -> np.ndarray | None:
+    """Which of ``n`` points to draw: None for all of them, else ``cap`` sorted
+    indices drawn with a fixed seed."""
     if n <= cap:
-        return slice(None)
+        return None
     return np.sort(np.random.default_rng(0).choice(n, cap, replace=False))
 
 
-def subset_note(shown: int, total: int, what: str) -> str:
-    """'' when every point shows, else a sentence for the view's key."""
-    if shown >= total:
-        return ""
-    return f"Showing {shown:,} of {total:,} {what} (an even sample)."
-
-
 def shared_brushes(rgba: np.ndarray) -> list:
-    """One brush per row of ``rgba`` (N, 4 bytes), one QBrush object per distinct colour."""
-    colours, index = np.unique(np.asarray(rgba, np.uint8).reshape(len(rgba), -1), axis=0, return_inverse=True)
-    palette = [pg.mkBrush(*map(int, c)) for c in colours]
-    return [palette[i] for i in index.reshape(-1)]
+    """A brush per row of ``rgba`` (N, 4) bytes, made once per distinct colour."""
+    rgba = np.asarray(rgba, np.uint8).reshape(-1, rgba.shape[-1])
+    if not len(rgba):
+        return []
+    colours, inverse = np.unique(rgba, axis=0, return_inverse=True)
+    brushes = np.empty(len(colours), object)
+    brushes[:] = [pg.mkBrush(*c) for c in colours]
+    return list(brushes[inverse.reshape(-1)])
 
 
-def quantised(values: np.ndarray) -> np.ndarray:
-    """``values`` in [-1, 1] snapped to LEVELS steps (the eye cannot tell them apart)."""
-    v = np.clip(np.asarray(values, np.float64), -1, 1)
-    return np.round((v + 1) / 2 * (LEVELS - 1)) / (LEVELS - 1) * 2 - 1
+def sample_note(shown: int, total: int, what: str = "points") -> str:
+    return f"Showing {shown:,} of {total:,} {what}, an even sample." if shown < total else ""

@@ -24,6 +24,10 @@ from engine.graph.model import Graph
 from engine.graph.validate import DataSpec, validate
 
 NO_MODULE = ("Input", "Output", "LossSum")
+NOT_ONE_NETWORK = (
+    "This graph is a GAN: it builds as a generator and a discriminator for the "
+    "adversarial trainer, and exporting a GAN is not supported yet."
+)
 
 
 @dataclass(frozen=True)
@@ -208,10 +212,7 @@ def build_model(graph: Graph, data: DataSpec, seed: int = 0, *, seed_global: boo
     draw from it, so a training session then repeats their draws run after run.
     """
     if is_gan(graph):  # G1 (issue 11): engine.builder.gan builds a GAN's two networks
-        raise GraphError(
-            "This graph is a GAN: it builds as a generator and a discriminator for the "
-            "adversarial trainer, and exporting a GAN is not supported yet."
-        )
+        raise GraphError(NOT_ONE_NETWORK)
     if seed_global:
         torch.manual_seed(seed)
         return GraphModule(graph, data)

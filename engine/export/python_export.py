@@ -10,12 +10,14 @@ import numpy as np
 from safetensors.numpy import save_file
 
 from engine.builder import build_model
+from engine.builder.module import NOT_ONE_NETWORK
 from engine.data import Dataset, make_dataset
-from engine.errors import NodeplayError
+from engine.errors import GraphError, NodeplayError
 from engine.export.codegen import docstring_text
 from engine.export.python_code import ModelCode, model_code
 from engine.export.train_script import readme_text, train_source
 from engine.export.weights_code import WEIGHTS_PY
+from engine.graph.gan import is_gan
 from engine.project import Project
 
 FILES = ("model.py", "train.py", "weights.py", "weights.safetensors", "data.npz", "README.md")
@@ -84,8 +86,10 @@ def export_python(project: Project, out_dir, force: bool = False) -> PythonExpor
     title = f"{project.name}: {project.description}" if project.description else project.name
     # wrapped first, escaped after, so that no escape is split over two lines
     title = docstring_text("\n".join(textwrap.wrap(" ".join(title.split()), 80)))
-    weights, trained = export_weights(project, dataset)  # first: a GAN is refused in a sentence
+    if is_gan(project.graph):  # G1 (issue 11)
+        raise GraphError(NOT_ONE_NETWORK)
     code = model_code(project.graph, dataset.spec, f"{title}\n\nExported from Nodeplay.\n")
+    weights, trained = export_weights(project, dataset)
     prepare_folder(out, force)
     note = data_note(project)
     out.mkdir(exist_ok=True)

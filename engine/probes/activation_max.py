@@ -145,6 +145,11 @@ class Ascent:
                 scaled = (self.x - mid) / span
                 penalty = L2 * (scaled**2).flatten(1).mean(1) + TV * total_variation(scaled)
                 objective = (act - penalty).sum()
+                # the step shrinks to a tenth over the ascent: Adam's steps do not shrink
+                # with the gradient, and full-size ones leave a dither on flat regions
+                share = min(self.iteration / ITERATIONS, 1.0)
+                for group in self.optimizer.param_groups:
+                    group["lr"] = LEARNING_RATE * span * (1 - 0.9 * share)
                 (grad,) = torch.autograd.grad(objective, self.x)
                 self.optimizer.zero_grad(set_to_none=True)
                 self.x.grad = -grad  # Adam descends: ascend the objective

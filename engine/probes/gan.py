@@ -147,10 +147,15 @@ def digits_classifier():
     return LogisticRegression(max_iter=300).fit(x.reshape(len(x), -1), y)
 
 
+CONFIDENT = 0.7  # a sample counts for a class only when the classifier is this sure
+
+
 def classes_covered(images: np.ndarray) -> np.ndarray:
-    """How many samples the digits classifier puts in each class (10,)."""
+    """How many samples the digits classifier confidently puts in each class (10,):
+    a blob that looks like no digit counts for none."""
     clf = digits_classifier()
-    labels = clf.predict(np.asarray(images, np.float64).reshape(len(images), -1))
+    prob = clf.predict_proba(np.asarray(images, np.float64).reshape(len(images), -1))
+    labels = clf.classes_[prob.argmax(1)][prob.max(1) >= CONFIDENT]
     return np.bincount(labels.astype(np.int64), minlength=10)
 
 

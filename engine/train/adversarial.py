@@ -171,18 +171,19 @@ class GanTrainer(Served):
     def weights(self) -> dict[str, np.ndarray]:
         """Both networks' state keyed ``layers.<node id>.<name>`` (node ids are unique)."""
         state = {**self.nets.generator.state_dict(), **self.nets.discriminator.state_dict()}
-        return {k: v.detach().cpu().numpy().copy() for k, v in state.items()}
+        # at least 1-D, as project files keep them (BatchNorm's step count is 0-D in torch)
+        return {k: np.atleast_1d(v.detach().cpu().numpy()).copy() for k, v in state.items()}
 
     def load_weights(self, weights: dict[str, np.ndarray]) -> None:
         for net in (self.nets.generator, self.nets.discriminator):
             own = net.state_dict()
             mine = {k: v for k, v in weights.items() if k in own}
-            if set(mine) != set(own) or any(tuple(mine[k].shape) != tuple(own[k].shape) for k in own):
+            if set(mine) != set(own) or any(np.size(mine[k]) != own[k].numel() for k in own):
                 raise NodeplayError(
                     "The saved weights do not fit this GAN; reset the weights "
                     "or undo the change to the graph."
                 )
-            net.load_state_dict({k: torch.as_tensor(v) for k, v in mine.items()})
+            net.load_state_dict({k: torch.as_tensor(v).reshape(own[k].shape) for k, v in mine.items()})
 
     # -- one phase -----------------------------------------------------------------
     def _batch_size(self) -> int:

@@ -48,6 +48,13 @@ def test_pictures_arrive_for_the_classes_then_for_a_chosen_layer_and_unit(qtbot)
         qtbot.mouseClick(view.restart_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: view.answers > answers, timeout=30_000)
         assert view.value["iteration"] < ITERATIONS or not np.array_equal(view.value["images"], before)
+        # while training plays the pieces come with gaps, so the network trains meanwhile
+        w.play_action.trigger()
+        qtbot.waitUntil(lambda: view._playing, timeout=30_000)
+        epoch, answers = w.epoch_label.text(), view.answers
+        qtbot.mouseClick(view.restart_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: view.answers >= answers + 3 and w.epoch_label.text() != epoch, timeout=60_000)
+        w.play_action.trigger()
     finally:
         w.close()
 

@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt, QtMsgType
 from PySide6.QtGui import QGuiApplication
+from pytestqt.exceptions import TimeoutError as qt_timeout
 
 from engine.data.dataset import USER
 from engine.data.user import make_points
@@ -35,6 +36,15 @@ COUNT = 300  # project mutants opened; every third is pasted too
 CSV_COUNT = len(CSV_KINDS) * 3
 TIME_LIMIT_S = 150  # stop early on a slow machine: the figures say how many were tried
 STEP_TIMEOUT_MS = 20_000  # one epoch of a legal project that is not too large
+
+
+# The window's Step trains a whole epoch (the CLI test trains one batch): presets whose
+# epoch takes 8-80 s on a loaded 2-core machine (measured 2026-11-29) would read as hangs.
+SLOW_EPOCH = {"cnn", "filter-visualization", "edge-filter", "gan", "gan-2d"}
+
+
+def window_bases() -> dict[str, dict]:
+    return {name: data for name, data in bases().items() if name.split("+")[0] not in SLOW_EPOCH}
 
 
 def _share_string(raw: bytes) -> str:
@@ -96,8 +106,8 @@ class WindowFuzzer:
                 qtbot_wait(
                     lambda: target in self.epochs or w.message.kind == "error", timeout=STEP_TIMEOUT_MS
                 )
-            except AssertionError:
-                raise Outcome("hang: no step within the time limit") from None
+            except (AssertionError, TimeoutError, qt_timeout):
+                raise Outcome(f"hang: no step within {STEP_TIMEOUT_MS / 1000:.0f} s") from None
         finally:
             bridge.snapshot.disconnect(self._snapshot)
         if w.message.kind == "error":
@@ -134,7 +144,7 @@ def run_files(fuzzer: WindowFuzzer, folder: Path, count: int = COUNT, time_limit
     """Open (and paste every third) mutant; the tally and the failures."""
     w, tally, failures = fuzzer.w, collections.Counter(), []
     deadline = time.perf_counter() + time_limit
-    for i, (kind, name, raw) in enumerate(mutants(bases(), count)):
+    for i, (kind, name, raw) in enumerate(mutants(window_bases(), count)):
         if time.perf_counter() > deadline:
             break
         path = folder / f"w{i}.nodeplay"

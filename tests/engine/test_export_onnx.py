@@ -33,7 +33,7 @@ def torch_prediction(project: Project, x: np.ndarray) -> np.ndarray:
         return model(torch.as_tensor(x)).numpy()
 
 
-@pytest.mark.parametrize("name", preset_names())
+@pytest.mark.parametrize("name", [n for n in preset_names() if not n.startswith("gan")])  # GANs: no export
 def test_every_preset_matches_torch_in_onnxruntime(tmp_path, name):
     project = load_preset(name)
     session = Session(project, device="cpu")

@@ -207,3 +207,30 @@ def test_the_cli_trains_a_gan_and_export_refuses_it_in_a_sentence(tmp_path, caps
     assert '"steps": 20' in out and '"d_loss"' in out
     assert main(["export", str(path), "--format", "python", "--out", str(tmp_path / "x")]) != 0
     assert "exporting a GAN is not supported yet" in capsys.readouterr().err
+
+
+def test_a_dcgan_with_batch_norm_reopens_with_its_weights(tmp_path):
+    from engine.project import load_project, save_project
+
+    p = load_preset("gan")
+    t = GanTrainer(p)
+    t.train(steps=3)
+    p.weights, p.epoch = t.weights(), t.epoch
+    back = load_project(save_project(p, tmp_path / "g.nodeplay"))
+    again = GanTrainer(back)
+    np.testing.assert_allclose(again.sample_images(4, seed=2), t.sample_images(4, seed=2), atol=1e-6)
+
+
+def test_slow_motion_plays_one_phase_per_epoch_d_then_g():
+    from engine.train.adversarial import SetSlowMotion
+
+    t = GanTrainer(ring_project(d_steps=2))
+    t.apply(SetSlowMotion(True))
+    phases = []
+    for _ in range(6):
+        t.train_epoch()
+        phases.append(t.last_phase)
+    assert phases == ["d", "d", "g", "d", "d", "g"] and t.step == 2 and t.epoch == 2
+    t.apply(SetSlowMotion(False))
+    t.train_epoch()
+    assert t.step > 2

@@ -47,5 +47,16 @@ def test_filter_visualization_has_9x9_colour_filters_and_learns(one_thread):
     s = Session(project, device="cpu")
     conv1 = s.model.layers["conv1"]
     assert tuple(conv1.weight.shape[1:]) == (3, 9, 9)
-    result = s.train(epochs=2)
+    before = roughness(conv1.weight.detach().numpy())
+    result = s.train(epochs=3)
     assert result["test_acc"] > 0.5  # five photos: chance is 0.2
+    # the filters turn smooth (blobs and edges), where the random start is pixel noise
+    after = roughness(conv1.weight.detach().numpy())
+    assert after < 0.6 * before
+
+
+def roughness(kernels: np.ndarray) -> float:
+    """Energy of neighbouring pixels' differences over the kernels' energy (about 2 for
+    white noise, near 0 for smooth pictures)."""
+    dx, dy = np.diff(kernels, axis=3), np.diff(kernels, axis=2)
+    return float(((dx**2).sum() + (dy**2).sum()) / (kernels**2).sum() / 2)

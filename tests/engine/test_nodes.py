@@ -29,6 +29,9 @@ NODES_MD = {
     "Sampling",
     "Output",
     "LossSum",
+    "Noise",  # G1 (issue 11): a GAN's generator input and output, and its losses
+    "Generated",
+    "Adversarial",
 }
 
 

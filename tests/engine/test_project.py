@@ -7,6 +7,7 @@ from engine.errors import ProjectFileError
 from engine.presets import load_preset, preset_names
 from engine.project import FORMAT_VERSION, load_project, save_project
 from engine.train import Session
+from engine.train.factory import make_trainer
 
 
 def test_round_trip_keeps_graph_settings_and_weights(tmp_path, circle):
@@ -36,7 +37,7 @@ def test_every_preset_loads_trains_and_saves(tmp_path):
         project = load_preset(name)
         assert project.description
         assert project.train.stop_epochs or project.train.stop_loss
-        session = Session(project)
+        session = make_trainer(project)  # a GAN preset gets the adversarial trainer
         session.train(steps=3)
         project.weights, project.epoch = session.weights(), session.epoch
         back = load_project(save_project(project, tmp_path / f"{name}.nodeplay"))

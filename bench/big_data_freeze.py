@@ -1,0 +1,112 @@
+"""The longest GUI freeze on the largest legal project and CSV (issue #14, item 3).
+
+Opens the window on circle (500 points), then, while a 1 ms precise QTimer records
+when the GUI thread is free, (a) opens circle with 500 points again (the baseline),
+(b) opens circle with 1,000,000 points (the largest legal set) and plays for
+``--seconds``, (c) imports a 100,000-row CSV into the playground. Prints the longest
+gap of the event loop in each phase, with the GUI thread's CPU seconds beside the
+wall-clock. A script, not a test; run under xvfb-run (xcb).
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python bench/big_data_freeze.py [--seconds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "xcb" if os.environ.get("DISPLAY") else "offscreen")
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from app.shell.main_window import MainWindow  # noqa: E402
+from engine.presets import load_preset  # noqa: E402
+
+
+def circle(samples: int):
+    p = load_preset("circle")
+    p.data.samples = samples
+    p.train.stop_epochs = None
+    return p
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=3.0)
+    args = ap.parse_args()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = MainWindow(circle(500))
+    window.resize(1280, 800)
+    window.show()
+    app.processEvents()
+    csv = Path(tempfile.mkdtemp()) / "points.csv"
+    rng = np.random.default_rng(0)
+    xy = rng.uniform(-5, 5, (100_000, 2))
+    labels = (np.hypot(xy[:, 0], xy[:, 1]) < 3).astype(int)
+    csv.write_text("x1,x2,label\n" + "\n".join(f"{a:.4f},{b:.4f},{c}" for (a, b), c in zip(xy, labels)))
+
+    stamps: list[float] = []
+    tick = QTimer()
+    tick.setTimerType(Qt.TimerType.PreciseTimer)
+    tick.setInterval(1)
+    tick.timeout.connect(lambda: stamps.append(time.perf_counter()))
+    results = []
+
+    def phase(name, action, settle_s):
+        def run():
+            stamps.clear()
+            stamps.append(time.perf_counter())
+            cpu = time.thread_time()
+            t0 = time.perf_counter()
+            action()
+            QTimer.singleShot(int(settle_s * 1000), lambda: done(name, t0, cpu))
+
+        return run
+
+    def done(name, t0, cpu):
+        stamps.append(time.perf_counter())
+        gaps = np.diff(np.array(stamps)) * 1000
+        results.append(
+            (name, gaps.max(), np.percentile(gaps, 99), time.perf_counter() - t0, time.thread_time() - cpu)
+        )
+        nxt = plan.pop(0) if plan else None
+        (nxt or app.quit)()
+
+    def open_big():
+        window.open_project(circle(1_000_000))
+        window.play_action.trigger()
+
+    plan = [
+        phase("baseline: open circle, 500 points", lambda: window.open_project(circle(500)), 1.0),
+        phase("open 1,000,000 points and play", open_big, args.seconds),
+        phase(
+            "pause, import a 100,000-row CSV",
+            lambda: (window.bridge.pause(), window.panel.import_csv(csv)),
+            2.0,
+        ),
+    ]
+    tick.start()
+    QTimer.singleShot(500, plan.pop(0))
+    app.exec()
+    tick.stop()
+    window.close()
+    print(f"Qt platform {QApplication.platformName()}")
+    for name, worst, p99, wall, cpu in results:
+        print(
+            f"{name:40s} longest freeze {worst:8.1f} ms   p99 gap {p99:7.1f} ms   "
+            f"{wall:5.1f} s wall, GUI CPU {cpu:5.1f} s"
+        )
+    base = results[0][1]
+    for name, worst, *_ in results[1:]:
+        print(f"{name:40s} longest freeze {worst / base:6.1f}x the baseline's")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
