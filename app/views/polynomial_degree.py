@@ -9,16 +9,17 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QSlider, QSpinBox, QVBoxLayout, QWidget
 
 from app.look import theme
 from app.look.colours import BLUE, RIGHT, TEST_LINE, TRAIN_LINE, hex_colour, signed_rgb
 from app.views.saving import SavingMenuMixin
 from app.views.style import plot_widget
 from engine.data.regression1d import SETS
+from engine.probes.polynomial import MAX_DEGREE as TOP_LIMIT
 
 PROBE = "polynomial-degree"
-MAX_DEGREE = 12
+MAX_DEGREE = 12  # the highest degree fitted, until the Up to box says otherwise
 
 
 class QtPolynomialDegree(SavingMenuMixin, QWidget):
@@ -77,6 +78,11 @@ class QtPolynomialDegree(SavingMenuMixin, QWidget):
         )
         self.degree_slider.valueChanged.connect(self._draw_degree)
         self.degree_label = QLabel()
+        self.top_spin = QSpinBox()
+        self.top_spin.setRange(2, TOP_LIMIT)
+        self.top_spin.setValue(MAX_DEGREE)
+        self.top_spin.setToolTip("The highest degree fitted: the error plot's right end.")
+        self.top_spin.valueChanged.connect(self._top_changed)
         self.degree_label.setMinimumWidth(70)
         self.summary = QLabel("Press Step or Play to fit polynomials of every degree.")
         self.summary.setWordWrap(True)
@@ -89,6 +95,8 @@ class QtPolynomialDegree(SavingMenuMixin, QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.degree_label)
         bar.addWidget(self.degree_slider, 1)
+        bar.addWidget(QLabel("up to"))
+        bar.addWidget(self.top_spin)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(plots, 1)
@@ -124,7 +132,7 @@ class QtPolynomialDegree(SavingMenuMixin, QWidget):
         return None
 
     def subscriptions(self) -> dict[str, dict]:
-        return {PROBE: {"max_degree": MAX_DEGREE}}
+        return {PROBE: {"max_degree": self.top_spin.value()}}
 
     def show_snapshot(self, snapshot) -> None:
         value = (getattr(snapshot, "probes", None) or {}).get(PROBE)
@@ -166,7 +174,10 @@ class QtPolynomialDegree(SavingMenuMixin, QWidget):
         if self.value is None:
             return
         v = self.value
-        self.poly.setData(np.asarray(v["grid"]), np.asarray(v["curves"])[degree])
+        curves = np.asarray(v["curves"])
+        if degree >= len(curves):  # the slider's new end is on its way from the worker
+            return
+        self.poly.setData(np.asarray(v["grid"]), curves[degree])
         best = int(v["best_degree"])
         self.summary.setText(
             f"Degree {degree}: training error {float(v['train_error'][degree]):.4g}, validation "
@@ -181,4 +192,8 @@ class QtPolynomialDegree(SavingMenuMixin, QWidget):
         if not vb.sceneBoundingRect().contains(event.scenePos()):
             return
         degree = int(round(vb.mapSceneToView(event.scenePos()).x()))
-        self.degree_slider.setValue(min(max(degree, 0), MAX_DEGREE))
+        self.degree_slider.setValue(min(max(degree, 0), self.degree_slider.maximum()))
+
+    def _top_changed(self, top: int) -> None:
+        self.degree_slider.setMaximum(top)
+        self.subscriptionsChanged.emit()

@@ -41,6 +41,14 @@ def test_a_click_on_the_error_plot_and_the_slider_choose_the_degree(qtbot):
     assert view.degree() == 6 and view.marker.value() == 6
     np.testing.assert_allclose(view.poly.getData()[1], value["curves"][6])
     assert int(view.view_data()["degree"]) == 6
+    asked = []
+    view.subscriptionsChanged.connect(lambda: asked.append(view.subscriptions()["polynomial-degree"]))
+    view.top_spin.setFocus()
+    QTest.keyClick(view.top_spin, Qt.Key.Key_Up)  # fit up to degree 13
+    assert asked == [{"max_degree": 13}] and view.degree_slider.maximum() == 13
+    view.show_value(PROBES["polynomial-degree"].run(session, asked[-1]))
+    view.degree_slider.setValue(13)
+    assert len(view.view_data()["curves"]) == 14 and "Degree 13" in view.summary.text()
 
 
 def test_rendering_the_view_writes_its_picture_and_numbers(tmp_path):
