@@ -11,12 +11,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from engine.data import playground, user
+from engine.data import playground, regression1d, user
 from engine.data.dataset import USER
 from engine.graph.mlp import MLPShape, describe_mlp
 from engine.project import Project
 
-DATASETS = ("circle", "xor", "gauss", "spiral", "blobs", "reg-plane", "reg-gauss", USER)
+DATASETS = ("circle", "xor", "gauss", "spiral", "blobs", "reg-plane", "reg-gauss", USER, *regression1d.SETS)
 ERASE_RADIUS = 0.5  # plane units (the plane is [-6, 6]²)
 
 
@@ -25,6 +25,8 @@ def problem_classes(project: Project) -> int | None:
     d = project.data
     if d.name == USER:
         return 2 if project.points is None else user.class_count(project.points[1])
+    if d.name in regression1d.SETS:  # L2 (issue #12)
+        return None
     return playground.class_count(d.name, d.classes)
 
 

@@ -20,12 +20,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from engine.data.regression1d import SETS as ONE_D_SETS
 from engine.graph.gan import is_gan
 
 POINTS, IMAGES, GENERATIVE = "points", "images", "generative"
 # G1 (issue 11): a GAN, whatever its data, and which data: GANs get their own views only
 ADVERSARIAL, GAN_POINTS, GAN_IMAGES = "adversarial", "adversarial points", "adversarial images"
-KINDS = (POINTS, IMAGES, GENERATIVE, ADVERSARIAL, GAN_POINTS, GAN_IMAGES)
+# L2 (issue #12): points that sample a function of x₁ (engine.data.regression1d)
+FUNCTION_1D = "function of x1"
+KINDS = (POINTS, IMAGES, GENERATIVE, ADVERSARIAL, GAN_POINTS, GAN_IMAGES, FUNCTION_1D)
 PLANE, TABS, BOTTOM, WINDOW = "plane", "tabs", "bottom", "window"
 
 
@@ -67,6 +70,8 @@ def project_kinds(dataset, graph) -> set[str]:
     x = getattr(dataset, "x_train", None)
     if dataset.is_2d:
         kinds.add(POINTS)
+        if getattr(dataset, "name", None) in ONE_D_SETS:  # L2 (issue #12)
+            kinds.add(FUNCTION_1D)
     elif x is not None and getattr(x, "ndim", 0) == 4:
         kinds.add(IMAGES)
     types = [n.type for n in graph.nodes.values()]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.data import gan2d, images, imported, playground, user
+from engine.data import gan2d, images, imported, playground, regression1d, user
 from engine.errors import DataError
 from engine.graph.validate import DataSpec
 from engine.settings import DataSettings
@@ -39,7 +39,7 @@ class Dataset:
 USER = "user"  # the project's own points, drawn or imported
 IMPORTED = "imported"  # the user's images: settings.path names a .npz file or a folder
 # every name DataSettings takes
-NAMES = (*playground.GENERATORS, *images.IMAGE_SETS, USER, IMPORTED, *gan2d.SETS)
+NAMES = (*playground.GENERATORS, *images.IMAGE_SETS, USER, IMPORTED, *gan2d.SETS, *regression1d.SETS)
 
 
 def split(name, x, y, classes, train_percent: float, rng) -> Dataset:
@@ -68,6 +68,9 @@ def make_dataset(settings: DataSettings, points: tuple[np.ndarray, np.ndarray] |
         ds = split(settings.name, x, y, None, settings.train_percent, rng)
         ds.extent = gan2d.EXTENT
         return ds
+    if settings.name in regression1d.SETS:  # L2 (issue #12): noisy functions of x₁
+        x, y = regression1d.generate(settings.name, settings.samples, settings.noise, rng)
+        return split(settings.name, x, y, None, settings.train_percent, rng)
     if settings.name in images.IMAGE_SETS:
         x, y = images.make_images(settings.name, settings.samples, settings.noise, rng)
         return split(settings.name, x, y, images.CLASSES.get(settings.name), settings.train_percent, rng)

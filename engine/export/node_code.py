@@ -130,8 +130,13 @@ class NodeWriter:
     def _features(self, node_id, name, p, x):
         if p["features"] == ["x1", "x2"]:
             return x  # the raw coordinates: nothing to compute
-        if not any(line.startswith("        x1, x2 =") for line in self.body):
-            self.body.append(f"        x1, x2 = {x}[:, 0], {x}[:, 1]")
+        # only the coordinates the features read (a line of x1 alone leaves x2 unused)
+        coords = {"x1": 0, "x2": 1}
+        used = [c for c in coords if any(re.search(rf"\b{c}\b", FEATURE_CODE[f]) for f in p["features"])]
+        have = {c for c in coords for line in self.body if re.match(rf"\s+(x1, x2|{c}) = ", line)}
+        todo = [c for c in used if c not in have]
+        if todo:
+            self.body.append(f"        {', '.join(todo)} = {', '.join(f'{x}[:, {coords[c]}]' for c in todo)}")
         self.body += call(f"{name} = torch.stack([", [FEATURE_CODE[f] for f in p["features"]], 8, "], 1)")
         return name
 

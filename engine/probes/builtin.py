@@ -173,3 +173,20 @@ import engine.probes.compiled_maps  # noqa: E402, F401 - serves "boundary" and "
 # -- L3: slow-motion backprop (issue #12, Classroom) --
 # isort: split
 import engine.probes.backprop  # noqa: E402, F401
+
+# -- L2: views for the regression and optimisation lessons (issue #12) ---------------
+from engine.probes import regression1d as _r1d  # noqa: E402
+
+register("regression-1d", _r1d.regression_1d, applies=_r1d.applies, max_per_second=4.0, args={"ridge": 0.0})
+from engine.probes import loss_surface as _ls2  # noqa: E402
+
+register("loss-surface", _ls2.loss_surface, applies=_ls2.applies, max_per_second=2.0, args=dict(_ls2.ARGS))
+from engine.probes import polynomial as _poly  # noqa: E402
+
+register(
+    "polynomial-degree",
+    _poly.polynomial_degree,
+    applies=_poly.applies,
+    max_per_second=2.0,
+    args={"max_degree": 12},
+)

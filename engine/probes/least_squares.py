@@ -13,7 +13,7 @@ def normal_equations(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Weights w (last one the bias) minimising ‖[x 1] w − y‖², by solving
     [x 1]ᵀ[x 1] w = [x 1]ᵀ y."""
     a = np.column_stack([x.astype(np.float64), np.ones(len(x))])
-    return np.linalg.solve(a.T @ a, a.T @ y.astype(np.float64))
+    return np.linalg.lstsq(a, y.astype(np.float64), rcond=None)[0]  # x₂ may be constant (1-D sets)
 
 
 def applies(ctx) -> bool:

@@ -77,7 +77,8 @@ def test_a_check_turns_its_step_green_after_training(qtbot):
     qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
     assert window.panel.batch_slider.value() == 10
     qtbot.waitUntil(lambda: panel.cards[1].met, timeout=60_000)
-    assert window.session.step == 20 * 25  # 25 mini-batches an epoch
+    batches = -(-len(window.session.dataset.x_train) // 10)  # L2: the sgd-vs-gd preset's 100 points
+    assert batches == 10 and window.session.step == 20 * batches  # 10 mini-batches an epoch
     close(window)
 
 
