@@ -430,6 +430,21 @@ PRESET_LIST += [
 ]
 
 
+# -- L4: a deep ReLU perceptron whose initialisation decides whether it trains (issue #12)
+PRESET_LIST += [
+    playground(
+        "init-deep",
+        "circle",
+        "Six hidden ReLU layers of eight: with Xavier or He weights it learns the circle in "
+        "a few epochs; with zero, tiny or too-large weights it does not (see Layer histograms).",
+        hidden=(8, 8, 8, 8, 8, 8),
+        act="relu",
+        stop=10,
+        train=dict(optimizer="adam", learning_rate=0.01, batch_size=16),
+    ),
+]
+
+
 if __name__ == "__main__":
     PRESETS.mkdir(parents=True, exist_ok=True)
     for p in PRESET_LIST:

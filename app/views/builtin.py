@@ -475,3 +475,25 @@ register(
         size=(760, 560),
     )
 )
+
+
+# -- L4: activation and gradient histograms per layer (issue #12) ---------------------
+def _init_histograms():
+    from app.views.init_histograms import QtInitHistograms
+
+    return QtInitHistograms()
+
+
+register(
+    ViewSpec(
+        "init-histograms",
+        "Layer histograms",
+        frozenset({POINTS, IMAGES}),
+        _init_histograms,
+        TABS,
+        67,
+        "Each layer's activations and weight gradients by size over training: vanishing "
+        "sinks, exploding rises.",
+        size=(900, 820),
+    )
+)

@@ -169,3 +169,9 @@ register("pca-basis", pca_basis, max_per_second=1.0, applies=has_data, args={"co
 # -- N1: boundary and neuron maps from the compiled kernel's forward pass (issue #13) --
 # isort: split
 import engine.probes.compiled_maps  # noqa: E402, F401 - serves "boundary" and "neurons"
+
+# -- L4: activation and gradient histograms per layer over training (issue #12) ------
+from engine.probes import init_histograms as _ih  # noqa: E402
+
+register("init-histograms", _ih.init_histograms, max_per_second=2.0, applies=_ih.applies)
+register("init-signal", _ih.init_signal, applies=_ih.applies)
