@@ -445,6 +445,51 @@ PRESET_LIST += [
 ]
 
 
+# -- L4: colorization in Lab colour space with a small U-Net (issue #12) -----------------
+def colorization_unet() -> Graph:
+    """L* in, a*b* out: two 3×3 convolutions at full size, two at half size, upsampled
+    and joined with the full-size features (the skip connection), then two more."""
+    nodes = [
+        ("input", "Input", {}),
+        ("conv1", "Conv2d", {"channels": 16, "padding": 1}),
+        relu(1),
+        ("pool", "MaxPool2d", {}),
+        ("conv2", "Conv2d", {"channels": 32, "padding": 1}),
+        relu(2),
+        ("up", "Upsample", {"mode": "bilinear"}),
+        ("skip", "Concat", {}),
+        ("conv3", "Conv2d", {"channels": 16, "padding": 1}),
+        relu(3),
+        ("head", "Conv2d", {"channels": 2, "padding": 1, "init": "default"}),
+        ("output", "Output", {"loss": "mse"}),
+    ]
+    return graph(
+        nodes,
+        [["input", "conv1", "relu1", "pool", "conv2", "relu2", "up"], ["conv3", "relu3", "head"]],
+        [
+            ("relu1.out", "skip.a"),
+            ("up.out", "skip.b"),
+            ("skip.out", "conv3.x"),
+            ("head.out", "output.pred"),
+            ("input.y", "output.target"),
+        ],
+    )
+
+
+PRESET_LIST += [
+    image_preset(
+        "colorization",
+        "photo-colour",
+        "A small U-Net colouring grey 32×32 patches of the embedded photographs: it "
+        "predicts the a*, b* colour channels of Lab from the lightness L* (see Colorization).",
+        colorization_unet(),
+        stop=8,
+        data=dict(samples=1000, train_percent=80),
+        train=dict(learning_rate=0.003, batch_size=16),
+    ),
+]
+
+
 if __name__ == "__main__":
     PRESETS.mkdir(parents=True, exist_ok=True)
     for p in PRESET_LIST:

@@ -497,3 +497,25 @@ register(
         size=(900, 820),
     )
 )
+
+
+# -- L4: colorization in Lab colour space (issue #12) ---------------------------------
+def _colorization():
+    from app.views.colorization import QtColorization
+
+    return QtColorization()
+
+
+register(
+    ViewSpec(
+        "colorization",
+        "Colorization",
+        frozenset({IMAGES}),
+        _colorization,
+        TABS,
+        68,
+        "Grey patches, the network's colouring and the true colours, with its error "
+        "beside the gray-mean baseline's.",
+        size=(820, 420),
+    )
+)
