@@ -39,7 +39,7 @@ def baseline_error(ds) -> float:
     return float(np.mean((ds.y_test - mean) ** 2))
 
 
-def colorization(ctx, args) -> dict[str, np.ndarray]:
+def colorization(ctx, args) -> dict[str, np.ndarray | np.generic]:
     ds, count = ctx.dataset, int(args["count"])
     if not 1 <= count <= 64:
         raise ValueError(f"count must be from 1 to 64, not {count}")
