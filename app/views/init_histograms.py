@@ -105,7 +105,7 @@ class QtInitHistograms(SavingMenuMixin, QWidget):
             f"Epoch {epoch}: activation std from {std[0]:.3g} ({layers[0]}) to {std[-1]:.3g} "
             f"({layers[-1]}); weight-gradient rms from {rms[0]:.3g} to {rms[-1]:.3g}. "
             "Columns are snapshots over training (the first: the initial weights); darker blue: "
-            "more values of that size."
+            "more values of that size; the bottom row holds zeros."
         )
 
     def view_data(self) -> dict:
