@@ -376,13 +376,6 @@ PRESET_LIST += [
 ]
 
 
-if __name__ == "__main__":
-    PRESETS.mkdir(parents=True, exist_ok=True)
-    for p in PRESET_LIST:
-        (PRESETS / f"{p.name}.json").write_text(json.dumps(p.to_dict(), indent=1) + "\n")
-        print("wrote", p.name)
-
-
 # -- V1: presets on the embedded 28×28 digits and the scikit-image photos (issue #10) --
 def digits28_cnn() -> Graph:
     """A 5×5 and a 3×3 conv block, then the class layer: 97% on the embedded digits."""
@@ -508,6 +501,66 @@ PRESET_LIST += [
         stop=300,
         data=dict(samples=30, noise=20, train_percent=50),
         train=dict(learning_rate=0.03, batch_size=5),
+    ),
+]
+
+
+# -- L4: a deep ReLU perceptron whose initialisation decides whether it trains (issue #12)
+PRESET_LIST += [
+    playground(
+        "init-deep",
+        "circle",
+        "Six hidden ReLU layers of eight: with Xavier or He weights it learns the circle in "
+        "a few epochs; with zero, tiny or too-large weights it does not (see Layer histograms).",
+        hidden=(8, 8, 8, 8, 8, 8),
+        act="relu",
+        stop=10,
+        train=dict(optimizer="adam", learning_rate=0.01, batch_size=16),
+    ),
+]
+
+
+# -- L4: colorization in Lab colour space with a small U-Net (issue #12) -----------------
+def colorization_unet() -> Graph:
+    """L* in, a*b* out: two 3×3 convolutions at full size, two at half size, upsampled
+    and joined with the full-size features (the skip connection), then two more."""
+    nodes = [
+        ("input", "Input", {}),
+        ("conv1", "Conv2d", {"channels": 16, "padding": 1}),
+        relu(1),
+        ("pool", "MaxPool2d", {}),
+        ("conv2", "Conv2d", {"channels": 32, "padding": 1}),
+        relu(2),
+        ("up", "Upsample", {"mode": "bilinear"}),
+        ("skip", "Concat", {}),
+        ("conv3", "Conv2d", {"channels": 16, "padding": 1}),
+        relu(3),
+        ("head", "Conv2d", {"channels": 2, "padding": 1, "init": "default"}),
+        ("output", "Output", {"loss": "mse"}),
+    ]
+    return graph(
+        nodes,
+        [["input", "conv1", "relu1", "pool", "conv2", "relu2", "up"], ["conv3", "relu3", "head"]],
+        [
+            ("relu1.out", "skip.a"),
+            ("up.out", "skip.b"),
+            ("skip.out", "conv3.x"),
+            ("head.out", "output.pred"),
+            ("input.y", "output.target"),
+        ],
+    )
+
+
+PRESET_LIST += [
+    image_preset(
+        "colorization",
+        "photo-colour",
+        "A small U-Net colouring grey 32×32 patches of the embedded photographs: it "
+        "predicts the a*, b* colour channels of Lab from the lightness L* (see Colorization).",
+        colorization_unet(),
+        stop=8,
+        data=dict(samples=1000, train_percent=80),
+        train=dict(learning_rate=0.003, batch_size=16),
     ),
 ]
 

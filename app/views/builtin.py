@@ -563,3 +563,47 @@ register(
         size=(1000, 520),
     )
 )
+
+
+# -- L4: activation and gradient histograms per layer (issue #12) ---------------------
+def _init_histograms():
+    from app.views.init_histograms import QtInitHistograms
+
+    return QtInitHistograms()
+
+
+register(
+    ViewSpec(
+        "init-histograms",
+        "Layer histograms",
+        frozenset({POINTS, IMAGES}),
+        _init_histograms,
+        TABS,
+        67,
+        "Each layer's activations and weight gradients by size over training: vanishing "
+        "sinks, exploding rises.",
+        size=(900, 820),
+    )
+)
+
+
+# -- L4: colorization in Lab colour space (issue #12) ---------------------------------
+def _colorization():
+    from app.views.colorization import QtColorization
+
+    return QtColorization()
+
+
+register(
+    ViewSpec(
+        "colorization",
+        "Colorization",
+        frozenset({IMAGES}),
+        _colorization,
+        TABS,
+        68,
+        "Grey patches, the network's colouring and the true colours, with its error "
+        "beside the gray-mean baseline's.",
+        size=(820, 420),
+    )
+)

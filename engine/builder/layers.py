@@ -107,6 +107,9 @@ assert set(FEATURES) == {"x1", "x2", "x1^2", "x2^2", "x1*x2", "sin x1", "sin x2"
 MODE_DEPENDENT = (nn.Dropout, nn.modules.batchnorm._BatchNorm, Sampling)
 
 
+SMALL_STD, LARGE_STD = 0.01, 2.0  # the "small" and "large" inits' standard deviations
+
+
 def init_weights(layer: nn.Linear | nn.Conv2d, how: str) -> None:
     """Initialize weights as the node asks; biases start at zero except for 'default'."""
     if how == "default":
@@ -125,6 +128,10 @@ def init_weights(layer: nn.Linear | nn.Conv2d, how: str) -> None:
             nn.init.xavier_uniform_(w)
         elif how == "he":
             nn.init.kaiming_normal_(w, nonlinearity="relu")
+        elif how == "small":  # L4: signals shrink layer after layer (vanishing)
+            w.normal_(0.0, SMALL_STD)
+        elif how == "large":  # L4: signals grow layer after layer (exploding)
+            w.normal_(0.0, LARGE_STD)
         if layer.bias is not None:
             layer.bias.zero_()
 

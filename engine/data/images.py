@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.data import downloads, mnist, photos
+from engine.data import colorization, downloads, mnist, photos
 
 SHAPE_NAMES = ("circle", "square", "triangle")
 SHAPE_SIZE = 16
@@ -23,7 +23,7 @@ CLASSES = {"digits": 10, "shapes": len(SHAPE_NAMES)}
 # -- V1: embedded 28×28 digits, photo patches and faces; photo-edges is a regression set
 CLASSES.update({"digits28": 10, "photo-patches": 5, "photo-patches-grey": 5, "faces": 2})
 CLASSES.update(downloads.CLASSES)  # full MNIST and Fashion-MNIST, once the user downloads them
-REGRESSION_SETS = ("photo-edges",)
+REGRESSION_SETS = ("photo-edges", "photo-colour")  # L4: photo-colour, L* to a*b*
 IMAGE_SETS = (*CLASSES, *REGRESSION_SETS)
 
 
@@ -99,5 +99,6 @@ _MAKERS: dict[str, Callable[[int, np.random.Generator], tuple[np.ndarray, np.nda
     "photo-patches-grey": photos.photo_patches_grey,
     "photo-edges": photos.photo_edges,
     "faces": photos.faces,
+    "photo-colour": colorization.photo_colour,  # L4 (issue #12)
     **{name: partial(downloads.make, name) for name in downloads.NAMES},
 }

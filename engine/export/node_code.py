@@ -41,6 +41,8 @@ INIT_CODE = {
     "normal": "nn.init.normal_({}, 0.0, 0.1)",
     "xavier": "nn.init.xavier_uniform_({})",
     "he": 'nn.init.kaiming_normal_({}, nonlinearity="relu")',
+    "small": "nn.init.normal_({}, 0.0, 0.01)",  # SMALL_STD in engine.builder.layers
+    "large": "nn.init.normal_({}, 0.0, 2.0)",  # LARGE_STD
 }
 STEP_FUNCTION = '''def step(x):
     """Heaviside step with a straight-through gradient, so that it can still learn."""

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from engine.errors import GraphError
 
 ACTIVATIONS = ("linear", "step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "sine")
-INITS = ("default", "zeros", "constant", "uniform", "normal", "xavier", "he")
+# L4 (issue #12): "small" and "large" show vanishing and exploding signals in deep nets
+INITS = ("default", "zeros", "constant", "uniform", "normal", "xavier", "he", "small", "large")
 LOSSES = ("cross_entropy", "bce", "mse", "l1")
 # TF Playground's input features, computed from the two raw coordinates.
 FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin x1", "sin x2")

@@ -190,3 +190,20 @@ register(
     max_per_second=2.0,
     args={"max_degree": 12},
 )
+
+
+# -- L4: activation and gradient histograms per layer over training (issue #12) ------
+from engine.probes import init_histograms as _ih  # noqa: E402
+
+register("init-histograms", _ih.init_histograms, max_per_second=2.0, applies=_ih.applies)
+register("init-signal", _ih.init_signal, applies=_ih.applies)
+from engine.probes import colorization as _col  # noqa: E402
+
+register(
+    "colorization",
+    _col.colorization,
+    cost=COSTLY,
+    max_per_second=1.0,
+    applies=_col.applies,
+    args={"count": 8},
+)
