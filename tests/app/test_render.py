@@ -99,7 +99,7 @@ def test_unknown_view_is_refused_with_the_views_that_apply():
     with pytest.raises(
         NodeplayError,
         match=r"^There is no view 'nope'; this project can "
-        r"render window, boundary, loss, network, hidden, pca-basis, backprop\.$",
+        r"render window, boundary, loss, network, hidden, pca-basis, init-histograms, backprop\.$",
     ):
         render_to_png(load_preset("circle"), "nope", "/tmp/x.png", 0)
 

@@ -63,7 +63,7 @@ def test_a_registered_view_is_a_tab_for_the_projects_it_applies_to(dummy, qtbot)
         qtbot.waitUntil(lambda: 1 in view.epochs, timeout=10_000)
         # a 2-D points project does not offer it
         assert w.open_preset("circle")
-        assert _titles(w) == ["Network", "Hidden space", "PCA basis", "Backprop"]  # PCA: G2; Backprop: L3
+        assert _titles(w) == ["Network", "Hidden space", "PCA basis", "Layer histograms", "Backprop"]
         assert "weights" in w.view_area.subscriptions()  # the network diagram's, in sight
     finally:
         w.close()
