@@ -16,7 +16,6 @@ paced run pauses after each; ``StepPhase`` runs one phase ("d", "g" or "both").
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -36,6 +35,7 @@ from engine.train import commands as cmd
 from engine.train import live_edit
 from engine.train.device import choose_device
 from engine.train.events import Metrics
+from engine.train.headless import run_until
 from engine.train.optim import make_optimizer
 from engine.train.runner import Runner
 from engine.train.served import Served
@@ -423,28 +423,6 @@ class GanTrainer(Served):
         t = self.project.train
         if epochs is None and steps is None and t.stop_epochs is None:
             raise NodeplayError("This project has no stop condition; pass --epochs or --steps.")
-        start, step0, t0 = self.epoch, self.step, time.perf_counter()
-        m: dict[str, float] = self._record()
-        reason = None
-        while True:
-            if epochs is not None and self.epoch - start >= epochs:
-                reason = f"{epochs} epochs"
-                break
-            if steps is not None and self.step - step0 >= steps:
-                reason = f"{steps} steps"
-                break
-            left = None if steps is None else steps - (self.step - step0)
-            m = self.train_epoch(left)
-            if (bad := self.divergence(m)) is not None:
-                raise NodeplayError(bad)
-            if epochs is None and steps is None and (reason := self.stop_reason(m)):
-                break
-        self.take_rows()
-        return {
-            "epoch": self.epoch,
-            "steps": self.step,
-            **m,
-            "stopped_by": reason,
-            "device": str(self.device),
-            "seconds": round(time.perf_counter() - t0, 3),
-        }
+        return run_until(
+            self, epochs, steps, first=self._record, diverged=self.divergence, finish=self.take_rows
+        )

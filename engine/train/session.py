@@ -10,7 +10,6 @@ through listeners (see ``engine.train.events``).
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -33,6 +32,7 @@ from engine.train.device import apply_thread_policy, choose_device
 from engine.train.divergence import Watch, diagnose
 from engine.train.events import Metrics
 from engine.train.fast_mlp import FAST_CHUNK, FastMLP  # noqa: F401 - FAST_CHUNK: tests
+from engine.train.headless import run_until
 from engine.train.loss_terms import loss_terms
 from engine.train.metrics import accuracy
 from engine.train.optim import make_optimizer
@@ -358,30 +358,14 @@ class Session(Served):
         t = self.project.train
         if epochs is None and steps is None and t.stop_epochs is None and t.stop_loss is None:
             raise NodeplayError("This project has no stop condition; pass --epochs or --steps.")
-        start, t0, step0 = self.epoch, time.perf_counter(), self.step
-        m, reason = self.evaluate(), None
-        while True:
-            if epochs is not None and self.epoch - start >= epochs:
-                reason = f"{epochs} epochs"
-                break
-            if steps is not None and self.step - step0 >= steps:
-                reason = f"{steps} steps"
-                break
-            left = None if steps is None else steps - (self.step - step0)
-            m = self.train_epoch(left)
-            if (bad := diagnose(self, m, window=False)) is not None:
-                raise NodeplayError(bad)
-            if epochs is None and steps is None and (reason := self.stop_reason(m)):
-                break
-        self._flush_history()
-        return {
-            "epoch": self.epoch,
-            "steps": self.step,
-            **m,
-            "stopped_by": reason,
-            "device": str(self.device),
-            "seconds": round(time.perf_counter() - t0, 3),
-        }
+        return run_until(
+            self,
+            epochs,
+            steps,
+            first=self.evaluate,
+            diverged=lambda m: diagnose(self, m, window=False),
+            finish=self._flush_history,
+        )
 
     def boundary(self) -> np.ndarray | None:
         if not self.dataset.is_2d:
