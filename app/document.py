@@ -108,6 +108,13 @@ def checked_dataset(project: Project):
     return dataset
 
 
+def keep_checked(project: Project, dataset) -> None:
+    """Remember ``dataset`` as ``project``'s, checked by ``checked_dataset`` off the GUI
+    thread (app.shell.project_loader): opening it then builds nothing again."""
+    global _last_checked
+    _last_checked = (project, project.graph.copy(), copy.deepcopy(project.data), project.points, dataset)
+
+
 def project_problem(project: Project) -> str | None:
     """Why ``project`` cannot train, as a sentence; None when it can."""
     try:

@@ -146,6 +146,7 @@ class PanelEdits:
         return self._edit(text, mutate)
 
     def import_csv(self, path) -> bool:
+        """Read and import here and now (scripts and tests; the dialog reads in the background)."""
         try:
             points = read_points_csv(path)
         except NodeplayError as err:
@@ -153,12 +154,15 @@ class PanelEdits:
             return False
         return self.set_points(points, "Import points")
 
+    # issue #14 (S-OPEN): the window reads a chosen CSV off the GUI thread (app.shell.project_loader)
+    import_in_background = None  # callable(path), set by the window; None: import_csv
+
     def import_csv_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self, "Import points", "", "CSV files (*.csv *.txt);;All files (*)"
         )
         if path:
-            self.import_csv(path)
+            (self.import_in_background or self.import_csv)(path)
 
     def click_plane(self, x: float, y: float, erase: bool = False) -> bool:
         """Add a point of the chosen label at (x, y), or erase the points near it."""
@@ -195,3 +199,14 @@ def remove_layer(shape) -> None:
 def units(shape, i: int, delta: int) -> None:
     if i < len(shape.hidden):
         shape.hidden[i] = min(MAX_UNITS, max(1, shape.hidden[i] + delta))
+
+
+def imported_points(base, path):
+    """A copy of the project ``base`` with the points of the CSV at ``path``, as Import CSV
+    makes it; no widget is touched, so any thread may call it. NodeplayError: why not."""
+    points = read_points_csv(path)
+
+    def mutate(p) -> None:
+        p.data.name, p.points = USER, points
+
+    return edited(base, mutate)

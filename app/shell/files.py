@@ -57,7 +57,7 @@ class ProjectFilesMixin:
         presets = menu.addMenu("&New from preset")
         for name in preset_names():
             presets.addAction(
-                name, lambda name=name: self.after_unsaved_check(lambda: self.open_preset(name))
+                name, lambda name=name: self.after_unsaved_check(lambda: self.loader.open_preset(name))
             )
         self.open_action = menu.addAction("&Open…", self.open_dialog)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
@@ -71,7 +71,7 @@ class ProjectFilesMixin:
         self.copy_setup_action = menu.addAction("&Copy setup string", self.copy_setup)
         self.copy_setup_action.setToolTip("The whole setup as one line to paste or share")
         self.paste_setup_action = menu.addAction(
-            "&Paste setup string", lambda: self.after_unsaved_check(self.paste_setup)
+            "&Paste setup string", lambda: self.after_unsaved_check(self.loader.paste_setup)
         )
         menu.addSeparator()
         add_export_actions(self, menu)
@@ -86,7 +86,7 @@ class ProjectFilesMixin:
             self, "Open project", "", "Nodeplay projects (*.nodeplay *.json);;All files (*)"
         )
         if path:
-            self.after_unsaved_check(lambda: self.open_file(path))
+            self.after_unsaved_check(lambda: self.loader.open_file(path))  # off the GUI thread
 
     def copy_setup(self) -> None:
         QGuiApplication.clipboard().setText(to_share_string(self.project))
@@ -120,7 +120,7 @@ class ProjectFilesMixin:
         for i, p in enumerate(paths):
             action = menu.addAction(
                 f"&{(i + 1) % 10}  {Path(p).name}",
-                lambda p=p: self.after_unsaved_check(lambda: self.open_recent(p)),
+                lambda p=p: self.after_unsaved_check(lambda: self.loader.open_recent(p)),
             )
             action.setToolTip(p)
             action.setStatusTip(p)

@@ -32,6 +32,7 @@ from app.shell.message_bar import MessageBar
 from app.shell.modes import EditorModeMixin
 from app.shell.path_label import TrainingPathLabel
 from app.shell.presentation import Presentation  # L3: classroom
+from app.shell.project_loader import ProjectLoader  # S-OPEN: opens and imports off the GUI thread
 from app.shell.recording import install_recording  # L3: classroom
 from app.shell.runs_window import add_runs_action  # L3: classroom
 from app.shell.transport import TransportMixin
@@ -86,6 +87,7 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         self._build_toolbar()
         self._build_body()
         self._build_status()
+        self.loader = ProjectLoader(self)  # S-OPEN (issue #14): File › Open, Recent, presets, CSV
         self._build_lessons()  # L1: the lesson dock and the Help menu (after View)
         install_recording(self)  # L3: View › Record training…, window.recorder
         doc.projectReplaced.connect(self._project_current)
@@ -405,6 +407,7 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         if not self._close_requested(event):
             return
         self._closed_cleanly()
+        self.loader.cancel()  # S-OPEN: a load still on its way is dropped
         for window in self.compare_windows:
             window.close()
         self._close_bridge()

@@ -6,6 +6,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "xcb" if os.environ.get("DISPLAY") else
 
 import pytest  # noqa: E402
 
+from app.bridge.background import wait_for_jobs  # noqa: E402
 from app.bridge.engine_bridge import LIVE_THREADS  # noqa: E402
 from app.bridge.worker import ORPHANS  # noqa: E402
 from engine.presets import load_preset  # noqa: E402
@@ -16,6 +17,7 @@ from engine.train.commands import Shutdown  # noqa: E402
 def no_thread_left_running():
     """Fail a test that leaves a session's worker thread running."""
     yield
+    assert wait_for_jobs(60), "a background open or import is still running"  # S-OPEN
     for t in list(ORPHANS):  # told to shut down, finishing a long batch (issue #14)
         t.wait(20_000)
     running = [t for t in list(LIVE_THREADS) if t.isRunning()]

@@ -78,12 +78,20 @@ class WindowFuzzer:
             start = time.perf_counter()
             gesture()
             self.longest_freeze = max(self.longest_freeze, time.perf_counter() - start)
+            self._wait_for_load()
             outcome = self._after(before, caught)
         if caught:
             raise Outcome("traceback: " + "; ".join(f"{type(e[1]).__name__}: {e[1]}"[:200] for e in caught))
         if len(self._warnings()) > warnings:
             raise Outcome(f"Qt warning: {self._warnings()[-1].message[:200]}")
         return outcome
+
+    def _wait_for_load(self) -> None:
+        """Open, paste and import read the file off the GUI thread: wait for the outcome."""
+        try:
+            self.qtbot.waitUntil(lambda: not self.w.loader.busy, timeout=STEP_TIMEOUT_MS)
+        except (AssertionError, TimeoutError, qt_timeout):
+            raise Outcome(f"hang: not loaded within {STEP_TIMEOUT_MS / 1000:.0f} s") from None
 
     def _warnings(self):
         return [r for r in self.qtlog.records if r.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg)]

@@ -135,7 +135,7 @@ def test_edit_marks_modified_and_open_starts_clean(files_window, tmp_path):
     assert not w.isWindowModified() and w.windowTitle().endswith("x.nodeplay[*]")
 
 
-def test_open_recent_opens_and_prunes_missing(files_window, tmp_path):
+def test_open_recent_opens_and_prunes_missing(files_window, qtbot, tmp_path):
     w = files_window
     path = save_project(load_preset("xor"), tmp_path / "x.nodeplay")
     gone = tmp_path / "gone.nodeplay"
@@ -145,7 +145,8 @@ def test_open_recent_opens_and_prunes_missing(files_window, tmp_path):
     assert "gone.nodeplay" in w.message.text.text() and "removed from Open Recent" in w.message.text.text()
     names = [a.text() for a in w.recent_menu.actions()]
     assert any("x.nodeplay" in n for n in names) and not any("gone" in n for n in names)
-    next(a for a in w.recent_menu.actions() if "x.nodeplay" in a.text()).trigger()
+    with qtbot.waitSignal(w.loader.finished, timeout=20_000):  # read off the GUI thread
+        next(a for a in w.recent_menu.actions() if "x.nodeplay" in a.text()).trigger()
     assert w.project.name == "xor" and w.path == path
     assert not w.open_recent(str(gone)) and "no longer exists" in w.message.text.text()
 
