@@ -126,7 +126,7 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
         item.addItem(self.test_points)
 
         self.show_test = QCheckBox("show test data")
-        self.show_test.toggled.connect(self.test_points.setVisible)
+        self.show_test.toggled.connect(self._show_test)
         self.show_test.setToolTip("Also draw the test points, outlined in black.")
         self.resolution_combo = QComboBox()
         for size in RESOLUTIONS:
@@ -161,6 +161,7 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
         self._boundary: np.ndarray | None = None
         self._override: np.ndarray | None = None  # a neuron's map while it is hovered
         self.test_points.setVisible(False)
+        self._test_data = None  # (xy, brushes) for test_points, styled when first shown
         self._margins = item.getContentsMargins()  # the plot item's own; _square adds to them
         self._extra = (0.0, 0.0)  # added on each side: (left and right, top and bottom)
         item.getViewBox().sigResized.connect(self._square)
@@ -182,6 +183,7 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
 
     def set_dataset(self, dataset) -> None:
         self._boundary = None
+        self._test_data = None
         self.extent = float(dataset.extent)
         regression = dataset.classes is None
         self.key.setText(_key_html(regression, dataset.classes))
@@ -200,11 +202,24 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
             idx = shown_indices(len(x))  # a million points: an even sample, and a note
             if idx is not None:
                 x, y = x[idx], np.asarray(y)[idx]
+            if scatter is self.test_points and not self.show_test.isChecked():
+                # pyqtgraph styles every spot (~10 µs each): the hidden split waits until shown,
+                # so opening the largest set costs one split, not two (issue #14)
+                self._test_data = (x, y, dataset.classes)
+                scatter.clear()
+                continue
             scatter.setData(x[:, 0], x[:, 1], brush=dataset_brushes(y, dataset.classes))
         n = len(dataset.x_train)
         self.sample_note.setText(sample_note(min(n, MAX_SHOWN), n, "training points"))
         self.sample_note.setVisible(n > MAX_SHOWN)
         self._fit()
+
+    def _show_test(self, on: bool) -> None:
+        if on and self._test_data is not None:
+            x, y, classes = self._test_data
+            self._test_data = None
+            self.test_points.setData(x[:, 0], x[:, 1], brush=dataset_brushes(y, classes))
+        self.test_points.setVisible(on)
 
     def _square(self, *_args) -> None:
         """Give the view box equal width and height: the wider side gets margins on

@@ -193,10 +193,11 @@ class QtHiddenSpaceView(SavingMenuMixin, QWidget):
             integral = np.issubdtype(y.dtype, np.integer) or np.all(np.mod(values, 1) == 0)
             classes = int(values.max()) + 1 if integral and len(values) <= 10 and values.min() >= 0 else None
         self._labels, self._classes = y, classes
-        self._rgba = label_colours(y, classes)
-        # a huge set: an even sample of the points, one brush per colour (issue #14)
+        self._rgba = None  # every point's colour: made when the 3-D view first needs them
+        # a huge set: an even sample of the points, one brush per colour (issue #14);
+        # colouring only the sample keeps opening a million points off a frame's budget
         self._shown = shown_indices(len(y))
-        self._brushes = shared_brushes(self._rgba if self._shown is None else self._rgba[self._shown])
+        self._brushes = shared_brushes(label_colours(y if self._shown is None else y[self._shown], classes))
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         hidden = snapshot.hidden
@@ -249,6 +250,8 @@ class QtHiddenSpaceView(SavingMenuMixin, QWidget):
         self._bounds = bounds
         self.note.setText("")
         title = f"{self.combo.currentText()}: {fn}"
+        if self._rgba is None and self._labels is not None:
+            self._rgba = label_colours(self._labels, self._classes)
         self.view3d.show_hidden(hidden, self._rgba, bounds, title=title)
 
     def _label_axes(self, hidden: dict) -> None:

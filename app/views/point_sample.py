@@ -27,7 +27,12 @@ def shared_brushes(rgba: np.ndarray) -> list:
     rgba = np.asarray(rgba, np.uint8).reshape(-1, rgba.shape[-1])
     if not len(rgba):
         return []
-    colours, inverse = np.unique(rgba, axis=0, return_inverse=True)
+    if rgba.shape[1] == 4:  # one 32-bit key per row: np.unique on rows sorts ~5x slower
+        keys = np.ascontiguousarray(rgba).view(np.uint32).reshape(-1)
+        packed, inverse = np.unique(keys, return_inverse=True)
+        colours = packed.view(np.uint8).reshape(-1, 4)
+    else:
+        colours, inverse = np.unique(rgba, axis=0, return_inverse=True)
     brushes = np.empty(len(colours), object)
     brushes[:] = [pg.mkBrush(*c) for c in colours]
     return list(brushes[inverse.reshape(-1)])

@@ -60,3 +60,36 @@ def test_the_hidden_space_of_half_a_million_points_draws_a_sample(qtbot):
     x, _ = view.points.getData()
     assert len(x) == MAX_SHOWN < n
     assert len({id(b) for b in view.points.data["brush"]}) == 2
+
+
+# S-OPEN (issue #14): the hidden test split is styled when "show test data" is ticked
+def test_the_test_points_are_drawn_when_shown(qtbot):
+    from PySide6.QtCore import Qt
+
+    ds = big_dataset("circle", 1_000_000)
+    view = QtBoundaryView(ds)
+    qtbot.addWidget(view)
+    view.resize(640, 640)
+    view.show()
+    qtbot.waitExposed(view)
+    assert not view.test_points.isVisible() and len(view.test_points.getData()[0]) == 0
+    qtbot.mouseClick(view.show_test, Qt.MouseButton.LeftButton)
+    x, y = view.test_points.getData()
+    assert view.test_points.isVisible() and len(x) == MAX_SHOWN < len(ds.x_test)
+    rows = {tuple(r) for r in np.asarray(ds.x_test[:, :2], np.float32)}
+    assert all((np.float32(a), np.float32(b)) in rows for a, b in zip(x[:50], y[:50]))
+    assert len({id(b) for b in view.test_points.data["brush"]}) == 2
+    # a new dataset while they are on show replaces them at once
+    small = big_dataset("xor", 400)
+    view.set_dataset(small)
+    assert len(view.test_points.getData()[0]) == len(small.x_test)
+
+
+def test_shared_brushes_keep_each_points_colour(qtbot):
+    from app.views.point_sample import shared_brushes
+
+    rgba = (np.random.default_rng(0).integers(0, 4, (5000, 4)) * 60).astype(np.uint8)
+    brushes = shared_brushes(rgba)
+    assert len({id(b) for b in brushes}) == len(np.unique(rgba, axis=0))
+    got = np.array([b.color().getRgb() for b in brushes], np.uint8)
+    assert (got == rgba).all()
