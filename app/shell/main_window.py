@@ -203,6 +203,7 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         """Make ``project`` the document and show it; on an error the current one stays
         and a sentence says why."""
         # issue #14 (R2): saved weights that do not fit are refused before the document changes
+        self.loader.cancel()  # S-OPEN: this open supersedes one still loading
         if session is None and not self._weights_fit(project):
             return False
         if not self._train_project(project, session):

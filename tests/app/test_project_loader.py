@@ -207,3 +207,35 @@ def test_an_edit_while_a_file_loads_asks_again(qtbot, tmp_path, monkeypatch):
     assert w.project is edited  # cancelled: the edit is kept
     w.prompts = False
     w.close()
+
+
+def test_a_project_of_another_kind_gets_its_trainer_built_off_the_gui_thread(win, qtbot, monkeypatch):
+    import app.shell.project_loader as loader_module
+    from engine.train.factory import ADVERSARIAL, kind_of
+
+    made: list[bool] = []  # whether each trainer was made on the GUI thread
+    make = loader_module.make_trainer
+
+    def recording(*args, **kw):
+        made.append(threading.current_thread() is threading.main_thread())
+        return make(*args, **kw)
+
+    monkeypatch.setattr(loader_module, "make_trainer", recording)
+    old_bridge = win.bridge
+    with qtbot.waitSignal(win.loader.finished, timeout=60_000) as done:
+        win.loader.open_preset("gan-2d")
+    assert done.args == [True] and made == [False]
+    assert kind_of(win.session) == ADVERSARIAL and win.bridge is not old_bridge and win.bridge.running
+    with qtbot.waitSignal(win.loader.finished, timeout=60_000):  # and back: a supervised one
+        win.loader.open_preset("circle")
+    assert made == [False, False] and win.project.data.name == "circle"
+
+
+def test_an_open_made_meanwhile_supersedes_the_load(win, qtbot, tmp_path):
+    path = save_project(_circle(BIG), tmp_path / "big.nodeplay")
+    win.loader.open_file(str(path))
+    assert win.open_preset("spiral")  # e.g. a lesson opening its project at once
+    assert not win.loader.busy and not win.loader.box.isVisible()
+    assert wait_for_jobs(60)
+    qtbot.wait(50)
+    assert win.project.data.name == "spiral" and win.path is None
