@@ -142,12 +142,13 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
         self.discrete.setToolTip("Colour the plane by the predicted class only, not by confidence.")
         self.sample_note = QLabel("")  # when the points are a sample of a huge set
         self.sample_note.setVisible(False)
+        self.sample_note.setWordWrap(True)  # on a row of its own: the window must not grow (S-OPEN)
+        self.sample_note.setContentsMargins(6, 0, 6, 0)
         self.key = QLabel("")
         self.key.setWordWrap(True)  # the plot may be narrow: the key wraps, the window need not grow
         top = QHBoxLayout()
         top.setContentsMargins(6, 0, 6, 0)
         top.addWidget(self.key, 1)
-        top.addWidget(self.sample_note)
         top.addWidget(self.resolution_combo)
         top.addWidget(self.discrete)
         top.addWidget(self.show_test)
@@ -155,6 +156,7 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(top)
+        layout.addWidget(self.sample_note)
         layout.addWidget(self.plot, 1)
         self.extent = 6.0
         self.discretize = False
