@@ -22,6 +22,8 @@ random weights), and training: an epoch other than the one last saved or opened.
 from __future__ import annotations
 
 import copy
+import dataclasses
+import threading
 import time
 from pathlib import Path
 
@@ -88,31 +90,55 @@ SETTINGS = ("learning_rate", "stop_epochs")  # the live ones, for merging
 
 
 # (project, its graph, data settings and points as checked, the dataset): an edit is
-# checked, then trained; the Editor edits a graph in place, hence the copies
-_last_checked: tuple = (None, None, None, None, None)
+# checked, then trained; the Editor edits a graph in place, hence the copies. A few are
+# kept, newest first: undoing and redoing an edit of a large set builds nothing again
+# (issue #14: a million points take ~0.5 s). Checked on the GUI thread and on
+# app.shell.project_loader's pool thread, hence the lock.
+CHECKED_KEPT = 3
+_checked: list[tuple] = []
+_checked_lock = threading.Lock()
 
 
 def checked_dataset(project: Project):
     """The dataset of ``project`` once its graph is known to fit it; NodeplayError (one
     sentence) when the data cannot be made or the graph does not fit. The check a
-    session makes when built. The last project's dataset is kept, so the document's
+    session makes when built. The last projects' datasets are kept, so the document's
     check before an edit and the window's training of it build the data once."""
-    global _last_checked
-    last, graph, data, points, dataset = _last_checked
-    if last is project and graph == project.graph and data == project.data and points is project.points:
-        return dataset
+    with _checked_lock:
+        kept = list(_checked)
+    for last, graph, data, points, dataset in kept:
+        if (
+            last is project
+            and same_but_places(graph, project.graph)
+            and data == project.data
+            and points is project.points
+        ):
+            return dataset
     dataset = make_dataset(project.data, project.points)
     validate(project.graph, dataset.spec).raise_if_invalid()
     check_fits(project, dataset)  # issue #14: refuse what would not fit in memory, with the figures
-    _last_checked = (project, project.graph.copy(), copy.deepcopy(project.data), project.points, dataset)
+    keep_checked(project, dataset)
     return dataset
 
 
+def same_but_places(a: Graph, b: Graph) -> bool:
+    """Whether two graphs are equal but for where the Editor placed their nodes (it lays
+    out a shown project's graph in place; no check reads positions)."""
+    if a == b:
+        return True
+    if a.nodes.keys() != b.nodes.keys():
+        return False
+    moved = copy.copy(a)
+    moved.nodes = {k: dataclasses.replace(n, pos=b.nodes[k].pos) for k, n in a.nodes.items()}
+    return moved == b
+
+
 def keep_checked(project: Project, dataset) -> None:
-    """Remember ``dataset`` as ``project``'s, checked by ``checked_dataset`` off the GUI
-    thread (app.shell.project_loader): opening it then builds nothing again."""
-    global _last_checked
-    _last_checked = (project, project.graph.copy(), copy.deepcopy(project.data), project.points, dataset)
+    """Remember ``dataset`` as ``project``'s (also when checked by ``checked_dataset`` off
+    the GUI thread, in app.shell.project_loader: opening it then builds nothing again)."""
+    entry = (project, project.graph.copy(), copy.deepcopy(project.data), project.points, dataset)
+    with _checked_lock:
+        _checked[:] = [entry] + [e for e in _checked if e[0] is not project][: CHECKED_KEPT - 1]
 
 
 def project_problem(project: Project) -> str | None:

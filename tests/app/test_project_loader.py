@@ -239,3 +239,32 @@ def test_an_open_made_meanwhile_supersedes_the_load(win, qtbot, tmp_path):
     assert wait_for_jobs(60)
     qtbot.wait(50)
     assert win.project.data.name == "spiral" and win.path is None
+
+
+def test_undo_and_redo_of_an_import_build_no_data_on_the_gui_thread(win, qtbot, tmp_path, monkeypatch):
+    import app.document
+
+    w = win
+    with qtbot.waitSignal(w.loader.finished, timeout=60_000):
+        w.loader.open_file(str(save_project(_circle(BIG), tmp_path / "big.nodeplay")))
+    opened = w.project
+    w.chosen[0] = str(_points_csv(tmp_path / "p.csv", 5_000))
+    with qtbot.waitSignal(w.loader.finished, timeout=60_000) as done:
+        qtbot.mouseClick(w.panel.import_button, Qt.MouseButton.LeftButton)
+    assert done.args == [True] and w.project.data.name == USER
+    on_gui: list[int] = []
+    make = app.document.make_dataset
+
+    def recording(data, points):
+        if threading.current_thread() is threading.main_thread():
+            on_gui.append(data.samples)
+        return make(data, points)
+
+    monkeypatch.setattr(app.document, "make_dataset", recording)
+    w.activateWindow()
+    qtbot.waitActive(w)
+    qtbot.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # Edit › Undo
+    assert w.project is opened and len(w.dataset.x_train) + len(w.dataset.x_test) == BIG
+    qtbot.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert w.project.data.name == USER and len(w.project.points[1]) == 5_000
+    assert on_gui == []
