@@ -114,7 +114,9 @@ def checked_dataset(project: Project):
             and points is project.points
         ):
             return dataset
-    dataset = make_dataset(project.data, project.points)
+    # an edit of the network or the training keeps the data: build it only when it changed
+    same_data = (e[4] for e in kept if e[2] == project.data and e[3] is project.points)
+    dataset = next(same_data, None) or make_dataset(project.data, project.points)
     validate(project.graph, dataset.spec).raise_if_invalid()
     check_fits(project, dataset)  # issue #14: refuse what would not fit in memory, with the figures
     keep_checked(project, dataset)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 from PySide6.QtWidgets import QFileDialog
 
 from engine.data.dataset import USER
@@ -24,6 +25,7 @@ from engine.graph.mlp import MLPShape, describe_mlp
 MAX_LAYERS, MAX_UNITS = 6, 8
 SPEEDS = (2, 5, 10, 30, 100, 300, 1000, None)  # epochs per second; None: as fast as possible
 FULL_BATCH = 1_000_000  # the session clamps a batch to the training set: every point
+BACKGROUND_POINTS = 50_000  # an edit of a larger set is checked off the GUI thread (~25 ms of data)
 
 
 class PanelEdits:
@@ -34,11 +36,21 @@ class PanelEdits:
         if self._loading:
             return False
         doc = self.document
+        base = doc.base_project()
         try:
-            project = edited(doc.base_project(), mutate, shape_edit)
+            project = edited(base, mutate, shape_edit)
         except NodeplayError as err:
             doc.refused.emit(str(err))
             return False
+        if (
+            self.edit_in_background is not None
+            and _points(project) > BACKGROUND_POINTS
+            and _new_data(project, base)
+        ):
+            self.edit_in_background(
+                project, text
+            )  # S-OPEN: new data for a large set, built off the GUI thread
+            return True
         return doc.replace(project, text)
 
     def _data_edit(self, text: str, **values) -> None:
@@ -154,8 +166,10 @@ class PanelEdits:
             return False
         return self.set_points(points, "Import points")
 
-    # issue #14 (S-OPEN): the window reads a chosen CSV off the GUI thread (app.shell.project_loader)
-    import_in_background = None  # callable(path), set by the window; None: import_csv
+    # issue #14 (S-OPEN): the window reads a chosen CSV, and builds the new data of an edit
+    # of a large set, off the GUI thread (app.shell.project_loader); None: here and now
+    import_in_background = None  # callable(path)
+    edit_in_background = None  # callable(project, undo text)
 
     def import_csv_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -210,3 +224,18 @@ def imported_points(base, path):
         p.data.name, p.points = USER, points
 
     return edited(base, mutate)
+
+
+def _points(project) -> int:
+    """How many points the project's data has (own points, else the generated samples)."""
+    return len(project.points[1]) if project.points is not None else int(project.data.samples)
+
+
+def _new_data(project, base) -> bool:
+    """Whether the edit changed the data (its settings or the points), not only the network."""
+    if project.data != base.data:
+        return True
+    a, b = project.points, base.points
+    if a is None or b is None:
+        return a is not b
+    return not (np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]))

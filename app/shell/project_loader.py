@@ -77,6 +77,7 @@ class ProjectLoader(QObject):
         self.box.hide()
         window.statusBar().insertPermanentWidget(0, self.box)
         window.panel.import_in_background = self.import_points
+        window.panel.edit_in_background = self.replace
 
     @property
     def busy(self) -> bool:
@@ -155,6 +156,25 @@ class ProjectLoader(QObject):
             return doc.replace(project, "Import points")
 
         self._start(f"Reading {Path(path).name}…", work, imported)
+
+    # -- edits of a large set --------------------------------------------------------------
+    def replace(self, project: Project, text: str) -> None:
+        """A Playground edit of a large set (noise, ratio, regenerate…): its data is built and
+        checked off the GUI thread, then it becomes one undoable edit (``Document.replace``,
+        which finds the data built). Dropped, the controls showing the project again, if the
+        project changed meanwhile; a newer edit supersedes it."""
+        w, doc, mark = self.window, self.window.document, self._mark()
+
+        def checked(dataset, error) -> bool:
+            if error is not None:  # refused: the controls show what trains again
+                return self._refused(error, doc.refused.emit)
+            if self._mark() != mark:
+                w.panel.load(doc.base_project(), w.dataset)
+                return False
+            keep_checked(project, dataset)
+            return doc.replace(project, text)
+
+        self._start(f"Building the data: {text}…", lambda: checked_dataset(project), checked)
 
     # -- the job -------------------------------------------------------------------------
     def _mark(self):

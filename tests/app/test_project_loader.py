@@ -268,3 +268,36 @@ def test_undo_and_redo_of_an_import_build_no_data_on_the_gui_thread(win, qtbot, 
     qtbot.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert w.project.data.name == USER and len(w.project.points[1]) == 5_000
     assert on_gui == []
+
+
+def test_a_data_edit_of_a_large_set_is_built_off_the_gui_thread(win, qtbot, tmp_path, monkeypatch):
+    import app.document
+
+    w = win
+    with qtbot.waitSignal(w.loader.finished, timeout=60_000):
+        w.loader.open_file(str(save_project(_circle(BIG), tmp_path / "big.nodeplay")))
+    opened = w.project
+    on_gui: list[int] = []
+    make = app.document.make_dataset
+
+    def recording(data, points):
+        if threading.current_thread() is threading.main_thread():
+            on_gui.append(data.samples)
+        return make(data, points)
+
+    monkeypatch.setattr(app.document, "make_dataset", recording)
+    # a layer added keeps the data: checked at once, nothing built again
+    qtbot.mouseClick(w.panel.add_layer_button, Qt.MouseButton.LeftButton)
+    assert w.project is not opened and len(w.project.graph.nodes) > len(opened.graph.nodes)
+    assert not w.loader.busy and on_gui == []
+    # more noise: new data, built on the pool thread while the current project stays
+    before = w.project
+    slider = w.panel.noise_slider
+    slider.setFocus()
+    qtbot.keyClick(slider, Qt.Key.Key_PageUp)
+    assert w.loader.busy and w.project is before and "Noise" in w.loader.note.text()
+    with qtbot.waitSignal(w.loader.finished, timeout=60_000) as done:
+        pass
+    assert done.args == [True] and w.project.data.noise == slider.value() > 0
+    assert w.document.undo_stack.undoText().startswith("Noise") and on_gui == []
+    assert len(w.dataset.x_train) + len(w.dataset.x_test) == BIG
