@@ -73,6 +73,8 @@ def run(
     def task() -> None:
         global _running
         try:
+            if job not in relay.waiting:  # cancelled before it started (a slider dragged on)
+                return
             try:
                 result, error = work(), None
             except Exception as err:  # noqa: BLE001 - handed to the GUI thread, which reports it

@@ -301,3 +301,20 @@ def test_a_data_edit_of_a_large_set_is_built_off_the_gui_thread(win, qtbot, tmp_
     assert done.args == [True] and w.project.data.noise == slider.value() > 0
     assert w.document.undo_stack.undoText().startswith("Noise") and on_gui == []
     assert len(w.dataset.x_train) + len(w.dataset.x_test) == BIG
+
+
+def test_a_job_cancelled_before_it_starts_does_not_run(qtbot):
+    from PySide6.QtCore import QObject
+
+    from app.bridge import background
+
+    owner, ran, got = QObject(), [], []
+    gate = threading.Event()
+    # both pool threads wait on the gate; a third job queues behind them and is cancelled
+    busy = [background.run(owner, gate.wait, lambda r, e: got.append("busy")) for _ in range(2)]
+    queued = background.run(owner, lambda: ran.append(1), lambda r, e: got.append("queued"))
+    background.cancel(queued)
+    gate.set()
+    assert wait_for_jobs(10)
+    qtbot.waitUntil(lambda: got == ["busy", "busy"], timeout=5000)
+    assert ran == [] and not background.pending(queued) and not any(map(background.pending, busy))
