@@ -9,11 +9,11 @@ stays usable. When the work is done the window shows the project (or a sentence,
 the current one stays). Only the latest request counts: a result that arrives after
 the user asked for something else, or after the window closed, is dropped.
 
-bench/big_data_freeze.py, 2-core machine at load average ~11 (2026-11-29): opening circle
-with 1,000,000 points left the GUI thread's longest gap at 327 ms wall, 77 ms of its own
-CPU (1,312 ms, 306 ms CPU with ``--on-gui-thread``); importing a 100,000-row CSV 112 ms,
-64 ms CPU (491 ms, 106 ms CPU). The rest of each gap is time the loaded machine gave
-to other processes; what remains on the GUI thread is showing the project (its views).
+bench/big_data_freeze.py, 2-core machine at load average ~10 (2026-11-29): opening circle
+with 1,000,000 points left the GUI thread's longest gap at 335-427 ms wall, 53-80 ms of its
+own CPU (1,178 ms, 276 ms CPU with ``--on-gui-thread``); importing a 100,000-row CSV
+184-188 ms, 43-45 ms CPU (236 ms, 55 ms CPU). The rest of each gap is time the loaded
+machine gave other processes; what remains on the GUI thread is showing the project.
 """
 
 from __future__ import annotations
