@@ -179,6 +179,8 @@ class Document(QObject):
         self._dirty = False
         self._modified = False
         self.undo_stack.cleanChanged.connect(self._changed)  # a bound slot: no call after deletion
+        with _checked_lock:  # data another window checked may since be gone (a download's folder)
+            _checked.clear()
 
     # -- opening -----------------------------------------------------------------------
     @staticmethod

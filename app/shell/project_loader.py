@@ -7,7 +7,8 @@ result the GUI thread then reuses), and a new trainer when the project needs ano
 kind. Meanwhile a note with a busy bar sits in the status bar and the current project
 stays usable. When the work is done the window shows the project (or a sentence, and
 the current one stays). Only the latest request counts: a result that arrives after
-the user asked for something else, or after the window closed, is dropped.
+the user asked for something else, or after the window closed, is dropped. A Playground
+edit that gives a large set new data (noise, ratio, regenerate) is built the same way.
 
 bench/big_data_freeze.py, 2-core machine at load average ~10 (2026-11-29): opening circle
 with 1,000,000 points left the GUI thread's longest gap at 335-427 ms wall, 53-80 ms of its
