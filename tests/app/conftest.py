@@ -1,3 +1,4 @@
+import gc
 import os
 
 # Offscreen unless there is a display (a desktop, or Xvfb under `make test`): vispy's GL
@@ -16,6 +17,9 @@ from engine.train.commands import Shutdown  # noqa: E402
 @pytest.fixture(autouse=True)
 def no_thread_left_running():
     """Fail a test that leaves a session's worker thread running."""
+    # S-OPEN: earlier tests' Qt garbage is freed here, on the GUI thread, not by a collection
+    # that a background job's allocations would start on its pool thread (Qt crashes then)
+    gc.collect()
     yield
     assert wait_for_jobs(60), "a background open or import is still running"  # S-OPEN
     for t in list(ORPHANS):  # told to shut down, finishing a long batch (issue #14)
