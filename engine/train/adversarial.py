@@ -24,9 +24,7 @@ import torch
 import torch.nn.functional as F
 
 from engine.builder.gan import GanNets, build_gan
-from engine.data import make_dataset
-from engine.data.dataset import USER, Dataset, split
-from engine.data.user import make_points
+from engine.data.gan_real import gan_dataset
 from engine.errors import NodeplayError
 from engine.graph import validate
 from engine.graph.gan import is_gan
@@ -59,22 +57,6 @@ class SetSlowMotion:
     """On: every epoch is one phase (D, then G), so a paced run pauses after each."""
 
     on: bool = True
-
-
-def gan_dataset(project: Project) -> Dataset:
-    """The real samples: the project's dataset, or the user's drawn points whatever
-    their labels (a GAN imitates where they lie)."""
-    d = project.data
-    if d.name != USER:
-        return make_dataset(d, project.points)
-    if project.points is None or len(project.points[0]) < 2:
-        raise NodeplayError("Draw at least two real points before training the GAN.")
-    x, _ = make_points(project.points[0], np.zeros(len(project.points[0]), np.float32))
-    ds = split(
-        USER, x, np.zeros((len(x), 1), np.float32), None, d.train_percent, np.random.default_rng(d.seed)
-    )
-    ds.x_train = x  # a GAN learns every drawn point
-    return ds
 
 
 def spread(x: torch.Tensor) -> float:
