@@ -153,3 +153,27 @@ def test_the_samples_view_shows_a_gans_generated_images_in_the_window_and_render
     assert QImage(str(png)).width() > 500
     images = np.load(npz)["images"]
     assert images.shape == (32, 1, 8, 8) and images.min() >= 0 and images.max() <= 1 and images.std() > 0
+
+
+def test_file_export_as_python_writes_the_trained_gan(qtbot, tmp_path, monkeypatch):
+    from safetensors.numpy import load_file
+
+    from app.shell import export_menu
+
+    w = shown_window(qtbot, "gan-2d")
+    try:
+        w.step_action.trigger()
+        qtbot.waitUntil(lambda: w.session.epoch == 1, timeout=20_000)
+        out = tmp_path / "gan-pytorch"
+        monkeypatch.setattr(export_menu.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+        with qtbot.waitSignal(w.exporter.done, timeout=20_000) as blocker:
+            w.export_python_action.trigger()
+        w.exporter.thread.join(5)
+        assert blocker.args[0] is True and str(out) in w.message.text.text()
+        saved = load_file(str(out / "weights.safetensors"))
+        trained = w.session.weights()  # paused after the step: the epoch-1 weights
+        np.testing.assert_array_equal(saved["generator.gout.weight"], trained["layers.gout.weight"])
+        np.testing.assert_array_equal(saved["discriminator.d1.bias"], trained["layers.d1.bias"])
+        assert "class Generator" in (out / "model.py").read_text()
+    finally:
+        w.close()
