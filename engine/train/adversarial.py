@@ -30,7 +30,7 @@ from engine.graph import validate
 from engine.graph.gan import is_gan
 from engine.project import Project
 from engine.train import commands as cmd
-from engine.train import live_edit
+from engine.train import gan_metrics, live_edit
 from engine.train.device import choose_device
 from engine.train.events import Metrics
 from engine.train.headless import run_until
@@ -405,6 +405,7 @@ class GanTrainer(Served):
         t = self.project.train
         if epochs is None and steps is None and t.stop_epochs is None:
             raise NodeplayError("This project has no stop condition; pass --epochs or --steps.")
-        return run_until(
+        done = run_until(
             self, epochs, steps, first=self._record, diverged=self.divergence, finish=self.take_rows
         )
+        return {**done, **gan_metrics.divergence(self)}  # S-GAN: a 2-D GAN's KL and JS
