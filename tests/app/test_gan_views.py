@@ -61,6 +61,7 @@ def test_drawn_points_are_an_undoable_edit_saved_reopened_and_trained(qtbot, tmp
         assert np.allclose(drawn, wanted, atol=0.05) and view.drawn == []
         qtbot.waitUntil(lambda: w.session.dataset.x_train.shape == (3, 2), timeout=20_000)
         assert np.allclose(np.sort(w.session.dataset.x_train, 0), np.sort(drawn, 0))
+        assert w.dataset.x_train.shape == (3, 2) and w.dataset.extent == 2.0  # what the views are given
         assert np.allclose(view.real.getData()[0], drawn[:, 0])  # shown as the real points
         doc.undo_stack.undo()  # back to the ring, then the drawing again
         assert doc.project.data.name == "gan-ring"
