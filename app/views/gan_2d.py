@@ -92,7 +92,6 @@ class QtGan2d(SavingMenuMixin, QWidget):
         self.draw = QPushButton("Draw points")
         self.draw.setCheckable(True)
         self.draw.setToolTip("Click on the plane to place real points, then train on them.")
-        self.draw.toggled.connect(lambda _on: self._update_buttons())
         self.use = QPushButton("Train on them")
         self.use.clicked.connect(self._use_drawn)
         self.clear_drawn = QPushButton("Clear drawn")
@@ -135,6 +134,14 @@ class QtGan2d(SavingMenuMixin, QWidget):
         e = self.extent
         self.plane.setRange(QRectF(-e, -e, 2 * e, 2 * e), padding=0)
         self.real.setData(pos=np.asarray(dataset.x_train[:256] if self.own is None else self.own[:256]))
+        n = len(self.drawn)
+        if (
+            n
+            and self.own is not None
+            and len(self.own) >= n
+            and np.allclose(self.own[-n:], self.drawn, atol=1e-3)
+        ):
+            self._clear_drawn()  # they are the project's now
         self._update_buttons()
         for item in (self.fake, self.arrows, self.grid_lines):
             item.setData([], [])
@@ -230,11 +237,8 @@ class QtGan2d(SavingMenuMixin, QWidget):
             project.data.name = USER
             project.points = drawn_points(marks, project.points if own_points(project) is not None else None)
 
-        text = f"Draw {n} real point{'s' * (n != 1)}"
-        self.drawn = []
-        self.drawn_item.setData([], [])
-        self._update_buttons()
-        self.edited.emit(text, mutate)
+        # the marks stay until the project holds them: a refused edit loses nothing drawn
+        self.edited.emit(f"Draw {n} real point{'s' * (n != 1)}", mutate)
 
     def _clear_drawn(self) -> None:
         self.drawn = []
@@ -242,7 +246,7 @@ class QtGan2d(SavingMenuMixin, QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        least = 1 if getattr(self, "own", None) is not None else 2
+        least = 1 if self.own is not None else 2
         self.use.setEnabled(len(self.drawn) >= least)
         self.clear_drawn.setEnabled(bool(self.drawn))
         self.use.setToolTip(

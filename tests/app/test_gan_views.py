@@ -42,7 +42,7 @@ def _draw(qtbot, view, points) -> None:
         qtbot.mouseClick(view.plane.viewport(), Qt.MouseButton.LeftButton, pos=_pixel_of(view, x, y))
 
 
-def test_drawn_points_are_an_undoable_edit_saved_reopened_and_trained(qtbot, tmp_path):
+def test_drawn_points_are_an_undoable_edit_saved_reopened_and_trained(qtbot, tmp_path, monkeypatch):
     from engine.data.dataset import USER
     from engine.project import load_project
 
@@ -73,6 +73,14 @@ def test_drawn_points_are_an_undoable_edit_saved_reopened_and_trained(qtbot, tmp
         assert len(doc.project.points[0]) == 4
         doc.undo_stack.undo()
         assert len(doc.project.points[0]) == 3
+        # a refused edit says why in a sentence and keeps the marks drawn
+        monkeypatch.setattr("engine.data.gan_real.MAX_POINTS", 3)
+        _draw(qtbot, view, [(1.5, 1.5)])
+        qtbot.mouseClick(view.use, Qt.MouseButton.LeftButton)
+        assert "at most 3 points" in w.message.text.text()
+        assert len(doc.project.points[0]) == 3 and np.allclose(view.drawn, [(1.5, 1.5)], atol=0.05)
+        qtbot.mouseClick(view.clear_drawn, Qt.MouseButton.LeftButton)
+        monkeypatch.undo()
         # saved, reopened: the points are there and they train
         path = tmp_path / "drawn.nodeplay"
         with qtbot.waitSignal(w.saved, timeout=20_000):
