@@ -20,7 +20,8 @@ import torch
 import torch.nn.functional as F
 
 from engine.probes.registry import COSTLY, register
-from engine.train.gan_metrics import divergence, kl_js  # noqa: F401 - kl_js: its old home
+from engine.train import gan_metrics
+from engine.train.gan_metrics import kl_js  # noqa: F401 - its old home
 
 NOISE_LINES = 9  # lines of the noise grid each way
 LINE_POINTS = 24  # points along each line
@@ -84,32 +85,20 @@ def gan_plane(ctx, args) -> dict:
         grid = torch.stack([xx.reshape(-1), yy.reshape(-1)], 1)
         field = torch.sigmoid(nets.discriminator(grid)).reshape(size, size)
         lines = _noise_grid(ctx)
-    kl, js = divergence(ctx).values()  # S-GAN: as the GAN's metrics measure it
-    curve = _curve(ctx)
-    if not curve["step"] or curve["step"][-1] != ctx.step:
-        for k, v in (("step", ctx.step), ("kl", kl), ("js", js)):
-            curve[k].append(float(v))
+    gan_metrics.note(ctx)  # S-GAN: the run's curve, which the trainer adds to as it trains
     value = {
         "real": np.asarray(real, np.float32).copy(),
         "generated": fake.detach().cpu().numpy(),
         "gradient": -grad.cpu().numpy(),  # downhill: where the generator moves each point
         "field": field.cpu().numpy(),
         "extent": np.float32(extent),
-        "divergence": {k: np.asarray(v) for k, v in curve.items()},
+        "divergence": {k: np.asarray(v) for k, v in gan_metrics.curve(ctx).items()},
         "step": np.int64(ctx.step),
         "phase": getattr(ctx, "last_phase", ""),
     }
     if lines is not None:
         value["noise_grid"] = lines
     return value
-
-
-def _curve(ctx) -> dict[str, list]:
-    """The KL/JS curve of this run: it starts again at every reset."""
-    key = ctx.generation
-    if getattr(ctx, "_divergence_curve", (None,))[0] != key:
-        ctx._divergence_curve = (key, {"step": [], "kl": [], "js": []})
-    return ctx._divergence_curve[1]
 
 
 def gan_losses(ctx, _args) -> dict:

@@ -285,6 +285,7 @@ class GanTrainer(Served):
         h["epoch"].append(float(self.epoch))
         for k in ("d_loss", "g_loss", "d_real", "d_fake"):
             h[k].append(m[k])
+        gan_metrics.track(self)  # S-GAN: the KL/JS curve, every TRACK_EVERY iterations
         return m
 
     def take_rows(self) -> Metrics:

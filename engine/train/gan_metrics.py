@@ -70,3 +70,34 @@ def logged(trainer, m: dict) -> dict[str, float]:
     if not keys:
         return {}
     return {**{k: m.get(k, math.nan) for k in GAN_COLUMNS}, **divergence(trainer)}
+
+
+# -- the run's curve: what the gan-2d view draws ----------------------------------------
+TRACK_EVERY = 25  # iterations between the curve's points the trainer adds (~1 ms each)
+
+
+def curve(trainer) -> dict[str, list]:
+    """The KL/JS curve of this run ({"step", "kl", "js"}): it starts again at every reset."""
+    key = trainer.generation
+    if getattr(trainer, "_divergence_curve", (None,))[0] != key:
+        trainer._divergence_curve = (key, {"step": [], "kl": [], "js": []})
+    return trainer._divergence_curve[1]
+
+
+def note(trainer, measured: dict[str, float] | None = None) -> None:
+    """Add the divergence at this step (``measured``, or measured now) to the curve."""
+    c = curve(trainer)
+    if c["step"] and c["step"][-1] == trainer.step:
+        return
+    d = divergence(trainer) if measured is None else measured
+    for k, v in (("step", trainer.step), ("kl", d["kl"]), ("js", d["js"])):
+        c[k].append(float(v))
+
+
+def track(trainer) -> None:
+    """After a row: a point every TRACK_EVERY iterations, so a run trained headless
+    (``nodeplay render``) or out of sight draws its whole curve, not its last point."""
+    if is_plane_gan(trainer):
+        c = curve(trainer)
+        if not c["step"] or trainer.step - c["step"][-1] >= TRACK_EVERY:
+            note(trainer)

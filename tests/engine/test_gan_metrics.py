@@ -43,3 +43,17 @@ def test_train_metrics_writes_the_divergence_for_the_projects_own_epochs(tmp_pat
     save_project(project, tmp_path / "h.json")
     assert main(["train", str(tmp_path / "h.json"), "--metrics", str(tmp_path / "h.csv")]) != 0
     assert "--metrics needs --epochs" in capsys.readouterr().err
+
+
+def test_the_trainer_draws_the_divergence_curve_as_it_trains_and_a_reset_starts_it_again():
+    from engine.train.gan_metrics import TRACK_EVERY, curve, divergence
+
+    trainer = make_trainer(load_preset("gan-2d"), device="cpu")
+    trainer.train(steps=100)
+    c = curve(trainer)
+    assert c["step"][0] == 0 and len(c["step"]) >= 3  # one point per epoch of 28 iterations
+    assert (np.diff(c["step"]) >= TRACK_EVERY).all()
+    if c["step"][-1] == trainer.step:  # the last point is the divergence as it is now
+        assert c["js"][-1] == pytest.approx(divergence(trainer)["js"])
+    trainer.reset()
+    assert curve(trainer)["step"] == [] and divergence(trainer)["kl"] > 0
