@@ -18,6 +18,7 @@ import textwrap
 from engine.export.codegen import docstring_text
 from engine.export.python_code import ModelCode
 from engine.project import Project
+from engine.train.optim import FUSED
 
 OPTIMIZER_CODE = {
     "sgd": "torch.optim.SGD(params, lr=LEARNING_RATE)",
@@ -219,7 +220,9 @@ def train_source(project: Project, code: ModelCode, data_note: str, batch_metric
         lr=repr(float(t.learning_rate)),
         reg=t.regularization,
         reg_rate=repr(float(t.reg_rate)),
-        optimizer=OPTIMIZER_CODE[t.optimizer],
+        optimizer=OPTIMIZER_CODE[t.optimizer].replace(")", ", fused=True)")
+        if batch_metrics and t.optimizer in FUSED
+        else OPTIMIZER_CODE[t.optimizer],
         accuracy=(
             ACCURACY_CODE.get(code.main_loss, 'float("nan")  # a regression: no classes')
             if code.main_on_data

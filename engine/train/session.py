@@ -108,7 +108,8 @@ class Session(Served):
         if weights is not None:
             self.load_weights(weights)
         self.watch = Watch.begin(self, weights)  # what divergence is measured against
-        self._install(make_optimizer(t.optimizer, self.model.parameters(), t.learning_rate))
+        fused = self.batch_metrics  # S-CNN: images take torch's fused step
+        self._install(make_optimizer(t.optimizer, self.model.parameters(), t.learning_rate, fused))
         self.generator = torch.Generator().manual_seed(self.seed)
         self.epoch, self.step = epoch, 0
         self.history = Metrics()
@@ -170,7 +171,9 @@ class Session(Served):
         model = build_model(graph, self.dataset.spec, self.seed).to(self.device)
         carried = live_edit.carry_state(old_model, model, live_edit.unchanged_nodes(old_graph, graph))
         t, old_opt = self.project.train, self.optimizer
-        optimizer = make_optimizer(t.optimizer, model.parameters(), old_opt.param_groups[0]["lr"])
+        optimizer = make_optimizer(
+            t.optimizer, model.parameters(), old_opt.param_groups[0]["lr"], self.batch_metrics
+        )
         live_edit.carry_optimizer_state(old_opt, optimizer, old_model, model, carried)
         self.project.graph, self.model = graph, model
         self._install(optimizer)

@@ -38,7 +38,9 @@ def _by_hand(project, epochs: int) -> list[tuple[float, float]]:
     s = Session(project, device="cpu")  # only for its tensors
     x, y, t = s.x_train, s.y_train, project.train
     model = build_model(project.graph, s.dataset.spec, t.seed, seed_global=True)
-    opt = make_optimizer(t.optimizer, model.parameters(), t.learning_rate)
+    opt = make_optimizer(
+        t.optimizer, model.parameters(), t.learning_rate, fused=True
+    )  # as the app, for images
     gen = torch.Generator().manual_seed(t.seed)
     rows = []
     for _ in range(epochs):
@@ -186,6 +188,7 @@ def test_the_exported_script_prints_the_apps_curve(tmp_path, name):
     export_python(load_preset(name), tmp_path / "out")
     source = (tmp_path / "out" / "train.py").read_text()
     assert ("batch_means(seen, world)" in source) == s.batch_metrics
+    assert ("fused=True" in source) == s.batch_metrics  # the same optimizer step as the app
     got = _printed(tmp_path / "out", "--epochs", "2", "--out", str(tmp_path / "t.safetensors"))
     app = np.stack([h.train_loss, h.test_loss, h.train_acc, h.test_acc], 1)
     np.testing.assert_allclose(got, app, rtol=0, atol=1e-4)  # printed to 6 and 4 digits
