@@ -17,7 +17,7 @@ def make_optimizer(name: str, params, lr: float, fused: bool = False) -> torch.o
     (S-CNN); the exported train.py then asks for it too."""
     params = list(params)
     fuse = fused and name in FUSED and bool(params) and params[0].device.type in ("cpu", "cuda")
-    kw = {"fused": True} if fuse else {}
+    kw: dict = {"fused": True} if fuse else {}
     makers = {
         "sgd": lambda: torch.optim.SGD(params, lr=lr, **kw),
         "momentum": lambda: torch.optim.SGD(params, lr=lr, momentum=0.9, **kw),
