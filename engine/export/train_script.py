@@ -7,7 +7,8 @@ that it reproduces Nodeplay's loss curve on the CPU: the model is built right af
 the L1/L2 penalty acts on Linear and convolution weights only, and the test split is evaluated
 in eval mode after every epoch. The train figures follow ``engine.train.epoch_metrics``:
 for images the mean over the epoch's mini-batches (``batch_means``), otherwise the
-whole train set evaluated as the test split is. Under torchrun it wraps the model in
+whole train set evaluated as the test split is; images also take torch's fused
+optimizer step, as Nodeplay does (``engine.train.optim``). Under torchrun it wraps the model in
 DistributedDataParallel and each process trains on its shard of every permutation.
 """
 
