@@ -297,22 +297,15 @@ class Session(Served):
         except (EpochAbandoned, torch.OutOfMemoryError):
             self.step += done  # those steps were taken; the epoch was not
             raise
-        return self._finish_epoch(done, bs, n, max_steps, batches=means)
+        figures = self.evaluate(means) if means is not None and means.count else None
+        return self._finish_epoch(done, bs, n, max_steps, figures)
 
     def _finish_epoch(
-        self,
-        done: int,
-        bs: int,
-        n: int,
-        max_steps: int | None,
-        metrics: dict | None = None,
-        batches: BatchMeans | None = None,
+        self, done: int, bs: int, n: int, max_steps: int | None, metrics: dict | None = None
     ) -> dict:
         self.step += done
         if max_steps is None or done * bs >= n:
             self.epoch += 1
-        if metrics is None and batches is not None and batches.count:
-            metrics = self.evaluate(batches)
         return self._record(metrics)
 
     @torch.inference_mode()
