@@ -33,6 +33,11 @@ epoch on digits-cnn and 9 % on shapes-cnn (a 30 % test split of small images); t
 fused step wins about as much back. Measured on a shared 2-core machine, figures move
 by several per cent from run to run: run it a few times.
 
+Medians of 5 runs (defaults; 2 shared cores at load ~10, so wall-clock is the weaker
+figure), runner / plain per CPU-second (wall): digits-cnn 1.04x (1.06x), shapes-cnn
+0.88x (0.82x); runner / plain fused: 0.92x, 0.82x; runner / plain+eval (the app
+before): 1.20x, 1.25x. Before S-CNN the runner was 0.77x and 0.64x plain.
+
     PYTHONPATH=. python bench/cnn_runner_speed.py [--epochs 3] [--repeats 3] [--threads 1] [--device cpu]
 """
 
