@@ -4,7 +4,8 @@ Two rules, chosen by the kind of data:
 
 * images (samples shaped (C, H, W)): the mean over the epoch's mini-batches, from
   the forward passes training already made, each batch weighted by its size (as
-  Keras and most course notebooks report it). A second pass over every training
+  Keras and most course notebooks report it; in train mode, so dropout is on and
+  the weights move during the epoch). A second pass over every training
   image would cost about a quarter of the epoch again. The test split is still
   evaluated in full after the epoch.
 * everything else (the 2-D playground, tables, 1-D regression): one pass over the
@@ -28,11 +29,6 @@ FROM_BATCHES = "mean over the epoch's batches"  # how views name the batch rule
 def from_batches(dataset) -> bool:
     """True when ``dataset``'s train metrics are the mean over the epoch's batches."""
     return dataset.x_train.ndim >= 4  # (N, C, H, W): images
-
-
-def train_label(dataset) -> str:
-    """What the train curve shows, for a legend: "train" or "train (mean over …)"."""
-    return f"train ({FROM_BATCHES})" if from_batches(dataset) else "train"
 
 
 class BatchMeans:
