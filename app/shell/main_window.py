@@ -264,7 +264,7 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
             self._trained = project
         ds, shown = self.dataset, self.document.base_project()  # the graph that trains
         self._project_replaced()
-        self.loss_plot.clear()
+        self.loss_plot.set_project(shown, ds)  # S-CNN: it names where the train curve comes from
         self.view_area.set_project(shown, ds)  # asks for its probes
         self._fill_learning_rates(project.train.learning_rate)
         kind = "regression" if ds.classes is None else f"{ds.classes} classes"

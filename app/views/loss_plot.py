@@ -26,6 +26,7 @@ from app.views.axes import EpochAxis, LogAwareAxis
 from app.views.loss_terms import ExtraCurves
 from app.views.saving import SavingMenuMixin
 from app.views.style import fg, plot_widget
+from engine.train.epoch_metrics import FROM_BATCHES, from_batches
 from engine.train.events import Metrics, Snapshot
 
 TRAIN_COLOUR = hex_colour(TRAIN_LINE)
@@ -107,6 +108,7 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self.train_acc = _Series()
         self.test_acc = _Series()
         self.quantity = "loss"
+        self.batch_metrics = False  # S-CNN: train figures from the epoch's batches (images)
         self._dirty = False
         self.train_curve = item.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2), name="train loss", connect="finite")
         self.test_curve = item.plot(pen=pg.mkPen(TEST_COLOUR, width=2), name="test loss", connect="finite")
@@ -211,8 +213,9 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         item = self.plot.getPlotItem()
         item.setTitle("Accuracy" if accuracy else "Loss", color=fg(), size="11pt", justify="left")
         item.getAxis("left").setLabel(quantity, color=fg())
-        for curve, split in ((self.train_curve, "train"), (self.test_curve, "test")):
-            self.legend.getLabel(curve).setText(f"{split} {quantity}")
+        train = f"train {quantity}" + (f" ({FROM_BATCHES})" if self.batch_metrics else "")
+        self.legend.getLabel(self.train_curve).setText(train)
+        self.legend.getLabel(self.test_curve).setText(f"test {quantity}")
         self.log_y.setEnabled(not accuracy)
         if accuracy:
             self.set_log_y(False)
@@ -284,8 +287,17 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self.append(snapshot.metrics)
 
     # -- the registry's view protocol (app.views.registry) ----------------------------
-    def set_project(self, _project, _dataset) -> None:
+    def set_project(self, _project, dataset) -> None:
         self.clear()
+        # S-CNN: say where the train curve comes from (engine.train.epoch_metrics)
+        self.batch_metrics = dataset is not None and from_batches(dataset)
+        self.plot.setToolTip(
+            f"The train curve is the {FROM_BATCHES}, weighted by their size, as training saw them; "
+            "the test curve evaluates the whole test split after each epoch."
+            if self.batch_metrics
+            else "Both curves evaluate the whole split after each epoch."
+        )
+        self.set_quantity(self.quantity)
 
     def subscriptions(self) -> dict[str, dict]:
         return {}

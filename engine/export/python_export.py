@@ -18,6 +18,7 @@ from engine.export.train_script import readme_text, train_source
 from engine.export.weights_code import WEIGHTS_PY
 from engine.graph.gan import is_gan
 from engine.project import Project
+from engine.train.epoch_metrics import from_batches
 
 FILES = ("model.py", "train.py", "weights.py", "weights.safetensors", "data.npz", "README.md")
 
@@ -96,7 +97,8 @@ def export_python(project: Project, out_dir, force: bool = False) -> PythonExpor
     note = data_note(project)
     out.mkdir(exist_ok=True)
     (out / "model.py").write_text(code.source, encoding="utf-8")
-    (out / "train.py").write_text(train_source(project, code, note), encoding="utf-8")
+    script = train_source(project, code, note, batch_metrics=from_batches(dataset))
+    (out / "train.py").write_text(script, encoding="utf-8")
     (out / "weights.py").write_text(WEIGHTS_PY, encoding="utf-8")
     (out / "README.md").write_text(readme_text(project, code, trained, note), encoding="utf-8")
     save_file(rename_weights(weights, code.attrs), str(out / "weights.safetensors"))
