@@ -109,3 +109,17 @@ def test_the_exported_model_gives_the_apps_predictions(tmp_path):
     session.model.eval()
     with torch.no_grad():
         np.testing.assert_allclose(model(x).numpy(), session.model(x).numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_the_preset_trains_to_numpys_least_squares_fit_of_its_degree():
+    from engine.presets import load_preset
+    from engine.probes.polynomial import powers
+
+    torch.manual_seed(0)
+    session = Session(load_preset("polynomial-features"), device="cpu")
+    session.train()  # its own stop condition: 300 epochs
+    x, y = session.dataset.x_train[:, 0], session.dataset.y_train[:, 0].astype(np.float64)
+    features = powers(x, 5)  # 1, u, … u⁵ with u = x / 6, as the node and the Dense bias make
+    best = np.linalg.lstsq(features, y, rcond=None)[0]
+    floor = float(np.mean((features @ best - y) ** 2))
+    assert floor <= session.evaluate()["train_loss"] <= 1.1 * floor
