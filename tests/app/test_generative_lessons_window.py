@@ -20,7 +20,7 @@ def test_vae_lesson_sets_beta_in_the_playground_and_its_check_turns_green(qtbot)
     assert window.view_area.tabs.currentWidget().view is window.view_area.views["samples"]
     card = panel.cards[0]
     assert panel.subscriptions()["lesson-check"]["args"]["probe"] == "sample-fit"
-    qtbot.waitUntil(lambda: card.met, timeout=120_000)  # 40 epochs of a plain autoencoder
+    qtbot.waitUntil(lambda: card.met, timeout=120_000)  # 25 epochs of a plain autoencoder
     assert "energy" in card.status.text() and "✓ met" in card.status.text()
     assert panel.memory["ae_energy"] >= 0.25
     qtbot.keyClick(panel, Qt.Key.Key_Right)  # step 2: the codes, in Latent scatter
