@@ -32,8 +32,10 @@ from app.autosave import AUTOSAVE_SECONDS, Autosaver
 from app.recent_files import RecentFiles
 from engine.budget import check_fits
 from engine.data import make_dataset
+from engine.data.gan_real import gan_dataset
 from engine.errors import NodeplayError
 from engine.graph import Graph, validate
+from engine.graph.gan import is_gan
 from engine.project import Project, load_project, save_project
 
 
@@ -101,7 +103,8 @@ def checked_dataset(project: Project):
     last, graph, data, points, dataset = _last_checked
     if last is project and graph == project.graph and data == project.data and points is project.points:
         return dataset
-    dataset = make_dataset(project.data, project.points)
+    # S-GAN: a GAN's real samples as its trainer makes them (every drawn point, their plane)
+    dataset = gan_dataset(project) if is_gan(project.graph) else make_dataset(project.data, project.points)
     validate(project.graph, dataset.spec).raise_if_invalid()
     check_fits(project, dataset)  # issue #14: refuse what would not fit in memory, with the figures
     _last_checked = (project, project.graph.copy(), copy.deepcopy(project.data), project.points, dataset)

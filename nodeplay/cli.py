@@ -405,14 +405,17 @@ def _add_record_command(sub) -> None:
 def cmd_train_metrics(args) -> int:
     if not getattr(args, "metrics", None):
         return cmd_train(args)
-    if args.epochs is None:
-        raise NodeplayError("--metrics needs --epochs: a saved run has one row per epoch.")
     out = Path(args.metrics)
     _refuse_overwrite(out, args.force)
     from engine.train.factory import make_trainer
     from engine.train.run_log import train_logged
 
     project = _load(args.file)
+    epochs = args.epochs if args.epochs is not None else project.train.stop_epochs  # S-GAN: its own
+    if epochs is None:
+        raise NodeplayError(
+            "--metrics needs --epochs: a saved run has one row per epoch, and this project stops on no epoch."
+        )
     if args.seed is not None:
         project.train.seed = args.seed
         project.weights, project.epoch = None, 0
@@ -421,7 +424,7 @@ def cmd_train_metrics(args) -> int:
 
     session.thread_policy = "cli"
     apply_thread_policy(session, gui=False)
-    m = train_logged(session, args.epochs, out)
+    m = train_logged(session, epochs, out)
     if args.out:
         _refuse_overwrite(Path(args.out), args.force)
         project.weights, project.epoch = session.weights(), session.epoch

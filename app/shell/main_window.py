@@ -153,6 +153,7 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         self.view_area = area = ViewArea(self)
         area.subscriptionsChanged.connect(self._push_probes)
         area.asked.connect(self._ask)
+        area.document = self.document  # S-GAN: views' own edits (points drawn on gan-2d)
         self._asks: dict[int, str] = {}  # request id -> the view that asked
         self.plane_stack, self.tabs = area.plane, area.tabs
         self.boundary_view, self.sample_grid = area.view("boundary"), area.view("gallery")

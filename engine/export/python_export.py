@@ -10,9 +10,8 @@ import numpy as np
 from safetensors.numpy import save_file
 
 from engine.builder import build_model
-from engine.builder.module import NOT_ONE_NETWORK
 from engine.data import Dataset, make_dataset
-from engine.errors import GraphError, NodeplayError
+from engine.errors import NodeplayError
 from engine.export.codegen import docstring_text
 from engine.export.python_code import ModelCode, model_code
 from engine.export.train_script import readme_text, train_source
@@ -82,12 +81,15 @@ def data_note(project: Project) -> str:
 def export_python(project: Project, out_dir, force: bool = False) -> PythonExport:
     """Write the folder; returns what was written. Raises NodeplayError for bad input."""
     out = Path(out_dir)
-    dataset = make_dataset(project.data, project.points)
     title = f"{project.name}: {project.description}" if project.description else project.name
     # wrapped first, escaped after, so that no escape is split over two lines
     title = docstring_text("\n".join(textwrap.wrap(" ".join(title.split()), 80)))
-    if is_gan(project.graph):  # G1 (issue 11)
-        raise GraphError(NOT_ONE_NETWORK)
+    if is_gan(project.graph):  # S-GAN (issue 11): both networks and the adversarial training
+        from engine.export.gan_export import export_gan
+
+        prepare_folder(out, force)
+        return export_gan(project, out, title, data_note(project))
+    dataset = make_dataset(project.data, project.points)
     code = model_code(project.graph, dataset.spec, f"{title}\n\nExported from Nodeplay.\n")
     weights, trained = export_weights(project, dataset)
     prepare_folder(out, force)
