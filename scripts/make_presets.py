@@ -565,6 +565,37 @@ PRESET_LIST += [
 ]
 
 
+# -- S-L2: polynomial regression as a graph, with the Polynomial node (issue #12) ------------
+def polynomial_graph(degree: int) -> Graph:
+    """x₁'s powers u, u², … u^degree (u = x₁ / 6) into one linear neuron: least squares
+    on polynomial features, trained by gradient descent."""
+    nodes = [
+        ("input", "Input", {}),
+        ("x1", "Features", {"features": ["x1"]}),
+        ("powers", "Polynomial", {"degree": degree, "scale": 6.0}),
+        ("fit", "Dense", {"units": 1}),
+        ("output", "Output", {"loss": "mse"}),
+    ]
+    return graph(
+        nodes, [["input", "x1", "powers", "fit"]], [("fit.out", "output.pred"), ("input.y", "output.target")]
+    )
+
+
+PRESET_LIST += [
+    Project(
+        polynomial_graph(5),
+        DataSettings(name="reg-sine", samples=30, noise=20, train_percent=50),
+        TrainSettings(
+            **{**TF_DEFAULT, "optimizer": "adam", "learning_rate": 0.05, "batch_size": 5, "stop_epochs": 300}
+        ),
+        name="polynomial-features",
+        description="Fifteen noisy samples of a sine wave fitted by a polynomial of degree 5: a "
+        "Polynomial node (the powers of x / 6) feeding one linear neuron, trained by gradient "
+        "descent. Change the degree in the Editor and compare with Polynomial degree's fits.",
+    ),
+]
+
+
 if __name__ == "__main__":
     PRESETS.mkdir(parents=True, exist_ok=True)
     for p in PRESET_LIST:

@@ -131,7 +131,7 @@ register(
     lesson_check_probe,
     cost=COSTLY,
     max_per_second=2.0,
-    applies=lambda ctx: hasattr(ctx, "evaluate"),
+    applies=lambda ctx: hasattr(ctx, "evaluate") or hasattr(ctx, "nets"),  # S-L2: GANs too
     args={"check": None, "args": {}, "memory": {}, "token": ""},
 )
 from engine.probes.least_squares import applies as _regression_on_plane  # noqa: E402
@@ -207,3 +207,9 @@ register(
     applies=_col.applies,
     args={"count": 8},
 )
+
+
+# -- S-L2: how close a VAE's, an autoencoder's or a GAN's samples are to the data (#12) --
+from engine.probes import sample_fit as _fit  # noqa: E402
+
+register("sample-fit", _fit.sample_fit, cost=COSTLY, max_per_second=1.0, applies=_fit.applies, args=_fit.ARGS)
