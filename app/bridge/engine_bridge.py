@@ -30,10 +30,12 @@ from engine.train.session import Session
 # training needs: the next one is drawn no sooner than DRAW_SHARE times the GUI
 # thread's CPU time since the previous one, so the GUI takes at most about
 # 1/(1 + DRAW_SHARE) of a core (and the worker, which publishes only once a snapshot
-# was taken, computes probes no faster than they are drawn). Views still move at
-# least MIN_FPS times a second, however much a frame costs: a training run that
-# stutters reads as a frozen app.
-DRAW_SHARE = 4
+# was taken, computes probes no faster than they are drawn). S-GUI: 1, not 4: a frame
+# of the playground costs ~3-6 ms of GUI CPU, so views follow the display (60 Hz,
+# FRAME_MS) and the GUI still leaves most of a core to the worker, whose compiled
+# kernel trains without the GIL. Views still move at least MIN_FPS times a second,
+# however much a frame costs: a training run that stutters reads as a frozen app.
+DRAW_SHARE = 1
 MIN_FPS = 20
 SnapshotMailbox = Mailbox  # snapshots merge with Snapshot.after
 

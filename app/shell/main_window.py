@@ -46,9 +46,9 @@ from engine.train.events import Snapshot
 from engine.train.factory import make_trainer, same_kind  # G1: a GAN gets its own trainer
 from engine.train.session import Session
 
-# 30 views a second look smooth; each snapshot the worker makes costs it training time
-# (30 instead of 60 lets the circle preset train at ~650 instead of ~550 epochs/s)
-SNAPSHOT_INTERVAL = 1 / 30
+# S-GUI: snapshots at the display rate; the bridge paces them (it takes one per frame
+# and the worker makes the next only once it was taken), so training loses little
+SNAPSHOT_INTERVAL = 1 / 60
 
 
 class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow):

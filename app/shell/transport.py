@@ -48,6 +48,10 @@ class TransportMixin:
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.epoch_label.setFont(font)
+        # S-GUI: a fixed size, so that its text changing every frame does not lay out the
+        # tool bar and the window again (Qt skips that for fixed-size widgets)
+        room = self.epoch_label.fontMetrics().horizontalAdvance("Epoch 88,888,888") + 8
+        self.epoch_label.setFixedSize(max(130, room), self.epoch_label.sizeHint().height())
         bar.addWidget(_padded(self.epoch_label))
         self.rate_label = QLabel("0 epochs/s")
         self.rate_label.setMinimumWidth(100)
