@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -368,6 +368,8 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         Editor's node thumbnails while it is shown instead."""
         if self.bridge is not None:
             subs = {"thumbnails": {}} if self.in_editor() else self.view_area.subscriptions()
+            if self.isMinimized():  # S-GUI: no view is in sight, so none is computed
+                subs = {}
             subs.update(self.lesson_subscriptions())  # L1: the current lesson step's check
             self.bridge.subscribe(subs)
 
@@ -409,3 +411,9 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
             window.close()
         self._close_bridge()
         super().closeEvent(event)
+
+    # -- S-GUI: a minimized window asks for no probes; restored, it asks again ----------
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.WindowStateChange and getattr(self, "bridge", None) is not None:
+            self._push_probes()

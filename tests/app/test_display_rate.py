@@ -107,3 +107,22 @@ def test_the_loss_plot_fits_every_row_and_draws_the_last_ones_when_frames_stop(q
     QApplication.processEvents()
     lo, hi = plot.plot.getPlotItem().viewRange()[1]
     assert lo <= np.log10(0.1) + 0.1 and hi >= np.log10(0.3) - 0.1 and hi <= 0.5
+
+
+def test_a_minimized_window_asks_for_no_view_probes_and_restored_asks_again(window, qtbot):
+    seen = []
+    window.bridge.snapshot.connect(seen.append)
+    window.play_action.trigger()
+    qtbot.waitUntil(lambda: any(s.neurons and s.boundary is not None for s in seen), timeout=10_000)
+    window.showMinimized()
+    assert window.isMinimized()
+    # the worker takes the empty subscription: from then on, snapshots carry rows only
+    qtbot.waitUntil(lambda: not window.session.runner.subscriptions, timeout=5_000)
+    seen.clear()
+    qtbot.waitUntil(lambda: len(seen) >= 3, timeout=10_000)
+    assert all(s.boundary is None and s.neurons is None for s in seen[1:])
+    assert sum(len(s.metrics) for s in seen) > 0  # training goes on
+    window.showNormal()
+    seen.clear()
+    qtbot.waitUntil(lambda: any(s.neurons and s.boundary is not None for s in seen), timeout=10_000)
+    window.play_action.trigger()
