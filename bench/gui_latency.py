@@ -12,7 +12,9 @@ per round and as the median of ``--rounds`` it prints:
   on their viewports: what reached the screen),
 * the GUI thread's CPU per drawn frame (what 60 Hz costs, whatever else the machine
   runs: on a busy machine the frame rate falls with the GUI's share of a core),
-* the GUI p50/p99 gap.
+* the GUI p50/p99 gap,
+* beside it, the baseline measured in the same run (alternating rounds): headless
+  epochs per CPU-second of the same project, and the window's ratio to it.
 
     xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python bench/gui_latency.py \
         [--seconds 5] [--rounds 3] [--presets circle,heavy] [--no-kernel]
@@ -130,6 +132,28 @@ def one_round(app: QApplication, name: str, seconds: float) -> dict:
     }
 
 
+def headless(name: str, seconds: float) -> float:
+    """The baseline, in the same run: epochs per CPU-second of the same project trained
+    on this thread without a window (threads as the window's worker sets them)."""
+    import torch
+
+    from engine.train import Session
+    from engine.train.device import apply_thread_policy
+
+    default = torch.get_num_threads()
+    session = Session(project_for(name))
+    apply_thread_policy(session, gui=True)
+    try:
+        for _ in range(20):
+            session.train_epoch()
+        e0, t0, c0 = session.epoch, time.perf_counter(), time.process_time()
+        while time.perf_counter() - t0 < seconds:
+            session.train_epoch()
+        return (session.epoch - e0) / (time.process_time() - c0)
+    finally:
+        torch.set_num_threads(default)
+
+
 def line(r: dict) -> str:
     return (
         f"{r['per_cpu']:6.0f} epochs/CPU-s {r['per_wall']:6.0f} epochs/s | "
@@ -160,12 +184,18 @@ def main() -> int:
         f"{args.rounds} rounds of {args.seconds:g} s per preset"
     )
     for name in args.presets.split(","):
-        rows = []
-        for _ in range(args.rounds):
+        rows, bases = [], []
+        for _ in range(args.rounds):  # alternated, so that the machine's load hits both alike
+            bases.append(headless(name, min(args.seconds, 3.0)))
             rows.append(one_round(app, name, args.seconds))
+            rows[-1]["ratio"] = rows[-1]["per_cpu"] / bases[-1]
             print(f"  {name:7s} round  {line(rows[-1])}", flush=True)
         med = {k: statistics.median(r[k] for r in rows) for k in rows[0] if k not in ("path", "probes")}
         print(f"{name:7s} median {line(med)}")
+        print(
+            f"        headless baseline {statistics.median(bases):.0f} epochs/CPU-s; in the window "
+            f"{med['ratio']:.2f} of it (median of each round's ratio)"
+        )
         target = TARGETS.get(name)
         verdict = (
             ""
