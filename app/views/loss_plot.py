@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 from app.look import theme
 from app.look.colours import TEST_LINE, TRAIN_LINE, hex_colour
 from app.views.axes import EpochAxis, LogAwareAxis
+from app.views.curve_envelope import Envelope
 from app.views.loss_terms import ExtraCurves
 from app.views.saving import SavingMenuMixin
 from app.views.style import fg, plot_widget
@@ -63,6 +64,7 @@ class _Series:
         self.y = np.empty(capacity, np.float64)
         self.n = 0
         self.lo = self.hi = self.lo_positive = math.nan
+        self.envelope = Envelope()  # S-GUI: what a redraw draws, however long the run
 
     def extend(self, x: np.ndarray, y: np.ndarray) -> None:
         need = self.n + len(x)
@@ -83,6 +85,11 @@ class _Series:
     def clear(self) -> None:
         self.n = 0
         self.lo = self.hi = self.lo_positive = math.nan
+        self.envelope.clear()
+
+    def shown(self) -> tuple[np.ndarray, np.ndarray]:
+        """The points a redraw draws: every row, or the envelope of a long run."""
+        return self.envelope.of(self.x, self.y, self.n)
 
     def view(self) -> tuple[np.ndarray, np.ndarray]:
         return self.x[: self.n], self.y[: self.n]
@@ -281,8 +288,8 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         train, test = self._pair()
         if not train.n:
             return
-        self.train_curve.setData(*train.view())
-        self.test_curve.setData(*test.view())
+        self.train_curve.setData(*train.shown())
+        self.test_curve.setData(*test.shown())
         self.extras.draw(self.quantity == "loss")
         self._fit()
         fmt = ".1%" if self.quantity == "accuracy" else ".4g"
