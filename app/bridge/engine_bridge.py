@@ -74,7 +74,7 @@ class EngineBridge(WorkerHandle):
         self._gui_cpu = time.thread_time()  # the GUI thread's CPU time at the last draw
         runner = getattr(session, "runner", None)
         if runner is not None:
-            runner.ready = self.mailbox.empty
+            runner.ready = self._ready
         self._event.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
         session.subscribe(self._listen)
 
@@ -82,6 +82,12 @@ class EngineBridge(WorkerHandle):
         _limit_cpu_threads(self.session)
 
     # -- worker side: never touches a widget ------------------------------------
+    def _ready(self) -> bool:
+        """Whether the worker may make the next snapshot: the GUI took the last one and
+        draws again within a frame (S-GUI: while the GUI waits out an expensive frame,
+        the worker trains on rather than make a snapshot that would age in the mailbox)."""
+        return self.mailbox.empty() and time.perf_counter() >= self._next_draw - FRAME_MS / 1000
+
     def _listen(self, event) -> None:
         if self._shut:  # a worker finishing its last batch after the window let go
             return

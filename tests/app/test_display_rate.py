@@ -126,3 +126,19 @@ def test_a_minimized_window_asks_for_no_view_probes_and_restored_asks_again(wind
     seen.clear()
     qtbot.waitUntil(lambda: any(s.neurons and s.boundary is not None for s in seen), timeout=10_000)
     window.play_action.trigger()
+
+
+def test_the_worker_makes_a_snapshot_only_for_a_frame_the_gui_draws_soon():
+    import time
+
+    from app.bridge.worker import FRAME_MS
+
+    session = Session(load_preset("circle"))
+    bridge = EngineBridge(session)  # not started: no thread, the GUI side alone
+    assert session.runner.ready() is True  # nothing waiting, the next frame due
+    bridge._next_draw = time.perf_counter() + 10.0  # an expensive frame is being waited out
+    assert session.runner.ready() is False
+    bridge._next_draw = time.perf_counter() + FRAME_MS / 1000 / 2  # due within a frame
+    assert session.runner.ready() is True
+    bridge.mailbox.put(Snapshot(1, 0, True, _rows(1)))  # not taken yet
+    assert session.runner.ready() is False
