@@ -34,7 +34,7 @@ from app.shell.path_label import TrainingPathLabel
 from app.shell.presentation import Presentation  # L3: classroom
 from app.shell.recording import install_recording  # L3: classroom
 from app.shell.runs_window import add_runs_action  # L3: classroom
-from app.shell.transport import TransportMixin
+from app.shell.transport import SteadyLabel, TransportMixin
 from app.views.area import ViewArea
 from app.views.loss_plot import QtLossPlot
 from engine.builder.weights_fit import weights_problem
@@ -49,6 +49,7 @@ from engine.train.session import Session
 # S-GUI: snapshots at the display rate; the bridge paces them (it takes one per frame
 # and the worker makes the next only once it was taken), so training loses little
 SNAPSHOT_INTERVAL = 1 / 60
+METRICS_WIDEST = "loss train 8888.8888  test 8888.8888   ·   accuracy train 100.0%  test 100.0%  "
 
 
 class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow):
@@ -186,7 +187,9 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         self.setCentralWidget(body)
 
     def _build_status(self) -> None:
-        self.metrics_label = QLabel("")
+        # S-GUI: a fixed size (its text changes every frame; see SteadyLabel)
+        self.metrics_label = SteadyLabel("", METRICS_WIDEST)
+        self.metrics_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.device_label = QLabel("")
         self.statusBar().addPermanentWidget(self.metrics_label)
         self.statusBar().addPermanentWidget(self.device_label)
