@@ -36,6 +36,7 @@ EMPTY_RANGE = ((0.0, 10.0), (0.0, 1.0))  # what a plot without rows shows (log: 
 # the curves redraw at most ~15 times a second (a curve over thousands of epochs moves
 # little per frame, and its repaint costs as much as the boundary's); no row is dropped
 REDRAW_MS = 66
+SUMMARY_MS = 250  # the numbers above the curves change at most 4 times a second
 
 
 def _step_below(value: float) -> float:
@@ -149,6 +150,12 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self._redraw.setSingleShot(True)
         self._redraw.setInterval(REDRAW_MS)
         self._redraw.timeout.connect(self.flush)
+        self._summary_text = ""
+        self._live = False  # the last snapshot came while playing: the summary may wait
+        self._summary_timer = QTimer(self)
+        self._summary_timer.setSingleShot(True)
+        self._summary_timer.setInterval(SUMMARY_MS)
+        self._summary_timer.timeout.connect(self._show_summary)
 
         self.quantity_combo = QComboBox()
         self.quantity_combo.addItems(["loss", "accuracy"])
@@ -238,6 +245,7 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self.log_y.setEnabled(not accuracy)
         if accuracy:
             self.set_log_y(False)
+        self._live = False  # the user's choice shows at once
         self._draw()
 
     def _pair(self) -> tuple[_Series, _Series]:
@@ -252,6 +260,7 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self.train_curve.setData([], [])
         self.test_curve.setData([], [])
         self.extras.clear()
+        self._summary_text = ""
         self.summary.setText("")
         self._follow, self._range = True, None
         # the last run's range goes too: an empty plot shows a neutral one until rows come
@@ -294,10 +303,18 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self._fit()
         fmt = ".1%" if self.quantity == "accuracy" else ".4g"
         terms = self.extras.summary() if self.quantity == "loss" else ""
-        self.summary.setText(
-            f"train {train.y[train.n - 1]:{fmt}}   test {test.y[test.n - 1]:{fmt}}"
-            + (f"   {terms}" if terms else "")
+        self._summary_text = f"train {train.y[train.n - 1]:{fmt}}   test {test.y[test.n - 1]:{fmt}}" + (
+            f"   {terms}" if terms else ""
         )
+        # S-GUI: a new text lays out the plot, its splitter and the window again (the label
+        # wraps), so it changes at most every SUMMARY_MS; the timer shows the last one
+        if not (self._live and self._summary_timer.isActive()):
+            self._show_summary()
+
+    def _show_summary(self) -> None:
+        if self.summary.text() != self._summary_text:
+            self.summary.setText(self._summary_text)
+            self._summary_timer.start()  # the next new text waits for it
 
     def flush(self) -> None:
         """Draw rows that are waiting for the next redraw."""
@@ -305,6 +322,7 @@ class QtLossPlot(SavingMenuMixin, QWidget):
             self._draw()
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        self._live = snapshot.playing
         if snapshot.reset:
             self.clear()
         self.append(snapshot.metrics)

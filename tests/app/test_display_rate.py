@@ -95,6 +95,8 @@ def test_the_loss_plot_fits_every_row_and_draws_the_last_ones_when_frames_stop(q
     frame([2.0])
     # no frame follows: the timer draws the waiting rows, and the axes hold them all
     qtbot.waitUntil(lambda: len(plot.train_curve.getData()[0]) == 5, timeout=REDRAW_MS * 20)
+    # the numbers above the curves (at most 4 changes a second) end on the last row
+    qtbot.waitUntil(lambda: plot.summary.text() == "train 2   test 1", timeout=5_000)
     QApplication.processEvents()
     (x0, x1), (y0, y1) = plot.plot.getPlotItem().viewRange()
     assert x1 >= 5 and y0 <= 0 and 7.0 <= y1 < 14
