@@ -192,15 +192,19 @@ class ViewArea(QObject):
     # -- drawing -------------------------------------------------------------------
     def show_snapshot(self, snapshot) -> None:
         """The plane every snapshot; the tab at most every DIAGRAM_INTERVAL while
-        playing: it shows state, not history, so a skipped snapshot loses nothing, and
-        redrawing hundreds of weight lines at 60 Hz would starve the worker of the GIL."""
+        playing (unless it ``redraws_every_snapshot``): it shows state, not history,
+        so a skipped snapshot loses nothing, and redrawing hundreds of weight lines
+        at 60 Hz would starve the worker of the GIL."""
         plane = self.plane_view()
         if plane is not None:
             plane.show_snapshot(snapshot)
         now = time.perf_counter()
-        if not snapshot.playing or snapshot.reset or now - self._last_tab >= DIAGRAM_INTERVAL:
+        view = self.tab_view()
+        # S-GUI: a tab that says its redraw is cheap (it changes only what the snapshot
+        # carries, e.g. the network's neuron maps) follows every snapshot: the display rate
+        live = getattr(view, "redraws_every_snapshot", False)
+        if live or not snapshot.playing or snapshot.reset or now - self._last_tab >= DIAGRAM_INTERVAL:
             self._last_tab = now
             self._pending = snapshot
-            view = self.tab_view()
             if view is not None:
                 view.show_snapshot(snapshot)

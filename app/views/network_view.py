@@ -60,6 +60,9 @@ from engine.train.events import Snapshot
 class QtNetworkView(SavingMenuMixin, QWidget):
     subscriptionsChanged = Signal()  # its probes never change; the registry asks for it
     view_name = "network"
+    # S-GUI: a snapshot changes only pixmaps (and pens when weights come, ~12/s), so the
+    # area draws it at the display rate (app.views.area)
+    redraws_every_snapshot = True
     neuronHovered = Signal(str, int)  # node id and unit; ("", -1) when the pointer leaves
     weightEditRequested = Signal(str, tuple, float)  # state-dict key, index, new value
 
