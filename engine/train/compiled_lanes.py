@@ -31,14 +31,14 @@ from numba.core.compiler_lock import global_compiler_lock
 from engine.train.lane_ops import (
     LANES,
     abs_err,
-    act,
+    act_rows,
     add,
     bce_loss,
     bce_right,
     div,
     eq_label,
     fma,
-    grad,
+    grad_rows,
     l1_delta,
     ld,
     ld1,
@@ -46,7 +46,6 @@ from engine.train.lane_ops import (
     mse_delta,
     scale,
     sel,
-    sel_code,
     sel_gt,
     sigmoid_minus,
     splat,
@@ -64,23 +63,6 @@ _OPTS: dict[str, Any] = dict(nogil=True, cache=True, boundscheck=False, error_mo
 
 
 @njit(inline="always", **_OPTS)
-def _apply(codes, present, li, z, d, a, backward):
-    """Forward: every lane's activation of z in layer li. Backward: d times its
-    derivative at (z, a). One code in the layer needs no select."""
-    if present[li, 10] == 1:  # one function for every lane
-        for c in range(10):
-            if present[li, c]:
-                return grad(c, d, z, a) if backward else act(c, z)
-    out = d
-    lane_codes = ld(codes, li)
-    for c in range(10):
-        if present[li, c]:
-            v = grad(c, d, z, a) if backward else act(c, z)
-            out = sel_code(lane_codes, c, v, out)
-    return out
-
-
-@njit(inline="always", **_OPTS)
 def _forward(W, B, wo, bo, n_in, n_out, codes, present, x, order, r0, m, width, cap, zs, outs):
     """Rows order[r0:r0+m] of x through every lane; zs[(li*width+j)*cap+s] and
     outs[((li+1)*width+j)*cap+s] (outs' layer 0: the input, the same in every lane)."""
@@ -92,6 +74,8 @@ def _forward(W, B, wo, bo, n_in, n_out, codes, present, x, order, r0, m, width, 
     for li in range(len(n_in)):
         nin, nout = n_in[li], n_out[li]
         zb, ob = li * width * cap, (li + 1) * width * cap
+        linear = present[li, 10] == 1 and present[li, 0] == 1
+        lane_codes = ld(codes, li)
         for j in range(nout):
             b = ld(B, bo[li] + j) if bo[li] >= 0 else zero
             for s in range(m):
@@ -100,7 +84,11 @@ def _forward(W, B, wo, bo, n_in, n_out, codes, present, x, order, r0, m, width, 
                     acc = fma(acc, ld(W, wo[li] + i * nout + j), ld(outs, zb + i * cap + s))
                 q = j * cap + s
                 st(zs, zb + q, acc)
-                st(outs, ob + q, _apply(codes, present, li, acc, zero, zero, False))
+                st(outs, ob + q, acc)  # linear lanes keep it
+            if not linear:
+                for c in range(1, 10):
+                    if present[li, c]:
+                        act_rows(c, lane_codes, zs, zb + j * cap, outs, ob + j * cap, m)
 
 
 @njit(inline="always", **_OPTS)
@@ -121,11 +109,11 @@ def _backward(W, wo, bo, n_in, n_out, codes, present, width, cap, m, zs, outs, d
         nin, nout = n_in[li], n_out[li]
         zb, ib, ob = li * width * cap, li * width * cap, (li + 1) * width * cap
         if not (present[li, 10] == 1 and present[li, 0]):
+            lane_codes = ld(codes, li)
             for j in range(nout):
-                for s in range(m):
-                    q = j * cap + s
-                    d = _apply(codes, present, li, ld(zs, zb + q), ld(delta, q), ld(outs, ob + q), True)
-                    st(delta, q, d)
+                for c in range(1, 10):  # linear lanes: times 1
+                    if present[li, c]:
+                        grad_rows(c, lane_codes, delta, j * cap, zs, zb + j * cap, outs, ob + j * cap, m)
         for j in range(nout):
             if bo[li] >= 0:
                 g = zero

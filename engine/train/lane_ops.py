@@ -89,6 +89,7 @@ def _f32(v):
 
 # activations after their codes in engine.train.compiled.ACTIVATION_CODES: (value, d value / d z)
 _ACTS = {
+    0: ("z", "1.0"),
     1: ("1.0 if z > 0 else 0.0", "1.0"),
     2: ("_sigmoid(z)", "a * (1.0 - a)"),
     3: ("_tanh(z)", "1.0 - a * a"),
@@ -159,8 +160,11 @@ momentum = _gen(
     "_f32(mu[{k}] * m[{k}] + _f32(_f32(g[{k}]) + rate[{k}] * (r1 * _sign(p[{k}]) + r2 * p[{k}])))",
 )
 step = _gen("step", "p, m, lr", "_f32(p[{k}] - lr[{k}] * m[{k}])")
-ACT = {c: _gen(f"act{c}", "z", _scalar(v, "z")) for c, (v, _) in _ACTS.items()}
-GRAD = {c: _gen(f"grad{c}", "d, z, a", "d[{k}] * (" + _scalar(g, "z a") + ")") for c, (_, g) in _ACTS.items()}
+ACT = {c: _gen(f"act{c}", "z", _scalar(v, "z"), inline="always") for c, (v, _) in _ACTS.items()}
+GRAD = {
+    c: _gen(f"grad{c}", "d, z, a", "d[{k}] * (" + _scalar(g, "z a") + ")", inline="always")
+    for c, (_, g) in _ACTS.items()
+}
 globals().update({f"act{c}": f for c, f in ACT.items()} | {f"grad{c}": f for c, f in GRAD.items()})
 
 
@@ -187,4 +191,40 @@ grad = _gen_body(
     "c, d, z, a",
     [f"if c == {c}:\n        return grad{c}(d, z, a)" for c in GRAD] + ["return d"],
     "d times activation c's derivative at pre-activation z, output a.",
+)
+
+
+# Whole blocks of rows at once: one call per layer and output rather than per row
+# (a call passes its tuples through memory). Lanes whose code is not c keep dst.
+for _c in ACT:
+    globals()[f"act_rows{_c}"] = _gen_body(
+        f"act_rows{_c}",
+        "codes, Z, z0, O, o0, n",
+        [
+            "for r in range(n):",
+            f"    st(O, o0 + r, sel_code(codes, {_c}, act{_c}(ld(Z, z0 + r)), ld(O, o0 + r)))",
+        ],
+        f"Rows o0.. of O = activation {_c} of rows z0.. of Z, n rows.",
+    )
+    globals()[f"grad_rows{_c}"] = _gen_body(
+        f"grad_rows{_c}",
+        "codes, D, d0, Z, z0, O, o0, n",
+        [
+            "for r in range(n):",
+            "    d = ld(D, d0 + r)",
+            f"    st(D, d0 + r, sel_code(codes, {_c}, grad{_c}(d, ld(Z, z0 + r), ld(O, o0 + r)), d))",
+        ],
+        f"Rows d0.. of D times activation {_c}'s derivative.",
+    )
+act_rows = _gen_body(
+    "act_rows",
+    "c, codes, Z, z0, O, o0, n",
+    [f"if c == {c}:\n        act_rows{c}(codes, Z, z0, O, o0, n)" for c in ACT],
+    "Activation c over n rows, for the lanes whose code is c.",
+)
+grad_rows = _gen_body(
+    "grad_rows",
+    "c, codes, D, d0, Z, z0, O, o0, n",
+    [f"if c == {c}:\n        grad_rows{c}(codes, D, d0, Z, z0, O, o0, n)" for c in GRAD],
+    "Activation c's derivative over n rows, for the lanes whose code is c.",
 )
