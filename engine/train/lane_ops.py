@@ -12,6 +12,10 @@ one basic block. The operations are generated from one-line templates.
 degree-10 Taylor polynomial squared eight times, about 1e-11 relative error in
 float64, far below float32's. ``_log1p`` on [0, 1] is 2 atanh(u / (2 + u)) as its
 series. GELU's erf and sine's sin and cos stay libm calls, once per lane.
+
+numba's on-disk cache of ``engine.train.compiled_lanes`` holds these functions
+compiled in, and notices edits to that file only: after editing this one, touch
+compiled_lanes.py (or its cache keeps the old code).
 """
 
 from __future__ import annotations
