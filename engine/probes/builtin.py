@@ -207,3 +207,17 @@ register(
     applies=_col.applies,
     args={"count": 8},
 )
+
+# -- S-L1: the pca-basis, edge-filter and filter-visualization lessons (issue #12) ------
+from engine.probes import filter_edges as _fe  # noqa: E402
+from engine.probes import pca_match as _pm  # noqa: E402
+
+register("pca-match", _pm.pca_match, max_per_second=1.0, applies=_pm.applies, args={"components": 2})
+register("sobel-match", _fe.sobel_match, applies=_fe.applies, max_per_second=4.0)
+register(
+    "filter-edges",
+    _fe.filter_edges,
+    applies=_fe.applies,
+    max_per_second=2.0,
+    args={"layer": None, "orientations": 8},
+)
