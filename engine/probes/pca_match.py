@@ -11,7 +11,8 @@ the PCA view draws (the course's first code example).
   autoencoder): the angle between the first principal axis of the network's
   reconstructions of the training set and the covariance's first eigenvector. A linear
   autoencoder with a one-number code puts every reconstruction on one line; trained,
-  that line is PCA's first axis.
+  that line is PCA's first axis. On 2-D points also ``learned_axis`` (that line's unit
+  direction) and ``learned_centre`` (the rebuilds' mean), which the view draws.
 """
 
 from __future__ import annotations
@@ -79,6 +80,10 @@ def pca_match(ctx, args) -> dict:
         centred = rebuilt - rebuilt.mean(0)
         _u, s, vt = np.linalg.svd(centred, full_matrices=False)
         value["learned_angle"] = np.float64(axis_angle(vt[0], vectors[:, 0]) if s[0] > 0 else 90.0)
+        if ctx.dataset.is_2d and s[0] > 0:  # for the view to draw the network's line
+            sign = 1.0 if vt[0] @ vectors[:, 0] >= 0 else -1.0
+            value["learned_axis"] = (sign * vt[0]).astype(np.float32)
+            value["learned_centre"] = rebuilt.mean(0).astype(np.float32)
     return value
 
 
