@@ -12,6 +12,8 @@ edges of the kernel's size at ``orientations`` angles (unit-norm templates):
 - ``edge_correlation``: the mean over kernels of the best |cosine| with a template, over
   channels and angles. White noise of 81 weights scores about 0.2; a trained 9×9 edge
   detector 0.5 and more.
+- ``edge_chance``: the same score for white noise of the kernels' shape (fixed random
+  kernels, computed once per shape): what an untrained layer scores by chance.
 - ``low_frequency``: the mean over kernels of the share of the kernel's energy (summed
   over channels) at spatial frequencies of at most ``LOW`` cycles across the kernel; a
   random kernel spreads its energy evenly (about 0.16 for 9×9), smooth edges and colour
@@ -64,6 +66,18 @@ def low_frequency_share(weights: np.ndarray) -> np.ndarray:
     return np.divide(power[:, low].sum(1), total, out=np.zeros(len(w)), where=total > 0)
 
 
+_chance: dict[tuple, float] = {}  # kernel shape and orientations -> the noise's score
+
+
+def edge_chance(shape: tuple[int, ...], orientations: int = 8) -> float:
+    """The mean ``edge_correlation`` of 256 white-noise kernels of ``shape`` (in, h, w)."""
+    key = (*shape, orientations)
+    if key not in _chance:
+        noise = np.random.default_rng(0).normal(size=(256, *shape))
+        _chance[key] = float(edge_correlation(noise, orientations).mean())
+    return _chance[key]
+
+
 def _weights(ctx, layer) -> np.ndarray:
     layer = _choose(layer, conv_layers(ctx.model), "convolution layer")
     return ctx.model.layers[layer].weight.detach().float().cpu().numpy()
@@ -88,6 +102,7 @@ def filter_edges(ctx, args) -> dict:
     w = _weights(ctx, args["layer"])
     return {
         "edge_correlation": np.float64(edge_correlation(w, count).mean()),
+        "edge_chance": np.float64(edge_chance(w.shape[1:], count)),
         "low_frequency": np.float64(low_frequency_share(w).mean()),
     }
 

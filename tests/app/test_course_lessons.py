@@ -57,5 +57,5 @@ def test_filter_lesson_opens_on_the_filters_and_measures_the_untrained_ones(qtbo
     assert current_view(window) is window.view_area.views["filters"]
     assert window.project.train.stop_epochs == 4 and window.project.data.samples == 2000
     qtbot.waitUntil(lambda: panel.cards[0].met, timeout=60_000)  # noise: no edges yet
-    assert "start_edges" in panel.memory and window.session.epoch == 0
+    assert "edge_correlation" in panel.cards[0].status.text() and window.session.epoch == 0
     close(window)
