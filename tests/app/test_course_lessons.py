@@ -59,3 +59,18 @@ def test_filter_lesson_opens_on_the_filters_and_measures_the_untrained_ones(qtbo
     qtbot.waitUntil(lambda: panel.cards[0].met, timeout=60_000)  # noise: no edges yet
     assert "edge_correlation" in panel.cards[0].status.text() and window.session.epoch == 0
     close(window)
+
+
+def test_rendering_the_pca_view_on_the_autoencoder_writes_the_networks_line(tmp_path):
+    from PySide6.QtGui import QImage
+
+    from app.render import render_view
+    from engine.presets import load_preset
+
+    png, npz = tmp_path / "pca.png", tmp_path / "pca.npz"
+    render_view(load_preset("pca-2d"), "pca-basis", png, epochs=30, data_path=npz)
+    assert not QImage(str(png)).isNull()
+    data = np.load(npz)
+    assert {"learned_axis", "learned_centre", "learned_angle"} <= set(data.files)
+    assert float(data["learned_angle"]) <= 3
+    assert abs(float(data["learned_axis"] @ data["axes"][0])) >= np.cos(np.radians(3))
