@@ -213,7 +213,7 @@ from engine.probes import filter_edges as _fe  # noqa: E402
 from engine.probes import pca_match as _pm  # noqa: E402
 
 register("pca-match", _pm.pca_match, max_per_second=1.0, applies=_pm.applies, args={"components": 2})
-register("sobel-match", _fe.sobel_match, applies=_fe.applies, max_per_second=4.0)
+register("sobel-match", _fe.sobel_match, applies=_fe.applies_sobel, max_per_second=4.0)
 register(
     "filter-edges",
     _fe.filter_edges,

@@ -107,4 +107,11 @@ def filter_edges(ctx, args) -> dict:
     }
 
 
-applies = _images
+def applies(ctx) -> bool:
+    """An image network with a convolution."""
+    return _images(ctx) and bool(conv_layers(ctx.model))
+
+
+def applies_sobel(ctx) -> bool:
+    """An image network whose first convolution has 3×3 kernels (the edge-filter preset)."""
+    return applies(ctx) and tuple(_weights(ctx, None).shape[-2:]) == SOBEL.shape

@@ -76,7 +76,9 @@ def pca_match(ctx, args) -> dict:
         "explained_1": np.float64(shares[0]),
     }
     rebuilt = reconstructions(ctx, np.asarray(x))
-    if rebuilt is not None:
+    if rebuilt is not None and not np.isfinite(rebuilt).all():  # diverged: nothing learned
+        value["learned_angle"] = np.float64(np.nan)
+    elif rebuilt is not None:
         centred = rebuilt - rebuilt.mean(0)
         _u, s, vt = np.linalg.svd(centred, full_matrices=False)
         value["learned_angle"] = np.float64(axis_angle(vt[0], vectors[:, 0]) if s[0] > 0 else 90.0)
