@@ -596,6 +596,32 @@ PRESET_LIST += [
 ]
 
 
+# -- S-L1: a linear autoencoder on 2-D points for the PCA lesson (issue #12) -----------
+def pca_autoencoder() -> Graph:
+    """2 numbers -> 1 -> 2, no activation: every rebuild lies on one line through the mean."""
+    nodes = [
+        ("input", "Input", {}),
+        ("code", "Dense", {"units": 1}),
+        ("rebuild", "Dense", {"units": 2}),
+        ("output", "Output", {"loss": "mse"}),
+    ]
+    return graph(
+        nodes, [["input", "code", "rebuild"]], [("rebuild.out", "output.pred"), ("input.x", "output.target")]
+    )
+
+
+PRESET_LIST += [
+    Project(
+        pca_autoencoder(),
+        DataSettings(name="gauss", samples=500),
+        TrainSettings(optimizer="adam", learning_rate=0.03, batch_size=10, stop_epochs=30),
+        name="pca-2d",
+        description="A linear autoencoder squeezing 2-D points through one number: its "
+        "rebuilds fall on PCA's first axis (see PCA basis).",
+    ),
+]
+
+
 if __name__ == "__main__":
     PRESETS.mkdir(parents=True, exist_ok=True)
     for p in PRESET_LIST:
