@@ -208,13 +208,13 @@ register(
     args={"count": 8},
 )
 
-<<<<<<< HEAD
 
 # -- S-L2: how close a VAE's, an autoencoder's or a GAN's samples are to the data (#12) --
 from engine.probes import sample_fit as _fit  # noqa: E402
 
 register("sample-fit", _fit.sample_fit, cost=COSTLY, max_per_second=1.0, applies=_fit.applies, args=_fit.ARGS)
-=======
+
+
 # -- S-L1: the pca-basis, edge-filter and filter-visualization lessons (issue #12) ------
 from engine.probes import filter_edges as _fe  # noqa: E402
 from engine.probes import pca_match as _pm  # noqa: E402
@@ -228,4 +228,3 @@ register(
     max_per_second=2.0,
     args={"layer": None, "orientations": 8},
 )
->>>>>>> s-les1
