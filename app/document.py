@@ -34,8 +34,10 @@ from app.autosave import AUTOSAVE_SECONDS, Autosaver
 from app.recent_files import RecentFiles
 from engine.budget import check_fits
 from engine.data import make_dataset
+from engine.data.gan_real import gan_dataset
 from engine.errors import NodeplayError
 from engine.graph import Graph, validate
+from engine.graph.gan import is_gan
 from engine.project import Project, load_project, save_project
 
 
@@ -114,9 +116,11 @@ def checked_dataset(project: Project):
             and points is project.points
         ):
             return dataset
-    # an edit of the network or the training keeps the data: build it only when it changed
-    same_data = (e[4] for e in kept if e[2] == project.data and e[3] is project.points)
-    dataset = next(same_data, None) or make_dataset(project.data, project.points)
+    if is_gan(project.graph):  # S-GAN: a GAN's real samples as its trainer makes them
+        dataset = gan_dataset(project)
+    else:  # an edit of the network or the training keeps the data: build it only when it changed
+        same_data = (e[4] for e in kept if e[2] == project.data and e[3] is project.points)
+        dataset = next(same_data, None) or make_dataset(project.data, project.points)
     validate(project.graph, dataset.spec).raise_if_invalid()
     check_fits(project, dataset)  # issue #14: refuse what would not fit in memory, with the figures
     keep_checked(project, dataset)

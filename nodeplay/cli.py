@@ -175,68 +175,6 @@ def cmd_render(args) -> int:
     return 0
 
 
-# -- L1: lessons (issue #12): list them, run one headless and print each check ------------
-def cmd_lessons(args) -> int:
-    from engine.lessons import load_lessons
-
-    lessons = load_lessons()
-    width = max(len(lesson.name) for lesson in lessons)
-    for lesson in lessons:
-        print(
-            f"{lesson.name:<{width}}  {lesson.title} "
-            f"(preset {lesson.record.preset}, {len(lesson.steps)} steps)"
-        )
-    return 0
-
-
-def cmd_lesson(args) -> int:
-    import time
-
-    from engine.lessons import load_lesson
-    from engine.lessons.runner import failed, run_lesson
-
-    lesson = load_lesson(args.name)
-    if not args.check:
-        print(f"{lesson.name}: {lesson.title}\n\n{lesson.text}\n")
-        for i, step in enumerate(lesson.steps, 1):
-            print(f"{i}. {' '.join(step.text.split())}")
-        return 0
-    if args.device == "cpu":  # the process is ours: small lesson models train fastest on one thread
-        import torch
-
-        torch.set_num_threads(1)
-
-    def report(r) -> None:
-        what = (
-            "no check"
-            if r.outcome is None
-            else (f"{r.outcome.text}: {'met' if r.outcome.met else 'NOT met'}")
-        )
-        print(f"step {r.number}  epoch {r.epoch:>4}  {r.seconds:6.1f} s  {what}", flush=True)
-
-    t0, c0 = time.perf_counter(), time.process_time()
-    results = run_lesson(lesson, device=args.device, report=report)
-    bad = failed(results)
-    print(
-        f"{lesson.name}: {len(results) - len(bad)} of {len(results)} steps passed in "
-        f"{time.perf_counter() - t0:.1f} s ({time.process_time() - c0:.1f} CPU-s)."
-    )
-    if bad:
-        print(f"nodeplay: error: the check of step {bad[0].number} was not met.", file=sys.stderr)
-        return 1
-    return 0
-
-
-def _add_lesson_commands(sub) -> None:
-    s = sub.add_parser("lessons", help="list the built-in lessons")
-    s.set_defaults(func=cmd_lessons)
-    s = sub.add_parser("lesson", help="show a lesson's steps, or run them headless with --check")
-    s.add_argument("name")
-    s.add_argument("--check", action="store_true", help="run the steps and print each check's outcome")
-    s.add_argument("--device", choices=["cpu", "cuda", "auto"], default="cpu", help="where to train")
-    s.set_defaults(func=cmd_lesson)
-
-
 # -- V2 (issue #10): render --help lists every registered view -------------------------
 class _ViewsHelp(str):
     """--view's help, naming the registered views only when help is printed: headless
@@ -327,8 +265,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--epochs", type=int, help="train this many epochs first")
     s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     s.set_defaults(func=cmd_render)
-    _add_lesson_commands(sub)  # L1: lessons
-    _add_record_command(sub)  # L3: recording
+    from nodeplay.course_commands import add_lesson_commands, add_record_command
+
+    add_lesson_commands(sub)  # L1: lessons
+    add_record_command(sub)  # L3: recording
     _add_metrics_option(sub)  # L3: saved runs
     return p
 
@@ -341,78 +281,35 @@ def main(argv: list[str] | None = None) -> int:
             print(f"nodeplay: error: --{name} must be at least 1.", file=sys.stderr)
             return 2
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # a reader that left shows here, where it is caught
+        return status
     except NodeplayError as err:
         print(f"nodeplay: error: {_one_line(str(err))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("nodeplay: interrupted.", file=sys.stderr)
         return 130
-
-
-# -- L3: classroom (issue #12): record a training run to a GIF or an MP4, headless --------
-def cmd_record(args) -> int:
-    out = Path(args.out)
-    _refuse_overwrite(out, args.force)
-    if args.frames < 2:
-        raise NodeplayError("--frames must be at least 2 (the start and the end of training).")
-    if args.fps <= 0:
-        raise NodeplayError("--fps must be positive.")
-    project = _load(args.file)
-    from app.record.headless import record_run
-    from engine.export.animation import check_path
-
-    check_path(out)
-    shown = {"": -1}
-
-    def progress(phase: str, done: int, total: int) -> None:
-        # a text progress bar on stderr, redrawn in place, 30 cells wide
-        cells = 30 * done // total
-        line = f"\r{'training' if phase == 'train' else 'writing '} [{'#' * cells:<30}] {done}/{total}"
-        if cells != shown.get(phase) or done == total:
-            shown[phase] = cells
-            print(line, end="\n" if done == total else "", file=sys.stderr, flush=True)
-
-    n = record_run(project, args.view, out, args.epochs, args.frames, args.fps, progress)
-    note = (
-        " (MP4 is written by imageio-ffmpeg's bundled ffmpeg, which is GPL-licensed)"
-        if (out.suffix.lower() == ".mp4")
-        else ""
-    )
-    print(f"Wrote {n} frames of the {args.view} view to {out}{note}.", file=sys.stderr)
-    return 0
-
-
-def _add_record_command(sub) -> None:
-    s = sub.add_parser("record", help="train headless and record one view to a GIF or an MP4")
-    s.add_argument("file")
-    s.add_argument("--view", default="window", help="the view to record (as for render; default: window)")
-    s.add_argument("--epochs", type=int, required=True, help="train this many epochs")
-    s.add_argument(
-        "--frames", type=int, required=True, help="this many frames, spread evenly over the epochs"
-    )
-    s.add_argument("--fps", type=float, default=10.0, help="frames a second on playback (default 10)")
-    s.add_argument(
-        "--out",
-        required=True,
-        help="run.gif (Pillow) or run.mp4 (the optional 'video' extra: imageio-ffmpeg, whose ffmpeg is GPL)",
-    )
-    s.add_argument("--force", action="store_true", help="overwrite --out if it exists")
-    s.set_defaults(func=cmd_record)
+    except BrokenPipeError:  # `nodeplay lessons | head`: the reader left; no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's recipe
+        return 0
 
 
 # -- L3: classroom (issue #12): `train --metrics run.csv` saves a run to compare later ------
 def cmd_train_metrics(args) -> int:
     if not getattr(args, "metrics", None):
         return cmd_train(args)
-    if args.epochs is None:
-        raise NodeplayError("--metrics needs --epochs: a saved run has one row per epoch.")
     out = Path(args.metrics)
     _refuse_overwrite(out, args.force)
     from engine.train.factory import make_trainer
     from engine.train.run_log import train_logged
 
     project = _load(args.file)
+    epochs = args.epochs if args.epochs is not None else project.train.stop_epochs  # S-GAN: its own
+    if epochs is None:
+        raise NodeplayError(
+            "--metrics needs --epochs: a saved run has one row per epoch, and this project stops on no epoch."
+        )
     if args.seed is not None:
         project.train.seed = args.seed
         project.weights, project.epoch = None, 0
@@ -421,7 +318,7 @@ def cmd_train_metrics(args) -> int:
 
     session.thread_policy = "cli"
     apply_thread_policy(session, gui=False)
-    m = train_logged(session, args.epochs, out)
+    m = train_logged(session, epochs, out)
     if args.out:
         _refuse_overwrite(Path(args.out), args.force)
         project.weights, project.epoch = session.weights(), session.epoch

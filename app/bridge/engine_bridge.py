@@ -30,10 +30,12 @@ from engine.train.session import Session
 # training needs: the next one is drawn no sooner than DRAW_SHARE times the GUI
 # thread's CPU time since the previous one, so the GUI takes at most about
 # 1/(1 + DRAW_SHARE) of a core (and the worker, which publishes only once a snapshot
-# was taken, computes probes no faster than they are drawn). Views still move at
-# least MIN_FPS times a second, however much a frame costs: a training run that
-# stutters reads as a frozen app.
-DRAW_SHARE = 4
+# was taken, computes probes no faster than they are drawn). S-GUI: 1, not 4: a frame
+# of the playground costs ~3-6 ms of GUI CPU, so views follow the display (60 Hz,
+# FRAME_MS) and the GUI still leaves most of a core to the worker, whose compiled
+# kernel trains without the GIL. Views still move at least MIN_FPS times a second,
+# however much a frame costs: a training run that stutters reads as a frozen app.
+DRAW_SHARE = 1
 MIN_FPS = 20
 SnapshotMailbox = Mailbox  # snapshots merge with Snapshot.after
 
@@ -72,7 +74,7 @@ class EngineBridge(WorkerHandle):
         self._gui_cpu = time.thread_time()  # the GUI thread's CPU time at the last draw
         runner = getattr(session, "runner", None)
         if runner is not None:
-            runner.ready = self.mailbox.empty
+            runner.ready = self._ready
         self._event.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
         session.subscribe(self._listen)
 
@@ -80,6 +82,12 @@ class EngineBridge(WorkerHandle):
         _limit_cpu_threads(self.session)
 
     # -- worker side: never touches a widget ------------------------------------
+    def _ready(self) -> bool:
+        """Whether the worker may make the next snapshot: the GUI took the last one and
+        draws again within a frame (S-GUI: while the GUI waits out an expensive frame,
+        the worker trains on rather than make a snapshot that would age in the mailbox)."""
+        return self.mailbox.empty() and time.perf_counter() >= self._next_draw - FRAME_MS / 1000
+
     def _listen(self, event) -> None:
         if self._shut:  # a worker finishing its last batch after the window let go
             return

@@ -8,17 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDoubleSpinBox
 
-BETA_MAX = 100.0
-
-
-def kl_weight(graph) -> tuple[str, str] | None:
-    """(LossSum node id, weight parameter name) that weighs a Sampling's KL, or None."""
-    for e in graph.edges:
-        src, dst = graph.nodes.get(e.src), graph.nodes.get(e.dst)
-        if src is not None and dst is not None and src.type == "Sampling" and e.src_port == "kl":
-            if dst.type == "LossSum":
-                return e.dst, f"w{e.dst_port}"
-    return None
+# one finder and one range for the box and the lessons' β control
+from engine.lessons.graph_controls import BETA_MAX, kl_weight
 
 
 class BetaControl:

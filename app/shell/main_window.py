@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -35,7 +35,7 @@ from app.shell.presentation import Presentation  # L3: classroom
 from app.shell.project_loader import ProjectLoader  # S-OPEN: opens and imports off the GUI thread
 from app.shell.recording import install_recording  # L3: classroom
 from app.shell.runs_window import add_runs_action  # L3: classroom
-from app.shell.transport import TransportMixin
+from app.shell.transport import SteadyLabel, TransportMixin
 from app.views.area import ViewArea
 from app.views.loss_plot import QtLossPlot
 from engine.builder.weights_fit import weights_problem
@@ -47,9 +47,10 @@ from engine.train.events import Snapshot
 from engine.train.factory import make_trainer, same_kind  # G1: a GAN gets its own trainer
 from engine.train.session import Session
 
-# 30 views a second look smooth; each snapshot the worker makes costs it training time
-# (30 instead of 60 lets the circle preset train at ~650 instead of ~550 epochs/s)
-SNAPSHOT_INTERVAL = 1 / 30
+# S-GUI: snapshots at the display rate; the bridge paces them (it takes one per frame
+# and the worker makes the next only once it was taken), so training loses little
+SNAPSHOT_INTERVAL = 1 / 60
+METRICS_WIDEST = "loss train 8888.8888  test 8888.8888   ·   accuracy train 100.0%  test 100.0%  "
 
 
 class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow):
@@ -155,6 +156,7 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         self.view_area = area = ViewArea(self)
         area.subscriptionsChanged.connect(self._push_probes)
         area.asked.connect(self._ask)
+        area.document = self.document  # S-GAN: views' own edits (points drawn on gan-2d)
         self._asks: dict[int, str] = {}  # request id -> the view that asked
         self.plane_stack, self.tabs = area.plane, area.tabs
         self.boundary_view, self.sample_grid = area.view("boundary"), area.view("gallery")
@@ -188,7 +190,9 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         self.setCentralWidget(body)
 
     def _build_status(self) -> None:
-        self.metrics_label = QLabel("")
+        # S-GUI: a fixed size (its text changes every frame; see SteadyLabel)
+        self.metrics_label = SteadyLabel("", METRICS_WIDEST)
+        self.metrics_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.device_label = QLabel("")
         self.statusBar().addPermanentWidget(self.metrics_label)
         self.statusBar().addPermanentWidget(self.device_label)
@@ -266,7 +270,7 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
             self._trained = project
         ds, shown = self.dataset, self.document.base_project()  # the graph that trains
         self._project_replaced()
-        self.loss_plot.clear()
+        self.loss_plot.set_project(shown, ds)  # S-CNN: it names where the train curve comes from
         self.view_area.set_project(shown, ds)  # asks for its probes
         self._fill_learning_rates(project.train.learning_rate)
         kind = "regression" if ds.classes is None else f"{ds.classes} classes"
@@ -371,6 +375,8 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         Editor's node thumbnails while it is shown instead."""
         if self.bridge is not None:
             subs = {"thumbnails": {}} if self.in_editor() else self.view_area.subscriptions()
+            if self.isMinimized():  # S-GUI: no view is in sight, so none is computed
+                subs = {}
             subs.update(self.lesson_subscriptions())  # L1: the current lesson step's check
             self.bridge.subscribe(subs)
 
@@ -413,3 +419,9 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
             window.close()
         self._close_bridge()
         super().closeEvent(event)
+
+    # -- S-GUI: a minimized window asks for no probes; restored, it asks again ----------
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.WindowStateChange and getattr(self, "bridge", None) is not None:
+            self._push_probes()

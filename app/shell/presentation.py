@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.look import theme
+from app.look.text_scale import set_text_scale
 
 SCALE = 1.6  # fonts and lines: read from the back of a lecture hall
 THEME = "contrast"
@@ -161,6 +162,7 @@ class Presentation(QObject):
     def _scale_fonts(self, app, scale: float | None) -> None:
         """The application's font (and the widgets that set their own) times ``scale``;
         None puts back what was there."""
+        set_text_scale(scale or 1.0)  # S-L1: text drawn in pixels (the network diagram) too
         if scale is None:
             app.setFont(self._saved["font"])
             for widget, font in self._saved.get("own_fonts", []):

@@ -22,6 +22,12 @@ from engine.train.run_log import read_run, write_run
 # not orange or blue: those mean class 0/1 and negative/positive everywhere else
 RUN_COLOURS = [CLASS_COLOURS[i] for i in (2, 3, 7, 8)]
 QUANTITIES = {"loss": ("train_loss", "test_loss", "loss"), "accuracy": ("train_acc", "test_acc", "accuracy")}
+# S-GAN: a GAN's saved runs (engine.train.gan_metrics) add these, solid and dashed as named
+GAN_QUANTITIES = {
+    "KL / JS divergence": ("kl", "js", "divergence (nats)"),
+    "D and G losses": ("d_loss", "g_loss", "loss"),
+}
+CURVE_NAMES = {"kl": "KL", "js": "JS", "d_loss": "D", "g_loss": "G"}  # else train / test
 AXES = {"seconds": ("seconds", "wall-clock seconds"), "epoch": ("epoch", "epoch")}
 
 
@@ -38,6 +44,7 @@ class RunsWindow(QWidget):
             raise NodeplayError("Two of the runs have the same file name; rename one of them.")
         self.quantity = QComboBox()
         self.quantity.addItems(list(QUANTITIES))
+        self.quantity.addItems([q for q, (a, _, _) in GAN_QUANTITIES.items() if self._has(a)])
         self.quantity.setToolTip("The curves drawn: loss or accuracy, train solid and test dashed")
         self.axis = QComboBox()
         self.axis.addItems(list(AXES))
@@ -66,7 +73,7 @@ class RunsWindow(QWidget):
     def _draw(self, *_changed) -> None:
         item = self.plot.getPlotItem()
         item.clear()
-        train, test, label = QUANTITIES[self.quantity.currentText()]
+        train, test, label = {**QUANTITIES, **GAN_QUANTITIES}[self.quantity.currentText()]
         x_key, x_label = AXES[self.axis.currentText()]
         item.setLabel("bottom", x_label)
         item.setLabel("left", label)
@@ -74,10 +81,10 @@ class RunsWindow(QWidget):
         for i, (name, run) in enumerate(self.runs.items()):
             colour = RUN_COLOURS[i % len(RUN_COLOURS)]
             for key, style, what in (
-                (train, Qt.PenStyle.SolidLine, "train"),
-                (test, Qt.PenStyle.DashLine, "test"),
+                (train, Qt.PenStyle.SolidLine, CURVE_NAMES.get(train, "train")),
+                (test, Qt.PenStyle.DashLine, CURVE_NAMES.get(test, "test")),
             ):
-                if np.isfinite(run[key]).any():
+                if key in run and np.isfinite(run[key]).any():
                     item.plot(
                         run[x_key],
                         run[key],
@@ -87,6 +94,9 @@ class RunsWindow(QWidget):
             ends.append(f"{name}: {run['epoch'][-1]:.0f} epochs in {run['seconds'][-1]:.3g} s")
         self.summary.setText("   ·   ".join(ends))
         item.enableAutoRange()
+
+    def _has(self, key: str) -> bool:
+        return any(key in run and np.isfinite(run[key]).any() for run in self.runs.values())
 
     def view_data(self) -> dict[str, np.ndarray]:
         return {f"{name}/{k}": v for name, run in self.runs.items() for k, v in run.items()}

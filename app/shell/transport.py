@@ -6,12 +6,34 @@ from __future__ import annotations
 
 import random
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QToolBar, QWidget
 
 # TF Playground's learning rates.
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
+
+
+class SteadyLabel(QLabel):
+    """S-GUI: a label whose text changes every frame at a fixed size, wide enough for
+    ``widest``: Qt lays out nothing again for a fixed-size widget, where a label that
+    grows with its text lays out the tool bar and the window 60 times a second. A new
+    font (presentation mode) fits it again."""
+
+    def __init__(self, text: str, widest: str, min_width: int = 0) -> None:
+        super().__init__(text)
+        self._widest, self._min_width = widest, min_width
+        self._fit()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit()
+
+    def _fit(self) -> None:
+        metrics = self.fontMetrics()
+        width = max(self._min_width, metrics.horizontalAdvance(self._widest) + 12)
+        self.setFixedSize(width, metrics.height() + 2 * self.margin() + 2)
 
 
 class TransportMixin:
@@ -42,8 +64,7 @@ class TransportMixin:
         bar.addAction(self.step_action)
         bar.addAction(self.reset_action)
         bar.addSeparator()
-        self.epoch_label = QLabel("Epoch 0")
-        self.epoch_label.setMinimumWidth(130)
+        self.epoch_label = SteadyLabel("Epoch 0", "Epoch 888,888,888", 130)
         font = self.epoch_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)

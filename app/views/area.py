@@ -14,7 +14,10 @@ window:
   ``answer(probe, value, error)`` (the area re-emits ``asked`` with the view's name; the
   window sends it through the bridge and hands the answer back with ``deliver``);
 * the selected sample: a view with a signal ``sampleSelected(int)`` (a click on a test
-  image) selects it for every view that has ``set_selected_sample(index)``.
+  image) selects it for every view that has ``set_selected_sample(index)``;
+* editing the project: a view with a signal ``edited(text, mutate)`` (points drawn on
+  the gan-2d plane) gets ``mutate(project)`` applied to a copy of the document's project
+  as one undoable step named ``text`` (``edit``; the window sets ``document``).
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ class ViewArea(QObject):
         self._pending = None  # the latest snapshot, for a tab shown later
         self._last_tab = 0.0
         self.selected_sample = 0  # the test sample views about one sample show
+        self.document = None  # app.document.Document: where views' edits go (``edit``)
         self.tabs.currentChanged.connect(self._tab_changed)
 
     # -- building ------------------------------------------------------------------
@@ -64,6 +68,8 @@ class ViewArea(QObject):
                 signal.connect(lambda w=widget: self._changed(w))
             if (asked := getattr(widget, "asked", None)) is not None:
                 asked.connect(lambda probe, args, n=name: self.asked.emit(n, probe, args))
+            if (edited := getattr(widget, "edited", None)) is not None:
+                edited.connect(self.edit)
             if (chosen := getattr(widget, "sampleSelected", None)) is not None:
                 chosen.connect(self.select_sample)
             if hasattr(widget, "set_selected_sample"):
@@ -76,6 +82,23 @@ class ViewArea(QObject):
         widget = self.views.get(name)
         if widget is not None and hasattr(widget, "answer"):
             widget.answer(probe, value, error)
+
+    def edit(self, text: str, mutate) -> bool:
+        """A view's edit of the project, as the Playground's are: ``mutate`` applied to a
+        fresh copy (epoch 0, no weights), made current by the document when it can
+        train; otherwise the document says why and nothing changes."""
+        from engine.edits import edited
+        from engine.errors import NodeplayError
+
+        doc = self.document
+        if doc is None or doc.project is None:
+            return False
+        try:
+            project = edited(doc.base_project(), mutate)
+        except NodeplayError as err:
+            doc.refused.emit(str(err))
+            return False
+        return doc.replace(project, text)
 
     def select_sample(self, index: int) -> None:
         """Make test sample ``index`` the one every sample view shows."""
@@ -169,15 +192,19 @@ class ViewArea(QObject):
     # -- drawing -------------------------------------------------------------------
     def show_snapshot(self, snapshot) -> None:
         """The plane every snapshot; the tab at most every DIAGRAM_INTERVAL while
-        playing: it shows state, not history, so a skipped snapshot loses nothing, and
-        redrawing hundreds of weight lines at 60 Hz would starve the worker of the GIL."""
+        playing (unless it ``redraws_every_snapshot``): it shows state, not history,
+        so a skipped snapshot loses nothing, and redrawing hundreds of weight lines
+        at 60 Hz would starve the worker of the GIL."""
         plane = self.plane_view()
         if plane is not None:
             plane.show_snapshot(snapshot)
         now = time.perf_counter()
-        if not snapshot.playing or snapshot.reset or now - self._last_tab >= DIAGRAM_INTERVAL:
+        view = self.tab_view()
+        # S-GUI: a tab that says its redraw is cheap (it changes only what the snapshot
+        # carries, e.g. the network's neuron maps) follows every snapshot: the display rate
+        live = getattr(view, "redraws_every_snapshot", False)
+        if live or not snapshot.playing or snapshot.reset or now - self._last_tab >= DIAGRAM_INTERVAL:
             self._last_tab = now
             self._pending = snapshot
-            view = self.tab_view()
             if view is not None:
                 view.show_snapshot(snapshot)

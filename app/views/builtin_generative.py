@@ -142,7 +142,7 @@ register(
     ViewSpec(
         "samples",
         "Samples",
-        frozenset({GENERATIVE}),
+        frozenset({GENERATIVE, GAN_IMAGES}),  # S-GAN: a GAN's generated images too
         _samples,
         TABS,
         63,

@@ -4,8 +4,11 @@ says fake), the generator's gradient as arrows on its samples, the noise grid as
 generator bends it, and the KL/JS divergence and both losses as curves.
 
 Buttons step one phase (D, G or both) or turn slow motion on (every epoch one phase);
-"Draw real points" lets clicks on the plane place real points, and "Train on drawn
-points" hands them to the GAN. All go to the worker as asked probes (engine.probes.gan).
+"Draw points" lets clicks on the plane place marks, and "Train on them" makes them the
+project's real points (added to those drawn before) as one undoable edit: the view
+emits ``edited(text, mutate)`` and the area applies it to the document, so drawn points
+are saved with the project (engine.data.gan_real). The buttons go to the worker as
+asked probes (engine.probes.gan).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from app.look.colours import BLUE, ORANGE, hex_colour, signed_rgb
 from app.views.gan_curves import GanCurves
 from app.views.saving import SavingMenuMixin
 from app.views.style import style_plot
+from engine.data.dataset import USER
+from engine.data.gan_real import drawn_points, real_extent
 
 ARROW_SHARE = 0.08  # the longest arrow, as a share of the plane's width
 
@@ -41,14 +46,23 @@ def arrows(points: np.ndarray, gradient: np.ndarray, extent: float) -> tuple[np.
     return segs[:, 0], segs[:, 1]
 
 
+def own_points(project) -> np.ndarray | None:
+    """The real points the user drew (n, 2), or None while a generated set is the data."""
+    if project.data.name != USER or project.points is None:
+        return None
+    return np.asarray(project.points[0], np.float32)
+
+
 class QtGan2d(SavingMenuMixin, QWidget):
     subscriptionsChanged = Signal()
     asked = Signal(str, object)
+    edited = Signal(str, object)  # S-GAN: an undoable edit of the project (text, mutate)
     view_name = "gan-2d"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.value: dict | None = None
+        self.own: np.ndarray | None = None  # the project's drawn real points
         self.drawn: list[tuple[float, float]] = []
         self.plane = pg.PlotWidget()
         self.plane.setAspectLocked(True)
@@ -113,10 +127,22 @@ class QtGan2d(SavingMenuMixin, QWidget):
     # -- the view protocol ---------------------------------------------------------
     def set_project(self, project, dataset) -> None:
         self.value = None
-        self.extent = float(getattr(dataset, "extent", 2.0))
+        self.own = own_points(project)
+        self.extent = (
+            real_extent(self.own) if self.own is not None else float(getattr(dataset, "extent", 2.0))
+        )
         e = self.extent
         self.plane.setRange(QRectF(-e, -e, 2 * e, 2 * e), padding=0)
-        self.real.setData(pos=np.asarray(dataset.x_train[:256]))
+        self.real.setData(pos=np.asarray(dataset.x_train[:256] if self.own is None else self.own[:256]))
+        n = len(self.drawn)
+        if (
+            n
+            and self.own is not None
+            and len(self.own) >= n
+            and np.allclose(self.own[-n:], self.drawn, atol=1e-3)
+        ):
+            self._clear_drawn()  # they are the project's now
+        self._update_buttons()
         for item in (self.fake, self.arrows, self.grid_lines):
             item.setData([], [])
         self.field.clear()
@@ -145,9 +171,6 @@ class QtGan2d(SavingMenuMixin, QWidget):
             self.status.setText(error)
         elif probe in ("gan_phase",):
             self.show_value(value)
-        elif probe == "gan_real_points":
-            self.status.setText(f"Training on {len(value['real'])} drawn points.")
-            self.real.setData(pos=value["real"])
 
     def show_value(self, value: dict) -> None:
         self.value = value
@@ -204,8 +227,18 @@ class QtGan2d(SavingMenuMixin, QWidget):
             event.accept()
 
     def _use_drawn(self) -> None:
-        if len(self.drawn) >= 2:
-            self.asked.emit("gan_real_points", {"points": [list(p) for p in self.drawn]})
+        """The marks become the project's real points: after the points drawn before, or
+        instead of a generated distribution."""
+        if len(self.drawn) < (1 if self.own is not None else 2):
+            return
+        marks, n = np.asarray(self.drawn, np.float64), len(self.drawn)
+
+        def mutate(project) -> None:
+            project.data.name = USER
+            project.points = drawn_points(marks, project.points if own_points(project) is not None else None)
+
+        # the marks stay until the project holds them: a refused edit loses nothing drawn
+        self.edited.emit(f"Draw {n} real point{'s' * (n != 1)}", mutate)
 
     def _clear_drawn(self) -> None:
         self.drawn = []
@@ -213,9 +246,16 @@ class QtGan2d(SavingMenuMixin, QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        self.use.setEnabled(len(self.drawn) >= 2)
+        least = 1 if self.own is not None else 2
+        self.use.setEnabled(len(self.drawn) >= least)
         self.clear_drawn.setEnabled(bool(self.drawn))
-        self.use.setToolTip("" if len(self.drawn) >= 2 else "Draw at least two points first.")
+        self.use.setToolTip(
+            "Add them to the real points drawn before (Undo takes them back)."
+            if least == 1
+            else "Make them the real points the GAN imitates (Undo takes them back)."
+            if self.drawn
+            else "Draw at least two points first."
+        )
 
 
 __all__ = ["QtGan2d", "hex_colour"]

@@ -14,6 +14,7 @@ worker trains with. Panning or zooming by hand stops the stepping until the plot
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -23,15 +24,20 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 from app.look import theme
 from app.look.colours import TEST_LINE, TRAIN_LINE, hex_colour
 from app.views.axes import EpochAxis, LogAwareAxis
+from app.views.curve_envelope import Envelope
 from app.views.loss_terms import ExtraCurves
 from app.views.saving import SavingMenuMixin
 from app.views.style import fg, plot_widget
+from engine.train.epoch_metrics import FROM_BATCHES, from_batches
 from engine.train.events import Metrics, Snapshot
 
 TRAIN_COLOUR = hex_colour(TRAIN_LINE)
 TEST_COLOUR = hex_colour(TEST_LINE)
 EMPTY_RANGE = ((0.0, 10.0), (0.0, 1.0))  # what a plot without rows shows (log: one decade)
-REDRAW_MS = 33  # the curves redraw at most ~30 times a second; rows are never dropped
+# the curves redraw at most ~15 times a second (a curve over thousands of epochs moves
+# little per frame, and its repaint costs as much as the boundary's); no row is dropped
+REDRAW_MS = 66
+SUMMARY_MS = 250  # the numbers above the curves change at most 4 times a second
 
 
 def _step_below(value: float) -> float:
@@ -51,12 +57,16 @@ def steady_range(lo: float, hi: float, fraction: float = 10.0) -> tuple[float, f
 
 
 class _Series:
-    """Growable x/y buffers for one curve."""
+    """Growable x/y buffers for one curve, with the running bounds of its finite y
+    (``lo``, ``hi``, ``lo_positive``: NaN before any), so fitting the axes never scans
+    the whole history (millions of rows after a long run)."""
 
     def __init__(self, capacity: int = 4096) -> None:
         self.x = np.empty(capacity, np.float64)
         self.y = np.empty(capacity, np.float64)
         self.n = 0
+        self.lo = self.hi = self.lo_positive = math.nan
+        self.envelope = Envelope()  # S-GUI: what a redraw draws, however long the run
 
     def extend(self, x: np.ndarray, y: np.ndarray) -> None:
         need = self.n + len(x)
@@ -67,9 +77,21 @@ class _Series:
         self.x[self.n : need] = x
         self.y[self.n : need] = y
         self.n = need
+        y = self.y[need - len(x) : need]
+        y = y[np.isfinite(y)]
+        if len(y):
+            self.lo, self.hi = np.fmin(self.lo, y.min()), np.fmax(self.hi, y.max())
+            if (y > 0).any():
+                self.lo_positive = np.fmin(self.lo_positive, y[y > 0].min())
 
     def clear(self) -> None:
         self.n = 0
+        self.lo = self.hi = self.lo_positive = math.nan
+        self.envelope.clear()
+
+    def shown(self) -> tuple[np.ndarray, np.ndarray]:
+        """The points a redraw draws: every row, or the envelope of a long run."""
+        return self.envelope.of(self.x, self.y, self.n)
 
     def view(self) -> tuple[np.ndarray, np.ndarray]:
         return self.x[: self.n], self.y[: self.n]
@@ -107,7 +129,9 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self.train_acc = _Series()
         self.test_acc = _Series()
         self.quantity = "loss"
+        self.batch_metrics = False  # S-CNN: train figures from the epoch's batches (images)
         self._dirty = False
+        self._drawn_at = -math.inf  # when the curves were last drawn (perf_counter)
         self.train_curve = item.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2), name="train loss", connect="finite")
         self.test_curve = item.plot(pen=pg.mkPen(TEST_COLOUR, width=2), name="test loss", connect="finite")
         # the train curve is drawn in the theme's text colour: dark on light, light on dark
@@ -128,6 +152,12 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self._redraw.setSingleShot(True)
         self._redraw.setInterval(REDRAW_MS)
         self._redraw.timeout.connect(self.flush)
+        self._summary_text = ""
+        self._live = False  # the last snapshot came while playing: the summary may wait
+        self._summary_timer = QTimer(self)
+        self._summary_timer.setSingleShot(True)
+        self._summary_timer.setInterval(SUMMARY_MS)
+        self._summary_timer.timeout.connect(self._show_summary)
 
         self.quantity_combo = QComboBox()
         self.quantity_combo.addItems(["loss", "accuracy"])
@@ -186,19 +216,20 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         if self.quantity == "accuracy":
             y_range = (0.0, 1.0)
         else:
-            y = np.concatenate([train.y[: train.n], test.y[: test.n], *self.extras.values()])
-            y = y[np.isfinite(y)]
+            shown = [train, test, *self.extras.series.values()]
+            hi = float(np.fmax.reduce([s.hi for s in shown]))
             if self.log_y.isChecked():
-                y = y[y > 0]
-                if not len(y):
+                lo = float(np.fmin.reduce([s.lo_positive for s in shown]))
+                if math.isnan(lo):
                     return
-                y_range = (math.floor(math.log10(y.min())), math.ceil(math.log10(y.max())))
+                y_range = (math.floor(math.log10(lo)), math.ceil(math.log10(hi)))
                 if y_range[1] <= y_range[0]:
                     y_range = (y_range[0], y_range[0] + 1)
             else:
-                if not len(y):
+                lo = float(np.fmin.reduce([s.lo for s in shown]))
+                if math.isnan(lo):
                     return
-                y_range = steady_range(min(float(y.min()), 0.0), float(y.max()))
+                y_range = steady_range(min(lo, 0.0), hi)
         if (x_range, y_range) != self._range:
             self._range = (x_range, y_range)
             self.plot.getPlotItem().setRange(xRange=x_range, yRange=y_range, padding=0)
@@ -211,11 +242,13 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         item = self.plot.getPlotItem()
         item.setTitle("Accuracy" if accuracy else "Loss", color=fg(), size="11pt", justify="left")
         item.getAxis("left").setLabel(quantity, color=fg())
-        for curve, split in ((self.train_curve, "train"), (self.test_curve, "test")):
-            self.legend.getLabel(curve).setText(f"{split} {quantity}")
+        train = f"train {quantity}" + (f" ({FROM_BATCHES})" if self.batch_metrics else "")
+        self.legend.getLabel(self.train_curve).setText(train)
+        self.legend.getLabel(self.test_curve).setText(f"test {quantity}")
         self.log_y.setEnabled(not accuracy)
         if accuracy:
             self.set_log_y(False)
+        self._live = False  # the user's choice shows at once
         self._draw()
 
     def _pair(self) -> tuple[_Series, _Series]:
@@ -230,6 +263,7 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self.train_curve.setData([], [])
         self.test_curve.setData([], [])
         self.extras.clear()
+        self._summary_text = ""
         self.summary.setText("")
         self._follow, self._range = True, None
         # the last run's range goes too: an empty plot shows a neutral one until rows come
@@ -251,27 +285,39 @@ class QtLossPlot(SavingMenuMixin, QWidget):
         self.quantity_combo.setEnabled(not regression)
         if regression and self.quantity == "accuracy":
             self.set_quantity("loss")
-        if not self._redraw.isActive():  # draw now, then at most once per REDRAW_MS
+        # S-GUI: drawn inside the frame that brings the rows (one window repaint per
+        # frame), at most once per REDRAW_MS; the timer draws rows no frame followed
+        if time.perf_counter() - self._drawn_at >= REDRAW_MS / 1000:
             self._draw()
-            self._redraw.start()
         else:
             self._dirty = True
+            if not self._redraw.isActive():
+                self._redraw.start()
 
     def _draw(self) -> None:
         self._dirty = False
+        self._drawn_at = time.perf_counter()
         train, test = self._pair()
         if not train.n:
             return
-        self.train_curve.setData(*train.view())
-        self.test_curve.setData(*test.view())
+        self.train_curve.setData(*train.shown())
+        self.test_curve.setData(*test.shown())
         self.extras.draw(self.quantity == "loss")
         self._fit()
         fmt = ".1%" if self.quantity == "accuracy" else ".4g"
         terms = self.extras.summary() if self.quantity == "loss" else ""
-        self.summary.setText(
-            f"train {train.y[train.n - 1]:{fmt}}   test {test.y[test.n - 1]:{fmt}}"
-            + (f"   {terms}" if terms else "")
+        self._summary_text = f"train {train.y[train.n - 1]:{fmt}}   test {test.y[test.n - 1]:{fmt}}" + (
+            f"   {terms}" if terms else ""
         )
+        # S-GUI: a new text lays out the plot, its splitter and the window again (the label
+        # wraps), so it changes at most every SUMMARY_MS; the timer shows the last one
+        if not (self._live and self._summary_timer.isActive()):
+            self._show_summary()
+
+    def _show_summary(self) -> None:
+        if self.summary.text() != self._summary_text:
+            self.summary.setText(self._summary_text)
+            self._summary_timer.start()  # the next new text waits for it
 
     def flush(self) -> None:
         """Draw rows that are waiting for the next redraw."""
@@ -279,13 +325,23 @@ class QtLossPlot(SavingMenuMixin, QWidget):
             self._draw()
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        self._live = snapshot.playing
         if snapshot.reset:
             self.clear()
         self.append(snapshot.metrics)
 
     # -- the registry's view protocol (app.views.registry) ----------------------------
-    def set_project(self, _project, _dataset) -> None:
+    def set_project(self, _project, dataset) -> None:
         self.clear()
+        # S-CNN: say where the train curve comes from (engine.train.epoch_metrics)
+        self.batch_metrics = dataset is not None and from_batches(dataset)
+        self.plot.setToolTip(
+            f"The train curve is the {FROM_BATCHES}, weighted by their size, as training saw them; "
+            "the test curve evaluates the whole test split after each epoch."
+            if self.batch_metrics
+            else "Both curves evaluate the whole split after each epoch."
+        )
+        self.set_quantity(self.quantity)
 
     def subscriptions(self) -> dict[str, dict]:
         return {}

@@ -138,6 +138,7 @@ class NeuronItem(QGraphicsPixmapItem):
         self.values: np.ndarray | None = None
         self.rgb: np.ndarray | None = None
         self.bias: float | None = None
+        self._side = int(BOX)  # the side of the map shown, in pixels (the blank: BOX)
         self.setAcceptHoverEvents(True)
         self.setTransformationMode(Qt.TransformationMode.FastTransformation)
         self.setShapeMode(QGraphicsPixmapItem.ShapeMode.BoundingRectShape)
@@ -161,8 +162,10 @@ class NeuronItem(QGraphicsPixmapItem):
         h, w, _ = self.rgb.shape
         image = QImage(self.rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888)
         self.setPixmap(QPixmap.fromImage(image))  # copies, so rgb may be freed
-        self.setScale(BOX / max(h, w))
-        self.frame.setScale(max(h, w) / BOX)
+        if max(h, w) != self._side:  # S-GUI: rescaled only when the map's size changes
+            self._side = max(h, w)
+            self.setScale(BOX / self._side)
+            self.frame.setScale(self._side / BOX)
 
     def tooltip(self) -> str:
         if self.dense_id is None:
@@ -228,6 +231,12 @@ class DiagramScene(QGraphicsScene):
     snapshots stay cheap. Only the tooltip hook is Python: an override of the view's
     events (viewportEvent) would run Python, holding the GIL the training worker
     needs, on every paint event."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        # S-GUI: every neuron's pixmap changes each frame, and each change would move it
+        # in a BSP index; a few hundred items are found as fast without one
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
 
     def helpEvent(self, event) -> None:
         view = next((v for v in self.views() if v.viewport() is event.widget()), None)

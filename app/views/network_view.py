@@ -13,7 +13,7 @@ editor whose Enter asks for the new value (``weightEditRequested``).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.look import theme
+from app.look.text_scale import text_scale
 from app.views.network_chain import diagram_chain
 from app.views.network_items import (  # noqa: F401 - re-exported: tests and callers use them
     _FEATURE_LABELS,
@@ -60,6 +61,9 @@ from engine.train.events import Snapshot
 class QtNetworkView(SavingMenuMixin, QWidget):
     subscriptionsChanged = Signal()  # its probes never change; the registry asks for it
     view_name = "network"
+    # S-GUI: a snapshot changes only pixmaps (and pens when weights come, ~12/s), so the
+    # area draws it at the display rate (app.views.area)
+    redraws_every_snapshot = True
     neuronHovered = Signal(str, int)  # node id and unit; ("", -1) when the pointer leaves
     weightEditRequested = Signal(str, tuple, float)  # state-dict key, index, new value
 
@@ -81,6 +85,7 @@ class QtNetworkView(SavingMenuMixin, QWidget):
         self.editor = ValueEditor(self.canvas.viewport(), self._commit_edit)
         self._step: float | None = None
         self._editing: tuple[str, tuple] | None = None
+        self._text_scale = text_scale()  # S-L1: presentation mode's larger text
 
         self.columns: list[_Column] = []
         self.weights: dict[str, WeightLines] = {}  # state-dict key -> its lines
@@ -182,10 +187,10 @@ class QtNetworkView(SavingMenuMixin, QWidget):
     def _layout(self) -> None:
         """Create the items once; _place positions them."""
         header_font = QFont()
-        header_font.setPixelSize(HEADER_PX)
+        header_font.setPixelSize(round(HEADER_PX * self._text_scale))
         header_font.setBold(True)
         label_font = QFont()
-        label_font.setPixelSize(LABEL_PX)
+        label_font.setPixelSize(round(LABEL_PX * self._text_scale))
         self._text_zoom = 1.0
         for col in self.columns:
             col.header_item = QGraphicsSimpleTextItem(col.header)
@@ -282,9 +287,20 @@ class QtNetworkView(SavingMenuMixin, QWidget):
             items = [(col.header_item, HEADER_PX)] + [(lb, LABEL_PX) for lb in col.label_items]
             for item, px in items:
                 font = item.font()
-                font.setPixelSize(max(1, round(px / zoom)))
+                font.setPixelSize(max(1, round(px * self._text_scale / zoom)))
                 item.setFont(font)
         self._step = None  # the text's new size moves the labels and headers
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """S-L1: the application font changed (presentation mode on or off): the
+        diagram's pixel-sized text follows the projector scale, and the layout refits."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and text_scale() != self._text_scale:
+            self._text_scale = text_scale()
+            if self.columns:
+                zoom, self._text_zoom = self._text_zoom, -1.0  # size the text again
+                self._scale_text(zoom)
+                self.canvas.fit()
 
     def set_extent(self, extent: float) -> None:
         """The input plane the maps cover: [-extent, extent]² (the input features'

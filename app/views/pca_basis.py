@@ -29,6 +29,7 @@ from app.views.saving import SavingMenuMixin
 
 LENGTH = 2.0  # standard deviations each drawn axis spans from the mean
 AXIS_COLOURS = ((40, 40, 40), (120, 120, 120))  # PC1 darker than PC2
+LEARNED_KEYS = ("learned_axis", "learned_centre", "learned_angle")  # from the "pca-match" probe
 
 
 class _PointsPlot(QWidget):
@@ -37,6 +38,7 @@ class _PointsPlot(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.value: dict | None = None
+        self.learned: dict | None = None  # the "pca-match" probe's answer (an autoencoder's line)
         self.project_points = False
         self.setMinimumSize(200, 240)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -89,9 +91,29 @@ class _PointsPlot(QWidget):
             x = min(b.x() + 6, self.width() - width - 4)  # kept inside the plot
             y = min(max(b.y() - 10, 2.0), self.height() - 22)
             p.drawText(QRectF(x, y, width, 20), Qt.AlignmentFlag.AlignVCenter, label)
+        if self.learned is not None:
+            self._draw_learned(p, t, float(np.sqrt(v["variance"][0])), axes[0])
         p.setBrush(QColor(t.text))
         p.drawEllipse(self.to_pixel(*mean), 4, 4)
         p.end()
+
+    def _draw_learned(self, p: QPainter, t, sd: float, pc1: np.ndarray) -> None:
+        """The line an autoencoder with a one-number code puts its rebuilds on, dashed,
+        as long as PC1, with its angle to PC1 (S-L1, the pca-basis lesson); its label at
+        the end away from PC1's label."""
+        axis, centre = np.asarray(self.learned["learned_axis"]), np.asarray(self.learned["learned_centre"])
+        axis = axis if float(axis @ pc1) >= 0 else -axis
+        a = self.to_pixel(*(centre - LENGTH * sd * axis))
+        b = self.to_pixel(*(centre + LENGTH * sd * axis))
+        pen = QPen(QColor(t.text), 2.0, Qt.PenStyle.DashLine)
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawLine(a, b)
+        label = f"network's line: {float(self.learned['learned_angle']):.1f}° from PC1"
+        width = p.fontMetrics().horizontalAdvance(label) + 4
+        x = min(max(a.x() - width / 2, 4.0), self.width() - width - 4)
+        y = min(a.y() + 6, self.height() - 22)
+        p.drawText(QRectF(x, y, width, 20), Qt.AlignmentFlag.AlignVCenter, label)
 
 
 class QtPcaBasis(SavingMenuMixin, QWidget):
@@ -133,7 +155,7 @@ class QtPcaBasis(SavingMenuMixin, QWidget):
         layout.addLayout(bar)
 
     def set_project(self, _project, dataset) -> None:
-        self.value = self.plot.value = None
+        self.value = self.plot.value = self.plot.learned = None
         self.tiles.set_tiles([])
         points = bool(getattr(dataset, "is_2d", False))
         self.stack.setCurrentWidget(self.plot if points else self.tiles)
@@ -142,12 +164,20 @@ class QtPcaBasis(SavingMenuMixin, QWidget):
         self.components_spin.setVisible(not points)
 
     def subscriptions(self) -> dict[str, dict]:
-        return {"pca-basis": {"components": self.components_spin.value()}}
+        subs = {"pca-basis": {"components": self.components_spin.value()}}
+        if self.project_box.isVisibleTo(self):  # S-L1: an autoencoder's line on the points
+            subs["pca-match"] = {}
+        return subs
 
     def show_snapshot(self, snapshot) -> None:
-        value = (getattr(snapshot, "probes", None) or {}).get("pca-basis")
+        probes = getattr(snapshot, "probes", None) or {}
+        value = probes.get("pca-basis")
         if value is not None and value is not self.value:
             self.show_value(value)
+        match = probes.get("pca-match")  # S-L1: the network's line, when it rebuilds points
+        if match is not None and match is not self.plot.learned:
+            self.plot.learned = match if "learned_axis" in match else None
+            self.plot.update()
 
     def show_value(self, value: dict) -> None:
         self.value = value
@@ -177,7 +207,10 @@ class QtPcaBasis(SavingMenuMixin, QWidget):
     def view_data(self) -> dict:
         if self.value is None:
             return {}
-        return {k: np.asarray(v) for k, v in self.value.items()}
+        data = {k: np.asarray(v) for k, v in self.value.items()}
+        if self.plot.learned is not None:  # S-L1: the autoencoder's line drawn over the points
+            data.update({k: np.asarray(self.plot.learned[k]) for k in LEARNED_KEYS})
+        return data
 
     def _project_toggled(self, on: bool) -> None:
         self.plot.project_points = on

@@ -22,6 +22,16 @@ COUNT = 32  # images in the grid
 SAMPLERS: list = []
 
 
+def _generates_images(project, dataset) -> bool:
+    """S-GAN: a GAN on images samples its generator (the trainer's ``sample_images``)."""
+    from engine.graph.gan import is_gan
+
+    return is_gan(project.graph) and getattr(dataset.x_train, "ndim", 0) == 4
+
+
+SAMPLERS.append(_generates_images)
+
+
 class QtSamples(SavingMenuMixin, QWidget):
     subscriptionsChanged = Signal()
     view_name = "samples"

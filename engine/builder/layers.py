@@ -183,4 +183,8 @@ def make_layer(node_type: str, params: dict, in_shapes: dict[str, tuple]) -> nn.
         return Split(p["first"])
     if node_type == "Sampling":
         return Sampling()
+    if node_type == "Polynomial":  # S-L2: polynomial features
+        from engine.builder.powers import Powers
+
+        return Powers(p["degree"], p["scale"])
     raise KeyError(node_type)

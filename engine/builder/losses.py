@@ -37,7 +37,8 @@ def head_loss(
     if reduce == "mean":
         if kind == "bce" and on_data:
             target = target.to(pred.dtype).view(-1, 1)
-        return weight * _loss(kind, pred, target, "mean")
+        loss = _loss(kind, pred, target, "mean")
+        return loss if weight == 1 else weight * loss  # one op less per batch, forward and backward
     if kind == "cross_entropy":  # classes go on axis 1: (K, C, N) against (K, N)
         pred = pred.transpose(1, 2)
     if reduce == "lanes":

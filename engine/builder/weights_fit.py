@@ -12,14 +12,21 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from engine.builder.gan import GanNets
 from engine.builder.module import GraphModule
 from engine.errors import NodeplayError
+from engine.graph.gan import is_gan
 from engine.graph.model import Graph
 from engine.graph.validate import DataSpec
 
 
 def expected_shapes(graph: Graph, spec: DataSpec) -> dict[str, tuple[int, ...]]:
     """Every state-dict entry's shape, computed without allocating the tensors."""
+    if is_gan(graph):  # S-GAN: both networks, keyed as GanTrainer.weights() saves them
+        with torch.device("meta"):
+            nets = GanNets(graph, spec)
+        state = {**nets.generator.state_dict(), **nets.discriminator.state_dict()}
+        return {k: tuple(v.shape) or (1,) for k, v in state.items()}  # saved at least 1-D
     with torch.device("meta"):
         model = GraphModule(graph, spec)
     return {k: tuple(v.shape) for k, v in model.state_dict().items()}

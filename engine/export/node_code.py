@@ -239,6 +239,12 @@ class NodeWriter:
         self.vars[node_id, "a"], self.vars[node_id, "b"] = a, b
         return None
 
+    def _polynomial(self, node_id, name, p, x):  # S-L2: u, u², … side by side, u = x / scale
+        u = x if p["scale"] == 1.0 else self.assign(f"{name}_u", f"{x} / {literal(float(p['scale']))}")
+        if p["degree"] == 1:
+            return u
+        return self.assign(name, f"torch.cat([{u}**k for k in range(1, {p['degree'] + 1})], 1)")
+
     def _sampling(self, node_id, name, p, x):
         self.random = True
         mean, logvar = self.src(node_id, "mean"), self.src(node_id, "logvar")

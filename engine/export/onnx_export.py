@@ -28,6 +28,7 @@ from engine.data import make_dataset
 from engine.errors import GraphError, NodeplayError
 from engine.export.python_code import checked
 from engine.export.python_export import export_weights
+from engine.graph.gan import is_gan
 from engine.project import Project
 
 OPSET = 17
@@ -108,6 +109,11 @@ def export_onnx(project: Project, path, force: bool = False) -> Path:
     if importlib.util.find_spec("onnx") is None:
         raise NodeplayError(
             "ONNX export needs the onnx package; install it with 'pip install onnx' and export again."
+        )
+    if is_gan(project.graph):  # S-GAN: two networks and their training do not fit one ONNX graph
+        raise NodeplayError(
+            "ONNX holds one network and a GAN has two; export it as Python "
+            "(--format python, or File › Export as Python) instead."
         )
     dataset = make_dataset(project.data, project.points)
     checked(project.graph, dataset.spec)

@@ -10,15 +10,15 @@ import numpy as np
 from safetensors.numpy import save_file
 
 from engine.builder import build_model
-from engine.builder.module import NOT_ONE_NETWORK
 from engine.data import Dataset, make_dataset
-from engine.errors import GraphError, NodeplayError
+from engine.errors import NodeplayError
 from engine.export.codegen import docstring_text
 from engine.export.python_code import ModelCode, model_code
 from engine.export.train_script import readme_text, train_source
 from engine.export.weights_code import WEIGHTS_PY
 from engine.graph.gan import is_gan
 from engine.project import Project
+from engine.train.epoch_metrics import from_batches
 
 FILES = ("model.py", "train.py", "weights.py", "weights.safetensors", "data.npz", "README.md")
 
@@ -82,19 +82,23 @@ def data_note(project: Project) -> str:
 def export_python(project: Project, out_dir, force: bool = False) -> PythonExport:
     """Write the folder; returns what was written. Raises NodeplayError for bad input."""
     out = Path(out_dir)
-    dataset = make_dataset(project.data, project.points)
     title = f"{project.name}: {project.description}" if project.description else project.name
     # wrapped first, escaped after, so that no escape is split over two lines
     title = docstring_text("\n".join(textwrap.wrap(" ".join(title.split()), 80)))
-    if is_gan(project.graph):  # G1 (issue 11)
-        raise GraphError(NOT_ONE_NETWORK)
+    if is_gan(project.graph):  # S-GAN (issue 11): both networks and the adversarial training
+        from engine.export.gan_export import export_gan
+
+        prepare_folder(out, force)
+        return export_gan(project, out, title, data_note(project))
+    dataset = make_dataset(project.data, project.points)
     code = model_code(project.graph, dataset.spec, f"{title}\n\nExported from Nodeplay.\n")
     weights, trained = export_weights(project, dataset)
     prepare_folder(out, force)
     note = data_note(project)
     out.mkdir(exist_ok=True)
     (out / "model.py").write_text(code.source, encoding="utf-8")
-    (out / "train.py").write_text(train_source(project, code, note), encoding="utf-8")
+    script = train_source(project, code, note, batch_metrics=from_batches(dataset))
+    (out / "train.py").write_text(script, encoding="utf-8")
     (out / "weights.py").write_text(WEIGHTS_PY, encoding="utf-8")
     (out / "README.md").write_text(readme_text(project, code, trained, note), encoding="utf-8")
     save_file(rename_weights(weights, code.attrs), str(out / "weights.safetensors"))

@@ -4,8 +4,11 @@ The script repeats what ``engine.train.session.Session`` does, step for step, so
 that it reproduces Nodeplay's loss curve on the CPU: the model is built right after
 ``torch.manual_seed(seed)``, each epoch shuffles with ``torch.randperm`` from a
 ``torch.Generator`` seeded once, batches take ``batch_size`` samples in that order,
-the L1/L2 penalty acts on Linear and convolution weights only, and both splits are evaluated in
-eval mode after every epoch. Under torchrun it wraps the model in
+the L1/L2 penalty acts on Linear and convolution weights only, and the test split is evaluated
+in eval mode after every epoch. The train figures follow ``engine.train.epoch_metrics``:
+for images the mean over the epoch's mini-batches (``batch_means``), otherwise the
+whole train set evaluated as the test split is; images also take torch's fused
+optimizer step, as Nodeplay does (``engine.train.optim``). Under torchrun it wraps the model in
 DistributedDataParallel and each process trains on its shard of every permutation.
 """
 
@@ -16,6 +19,7 @@ import textwrap
 from engine.export.codegen import docstring_text
 from engine.export.python_code import ModelCode
 from engine.project import Project
+from engine.train.optim import FUSED
 
 OPTIMIZER_CODE = {
     "sgd": "torch.optim.SGD(params, lr=LEARNING_RATE)",
@@ -85,7 +89,7 @@ def load_data(device):
         return [torch.from_numpy(d[k]).to(device) for k in names]
 
 
-def evaluate(model, x, y):
+{batch_means}def evaluate(model, x, y):
     model.eval()
     with torch.no_grad():
         loss, pred = model(x, y)
@@ -131,16 +135,16 @@ def main():
     n = len(x_train)
     for epoch in range(1, args.epochs + 1):
         order = shard(torch.randperm(n, generator=shuffle), rank, world).to(device)
-        batch = min(BATCH_SIZE, len(order))
+        batch = min(BATCH_SIZE, len(order)){seen_init}
         for first in range(0, len(order), batch):
             idx = order[first : first + batch]
-            loss, _ = net(x_train[idx], y_train[idx])
+{batch_loss}
             if REGULARIZATION != "none" and REG_RATE != 0:
                 loss = loss + penalty(model)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-        train_loss, train_acc = evaluate(model, x_train, y_train)
+        train_loss, train_acc = {train_metrics}
         test_loss, test_acc = evaluate(model, x_test, y_test)
         if rank == 0:
             print(
@@ -161,16 +165,54 @@ if __name__ == "__main__":
     main()
 '''
 
+# engine.train.epoch_metrics: for images the train figures come from the epoch's batches
+BATCH_MEANS = '''def batch_means(seen, world):
+    """The epoch's train loss and accuracy as Nodeplay reports them for images: the
+    mean over its mini-batches, each weighted by its size (summed over the processes
+    under torchrun)."""
+    losses = torch.stack([s[0] for s in seen])
+    sizes = torch.tensor([s[1] for s in seen], dtype=losses.dtype, device=losses.device)
+{right}
+    sums = torch.stack([(losses * sizes).sum(), right, sizes.sum()])
+    if world > 1:
+        dist.all_reduce(sums)
+    return (sums[0] / sums[2]).item(), (sums[1] / sums[2]).item()
+
+
+'''
+RIGHT_CODE = {
+    "bce": "((pred[:, 0] > 0).long() == y).sum().to(losses.dtype)",
+    "cross_entropy": "(pred.argmax(1) == y).sum().to(losses.dtype)",
+}
+PREDICTIONS = """    pred = torch.cat([s[2] for s in seen])
+    y = torch.cat([s[3] for s in seen])
+    right = """
+NO_CLASSES = '    right = torch.full_like(sizes[0], float("nan"))  # no classes: no accuracy'
+EXACT_LOSS = "            loss, _ = net(x_train[idx], y_train[idx])"
+BATCH_LOSS = """            loss, pred = net(x_train[idx], y_train[idx])
+            seen.append((loss.detach(), len(idx), pred.detach(), y_train[idx]))"""
+BATCH_LOSS_ONLY = """            loss, _ = net(x_train[idx], y_train[idx])
+            seen.append((loss.detach(), len(idx)))"""
+SEEN = "\n        seen = []  # each mini-batch's loss and size (and prediction and targets)"
+
 DDP = """
     net = model
     if world > 1:  # gradients are averaged over the processes after every step
         net = DistributedDataParallel(model{unused})"""
 
 
-def train_source(project: Project, code: ModelCode, data_note: str) -> str:
+def train_source(project: Project, code: ModelCode, data_note: str, batch_metrics: bool = False) -> str:
+    """``batch_metrics``: the train figures are the mean over each epoch's batches
+    (``engine.train.epoch_metrics.from_batches`` of the project's data)."""
     t = project.train
     epochs = t.stop_epochs or DEFAULT_EPOCHS
+    kind = code.main_loss if code.main_on_data else None
+    right = PREDICTIONS + RIGHT_CODE[kind] if kind in RIGHT_CODE else NO_CLASSES
     return TEMPLATE.format(
+        batch_means=BATCH_MEANS.format(right=right) if batch_metrics else "",
+        seen_init=SEEN if batch_metrics else "",
+        batch_loss=(BATCH_LOSS if kind in RIGHT_CODE else BATCH_LOSS_ONLY) if batch_metrics else EXACT_LOSS,
+        train_metrics="batch_means(seen, world)" if batch_metrics else "evaluate(model, x_train, y_train)",
         name=_clean(project.name),
         seed=t.seed,
         epochs=epochs,
@@ -179,7 +221,9 @@ def train_source(project: Project, code: ModelCode, data_note: str) -> str:
         lr=repr(float(t.learning_rate)),
         reg=t.regularization,
         reg_rate=repr(float(t.reg_rate)),
-        optimizer=OPTIMIZER_CODE[t.optimizer],
+        optimizer=OPTIMIZER_CODE[t.optimizer].replace(")", ", fused=True)")
+        if batch_metrics and t.optimizer in FUSED
+        else OPTIMIZER_CODE[t.optimizer],
         accuracy=(
             ACCURACY_CODE.get(code.main_loss, 'float("nan")  # a regression: no classes')
             if code.main_on_data

@@ -8,7 +8,7 @@ losses); ``nodetype`` holds what they are made of. This module gathers them.
 from __future__ import annotations
 
 from engine.errors import GraphError
-from engine.graph import nodes_basic, nodes_gan, nodes_image, nodes_merge
+from engine.graph import nodes_basic, nodes_gan, nodes_image, nodes_merge, nodes_poly
 from engine.graph.nodetype import (
     ACTIVATIONS,
     FEATURES,
@@ -24,6 +24,7 @@ from engine.graph.nodetype import (
 CATALOGUE: dict[str, NodeType] = {
     t.name: t for t in [*nodes_basic.NODES, *nodes_image.NODES, *nodes_merge.NODES, *nodes_gan.NODES]
 }
+CATALOGUE.update((t.name, t) for t in nodes_poly.NODES)  # S-L2: polynomial features
 
 
 def node_type(name: str) -> NodeType:

@@ -99,6 +99,8 @@ def measured_names(ctx) -> dict[str, float]:
     """The numbers every check may read: the metrics of the model as it is now, the
     epoch and the optimizer steps taken."""
     evaluate_now = getattr(ctx, "evaluate", None)
+    if evaluate_now is None and getattr(ctx, "nets", None) is not None:
+        return {"epoch": ctx.epoch, "step": ctx.step}  # a GAN: its probes say the rest (S-L2)
     if evaluate_now is None:
         raise NodeplayError("Lesson checks measure a supervised network; this trainer is not one.")
     return {

@@ -12,6 +12,7 @@ from engine.edits import edited
 from engine.errors import NodeplayError
 from engine.graph.catalogue import ACTIVATIONS, FEATURES, INITS
 from engine.graph.mlp import describe_mlp
+from engine.lessons.graph_controls import GRAPH_CONTROLS, check_graph_controls, set_graph_controls
 from engine.project import Project
 from engine.project_schema import excerpt
 from engine.settings import data_from_dict, to_dict, train_from_dict
@@ -26,7 +27,7 @@ DATA = {
 }
 TRAIN = ("learning_rate", "optimizer", "batch_size", "regularization", "reg_rate", "stop_epochs")
 SHAPE = ("hidden", "activation", "features", "init")
-CONTROLS = (*DATA, *TRAIN, *SHAPE)
+CONTROLS = (*DATA, *TRAIN, *SHAPE, *GRAPH_CONTROLS)  # S-L2: β, gan_loss, d_steps (graph parameters)
 LIVE = frozenset({"learning_rate", "stop_epochs"})  # taken by a running session as they are
 MAX_LAYERS, MAX_UNITS = 6, 8  # the playground's own limits
 
@@ -53,6 +54,8 @@ def set_controls(project: Project, values: dict, where: str = "The step") -> Pro
         )
     for name, value in shape_values.items():
         _check_shape(name, value, where)
+    graph_values = {k: v for k, v in values.items() if k in GRAPH_CONTROLS}
+    check_graph_controls(project.graph, graph_values, where)
 
     def mutate(p: Project) -> None:
         data = to_dict(p.data) | {DATA[k]: v for k, v in values.items() if k in DATA}
@@ -61,6 +64,7 @@ def set_controls(project: Project, values: dict, where: str = "The step") -> Pro
             p.data, p.train = data_from_dict(data), train_from_dict(train)
         except NodeplayError as err:
             raise NodeplayError(f"{where} cannot be taken: {err}") from None
+        set_graph_controls(p.graph, graph_values)
 
     def shape_edit(shape) -> None:
         if "hidden" in shape_values:

@@ -26,9 +26,11 @@ def run_lesson(
     lesson: Lesson, *, device: str = "cpu", report: Callable[[StepResult], None] | None = None
 ) -> list[StepResult]:
     """Every step of ``lesson`` in order; ``report`` hears each result as it comes."""
-    from engine.train.session import Session  # torch only when a lesson runs
+    from engine.train import commands as cmd  # torch only when a lesson runs
+    from engine.train.factory import make_trainer
 
-    session = Session(lesson.start_project(), device=device)
+    # the supervised Session, or the GAN trainer for an adversarial graph (S-L2)
+    session = make_trainer(lesson.start_project(), device=device)
     memory: dict[str, float] = {}
     results = []
     for number, step in enumerate(lesson.steps, 1):
@@ -37,8 +39,7 @@ def run_lesson(
             project = set_controls(session.project, step.set, f"Step {number}")
             if is_live(step.set):
                 session.project.train = project.train
-                for group in session.optimizer.param_groups:
-                    group["lr"] = project.train.learning_rate
+                session.apply(cmd.SetLearningRate(project.train.learning_rate))
             else:
                 session.set_project(project)
         if step.train == "play":

@@ -131,7 +131,7 @@ register(
     lesson_check_probe,
     cost=COSTLY,
     max_per_second=2.0,
-    applies=lambda ctx: hasattr(ctx, "evaluate"),
+    applies=lambda ctx: hasattr(ctx, "evaluate") or hasattr(ctx, "nets"),  # S-L2: GANs too
     args={"check": None, "args": {}, "memory": {}, "token": ""},
 )
 from engine.probes.least_squares import applies as _regression_on_plane  # noqa: E402
@@ -206,4 +206,25 @@ register(
     max_per_second=1.0,
     applies=_col.applies,
     args={"count": 8},
+)
+
+
+# -- S-L2: how close a VAE's, an autoencoder's or a GAN's samples are to the data (#12) --
+from engine.probes import sample_fit as _fit  # noqa: E402
+
+register("sample-fit", _fit.sample_fit, cost=COSTLY, max_per_second=1.0, applies=_fit.applies, args=_fit.ARGS)
+
+
+# -- S-L1: the pca-basis, edge-filter and filter-visualization lessons (issue #12) ------
+from engine.probes import filter_edges as _fe  # noqa: E402
+from engine.probes import pca_match as _pm  # noqa: E402
+
+register("pca-match", _pm.pca_match, max_per_second=1.0, applies=_pm.applies, args={"components": 2})
+register("sobel-match", _fe.sobel_match, applies=_fe.applies_sobel, max_per_second=4.0)
+register(
+    "filter-edges",
+    _fe.filter_edges,
+    applies=_fe.applies,
+    max_per_second=2.0,
+    args={"layer": None, "orientations": 8},
 )

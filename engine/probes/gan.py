@@ -20,10 +20,11 @@ import torch
 import torch.nn.functional as F
 
 from engine.probes.registry import COSTLY, register
+from engine.train import gan_metrics
+from engine.train.gan_metrics import kl_js  # noqa: F401 - its old home
 
 NOISE_LINES = 9  # lines of the noise grid each way
 LINE_POINTS = 24  # points along each line
-BINS = 24  # per side, for KL and JS
 
 
 def _gan(ctx) -> bool:
@@ -43,25 +44,6 @@ def _int(args: dict, name: str, low: int, high: int) -> int:
     if not isinstance(v, int) or isinstance(v, bool) or not low <= v <= high:
         raise ValueError(f"{name} must be a whole number from {low} to {high}, not {v!r}")
     return v
-
-
-def histogram(points: np.ndarray, extent: float, bins: int = BINS) -> np.ndarray:
-    """Points' share per cell of a bins × bins grid over [-extent, extent]²."""
-    h, _, _ = np.histogram2d(points[:, 0], points[:, 1], bins, [[-extent, extent]] * 2)
-    return h / max(len(points), 1)
-
-
-def kl_js(real: np.ndarray, fake: np.ndarray, extent: float, bins: int = BINS) -> tuple[float, float]:
-    """KL(real ‖ generated) and the Jensen-Shannon divergence of two point clouds,
-    binned on a grid (a small floor keeps empty cells finite), in nats."""
-    eps = 1e-4
-    p = histogram(real, extent, bins) + eps
-    q = histogram(fake, extent, bins) + eps
-    p, q = p / p.sum(), q / q.sum()
-    m = (p + q) / 2
-    kl = float((p * np.log(p / q)).sum())
-    js = float(0.5 * (p * np.log(p / m)).sum() + 0.5 * (q * np.log(q / m)).sum())
-    return kl, js
 
 
 def energy_distance(a: np.ndarray, b: np.ndarray) -> float:
@@ -103,33 +85,20 @@ def gan_plane(ctx, args) -> dict:
         grid = torch.stack([xx.reshape(-1), yy.reshape(-1)], 1)
         field = torch.sigmoid(nets.discriminator(grid)).reshape(size, size)
         lines = _noise_grid(ctx)
-        many = nets.generator(nets.noise(2048, torch.Generator().manual_seed(1), device)).cpu().numpy()
-    kl, js = kl_js(ctx.dataset.x_train, many, extent)
-    curve = _curve(ctx)
-    if not curve["step"] or curve["step"][-1] != ctx.step:
-        for k, v in (("step", ctx.step), ("kl", kl), ("js", js)):
-            curve[k].append(float(v))
+    gan_metrics.note(ctx)  # S-GAN: the run's curve, which the trainer adds to as it trains
     value = {
         "real": np.asarray(real, np.float32).copy(),
         "generated": fake.detach().cpu().numpy(),
         "gradient": -grad.cpu().numpy(),  # downhill: where the generator moves each point
         "field": field.cpu().numpy(),
         "extent": np.float32(extent),
-        "divergence": {k: np.asarray(v) for k, v in curve.items()},
+        "divergence": {k: np.asarray(v) for k, v in gan_metrics.curve(ctx).items()},
         "step": np.int64(ctx.step),
         "phase": getattr(ctx, "last_phase", ""),
     }
     if lines is not None:
         value["noise_grid"] = lines
     return value
-
-
-def _curve(ctx) -> dict[str, list]:
-    """The KL/JS curve of this run: it starts again at every reset."""
-    key = ctx.generation
-    if getattr(ctx, "_divergence_curve", (None,))[0] != key:
-        ctx._divergence_curve = (key, {"step": [], "kl": [], "js": []})
-    return ctx._divergence_curve[1]
 
 
 def gan_losses(ctx, _args) -> dict:

@@ -26,12 +26,18 @@ def _always(_context) -> bool:
     return True
 
 
+def _never(_context) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class Probe:
     """One registered probe. ``max_per_second``: how often snapshots may carry it
     (None: every snapshot). ``applies(context)``: whether it has anything to say for
     this trainer and project (a boundary needs 2-D points). ``args``: the argument
-    names it accepts, with their defaults."""
+    names it accepts, with their defaults. ``full_rate(context)``: whether it is cheap
+    enough for this trainer to ride on every snapshot, ``max_per_second`` aside (the
+    neuron maps on the compiled kernel redraw at the display rate)."""
 
     name: str
     fn: Callable[[Any, dict], Any]
@@ -39,6 +45,7 @@ class Probe:
     max_per_second: float | None = None
     applies: Callable[[Any], bool] = _always
     args: dict = field(default_factory=dict)
+    full_rate: Callable[[Any], bool] = _never
 
     def run(self, context, args: dict | None):
         """The probe's value for ``context``; NodeplayError (one sentence) when the
@@ -69,6 +76,7 @@ def register(
     max_per_second: float | None = None,
     applies: Callable[[Any], bool] | None = None,
     args: dict | None = None,
+    full_rate: Callable[[Any], bool] | None = None,
 ) -> Probe:
     """Add (or replace) the probe ``name``; costly probes run at most COSTLY_RATE
     times a second unless ``max_per_second`` says otherwise."""
@@ -76,7 +84,7 @@ def register(
         raise ValueError(f"cost must be {CHEAP!r} or {COSTLY!r}, not {cost!r}")
     if max_per_second is None and cost == COSTLY:
         max_per_second = COSTLY_RATE
-    probe = Probe(name, fn, cost, max_per_second, applies or _always, dict(args or {}))
+    probe = Probe(name, fn, cost, max_per_second, applies or _always, dict(args or {}), full_rate or _never)
     PROBES[name] = probe
     return probe
 

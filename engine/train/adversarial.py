@@ -24,15 +24,13 @@ import torch
 import torch.nn.functional as F
 
 from engine.builder.gan import GanNets, build_gan
-from engine.data import make_dataset
-from engine.data.dataset import USER, Dataset, split
-from engine.data.user import make_points
+from engine.data.gan_real import gan_dataset
 from engine.errors import NodeplayError
 from engine.graph import validate
 from engine.graph.gan import is_gan
 from engine.project import Project
 from engine.train import commands as cmd
-from engine.train import live_edit
+from engine.train import gan_metrics, live_edit
 from engine.train.device import choose_device
 from engine.train.events import Metrics
 from engine.train.headless import run_until
@@ -59,22 +57,6 @@ class SetSlowMotion:
     """On: every epoch is one phase (D, then G), so a paced run pauses after each."""
 
     on: bool = True
-
-
-def gan_dataset(project: Project) -> Dataset:
-    """The real samples: the project's dataset, or the user's drawn points whatever
-    their labels (a GAN imitates where they lie)."""
-    d = project.data
-    if d.name != USER:
-        return make_dataset(d, project.points)
-    if project.points is None or len(project.points[0]) < 2:
-        raise NodeplayError("Draw at least two real points before training the GAN.")
-    x, _ = make_points(project.points[0], np.zeros(len(project.points[0]), np.float32))
-    ds = split(
-        USER, x, np.zeros((len(x), 1), np.float32), None, d.train_percent, np.random.default_rng(d.seed)
-    )
-    ds.x_train = x  # a GAN learns every drawn point
-    return ds
 
 
 def spread(x: torch.Tensor) -> float:
@@ -303,6 +285,7 @@ class GanTrainer(Served):
         h["epoch"].append(float(self.epoch))
         for k in ("d_loss", "g_loss", "d_real", "d_fake"):
             h[k].append(m[k])
+        gan_metrics.track(self)  # S-GAN: the KL/JS curve, every TRACK_EVERY iterations
         return m
 
     def take_rows(self) -> Metrics:
@@ -423,6 +406,7 @@ class GanTrainer(Served):
         t = self.project.train
         if epochs is None and steps is None and t.stop_epochs is None:
             raise NodeplayError("This project has no stop condition; pass --epochs or --steps.")
-        return run_until(
+        done = run_until(
             self, epochs, steps, first=self._record, diverged=self.divergence, finish=self.take_rows
         )
+        return {**done, **gan_metrics.divergence(self)}  # S-GAN: a 2-D GAN's KL and JS

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import numpy as np
 
@@ -51,6 +52,25 @@ def warm() -> None:
     chain.train_epoch(order, 4, None, 1.0, lr, np.full(1, 3, np.int64), 2, np.full(1, 0.001))
     chain.forward(0, x)
     chain.evaluate(1.0)
+    # slice s-cmp: compare mode's SIMD kernel, with the argument types CompiledBatch passes
+    from engine.train import compiled_lanes
+
+    lanes_kernel: Any = compiled_lanes  # its numba arguments are untyped
+
+    lanes = CompiledChain(
+        [(torch.zeros(2, 2, 3), torch.zeros(2, 1, 3)), (torch.zeros(2, 3, 1), None)],
+        True,
+        [["tanh", "linear"]] * 2,
+        [(x, y), (x, y)],
+        "bce",
+        2,
+    )
+    (xa, ya, la), (xb, yb, lb) = lanes.data
+    lr2, zero2 = np.full(2, 0.01), np.zeros(2)
+    lanes_kernel.train_and_evaluate(
+        lanes.flat, lanes.s1, lanes.steps, *lanes._args(), xa, ya, la, xb, yb, lb,
+        order, 4, lanes.loss, 1.0, lr2, zero2, 0, zero2, lanes.active, lanes.metrics,
+    )  # fmt: skip
     state.seconds = time.perf_counter() - t0
     state.ready = True
 

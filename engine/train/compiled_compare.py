@@ -9,11 +9,16 @@ trains every lane and measures its losses.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 
+from engine.train import compiled_lanes
 from engine.train.compiled import METRICS, OPTIMIZER_CODES, REG_CODES
 from engine.train.compiled_mlp import CompiledChain
+
+lanes_kernel: Any = compiled_lanes  # its numba arguments are untyped
 
 
 class CompiledBatch:
@@ -29,6 +34,9 @@ class CompiledBatch:
         self.rate = np.array([v.reg_rate for v in cs.variants], np.float64)
         self.reg = REG_CODES[cs._reg or "none"]
         self.weight = cs.head.weight
+        # two or more lanes with sgd or momentum: SIMD across the lanes (compiled_lanes)
+        self.mu = np.array([compiled_lanes.OPTIMIZERS.get(v.optimizer, -1.0) for v in cs.variants])
+        self.simd = self.chain.k > 1 and bool((self.mu >= 0).all())
 
     @classmethod
     def for_compare(cls, cs) -> CompiledBatch | None:
@@ -59,7 +67,15 @@ class CompiledBatch:
     def train_epoch(self, order: np.ndarray, batch: int) -> list[dict[str, float]]:
         """One pass for every lane; each lane's metrics (NaN for frozen lanes)."""
         c = self.chain
-        c.train_epoch(order, batch, None, self.weight, self.lr, self.opt, self.reg, self.rate)
+        if self.simd:
+            (x, y, labels), (xt, yt, labels_t) = c.data
+            lanes_kernel.train_and_evaluate(
+                c.flat, c.s1, c.steps, *c._args(), x, y, labels, xt, yt, labels_t,
+                order, batch, c.loss, float(self.weight), self.lr, self.mu, self.reg, self.rate,
+                c.active, c.metrics,
+            )  # fmt: skip
+        else:
+            c.train_epoch(order, batch, None, self.weight, self.lr, self.opt, self.reg, self.rate)
         return [dict(zip(METRICS, row)) for row in c.metrics.tolist()]
 
 

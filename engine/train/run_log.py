@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.errors import NodeplayError
+from engine.train import gan_metrics
 
 COLUMNS = ("epoch", "seconds", "train_loss", "test_loss", "train_acc", "test_acc")
 
@@ -23,27 +24,32 @@ def train_logged(session, epochs: int, path) -> dict:
     """Train ``epochs`` epochs, writing a row after each (and one for the start) to
     ``path``; returns the last epoch's metrics as ``Session.train`` does."""
     path = Path(path)
+    # S-GAN: a GAN has no evaluation; its rows add its losses and divergence (gan_metrics)
+    extra = gan_metrics.columns(session)
     t0 = time.perf_counter()
-    rows = [_row(session.epoch, 0.0, session.evaluate())]
+    first = session.evaluate() if hasattr(session, "evaluate") else {}
+    rows = [_row(session.epoch, 0.0, {**first, **gan_metrics.logged(session, first)}, extra)]
     m: dict = {}
     for _ in range(epochs):
         m = session.train_epoch()
-        rows.append(_row(session.epoch, time.perf_counter() - t0, m))
+        m = {**m, **gan_metrics.logged(session, m)}
+        rows.append(_row(session.epoch, time.perf_counter() - t0, m, extra))
         if not math.isfinite(m["train_loss"]):
             break  # the rows so far are still written: they show where it diverged
-    write_run(path, rows)
+    write_run(path, rows, extra)
     return m
 
 
-def _row(epoch: int, seconds: float, m: dict) -> list:
-    return [epoch, round(seconds, 4), *(m.get(k, float("nan")) for k in COLUMNS[2:])]
+def _row(epoch: int, seconds: float, m: dict, extra: tuple[str, ...] = ()) -> list:
+    return [epoch, round(seconds, 4), *(m.get(k, float("nan")) for k in (*COLUMNS[2:], *extra))]
 
 
-def write_run(path, rows: list[list]) -> None:
+def write_run(path, rows: list[list], extra: tuple[str, ...] = ()) -> None:
+    """``rows`` under COLUMNS and then the ``extra`` columns (a GAN's, say)."""
     try:
         with open(path, "w", newline="", encoding="utf-8") as f:
             out = csv.writer(f)
-            out.writerow(COLUMNS)
+            out.writerow((*COLUMNS, *extra))
             out.writerows(rows)
     except OSError as err:
         raise NodeplayError(f"{path} cannot be written ({err.strerror or type(err).__name__}).") from None
@@ -59,15 +65,15 @@ def read_run(path) -> dict[str, np.ndarray]:
         raise NodeplayError(
             f"{path.name} cannot be read ({getattr(err, 'strerror', None) or err})."
         ) from None
-    if not table or tuple(table[0]) != COLUMNS:
+    if not table or tuple(table[0][: len(COLUMNS)]) != COLUMNS:
         raise NodeplayError(
-            f"{path.name} is not a saved run: its first line must be {','.join(COLUMNS)} "
+            f"{path.name} is not a saved run: its first line must start with {','.join(COLUMNS)} "
             "(write one with nodeplay train FILE --epochs N --metrics run.csv)."
         )
     try:
         values = np.array([[float(v) for v in row] for row in table[1:] if row], np.float64)
     except ValueError:
         raise NodeplayError(f"{path.name} holds a value that is not a number; write it again.") from None
-    if values.ndim != 2 or len(values) == 0 or values.shape[1] != len(COLUMNS):
+    if values.ndim != 2 or len(values) == 0 or values.shape[1] != len(table[0]):
         raise NodeplayError(f"{path.name} has no complete rows; write it again.")
-    return {name: values[:, i] for i, name in enumerate(COLUMNS)}
+    return {name: values[:, i] for i, name in enumerate(table[0])}  # COLUMNS, then any extra

@@ -83,6 +83,7 @@ class Runner:
             if (
                 not force
                 and p.max_per_second
+                and not p.full_rate(self.trainer)
                 and now - self._last_run.get(name, -math.inf) < 1 / p.max_per_second
             ):
                 continue

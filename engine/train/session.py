@@ -30,6 +30,7 @@ from engine.train.abandon import EpochAbandoned
 from engine.train.compiled_mlp import CompiledMLP
 from engine.train.device import apply_thread_policy, choose_device
 from engine.train.divergence import Watch, diagnose
+from engine.train.epoch_metrics import BatchMeans, from_batches
 from engine.train.events import Metrics
 from engine.train.fast_mlp import FAST_CHUNK, FastMLP  # noqa: F401 - FAST_CHUNK: tests
 from engine.train.headless import run_until
@@ -69,6 +70,7 @@ class Session(Served):
         check.raise_if_invalid()
         sample = int(np.prod(dataset.spec.x_shape))
         self.project, self.dataset = project, dataset
+        self.batch_metrics = from_batches(dataset)  # train figures from the epoch's batches
         self.device = choose_device(device or project.train.device, check.total_params, sample)
         check_fits(project, dataset, self.device)  # refused with a sentence before building
         self._to_device()
@@ -106,7 +108,8 @@ class Session(Served):
         if weights is not None:
             self.load_weights(weights)
         self.watch = Watch.begin(self, weights)  # what divergence is measured against
-        self._install(make_optimizer(t.optimizer, self.model.parameters(), t.learning_rate))
+        fused = self.batch_metrics  # S-CNN: images take torch's fused step
+        self._install(make_optimizer(t.optimizer, self.model.parameters(), t.learning_rate, fused))
         self.generator = torch.Generator().manual_seed(self.seed)
         self.epoch, self.step = epoch, 0
         self.history = Metrics()
@@ -168,7 +171,9 @@ class Session(Served):
         model = build_model(graph, self.dataset.spec, self.seed).to(self.device)
         carried = live_edit.carry_state(old_model, model, live_edit.unchanged_nodes(old_graph, graph))
         t, old_opt = self.project.train, self.optimizer
-        optimizer = make_optimizer(t.optimizer, model.parameters(), old_opt.param_groups[0]["lr"])
+        optimizer = make_optimizer(
+            t.optimizer, model.parameters(), old_opt.param_groups[0]["lr"], self.batch_metrics
+        )
         live_edit.carry_optimizer_state(old_opt, optimizer, old_model, model, carried)
         self.project.graph, self.model = graph, model
         self._install(optimizer)
@@ -222,7 +227,7 @@ class Session(Served):
     ) -> dict[str, float]:
         """``_train_epoch``; out of memory, it raises NodeplayError with a sentence
         (the runner pauses) and frees what it can."""
-        if self.watch.start_loss is None:  # the loss before the first step
+        if self.watch.start_loss is None and not self.batch_metrics:  # the loss before the first step
             self.watch.start_loss = self.evaluate()["train_loss"]
         try:
             return self._train_epoch(max_steps, between=between)
@@ -266,6 +271,8 @@ class Session(Served):
                 raise
             return self._finish_epoch(done, bs, n, max_steps)
         regularized = t.regularization != "none"
+        kind = model.main.loss if model.main.on_data else None  # engine.train.epoch_metrics
+        means = BatchMeans(kind) if self.batch_metrics else None
         model.train()
         done = 0
         try:
@@ -273,7 +280,12 @@ class Session(Served):
                 if max_steps is not None and done >= max_steps:
                     break
                 idx = order[start : start + bs]
-                loss, _ = model.loss(x[idx], y[idx])
+                yb = y[idx]
+                loss, pred = model.loss(x[idx], yb)
+                if means is not None:
+                    means.add(loss, pred, yb)
+                    if self.watch.start_loss is None:  # the first batch's, before any step: one sync
+                        self.watch.start_loss = float(loss.detach())
                 if regularized and (pen := self._penalty()) is not None:
                     loss = loss + pen
                 opt.zero_grad(set_to_none=True)
@@ -285,7 +297,8 @@ class Session(Served):
         except (EpochAbandoned, torch.OutOfMemoryError):
             self.step += done  # those steps were taken; the epoch was not
             raise
-        return self._finish_epoch(done, bs, n, max_steps)
+        figures = self.evaluate(means) if means is not None and means.count else None
+        return self._finish_epoch(done, bs, n, max_steps, figures)
 
     def _finish_epoch(
         self, done: int, bs: int, n: int, max_steps: int | None, metrics: dict | None = None
@@ -296,7 +309,9 @@ class Session(Served):
         return self._record(metrics)
 
     @torch.inference_mode()
-    def evaluate(self) -> dict[str, float]:
+    def evaluate(self, batches: BatchMeans | None = None) -> dict[str, float]:
+        """Loss and accuracy of both splits; with ``batches``, the train figures are
+        its means over the epoch's mini-batches and only the test split is evaluated."""
         if isinstance(self._fast, CompiledMLP):  # compiled: it releases the GIL
             return self._fast.evaluate(self.model.main.weight)
         if self._fast is not None and self.numpy_evaluation:
@@ -304,8 +319,9 @@ class Session(Served):
         model = self.model
         if self._mode_matters:
             model.eval()
-        rows = []
-        for x, y in ((self.x_train, self.y_train), (self.x_test, self.y_test)):
+        rows = [*batches.means()] if batches is not None else []
+        splits = ((self.x_train, self.y_train), (self.x_test, self.y_test))
+        for x, y in splits[len(rows) // 2 :]:
             loss, pred = model.loss(x, y)
             rows.append(loss)
             rows.append(self._accuracy(pred, y))

@@ -39,8 +39,9 @@ STEP_TIMEOUT_MS = 20_000  # one epoch of a legal project that is not too large
 
 
 # The window's Step trains a whole epoch (the CLI test trains one batch): presets whose
-# epoch takes 8-80 s on a loaded 2-core machine (measured 2026-11-29) would read as hangs.
-SLOW_EPOCH = {"cnn", "filter-visualization", "edge-filter", "gan", "gan-2d"}
+# epoch takes 8-80 s on a loaded 2-core machine (measured 2026-11-29; colorization's U-Net
+# took over 20 s twice under load) would read as hangs.
+SLOW_EPOCH = {"cnn", "colorization", "filter-visualization", "edge-filter", "gan", "gan-2d"}
 
 
 def window_bases() -> dict[str, dict]:

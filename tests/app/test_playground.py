@@ -50,7 +50,8 @@ def test_ratio_noise_and_regenerate_change_the_data(window, qtbot):
 def test_dataset_change_sets_problem_and_head(window, qtbot):
     panel = window.panel
     panel.dataset_combo.setCurrentIndex(panel.dataset_combo.findData("reg-plane"))
-    assert window.session.dataset.name == "reg-plane" and window.session.dataset.classes is None
+    qtbot.waitUntil(lambda: window.session.dataset.name == "reg-plane")  # the worker loads it
+    assert window.session.dataset.classes is None
     shape = describe_mlp(window.project.graph)
     assert (shape.outputs, shape.loss) == (1, "mse")
     assert not panel.classes_spin.isVisible()  # reg-plane has no class count
@@ -64,8 +65,9 @@ def test_dataset_change_sets_problem_and_head(window, qtbot):
     assert (shape.outputs, shape.loss) == (4, "cross_entropy")
 
     panel.dataset_combo.setCurrentIndex(panel.dataset_combo.findData("xor"))
+    qtbot.waitUntil(lambda: window.session.dataset.name == "xor")
     shape = describe_mlp(window.project.graph)
-    assert window.session.dataset.name == "xor" and (shape.outputs, shape.loss) == (1, "bce")
+    assert (shape.outputs, shape.loss) == (1, "bce")
 
 
 def test_features_toggle_and_last_one_stays(window, qtbot):

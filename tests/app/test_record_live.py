@@ -27,7 +27,11 @@ def test_recording_while_training_writes_every_frame(qtbot, tmp_path):
     path, error = done.args
     assert error == "" and path.endswith("run.gif")
     frames = iio.imread(path, index=None)
-    assert frames.shape[0] == kept
+    # a GIF merges identical frames (after the pause) into one longer frame: the play
+    # time is every frame's, and no two frames in a row are the same
+    shown_ms = sum(iio.immeta(path, index=i)["duration"] for i in range(frames.shape[0]))
+    assert shown_ms == kept * round(1000 / recorder.fps)
+    assert all((a != b).any() for a, b in zip(frames, frames[1:]))
     assert (frames[0] != frames[-1]).any()  # training moved the views
     assert "written to" in window.message.text.text()
     window.close()

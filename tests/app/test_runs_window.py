@@ -78,3 +78,31 @@ def test_the_window_saves_its_own_run(qtbot, tmp_path):
     window.reset_action.trigger()  # a new run starts from nothing
     qtbot.waitUntil(lambda: len(window.run_clock.rows) <= 1, timeout=10_000)
     window.close()
+
+
+def test_a_gan_run_saves_its_divergence_and_the_window_compares_it(qtbot, tmp_path):
+    from engine.train.gan_metrics import DIVERGENCES, GAN_COLUMNS
+
+    src = tmp_path / "g.json"
+    assert main(["new", "gan-2d", "--out", str(src)]) == 0
+    paths = []
+    for seed in (1, 2):
+        path = tmp_path / f"gan{seed}.csv"
+        assert main(["train", str(src), "--epochs", "3", "--seed", str(seed), "--metrics", str(path)]) == 0
+        paths.append(str(path))
+    run = read_run(paths[0])
+    assert list(run) == [*COLUMNS, *GAN_COLUMNS, *DIVERGENCES]
+    assert np.isfinite(run["kl"]).all() and np.isfinite(run["js"]).all() and run["js"].max() <= np.log(2)
+    assert np.isfinite(run["d_loss"][1:]).all()
+    window = shown_window(qtbot, "gan-2d")
+    runs = open_runs(window, paths)
+    qtbot.addWidget(runs)
+    offered = [runs.quantity.itemText(i) for i in range(runs.quantity.count())]
+    assert "KL / JS divergence" in offered and "D and G losses" in offered
+    runs.quantity.setFocus()
+    for _ in range(offered.index("KL / JS divergence")):
+        QTest.keyClick(runs.quantity, Qt.Key.Key_Down)
+    items = runs.plot.getPlotItem().listDataItems()
+    assert len(items) == 4 and [i.name() for i in items[:2]] == ["gan1 KL", "gan1 JS"]
+    assert np.allclose(items[0].yData, run["kl"]) and np.allclose(items[1].yData, run["js"])
+    window.close()

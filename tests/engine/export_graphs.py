@@ -8,6 +8,7 @@ from engine.settings import DataSettings, TrainSettings
 ZOO_NODES = [
     ("input", "Input", {}),
     ("feat", "Features", {"features": ["x1", "x2", "x1^2", "sin x2"]}),
+    ("poly", "Polynomial", {"degree": 3, "scale": 10.0}),
     ("d1", "Dense", {"units": 8, "init": "he"}),
     ("ln", "LayerNorm", {}),
     ("a1", "Activation", {"fn": "gelu"}),
@@ -34,7 +35,8 @@ ZOO_NODES = [
     ("aux_out", "Output", {"loss": "bce", "weight": 0.25}),
     ("total", "LossSum", {"wb": 0.1}),
 ]
-ZOO_EDGES = """input.x feat.x; feat.out d1.x; d1.out ln.x; ln.out a1.x; a1.out rs.x; rs.out conv.x;
+ZOO_EDGES = """input.x feat.x; feat.out poly.x; poly.out d1.x; d1.out ln.x; ln.out a1.x;
+a1.out rs.x; rs.out conv.x;
 conv.out bn.x; bn.out act.x; act.out up.x; up.out mp.x; mp.out ct.x; ct.out ap.x; ap.out fl.x;
 fl.out cat.a; a1.out cat.b; cat.out sp.x; sp.a samp.mean; sp.b samp.logvar; samp.z drop.x;
 drop.out head.x; head.out out.pred; input.y out.target; samp.z recon.x; recon.out sig.x;

@@ -102,3 +102,16 @@ def test_an_unwritable_output_is_one_sentence(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "p.nodeplay cannot be written (Not a directory)." in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback():
+    """`nodeplay lesson mlp | head -1`: the pipe closes before the text is written."""
+    import subprocess
+
+    p = subprocess.Popen(
+        [sys.executable, "-m", "nodeplay", "lesson", "mlp"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert p.stdout is not None and p.stderr is not None
+    p.stdout.close()
+    err = p.stderr.read()
+    assert p.wait() == 0 and b"Traceback" not in err and b"Exception ignored" not in err

@@ -77,7 +77,7 @@ def fresh_env() -> dict:
 
 def test_every_preset_exports_and_reproduces_the_app(tmp_path):
     expected = {}
-    for name in [n for n in preset_names() if not n.startswith("gan")]:  # GANs do not export yet
+    for name in [n for n in preset_names() if not n.startswith("gan")]:  # GANs: test_export_gan.py
         project, curve, pred = trained(name, epochs_for(name))
         folder = tmp_path / name
         result = export_python(project, folder)
@@ -114,7 +114,7 @@ def ruff() -> list[str]:
     return [exe]
 
 
-@pytest.mark.parametrize("name", [n for n in preset_names() if not n.startswith("gan")])
+@pytest.mark.parametrize("name", preset_names())  # GANs too (S-GAN)
 def test_generated_code_passes_ruff_and_is_formatted(tmp_path, name):
     export_python(load_preset(name), tmp_path / "out")
     for args in (["check", "--isolated", "."], ["format", "--isolated", "--check", "."]):
@@ -312,7 +312,7 @@ def test_every_node_type_exports_and_reproduces(tmp_path):
     from engine.graph import CATALOGUE
     from tests.engine.export_graphs import ZOO_NODES, zoo_project
 
-    gan = {"Noise", "Generated", "Adversarial"}  # a GAN's nodes do not export yet
+    gan = {"Noise", "Generated", "Adversarial"}  # written by engine.export.gan_code instead
     assert {kind for _, kind, _ in ZOO_NODES} == set(CATALOGUE) - gan  # a new type needs its code
     project = zoo_project()
     session = Session(project, device="cpu")

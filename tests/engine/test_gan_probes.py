@@ -50,7 +50,10 @@ def test_the_plane_probe_shows_the_discriminator_and_the_generators_downhill():
         before = torch.nn.functional.softplus(-t.nets.discriminator(x)).item()
         after = torch.nn.functional.softplus(-t.nets.discriminator(x + step)).item()
     assert after < before
-    assert v["divergence"]["kl"].shape == (1,)
+    # the run's curve: the trainer's points while it trained (S-GAN), then this one
+    steps = v["divergence"]["step"]
+    assert steps[0] == 0 and steps[-1] == t.step == 30 and len(steps) >= 3 and (np.diff(steps) > 0).all()
+    assert v["divergence"]["kl"].shape == steps.shape and np.isfinite(v["divergence"]["js"]).all()
 
 
 def test_the_dcgan_covers_more_digit_classes_after_training():

@@ -197,7 +197,7 @@ def test_a_runaway_learning_rate_is_reported_in_the_runner():
         thread.join(20)
 
 
-def test_the_cli_trains_a_gan_and_export_refuses_it_in_a_sentence(tmp_path, capsys):
+def test_the_cli_trains_and_exports_a_gan_and_onnx_refuses_it_in_a_sentence(tmp_path, capsys):
     from nodeplay.cli import main
 
     path = tmp_path / "g.json"
@@ -205,8 +205,11 @@ def test_the_cli_trains_a_gan_and_export_refuses_it_in_a_sentence(tmp_path, caps
     assert main(["train", str(path), "--steps", "20", "--json", "--out", str(tmp_path / "t.json")]) == 0
     out = capsys.readouterr().out
     assert '"steps": 20' in out and '"d_loss"' in out
-    assert main(["export", str(path), "--format", "python", "--out", str(tmp_path / "x")]) != 0
-    assert "exporting a GAN is not supported yet" in capsys.readouterr().err
+    assert main(["export", str(path), "--format", "python", "--out", str(tmp_path / "x")]) == 0
+    assert (tmp_path / "x" / "train.py").is_file() and "Gan" in (tmp_path / "x" / "model.py").read_text()
+    pytest.importorskip("onnx")
+    assert main(["export", str(path), "--format", "onnx", "--out", str(tmp_path / "g.onnx")]) != 0
+    assert "export it as Python" in capsys.readouterr().err and not (tmp_path / "g.onnx").exists()
 
 
 def test_a_dcgan_with_batch_norm_reopens_with_its_weights(tmp_path):

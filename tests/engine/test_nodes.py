@@ -32,6 +32,7 @@ NODES_MD = {
     "Noise",  # G1 (issue 11): a GAN's generator input and output, and its losses
     "Generated",
     "Adversarial",
+    "Polynomial",  # S-L2 (issue 12): polynomial features of any degree
 }
 
 

@@ -1,0 +1,122 @@
+"""Compare mode's SIMD kernel (eight lanes at a time) trains exactly as the per-lane
+kernel does, for every activation, loss, regularizer, sgd and momentum (#13)."""
+
+import numpy as np
+import pytest
+
+from engine.presets import load_preset
+from engine.train import compile_warmup, compiled, compiled_lanes
+from engine.train.compare import CompareSession
+from engine.train.compiled import ACTIVATION_CODES, LOSS_CODES
+
+
+@pytest.fixture
+def kernel():
+    was = compile_warmup.state.ready
+    compile_warmup.warm()
+    yield
+    compile_warmup.state.ready = was
+
+
+def _problem(k, sizes, loss, seed=0):
+    """K lanes of a dense chain in the flat layout, with (K, in, out) weights."""
+    rng = np.random.default_rng(seed)
+    n_in, n_out = np.array(sizes[:-1]), np.array(sizes[1:])
+    w_off, b_off, at = [], [], 0
+    for a, b in zip(n_in, n_out):
+        w_off.append(at)
+        b_off.append(at + k * a * b)
+        at += k * (a * b + b)
+    flat = (rng.normal(size=at) * 0.6).astype(np.float32)
+    x, xt = (rng.normal(size=(n, sizes[0])).astype(np.float32) for n in (230, 170))
+    c = sizes[-1]
+    if loss in ("bce", "cross_entropy"):
+        lab, lab_t = ((v[:, 0] * v[:, 1] > 0).astype(np.int64) for v in (x, xt))
+        if loss == "cross_entropy":
+            lab, lab_t = ((np.abs(v[:, 0]) * c / 2).astype(np.int64).clip(0, c - 1) for v in (x, xt))
+        y, yt = (
+            np.eye(c, dtype=np.float32)[v] if c > 1 else v[:, None].astype(np.float32) for v in (lab, lab_t)
+        )
+    else:
+        y, yt = (np.sin(v[:, :c] * 2).astype(np.float32) for v in (x, xt))
+        lab, lab_t = np.zeros(len(x), np.int64), np.zeros(len(xt), np.int64)
+    i64 = lambda v: np.asarray(v, np.int64)  # noqa: E731
+    shape = (i64(n_in), i64(n_out), i64(w_off), i64(b_off), True)
+    return flat, shape, (x, y, lab, xt, yt, lab_t)
+
+
+def _lane_of(k, sizes):
+    """The lane of every value of the flat buffer."""
+    blocks = [n for a, b in zip(sizes, sizes[1:]) for n in (a * b, b)]
+    return np.concatenate([np.repeat(np.arange(k), n) for n in blocks])
+
+
+def _train(simd, flat, shape, data, acts, lr, mu, reg, rate, epochs=5, active=None):
+    k = len(lr)
+    flat, s1, s2 = flat.copy(), np.zeros_like(flat), np.zeros_like(flat)
+    steps, metrics = np.zeros(k, np.int64), np.zeros((k, 4))
+    active = np.ones(k, np.bool_) if active is None else active
+    loss = data[-1]
+    history = []
+    for e in range(epochs):
+        order = np.random.default_rng(e).permutation(len(data[0])).astype(np.int64)
+        if simd:
+            compiled_lanes.train_and_evaluate(
+                flat, s1, steps, acts, *shape, *data[:-1], order, 10, loss, 1.0, lr, mu, reg, rate,
+                active, metrics,
+            )  # fmt: skip
+        else:
+            opt = (mu > 0).astype(np.int64)
+            compiled.train_and_evaluate(
+                flat, s1, s2, steps, acts, *shape, *data[:-1], order, 10, -1, loss, 1.0, lr, opt, reg,
+                rate, active, metrics,
+            )  # fmt: skip
+        history.append(metrics.copy())
+    return flat, s1, np.array(history)
+
+
+@pytest.mark.parametrize("reg", [0, 1, 2])
+@pytest.mark.parametrize(
+    "loss, sizes",
+    [("bce", [2, 4, 2, 1]), ("cross_entropy", [3, 5, 3]), ("mse", [2, 6, 2]), ("l1", [2, 4, 1])],
+)
+def test_simd_lanes_train_as_the_per_lane_kernel(kernel, loss, sizes, reg):
+    k = 11  # a full block of eight and a padded one of three
+    flat, shape, data = _problem(k, sizes, loss)
+    codes = list(ACTIVATION_CODES.values())
+    acts = np.array([[codes[i % len(codes)]] * (len(sizes) - 2) + [0] for i in range(k)], np.int64)
+    lr = np.linspace(0.01, 0.2, k)
+    mu = np.where(np.arange(k) % 2 == 1, 0.9, 0.0)  # sgd and momentum lanes
+    rate = np.linspace(0.0, 0.01, k)
+    data = (*data, LOSS_CODES[loss])
+    a = _train(False, flat, shape, data, acts, lr, mu, reg, rate)
+    b = _train(True, flat, shape, data, acts, lr, mu, reg, rate)
+    assert not np.array_equal(b[0], flat)  # it trained
+    np.testing.assert_allclose(b[0], a[0], rtol=1e-5, atol=1e-6)  # weights
+    lane = np.concatenate(
+        [np.repeat(np.arange(k), n) for a_, b_ in zip(sizes, sizes[1:]) for n in (a_ * b_, b_)]
+    )
+    held = mu[lane] > 0  # sgd lanes keep no buffer in the per-lane kernel
+    np.testing.assert_allclose(b[1][held], a[1][held], rtol=1e-5, atol=1e-6)  # momentum buffers
+    np.testing.assert_allclose(b[2], a[2], rtol=1e-9, atol=1e-12)  # every epoch's metrics
+
+
+def test_inactive_lanes_are_left_alone_and_read_nan(kernel):
+    flat, shape, data = _problem(3, [2, 4, 1], "bce")
+    acts = np.array([[3, 0]] * 3, np.int64)
+    active = np.array([True, False, True])
+    args = (acts, np.full(3, 0.1), np.zeros(3), 0, np.zeros(3))
+    out, _, history = _train(True, flat, shape, (*data, 0), *args, epochs=2, active=active)
+    lane = _lane_of(3, [2, 4, 1])
+    assert np.array_equal(out[lane == 1], flat[lane == 1])
+    assert not np.array_equal(out[lane == 0], flat[lane == 0])
+    assert np.isnan(history[:, 1]).all() and np.isfinite(history[:, [0, 2], 0]).all()
+
+
+def test_compare_mode_runs_a_learning_rate_sweep_on_the_simd_kernel(kernel):
+    cs = CompareSession(
+        load_preset("circle"), [{"learning_rate": 0.003 * 2**i} for i in range(8)], device="cpu"
+    )
+    assert cs._fast.simd
+    cs.train(3)
+    assert np.isfinite(cs.history[7].train_loss).all()
