@@ -119,7 +119,9 @@ def checked_dataset(project: Project):
     if is_gan(project.graph):  # S-GAN: a GAN's real samples as its trainer makes them
         dataset = gan_dataset(project)
     else:  # an edit of the network or the training keeps the data: build it only when it changed
-        same_data = (e[4] for e in kept if e[2] == project.data and e[3] is project.points)
+        same_data = (
+            e[4] for e in kept if e[2] == project.data and e[3] is project.points and not is_gan(e[1])
+        )
         dataset = next(same_data, None) or make_dataset(project.data, project.points)
     validate(project.graph, dataset.spec).raise_if_invalid()
     check_fits(project, dataset)  # issue #14: refuse what would not fit in memory, with the figures
