@@ -10,11 +10,11 @@ the current one stays). Only the latest request counts: a result that arrives af
 the user asked for something else, or after the window closed, is dropped. A Playground
 edit that gives a large set new data (noise, ratio, regenerate) is built the same way.
 
-bench/big_data_freeze.py, 2-core machine at load average ~10 (2026-11-29): opening circle
-with 1,000,000 points left the GUI thread's longest gap at 335-427 ms wall, 53-80 ms of its
-own CPU (1,178 ms, 276 ms CPU with ``--on-gui-thread``); importing a 100,000-row CSV
-184-188 ms, 43-45 ms CPU (236 ms, 55 ms CPU). The rest of each gap is time the loaded
-machine gave other processes; what remains on the GUI thread is showing the project.
+bench/big_data_freeze.py, 2 cores at load average 1.3 (2026-11-30): opening circle with
+1,000,000 points leaves the GUI thread's longest gap at 81 ms (43 ms of its CPU; the
+500-point baseline's 81 ms), against 335 ms with ``--on-gui-thread``; importing a
+100,000-row CSV 71 ms (101 ms). At load average ~10 the gaps stretched to 185-430 ms
+wall while the GUI thread's own CPU in them stayed at 43-80 ms.
 """
 
 from __future__ import annotations
