@@ -17,6 +17,7 @@ def run_gui(path: str | None = None, project: Project | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.autosave import default_directory
+    from app.bridge.gui_gc import collect_on_gui_thread
     from app.shell.crash_dialog import install_crash_dialog
     from app.shell.main_window import MainWindow
     from engine.train import compile_warmup
@@ -25,6 +26,7 @@ def run_gui(path: str | None = None, project: Project | None = None) -> int:
         project = load_project(path) if path else load_preset(DEFAULT)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Nodeplay")
+    collect_on_gui_thread()  # workers allocate too: a collection there would free widgets off-thread
     # settings in ~/.config/Nodeplay/Nodeplay.conf, autosaves in ~/.local/share/Nodeplay/autosave
     settings = QSettings("Nodeplay", "Nodeplay")
     window = MainWindow(project, settings=settings, autosave_dir=default_directory(), prompts=True)

@@ -41,6 +41,7 @@ from app.views.loss_plot import QtLossPlot
 from engine.builder.weights_fit import weights_problem
 from engine.data.dataset import USER
 from engine.errors import NodeplayError
+from engine.graph.gan import is_gan
 from engine.presets import DEFAULT, load_preset
 from engine.project import Project
 from engine.train.events import Snapshot
@@ -273,7 +274,13 @@ class MainWindow(LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixi
         self.loss_plot.set_project(shown, ds)  # S-CNN: it names where the train curve comes from
         self.view_area.set_project(shown, ds)  # asks for its probes
         self._fill_learning_rates(project.train.learning_rate)
-        kind = "regression" if ds.classes is None else f"{ds.classes} classes"
+        kind = (
+            "real samples of a GAN"
+            if is_gan(shown.graph)
+            else "regression"
+            if ds.classes is None
+            else f"{ds.classes} classes"
+        )
         device = f"  ·  device {self.session.device}" if self.session is not None else ""
         self.device_label.setText(
             f"  {ds.name} ({kind}, {len(ds.x_train)} train / {len(ds.x_test)} test){device}  "

@@ -9,26 +9,34 @@ import pytest  # noqa: E402
 
 from app.bridge.background import wait_for_jobs  # noqa: E402
 from app.bridge.engine_bridge import LIVE_THREADS  # noqa: E402
+from app.bridge.gui_gc import collect_on_gui_thread  # noqa: E402
 from app.bridge.worker import ORPHANS  # noqa: E402
 from engine.presets import load_preset  # noqa: E402
 from engine.train.commands import Shutdown  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def no_thread_left_running():
-    """Fail a test that leaves a session's worker thread running."""
-    # S-OPEN: earlier tests' Qt garbage is freed here, on the GUI thread, not by a collection
-    # that a background job's allocations would start on its pool thread (Qt crashes then)
+def no_thread_left_running(qapp):
+    """Fail a test that leaves a session's worker thread running.
+
+    During the test Python's garbage is collected only on the GUI thread, as in the app
+    (app.bridge.gui_gc): a collection started by a worker's or a background job's
+    allocations would free earlier tests' widgets on that thread, and Qt crashes later."""
     gc.collect()
-    yield
-    assert wait_for_jobs(60), "a background open or import is still running"  # S-OPEN
-    for t in list(ORPHANS):  # told to shut down, finishing a long batch (issue #14)
-        t.wait(20_000)
-    running = [t for t in list(LIVE_THREADS) if t.isRunning()]
-    for t in running:  # stop them so that later tests are not disturbed
-        t.session.submit(Shutdown())
-        t.wait(5000)
-    assert not running, f"{len(running)} session thread(s) left running"
+    collect_on_gui_thread()
+    try:
+        yield
+        assert wait_for_jobs(60), "a background open or import is still running"  # S-OPEN
+        for t in list(ORPHANS):  # told to shut down, finishing a long batch (issue #14)
+            t.wait(20_000)
+        running = [t for t in list(LIVE_THREADS) if t.isRunning()]
+        for t in running:  # stop them so that later tests are not disturbed
+            t.session.submit(Shutdown())
+            t.wait(5000)
+        assert not running, f"{len(running)} session thread(s) left running"
+    finally:
+        gc.collect()  # on this thread, before any worker of the next test runs
+        gc.enable()  # the engine's tests (no event loop, no widgets) collect as usual
 
 
 def shown_window(qtbot, preset: str):

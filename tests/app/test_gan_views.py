@@ -127,8 +127,10 @@ def test_opening_a_gan_after_a_classifier_swaps_the_trainer_and_the_views(qtbot)
     w = shown_window(qtbot, "circle")
     try:
         assert w.view_area.plane_view().view_name != "gan-2d"
+        assert "2 classes" in w.device_label.text()
         assert w.open_project(load_preset("gan-2d"))
         assert isinstance(w.session, GanTrainer) and w.view_area.names() == ["gan-2d"]
+        assert "real samples of a GAN" in w.device_label.text()  # not "regression"
         qtbot.mouseClick(w.view_area.plane_view().step_both, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: w.view_area.plane_view().value is not None, timeout=20_000)
         assert w.open_project(load_preset("circle"))
