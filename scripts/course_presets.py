@@ -145,47 +145,6 @@ COURSE_PRESETS += [
 ]
 
 
-# -- L2: presets for the regression and optimisation lessons (issue #12) ---------------
-COURSE_PRESETS += [
-    playground(
-        "linear-regression",
-        "reg-line",
-        "Linear regression on a noisy line: a network with no hidden layer reading x1 is "
-        "y = w·x1 + b; see 1-D regression for its line beside the normal equations'.",
-        regression=True,
-        hidden=(),
-        features=("x1",),
-        stop=80,
-        data=dict(samples=200, noise=15),
-        train=dict(learning_rate=0.003, batch_size=10),
-    ),
-    playground(
-        "sgd-vs-gd",
-        "reg-line",
-        "Full-batch gradient descent, mini-batch SGD and momentum on a line's two "
-        "parameters: see Loss surface for their paths on the loss's contours.",
-        regression=True,
-        hidden=(),
-        features=("x1",),
-        stop=10,
-        data=dict(samples=200, noise=15),
-        train=dict(learning_rate=0.01, batch_size=10),
-    ),
-    playground(
-        "polynomial-regression",
-        "reg-sine",
-        "Fifteen noisy samples of a sine wave and fifteen held out: see Polynomial degree "
-        "for least-squares polynomials of every degree, and where validation error rises again.",
-        regression=True,
-        hidden=(8, 8),
-        features=("x1",),
-        stop=300,
-        data=dict(samples=30, noise=20, train_percent=50),
-        train=dict(learning_rate=0.03, batch_size=5),
-    ),
-]
-
-
 # -- L4: a deep ReLU perceptron whose initialisation decides whether it trains (issue #12)
 COURSE_PRESETS += [
     playground(
