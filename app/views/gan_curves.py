@@ -21,20 +21,11 @@ class GanCurves(QWidget):
         self.loss_plot = pg.PlotWidget()
         self.kl = self.js = None
         if self.div_plot is not None:
-            self.div_plot.addLegend(offset=(-4, 4))
-            self.kl = self.div_plot.plot(
-                [],
-                [],
-                pen=pg.mkPen(TRAIN_LINE, width=2),
-                name="KL(real ‖ generated)",
-                symbol="o",
-                symbolSize=4,
-            )
-            self.js = self.div_plot.plot(
-                [], [], pen=pg.mkPen(BLUE, width=2), name="JS", symbol="o", symbolSize=4
-            )
+            _legend_in_title_band(self.div_plot)
+            self.kl = self.div_plot.plot([], [], name="KL(real‖gen.)", **_line(TRAIN_LINE))
+            self.js = self.div_plot.plot([], [], name="JS", **_line(BLUE))
             layout.addWidget(self.div_plot, 1)
-        self.loss_plot.addLegend(offset=(-4, 4))
+        _legend_in_title_band(self.loss_plot)
         self.d_loss = self.loss_plot.plot([], [], pen=pg.mkPen(BLUE, width=2), name="D loss")
         self.g_loss = self.loss_plot.plot([], [], pen=pg.mkPen(ORANGE, width=2), name="G loss")
         layout.addWidget(self.loss_plot, 1)
@@ -43,12 +34,14 @@ class GanCurves(QWidget):
     def _restyle(self) -> None:
         t = theme.current()
         for plot, title, x in (
-            (self.div_plot, "KL and JS on a grid", "iteration"),
+            (self.div_plot, "Divergence", "iteration"),
             (self.loss_plot, "Losses", "epoch"),
         ):
             if plot is not None:
                 plot.setBackground(t.background)
-                style_plot(plot.getPlotItem(), title, x, None)
+                item = style_plot(plot.getPlotItem(), None, x, None)
+                item.setTitle(title, color=t.text, size="11pt", justify="left")  # the legend: right
+                item.legend.setLabelTextColor(t.text)
 
     def clear(self) -> None:
         for item in (self.kl, self.js, self.d_loss, self.g_loss):
@@ -66,3 +59,23 @@ class GanCurves(QWidget):
         x = np.arange(len(losses["d_loss"]), dtype=np.float64) if "epoch" not in losses else losses["epoch"]
         self.d_loss.setData(x, losses["d_loss"])
         self.g_loss.setData(x, losses["g_loss"])
+
+
+def _line(colour) -> dict:
+    """A curve with dots in its own colour (pyqtgraph's default dots are one dark blue)."""
+    return dict(
+        pen=pg.mkPen(colour, width=2),
+        symbol="o",
+        symbolSize=4,
+        symbolBrush=pg.mkBrush(colour),
+        symbolPen=None,
+    )
+
+
+def _legend_in_title_band(plot: pg.PlotWidget) -> None:
+    """The legend on one row at the right of the title, never over the curves."""
+    item = plot.getPlotItem()
+    legend = item.addLegend(offset=None, colCount=2)
+    legend.setParentItem(item)
+    legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-6, 0))
+    legend.layout.setContentsMargins(0, 2, 0, 0)
