@@ -5,7 +5,9 @@ a training worker or a background open) and frees the Qt objects in the cycles i
 there. A widget or graphics item destroyed off the GUI thread corrupts Qt's state, and
 the app crashes later somewhere unrelated: in our test suite, a right-click on a plot.
 pyqtgraph's GarbageCollector exists for exactly this: it turns automatic collection off
-and collects, by the same generation thresholds, from a timer on the GUI thread.
+and collects, by the same generation thresholds, from a timer on the GUI thread. Its
+full collections come more often than CPython's own (which skips most of them), so what
+is alive at start-up is frozen out of them first.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ def collect_on_gui_thread() -> GarbageCollector:
     thread once the QApplication exists; later calls only turn collection off again."""
     global _collector
     if _collector is None:
+        # what is alive now (modules, classes, torch) is never garbage: frozen, it is
+        # left out of every later collection, which keeps those on the GUI thread short
+        gc.collect()
+        gc.freeze()
         _collector = GarbageCollector(interval=INTERVAL_S)
     gc.disable()
     return _collector

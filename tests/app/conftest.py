@@ -22,7 +22,6 @@ def no_thread_left_running(qapp):
     During the test Python's garbage is collected only on the GUI thread, as in the app
     (app.bridge.gui_gc): a collection started by a worker's or a background job's
     allocations would free earlier tests' widgets on that thread, and Qt crashes later."""
-    gc.collect()
     collect_on_gui_thread()
     try:
         yield
@@ -35,7 +34,7 @@ def no_thread_left_running(qapp):
             t.wait(5000)
         assert not running, f"{len(running)} session thread(s) left running"
     finally:
-        gc.collect()  # on this thread, before any worker of the next test runs
+        gc.collect()  # this test's garbage, on this thread, before the next test's workers run
         gc.enable()  # the engine's tests (no event loop, no widgets) collect as usual
 
 
