@@ -24,7 +24,9 @@ def test_the_layer_histograms_tab_grows_a_column_per_snapshot(qtbot):
     qtbot.waitUntil(lambda: view.value is not None, timeout=20_000)  # the initial weights
     assert len(view.rows) == len(LAYERS)
     w.play_action.trigger()
-    qtbot.waitUntil(lambda: len(view.value["epochs"]) >= 3 and view.value["epochs"][-1] >= 3, timeout=60_000)
+    # init-deep stops after 10 epochs; on the compiled kernel they may all pass between two
+    # frames, so the tab may get only one column after the first
+    qtbot.waitUntil(lambda: len(view.value["epochs"]) >= 2 and view.value["epochs"][-1] >= 3, timeout=60_000)
     w.play_action.trigger()
     data = view.view_data()
     assert list(data["layers"]) == LAYERS and data["epochs"][0] == 0
