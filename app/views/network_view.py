@@ -13,7 +13,7 @@ editor whose Enter asks for the new value (``weightEditRequested``).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
@@ -268,8 +268,17 @@ class QtNetworkView(SavingMenuMixin, QWidget):
         zoom = min(height / scene_h, MAX_SCALE)
         label_w = max((lb.boundingRect().width() for lb in self.columns[0].label_items), default=0) + 10
         room = width / max(zoom, 1e-6) - label_w - BOX - 40
-        step = float(np.clip(room / (len(self.columns) - 1), COLUMN, 2.5 * COLUMN))
+        # never closer than the widest header ("16 neurons" at a projector's size) needs
+        widest = max(c.header_item.boundingRect().width() for c in self.columns)
+        least = max(COLUMN, widest + 24 / max(zoom, 0.35))  # 24 screen pixels between headers
+        step = float(np.clip(room / (len(self.columns) - 1), least, max(least, 2.5 * COLUMN)))
         self._place(round(step))
+        # too big for the panel, the diagram scrolls: show its top left (headers, inputs)
+        QTimer.singleShot(0, self._show_top_left)  # once the scene's new size reached the bars
+
+    def _show_top_left(self) -> None:
+        for bar in (self.canvas.horizontalScrollBar(), self.canvas.verticalScrollBar()):
+            bar.setValue(bar.minimum())
 
     def _recolour_text(self, t) -> None:
         for col in self.columns:

@@ -32,6 +32,16 @@ def _clipped(view: QtNetworkView) -> list[str]:
     ]
 
 
+def _overlapping(view: QtNetworkView) -> list[str]:
+    """Column headers whose text runs into the next column's."""
+    heads = [col.header_item for col in view.columns]
+    return [
+        f"{a.text()} / {b.text()}"
+        for a, b in zip(heads, heads[1:])
+        if a.sceneBoundingRect().intersects(b.sceneBoundingRect())
+    ]
+
+
 @pytest.mark.parametrize("preset", ["spiral", "spiral-deep"])
 def test_presentation_mode_scales_the_diagrams_text(qtbot, tmp_path, preset):
     # spiral-deep's 16-unit columns do not fit the panel at 1280×720 even without
@@ -56,6 +66,7 @@ def test_presentation_mode_scales_the_diagrams_text(qtbot, tmp_path, preset):
     assert _screen_px(view, view.columns[0].label_items[0]) >= label * pres.scale - 1
     window.grab().save(str(tmp_path / "presentation.png"))
     assert not (whole and _clipped(view))
+    assert not _overlapping(view)  # the columns move apart instead (the diagram may scroll)
 
     QTest.keyClick(window, Qt.Key.Key_Escape)
     assert not pres.on
