@@ -80,7 +80,8 @@ def project_kinds(dataset, graph) -> set[str]:
     # an Output whose target is an Input's x rebuilds its input: an autoencoder, whatever its loss
     rebuilds = any(e.src in inputs and e.src_port == "x" and e.dst_port == "target" for e in graph.edges)
     mse = IMAGES in kinds and any(n.params.get("loss") == "mse" for n in outputs)
-    if "Sampling" in types or rebuilds or mse:
+    # the latent views decode images: a 2-D points autoencoder (pca-2d) has the PCA view
+    if IMAGES in kinds and ("Sampling" in types or rebuilds or mse):
         kinds.add(GENERATIVE)
     return kinds
 

@@ -73,12 +73,13 @@ def test_project_kinds():
     from engine.train.session import Session
 
     kinds = {}
-    for name in ("circle", "digits-cnn", "vae"):
+    for name in ("circle", "digits-cnn", "vae", "pca-2d"):
         project = load_preset(name)
         kinds[name] = project_kinds(Session(project).dataset, project.graph)
     assert kinds["circle"] == {POINTS}
     assert kinds["digits-cnn"] == {IMAGES}
     assert kinds["vae"] == {IMAGES, "generative"}
+    assert kinds["pca-2d"] == {POINTS}  # an autoencoder of points: no image-decoding views
 
 
 class AskingView(DummyView):
