@@ -94,6 +94,10 @@ def cmd_train(args) -> int:
     apply_thread_policy(session, gui=False)
     compile_warmup.start()
     result = session.train(epochs=args.epochs, steps=args.steps)
+    if hasattr(session, "training_path"):  # which path trained (a GAN has only torch's)
+        result["path"] = session.training_path
+    if compile_warmup.state.error:  # the kernel could not be built: training went on, slower
+        print(f"nodeplay: note: {_one_line(compile_warmup.state.error)}", file=sys.stderr)
     if args.out:
         project.weights, project.epoch = session.weights(), session.epoch
         _save(project, args.out)
