@@ -5,13 +5,9 @@ error of the predicted a*, b* beside the gray-mean baseline's (engine.probes.col
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from app.look import theme
 from app.views.image_tiles import rgb_image
-from app.views.latent_pictures import ImageRows
-from app.views.saving import SavingMenuMixin
+from app.views.latent_pictures import ImageRowsView
 
 PROBE, COUNT = "colorization", 8
 
@@ -20,25 +16,9 @@ def _pictures(images: np.ndarray) -> list:
     return [rgb_image(np.round(np.clip(a, 0, 1) * 255)) for a in images]
 
 
-class QtColorization(SavingMenuMixin, QWidget):
-    subscriptionsChanged = Signal()
+class QtColorization(ImageRowsView):
     view_name = PROBE
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.value: dict | None = None
-        self.rows = ImageRows()
-        self.summary = QLabel("Press Step or Play: the network learns to colour grey patches.")
-        self.summary.setWordWrap(True)
-        theme.follow(self.summary, lambda w, t: w.setStyleSheet(f"color: {t.muted}; padding: 4px;"))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.rows, 1)
-        layout.addWidget(self.summary)
-
-    def set_project(self, _project, _dataset) -> None:
-        self.value = None
-        self.rows.set_rows([])
+    HINT = "Press Step or Play: the network learns to colour grey patches."
 
     def note_for(self, project, _dataset) -> str | None:
         if project.data.name != "photo-colour":

@@ -5,12 +5,13 @@ latent code."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.look import theme
 from app.views.sample_grid import grey_image
+from app.views.saving import SavingMenuMixin
 
 TITLE_H = 20  # pixels above each row for its title
 
@@ -107,3 +108,27 @@ class Picture(QWidget):
             p.setPen(QPen(QColor(t.frame), 1))
             p.drawRect(box)
         p.end()
+
+
+class ImageRowsView(SavingMenuMixin, QWidget):
+    """A view drawing ImageRows with a one-sentence summary under them; subclasses name
+    the hint shown before the first snapshot (``HINT``)."""
+
+    subscriptionsChanged = Signal()
+    HINT = ""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.value: dict | None = None
+        self.rows = ImageRows()
+        self.summary = QLabel(self.HINT)
+        self.summary.setWordWrap(True)
+        theme.follow(self.summary, lambda w, t: w.setStyleSheet(f"color: {t.muted}; padding: 4px;"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.rows, 1)
+        layout.addWidget(self.summary)
+
+    def set_project(self, _project, _dataset) -> None:
+        self.value = None
+        self.rows.set_rows([])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -301,6 +301,20 @@ class ValueEditor(QLineEdit):
         )
         self.returnPressed.connect(self._accept)
         self.hide()
+
+    def open_at(self, text: str, tip: str, at: QPoint) -> None:
+        """Show ``text`` selected for typing, just above and right of ``at`` (parent
+        coordinates), kept inside the parent."""
+        self.setText(text)
+        self.setToolTip(tip)
+        area, h = self.parentWidget(), self.sizeHint().height()
+        x = min(max(at.x() + 6, 0), max(area.width() - self.width(), 0))
+        y = min(max(at.y() - h - 4, 0), max(area.height() - h, 0))
+        self.move(x, y)
+        self.show()
+        self.raise_()
+        self.setFocus()
+        self.selectAll()
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape:

@@ -365,20 +365,11 @@ class QtNetworkView(SavingMenuMixin, QWidget):
     # -- editing -------------------------------------------------------------------
     def open_editor(self, key: str, index: tuple, value: float | None, scene_pos: QPointF):
         self._editing = (key, tuple(int(i) for i in index))
-        self.editor.setText("" if value is None else f"{value:.4g}")
-        self.editor.setToolTip(f"{key}{list(self._editing)}: type a value, Enter to set it")
-        p = self.canvas.mapFromScene(scene_pos)
-        vp = self.canvas.viewport()
-        x = min(max(p.x() + 6, 0), max(vp.width() - self.editor.width(), 0))
-        y = min(
-            max(p.y() - self.editor.sizeHint().height() - 4, 0),
-            max(vp.height() - self.editor.sizeHint().height(), 0),
+        self.editor.open_at(
+            "" if value is None else f"{value:.4g}",
+            f"{key}{list(self._editing)}: type a value, Enter to set it",
+            self.canvas.mapFromScene(scene_pos),
         )
-        self.editor.move(x, y)
-        self.editor.show()
-        self.editor.raise_()
-        self.editor.setFocus()
-        self.editor.selectAll()
 
     def _commit_edit(self) -> None:
         if self._editing is None:

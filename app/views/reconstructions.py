@@ -6,35 +6,15 @@ deeper one does better" can be seen."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from app.look import theme
-from app.views.latent_pictures import ImageRows, no_latent_note, picture
-from app.views.saving import SavingMenuMixin
+from app.views.latent_pictures import ImageRowsView, no_latent_note, picture
 
 COUNT = 10
 
 
-class QtReconstructions(SavingMenuMixin, QWidget):
-    subscriptionsChanged = Signal()
+class QtReconstructions(ImageRowsView):
     view_name = "reconstructions"
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.value: dict | None = None
-        self.rows = ImageRows()
-        self.summary = QLabel("Press Step or Play to see reconstructions.")
-        self.summary.setWordWrap(True)
-        theme.follow(self.summary, lambda w, t: w.setStyleSheet(f"color: {t.muted}; padding: 4px;"))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.rows, 1)
-        layout.addWidget(self.summary)
-
-    def set_project(self, _project, _dataset) -> None:
-        self.value = None
-        self.rows.set_rows([])
+    HINT = "Press Step or Play to see reconstructions."
 
     def note_for(self, project, dataset) -> str | None:
         return no_latent_note(project, dataset)
