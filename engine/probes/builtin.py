@@ -117,7 +117,7 @@ register(
 # -- V4: feature embedding (PCA, then openTSNE warm-started on each refresh) --------
 import engine.probes.embedding  # noqa: E402,F401 - registers "embedding"
 
-# -- G1: GAN probes (issue 11): gan_plane, gan_losses, gan_samples, gan_real_points ------
+# -- G1: GAN probes (issue 11): gan_plane, gan_losses, gan_samples ------
 import engine.probes.gan  # noqa: E402, F401 - registers on import
 
 # -- G1: autoencoder and VAE latent probes (issue #11) --------------------------------

@@ -8,7 +8,6 @@
 * ``gan_samples`` (image GANs): a grid of samples from fixed noise and the
   mode-collapse meter: the batch's diversity against the data's, and the digit
   classes a small classifier (trained once, cached) finds among the samples.
-* ``gan_real_points``: asked once, replaces the real samples with drawn points.
 """
 
 from __future__ import annotations
@@ -150,15 +149,6 @@ def gan_samples(ctx, args) -> dict:
     return value
 
 
-def gan_real_points(ctx, args) -> dict:
-    """Train on ``points`` (a list of [x, y]) from now on: the user drew them."""
-    pts = np.asarray(args["points"], np.float32).reshape(-1, 2)
-    if len(pts) < 2:
-        raise ValueError("draw at least two points")
-    ctx.use_real_points(pts)
-    return {"real": pts.copy()}
-
-
 def gan_phase(ctx, args) -> dict:
     """Run one phase now ("d", "g" or "both": the Step D / Step G buttons) and answer
     with the plane as it then is; asked between steps, on the worker."""
@@ -188,4 +178,3 @@ register(
 )
 register("gan_losses", gan_losses, applies=_gan, max_per_second=10.0)
 register("gan_samples", gan_samples, cost=COSTLY, applies=_image_gan, args={"count": 36, "seed": 0})
-register("gan_real_points", gan_real_points, applies=_plane_gan, args={"points": None})

@@ -344,14 +344,6 @@ class GanTrainer(Served):
             raise NodeplayError("This GAN generates points, not images; the gan-2d view shows them.")
         return np.clip(x, 0.0, 1.0)
 
-    def use_real_points(self, points: np.ndarray) -> None:
-        """Imitate ``points`` (n, 2) from now on: the user drew them on the gan-2d view."""
-        if not self.dataset.is_2d:
-            raise NodeplayError("Only a 2-D GAN takes drawn points.")
-        self.dataset.x_train = np.asarray(points, np.float32).copy()
-        self.real = torch.as_tensor(self.dataset.x_train, device=self.device)
-        self._last.pop("real_spread", None)
-
     # -- commands ------------------------------------------------------------------
     def apply(self, c) -> bool | None:
         if isinstance(c, cmd.SetLearningRate):
