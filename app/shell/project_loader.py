@@ -29,6 +29,7 @@ from app.bridge import background
 from app.document import Document, checked_dataset, keep_checked
 from app.playground.panel_edits import imported_points
 from app.recent_files import missing_sentence
+from app.shell.project_training import SNAPSHOT_INTERVAL
 from engine.builder.weights_fit import weights_problem
 from engine.errors import NodeplayError
 from engine.presets import load_preset
@@ -111,8 +112,6 @@ class ProjectLoader(QObject):
         self._open("Opening the pasted setup…", lambda: from_share_string(text), None)
 
     def _open(self, note: str, load, path: Path | None) -> None:
-        from app.shell.main_window import SNAPSHOT_INTERVAL  # the window imports this module
-
         w = self.window
         kind = trainer_kind(w._trained) if w._trained is not None else None
         mark = self._mark()
