@@ -3,9 +3,10 @@
 A download (engine.data.downloads) or the reading of an image folder can take seconds,
 so each runs on a plain thread and reports through queued signals; a progress dialog
 shows the bytes as they come (Cancel stops the download and keeps nothing). Once the
-data is ready the current project switches to it as one undoable edit when its graph
-fits (an image network; its class layer follows the new classes); otherwise a sentence
-says where the data can be used. Nothing is downloaded unless the user asks here.
+data is ready it is built and checked off the GUI thread too (app.shell.project_loader),
+then the current project switches to it as one undoable edit when its graph fits (an
+image network; its class layer follows the new classes); otherwise a sentence says
+where the data can be used. Nothing is downloaded unless the user asks here.
 """
 
 from __future__ import annotations
@@ -136,30 +137,43 @@ class DataTasks(QObject):
         self._use(IMPORTED, title, images.classes, mutate, images.notes)
 
     def _use(self, name: str, title: str, classes: int, mutate, notes=()) -> None:
-        """Switch the project to the new data as one undoable edit, when its graph fits."""
-        doc = self.window.document
+        """Switch the project to the new data as one undoable edit, when its graph fits.
+        The data is built and checked off the GUI thread (app.shell.project_loader: a
+        note meanwhile, the current project stays usable)."""
+        window = self.window
         try:
 
             def change(p) -> None:
                 mutate(p)
                 fit_class_head(p.graph, classes)
 
-            project = edited(doc.base_project(), change)
+            project = edited(window.document.base_project(), change)
         except NodeplayError as err:
-            self.window.show_error(str(err))
+            window.show_error(str(err))
             return
-        from app.document import project_problem
-
-        problem = project_problem(project)
         notes = " ".join(notes)
-        if problem is not None:
-            self.window.show_info(
+
+        def unusable(problem: str) -> None:
+            window.show_info(
                 f"Ready: {title}. This project's network cannot use it: {problem} Open an image "
                 f"network such as the cnn preset and choose it there. {notes}".strip()
             )
-            return
-        doc.replace(project, f"Dataset {name}")
-        self.window.show_info(f"Training on {title}. {notes}".strip())
+
+        def stale() -> None:
+            window.panel.load(window.document.base_project(), window.dataset)
+            window.show_info(
+                f"Ready: {title}. The project changed while the data was checked, so it was "
+                "not switched; get or import it again to use it."
+            )
+
+        window.loader.replace(
+            project,
+            f"Dataset {name}",
+            note=f"Checking {title}…",
+            done=lambda: window.show_info(f"Training on {title}. {notes}".strip()),
+            refused=unusable,
+            stale=stale,
+        )
 
 
 def ask_download(window) -> None:

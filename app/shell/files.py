@@ -24,6 +24,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app.autosave import AutosaveEntry, pending_recoveries
+from app.bridge import background
 from app.recent_files import missing_sentence
 from app.shell.data_menu import add_data_actions
 from app.shell.export_menu import add_export_actions
@@ -42,6 +43,7 @@ class ProjectFilesMixin:
         self.prompts = prompts
         self._closing = False
         self._autosaving = False
+        self.recovery_job: int | None = None  # the autosave folder being read (offer_recovery)
         doc.autosave_timer.timeout.connect(self.autosave_now)
         doc.modifiedChanged.connect(self.setWindowModified)
         doc.pathChanged.connect(lambda _path: self.update_title())
@@ -219,17 +221,29 @@ class ProjectFilesMixin:
 
         self._with_weights(write)
 
-    def offer_recovery(self) -> bool:
-        """At start: offer the work a crashed session left behind (newest first);
-        True when one was restored. Discarded ones are deleted; those left for later
-        (the dialog closed without a choice) are offered again at the next start."""
+    def offer_recovery(self) -> None:
+        """At start: offer the work a crashed session left behind (newest first). The
+        autosave folder is read off the GUI thread (an autosave holds the weights, which
+        can be large), then each entry is asked about until one is restored. Discarded
+        ones are deleted; those left for later (the dialog closed without a choice) are
+        offered again at the next start. ``recovery_offered`` says when the asking ended."""
         if self.autosaver is None:
-            return False
-        for entry in pending_recoveries(self.autosaver.directory):
+            return
+        folder = self.autosaver.directory
+        self.recovery_job = background.run(
+            self, lambda: pending_recoveries(folder), lambda found, error: self._offer(found or [], error)
+        )
+
+    def _offer(self, entries: list[AutosaveEntry], error: BaseException | None = None) -> None:
+        self.recovery_job = None
+        if error is not None:  # an unreadable folder: nothing to offer
+            self.show_error(f"The autosaved work could not be looked for ({error}).")
+        for i, entry in enumerate(entries):
             answer = self.ask_recovery(entry)
-            if answer is not None and self.recover(entry, answer):
-                return True
-        return False
+            if answer is not None:
+                if self.recover(entry, answer, then=entries[i + 1 :]):
+                    return  # restoring: the rest are offered if it fails
+        self.recovery_offered.emit(False)
 
     def ask_recovery(self, entry: AutosaveEntry) -> bool | None:
         """True: restore, False: discard, None: decide at the next start."""
@@ -251,20 +265,34 @@ class ProjectFilesMixin:
         clicked = box.clickedButton()
         return True if clicked is restore else False if clicked is discard else None
 
-    def recover(self, entry: AutosaveEntry, restore: bool) -> bool:
-        """Restore ``entry`` (unsaved, so the title shows ``*``) or delete it."""
+    def recover(self, entry: AutosaveEntry, restore: bool, then=()) -> bool:
+        """Restore ``entry`` (unsaved, so the title shows ``*``) or delete it. Restoring
+        reads and builds it off the GUI thread (app.shell.project_loader); True when that
+        started. When it cannot be restored the file stays and the entries ``then``
+        are offered next."""
         if not restore:
             entry.file.unlink(missing_ok=True)
             return False
-        try:
-            project = self.document.read(entry.file)
-        except NodeplayError as err:
-            self.show_error(f"The autosaved work cannot be restored: {err} It stays in {entry.file}.")
-            return False
-        if not self.open_project(project):
-            return False
-        self.document.recovered(entry.file, entry.original)
-        self.show_info("Restored the autosaved work; save it to keep it.")
+
+        def shown(_project) -> None:
+            self.document.recovered(entry.file, entry.original)
+            self.show_info("Restored the autosaved work; save it to keep it.")
+            self.recovery_offered.emit(True)
+
+        def failed(sentence: str | None) -> None:
+            if sentence is not None:
+                self.show_error(
+                    f"The autosaved work cannot be restored: {sentence} It stays in {entry.file}."
+                )
+            self._offer(list(then))
+
+        self.loader.open_with(
+            f"Restoring the autosaved {entry.name}…",
+            lambda: self.document.read(entry.file),
+            None,
+            shown=shown,
+            failed=failed,
+        )
         return True
 
     # -- asking before work is lost ------------------------------------------------------

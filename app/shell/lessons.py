@@ -25,7 +25,7 @@ from engine.lessons import load_lesson, load_lessons
 
 
 class LessonsMixin:
-    """Mixed into MainWindow, which provides document, bridge, view_area, open_project,
+    """Mixed into MainWindow, which provides document, bridge, view_area, loader,
     after_unsaved_check, toggle_play, reset, step_action, show_error and _push_probes."""
 
     def _build_lessons(self) -> None:
@@ -70,22 +70,27 @@ class LessonsMixin:
     def _open_lesson_checked(self, name: str) -> None:
         self.after_unsaved_check(lambda: self.open_lesson(name))
 
-    def open_lesson(self, name: str) -> bool:
-        """Open lesson ``name``: its project, the panel docked, its first step carried out."""
-        try:
-            lesson = load_lesson(name)
-            project = lesson.start_project()
-        except NodeplayError as err:
-            self.show_error(str(err))
-            return False
-        if not self.open_project(project):
-            return False
+    def open_lesson(self, name: str) -> None:
+        """Open lesson ``name``: its project, then the panel docked and its first step
+        carried out. The lesson file is read and its data built off the GUI thread
+        (app.shell.project_loader: a note meanwhile, the current project stays usable;
+        a sentence and the current project when it cannot open)."""
+        found = {}
+
+        def load():  # on a pool thread
+            found["lesson"] = lesson = load_lesson(name)
+            return lesson.start_project()
+
+        self.loader.open_with(
+            f"Opening the lesson {name}…", load, None, shown=lambda _p: self._lesson_opened(found["lesson"])
+        )
+
+    def _lesson_opened(self, lesson) -> None:
         self.lesson_panel.set_lesson(lesson)
         self.lesson_dock.setWindowTitle(f"Lesson: {lesson.title}")
         self.lesson_dock.show()
         self.lesson_panel.go(0)
         self.lesson_panel.setFocus()
-        return True
 
     def lesson_subscriptions(self) -> dict[str, dict]:
         """The current lesson step's check while the panel is shown."""

@@ -54,6 +54,7 @@ class MainWindow(
     ProjectTrainingMixin, LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
 ):
     saved = Signal(str)  # the path a project was saved to (after the weights came back)
+    recovery_offered = Signal(bool)  # the recovery questions ended: whether work was restored
 
     def __init__(
         self,

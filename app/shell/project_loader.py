@@ -19,6 +19,7 @@ wall while the GUI thread's own CPU in them stayed at 43-80 ms.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -94,7 +95,7 @@ class ProjectLoader(QObject):
 
     # -- opening -----------------------------------------------------------------------
     def open_file(self, path: str) -> None:
-        self._open(f"Opening {Path(path).name}…", lambda: Document.read(path), Path(path))
+        self.open_with(f"Opening {Path(path).name}…", lambda: Document.read(path), Path(path))
 
     def open_recent(self, path: str) -> None:
         if not Path(path).is_file():
@@ -104,26 +105,44 @@ class ProjectLoader(QObject):
         self.open_file(path)
 
     def open_preset(self, name: str) -> None:
-        self._open(f"Opening the {name} preset…", lambda: load_preset(name), None)
+        self.open_with(f"Opening the {name} preset…", lambda: load_preset(name), None)
 
     def paste_setup(self, text: str | None = None) -> None:
         if text is None:
             text = QGuiApplication.clipboard().text()
-        self._open("Opening the pasted setup…", lambda: from_share_string(text), None)
+        self.open_with("Opening the pasted setup…", lambda: from_share_string(text), None)
 
-    def _open(self, note: str, load, path: Path | None) -> None:
+    def open_with(
+        self,
+        note: str,
+        load: Callable[[], Project],
+        path: Path | None,
+        *,
+        shown: Callable[[Project], None] | None = None,
+        failed: Callable[[str | None], None] | None = None,
+    ) -> None:
+        """Open what ``load()`` gives (called on a pool thread, with the data built there);
+        ``path`` is where Save writes (None: Save As). Then ``shown(project)`` once it is
+        the document, or ``failed(sentence)`` when it was not opened (the sentence is
+        ``failed``'s to say; None: the window said why already). A superseded request
+        calls neither."""
         w = self.window
         kind = trainer_kind(w._trained) if w._trained is not None else None
         mark = self._mark()
 
         def opened(result, error) -> bool:
             if error is not None:
-                return self._refused(error, w.show_error)
+                return self._refused(error, w.show_error if failed is None else failed)
             project, dataset, session = result
             keep_checked(project, dataset)  # the window's checks find it built
 
             def show() -> bool:
-                return w.open_project(project, session=session, path=path)
+                ok = w.open_project(project, session=session, path=path)
+                if ok and shown is not None:
+                    shown(project)
+                elif not ok and failed is not None:
+                    failed(None)
+                return ok
 
             if self._mark() != mark:  # edited while it loaded: ask again before that is lost
                 return w.after_unsaved_check(show)
@@ -158,23 +177,41 @@ class ProjectLoader(QObject):
         self._start(f"Reading {Path(path).name}…", work, imported)
 
     # -- edits of a large set --------------------------------------------------------------
-    def replace(self, project: Project, text: str) -> None:
+    def replace(
+        self,
+        project: Project,
+        text: str,
+        *,
+        note: str | None = None,
+        done: Callable[[], None] | None = None,
+        refused: Callable[[str], None] | None = None,
+        stale: Callable[[], None] | None = None,
+    ) -> None:
         """A Playground edit of a large set (noise, ratio, regenerate…): its data is built and
         checked off the GUI thread, then it becomes one undoable edit (``Document.replace``,
-        which finds the data built). Dropped, the controls showing the project again, if the
-        project changed meanwhile; a newer edit supersedes it."""
+        which finds the data built) and ``done()`` follows. Refused: ``refused(sentence)``
+        (by default the document's ``refused``: a sentence, the controls show what trains).
+        Dropped if the project changed meanwhile: ``stale()`` (by default the controls
+        show the project again). A newer request supersedes it (none of the three)."""
         w, doc, mark = self.window, self.window.document, self._mark()
 
         def checked(dataset, error) -> bool:
-            if error is not None:  # refused: the controls show what trains again
-                return self._refused(error, doc.refused.emit)
+            if error is not None:
+                return self._refused(error, doc.refused.emit if refused is None else refused)
             if self._mark() != mark:
-                w.panel.load(doc.base_project(), w.dataset)
+                if stale is None:
+                    w.panel.load(doc.base_project(), w.dataset)
+                else:
+                    stale()
                 return False
             keep_checked(project, dataset)
-            return doc.replace(project, text)
+            ok = doc.replace(project, text)
+            if ok and done is not None:
+                done()
+            return ok
 
-        self._start(f"Building the data: {text}…", lambda: checked_dataset(project), checked)
+        note = note or f"Building the data: {text}…"
+        self._start(note, lambda: checked_dataset(project), checked)
 
     # -- the job -------------------------------------------------------------------------
     def _mark(self):

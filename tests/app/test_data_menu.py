@@ -19,6 +19,7 @@ from tests.app.conftest import shown_window
 def wait_done(qtbot, window):
     qtbot.waitUntil(lambda: not window.data_tasks.busy, timeout=30_000)
     qtbot.wait(50)  # the queued result reaches the GUI thread
+    qtbot.waitUntil(lambda: not window.loader.busy, timeout=30_000)  # the data checked off it
 
 
 def class_folder(root, counts, size=(10, 10)):

@@ -139,7 +139,9 @@ def test_every_formula_fits_the_docked_panel_at_1280_by_800(qtbot):
     # the lessons on points first: a window that showed images keeps their wider views
     for lesson in sorted(load_lessons(), key=lambda lesson: lesson.record.preset not in plane):
         window.resize(1280, 800)
-        assert window.open_lesson(lesson.name)
+        with qtbot.waitSignal(window.loader.finished, timeout=30_000) as opened:
+            window.open_lesson(lesson.name)  # read and built off the GUI thread
+        assert opened.args == [True]
         QApplication.processEvents()
         panel = window.lesson_panel
         assert [label.html for label in panel.formula_labels] == lesson.formulas

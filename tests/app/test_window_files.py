@@ -210,7 +210,15 @@ def test_autosave_writes_its_own_file_and_save_removes_it(files_window, qtbot, t
     assert not auto.exists() and load_project(mine).epoch == 2
 
 
-def test_recovery_restores_a_crashed_sessions_work(files_window, tmp_path):
+def offered(w, qtbot) -> bool:
+    """Offer the recovery and wait until the questions end (a restore read and built off
+    the GUI thread, or refused); whether work was restored."""
+    with qtbot.waitSignal(w.recovery_offered, timeout=30_000) as ended:
+        w.offer_recovery()
+    return ended.args[0]
+
+
+def test_recovery_restores_a_crashed_sessions_work(files_window, qtbot, tmp_path):
     w = files_window
     project_file = save_project(load_preset("xor"), tmp_path / "x.nodeplay")
     crashed = load_preset("xor")
@@ -220,7 +228,7 @@ def test_recovery_restores_a_crashed_sessions_work(files_window, tmp_path):
     )
     asked = []
     w.ask_recovery = lambda entry: asked.append(entry.name) or True
-    assert w.offer_recovery()
+    assert offered(w, qtbot)
     assert asked == ["xor"] and w.project.data.noise == 35
     assert w.path == project_file.absolute() and w.isWindowModified()
     assert load_project(project_file).data.noise != 35  # the user's file is untouched
@@ -229,18 +237,18 @@ def test_recovery_restores_a_crashed_sessions_work(files_window, tmp_path):
     assert not auto.exists()
 
 
-def test_recovery_discard_deletes_and_damaged_is_refused(files_window, tmp_path):
+def test_recovery_discard_deletes_and_damaged_is_refused(files_window, qtbot, tmp_path):
     w = files_window
     d = tmp_path / "autosave"
     auto = _autosave(d, load_preset("spiral"), None, time.time(), pid=2**22 + 1)
     w.ask_recovery = lambda entry: False
-    assert not w.offer_recovery() and not auto.exists() and w.project.name == "circle"
+    assert not offered(w, qtbot) and not auto.exists() and w.project.name == "circle"
     bad = _autosave(d, load_preset("spiral"), None, time.time(), pid=2**22 + 2)
     data = json.loads(bad.read_text())
     data["graph"] = "nonsense"
     bad.write_text(json.dumps(data))
     w.ask_recovery = lambda entry: True
-    assert not w.offer_recovery()
+    assert not offered(w, qtbot)
     assert "cannot be restored" in w.message.text.text() and bad.exists()
     assert w.project.name == "circle"
 
@@ -277,11 +285,11 @@ def test_weight_edit_and_reinitialize_are_unsaved_work(files_window, qtbot):
     assert w.isWindowModified()
 
 
-def test_recovery_left_for_later_is_kept(files_window, tmp_path):
+def test_recovery_left_for_later_is_kept(files_window, qtbot, tmp_path):
     w = files_window
     auto = _autosave(tmp_path / "autosave", load_preset("spiral"), None, time.time(), pid=2**22 + 3)
     w.ask_recovery = lambda entry: None
-    assert not w.offer_recovery() and auto.exists() and w.project.name == "circle"
+    assert not offered(w, qtbot) and auto.exists() and w.project.name == "circle"
 
 
 def _click_in_dialog(text):
