@@ -101,7 +101,7 @@ def check_fits(
 
         check = validate(project.graph, dataset.spec)
         sample = math.prod(dataset.spec.x_shape)
-        device = choose_device(project.train.device, check.total_params, sample)
+        device = choose_device(project.train.device, check.total_params, sample, fallback=True)
     need = estimate(project, dataset, device)
     free = available_bytes(device) if available is None else available
     limit = int(free * USABLE_SHARE)

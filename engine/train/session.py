@@ -68,7 +68,9 @@ class Session(EpochLoop, Served):
         sample = int(np.prod(dataset.spec.x_shape))
         self.project, self.dataset = project, dataset
         self.batch_metrics = from_batches(dataset)  # train figures from the epoch's batches
-        self.device = choose_device(device or project.train.device, check.total_params, sample)
+        self.device = choose_device(
+            device or project.train.device, check.total_params, sample, fallback=device is None
+        )
         check_fits(project, dataset, self.device)  # refused with a sentence before building
         self._to_device()
         self.reset(project.train.seed, weights=project.weights, epoch=project.epoch)

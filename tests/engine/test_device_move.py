@@ -180,3 +180,13 @@ def test_a_real_move_to_the_gpu_and_back():
     s.train(epochs=2)
     assert s.move_to("cpu").type == "cpu" and s.epoch == 4 and len(s.history) == 4
     s.train(epochs=1)
+
+
+def test_a_project_saved_with_the_gpu_opens_on_a_machine_without_one(monkeypatch):
+    monkeypatch.setattr("engine.train.device.cuda_available", lambda: False)
+    p = project("sgd")
+    p.train.device = "cuda"
+    s = Session(p)  # the project's own setting: the CPU stands in
+    assert s.device == torch.device("cpu") and s.project.train.device == "cuda"
+    with pytest.raises(NodeplayError, match="no CUDA GPU"):  # asked for by the caller: refused
+        Session(project("sgd"), "cuda")
