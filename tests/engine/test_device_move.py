@@ -16,6 +16,7 @@ from engine.errors import NodeplayError
 from engine.presets import load_preset
 from engine.project import load_project, save_project
 from engine.train import commands as cmd
+from engine.train import compile_warmup
 from engine.train.device import cuda_available
 from engine.train.events import DeviceChanged, Failed, OutOfMemory, StateChanged
 from engine.train.session import Session
@@ -46,17 +47,31 @@ def state_of(s: Session) -> dict:
     }
 
 
+@pytest.fixture(params=["torch", "numpy", "compiled kernel"])
+def path(request, monkeypatch):
+    """Which path trains a small perceptron: autograd, numpy, or the compiled kernel
+    (each keeps the optimizer's state its own way)."""
+    if request.param == "numpy":  # the kernel neither ready nor compiling
+        monkeypatch.setattr(compile_warmup.state, "ready", False)
+        monkeypatch.setattr(compile_warmup.state, "started", True)
+    elif request.param == "compiled kernel":
+        monkeypatch.setattr(compile_warmup.state, "ready", compile_warmup.state.ready)
+        compile_warmup.warm()
+    return request.param
+
+
 @pytest.mark.parametrize("optimizer", ["adam", "momentum"])
-@pytest.mark.parametrize("fast", [False, True])
-def test_moving_keeps_weights_optimizer_state_epoch_and_curves(optimizer, fast):
+def test_moving_keeps_weights_optimizer_state_epoch_and_curves(optimizer, path):
+    fast = path != "torch"
     moved = Session(project(optimizer), fast=fast)
     moved.train(epochs=3)
-    if fast and optimizer == "momentum":  # the numpy or compiled path holds the momentum itself
-        assert moved._fast is not None
+    expected = "torch" if path == "numpy" and optimizer == "adam" else path  # numpy: SGD only
+    assert moved.training_path.split(",")[0] == expected
     moved.device = CUDA  # as if it trained on a GPU until now
     before = state_of(moved) if not fast else None
     assert moved.move_to("cpu") == torch.device("cpu")
     assert moved.device == torch.device("cpu") and moved.project.train.device == "cpu"
+    assert moved.training_path.split(",")[0] == expected
     if before is not None:  # the torch path: the optimizer's buffers as they were
         after = state_of(moved)
         assert after["opt"].keys() == before["opt"].keys() and before["opt"]
@@ -74,6 +89,22 @@ def test_moving_keeps_weights_optimizer_state_epoch_and_curves(optimizer, fast):
     np.testing.assert_allclose(moved.history.train_loss, still.history.train_loss, rtol=1e-4, atol=1e-6)
     for k, v in still.weights().items():
         np.testing.assert_allclose(moved.weights()[k], v, rtol=1e-4, atol=1e-5)
+
+
+def test_an_image_model_moves_with_its_fused_adam_state():
+    s = Session(load_preset("digits-cnn"), fast=False)
+    s.train(steps=3)
+    s.device = CUDA
+    before, buffers = state_of(s), {k: v.clone() for k, v in s.model.state_dict().items()}
+    s.move_to("cpu")
+    after = state_of(s)
+    assert after["opt"].keys() == before["opt"].keys()
+    for k, v in before["opt"].items():
+        assert torch.equal(torch.as_tensor(after["opt"][k]), torch.as_tensor(v)), k
+    for k, v in buffers.items():
+        assert torch.equal(s.model.state_dict()[k], v), k
+    s.train(steps=2)
+    assert s.step == 5
 
 
 def test_a_missing_gpu_is_refused_with_a_sentence_and_nothing_changes(monkeypatch):
