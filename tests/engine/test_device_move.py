@@ -221,3 +221,22 @@ def test_a_project_saved_with_the_gpu_opens_on_a_machine_without_one(monkeypatch
     assert s.device == torch.device("cpu") and s.project.train.device == "cuda"
     with pytest.raises(NodeplayError, match="no CUDA GPU"):  # asked for by the caller: refused
         Session(project("sgd"), "cuda")
+
+
+def test_nodeplay_train_keeps_its_sentence_for_a_gpu_out_of_memory(monkeypatch, capsys, tmp_path):
+    from nodeplay.cli import main
+
+    real = Session._train_epoch
+
+    def train_epoch(self, *args, **kw):
+        if self.epoch == 1:
+            self.device = CUDA
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 8.00 GiB")
+        return real(self, *args, **kw)
+
+    monkeypatch.setattr(Session, "_train_epoch", train_epoch)
+    save_project(project("sgd"), tmp_path / "c.json")
+    assert main(["train", str(tmp_path / "c.json"), "--epochs", "3"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("nodeplay: error: Training paused: the GPU ran out of memory. Set Device to CPU")
+    assert "Traceback" not in err and err.count("\n") == 1
