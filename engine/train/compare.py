@@ -44,7 +44,8 @@ from engine.errors import NodeplayError
 from engine.graph import validate
 from engine.probes.boundary import plane_grid
 from engine.project import Project
-from engine.train.compiled_compare import compiled_batch
+from engine.train import compile_warmup
+from engine.train.compiled_compare import CompiledBatch, compiled_batch
 from engine.train.device import choose_device
 from engine.train.events import METRIC_NAMES, Metrics
 from engine.train.kernels import FAST_ACTIVATIONS, OPTIMIZERS, FastBatch  # noqa: F401
@@ -87,13 +88,12 @@ class CompareSession(VariantTrainer):
         check = validate(project.graph, self.dataset.spec)
         check.raise_if_invalid()
         self._check_supported(project.graph)
-        unbatched = next((v.optimizer for v in self.variants if v.optimizer not in OPTIMIZERS), None)
-        if unbatched is not None:
-            raise Unbatchable(
-                f"The batched compare kernel trains with {' or '.join(OPTIMIZERS)} only, not {unbatched!r}."
-            )
         sample = int(np.prod(self.dataset.spec.x_shape))
         self.device = choose_device(device or project.train.device, check.total_params * self.k, sample)
+        # adam & co: only the compiled lanes kernel batches them (CPU, once compiled)
+        self._adaptive = next((v.optimizer for v in self.variants if v.optimizer not in OPTIMIZERS), None)
+        if self._adaptive is not None and not (fast and self.device.type == "cpu" and compile_warmup.ready()):
+            self._unbatchable()
         d, ds = self.device, self.dataset
         self.x_train = torch.as_tensor(ds.x_train, device=d)
         self.y_train = torch.as_tensor(ds.y_train, device=d)
@@ -174,10 +174,11 @@ class CompareSession(VariantTrainer):
             self._plan(item) if kind == "act" else item for kind, item in self._chain
         ]
         lr = torch.tensor([v.learning_rate for v in self.variants], device=d)
-        mom = torch.tensor([OPTIMIZERS[v.optimizer] for v in self.variants], device=d)
+        # the torch and numpy paths' momentum factors (adam & co train on the compiled path only)
+        mom = torch.tensor([OPTIMIZERS.get(v.optimizer, 0.0) for v in self.variants], device=d)
         self._neg_lr = [(-lr).view(-1, *[1] * (p.dim() - 1)) for p in self.params]
         self._mom = [mom.view(-1, *[1] * (p.dim() - 1)) for p in self.params]
-        self._momentum = any(v.optimizer != "sgd" for v in self.variants)
+        self._momentum = any(v.optimizer == "momentum" for v in self.variants)
         self._bufs = [torch.zeros_like(p) for p in self.params] if self._momentum else None
         rates = [v.reg_rate for v in self.variants]
         self._reg = t.regularization if t.regularization != "none" and any(rates) else None
@@ -189,8 +190,19 @@ class CompareSession(VariantTrainer):
         self._active = torch.ones(self.k, dtype=torch.bool, device=d)
         self._frozen: list[torch.Tensor] = [p.detach().clone() for p in self.params]
         # the compiled kernel once ready (issue #13), else numpy
-        self._fast = (compiled_batch(self) or FastBatch.for_compare(self)) if self.fast else None
+        if self.fast:  # numpy: sgd and momentum only
+            self._fast = compiled_batch(self) or (None if self._adaptive else FastBatch.for_compare(self))
+        else:
+            self._fast = None
+        if self._adaptive is not None and not isinstance(self._fast, CompiledBatch):
+            self._unbatchable()
         self._start()
+
+    def _unbatchable(self) -> None:
+        raise Unbatchable(
+            f"The batched compare kernel trains with {' or '.join(OPTIMIZERS)} only, not {self._adaptive!r}, "
+            "unless the compiled kernel is ready on the CPU."
+        )
 
     def _plan(self, fns: list[str]) -> tuple[list[nn.Module], list[torch.Tensor] | None]:
         """An activation step: one module, or distinct modules with their lane masks."""
