@@ -31,9 +31,11 @@ from numba.core import config
 from numba.core.compiler_lock import global_compiler_lock
 
 from engine.train.lane_ops import (
+    FUSED,
     LANES,
     abs_err,
     act_rows,
+    act_rows_fused,
     add,
     bce_loss,
     bce_right,
@@ -41,6 +43,7 @@ from engine.train.lane_ops import (
     eq_label,
     fma,
     grad_rows,
+    grad_rows_fused,
     l1_delta,
     ld,
     ld1,
@@ -77,6 +80,7 @@ def _forward(W, B, wo, bo, n_in, n_out, codes, present, x, order, r0, m, width, 
         nin, nout = n_in[li], n_out[li]
         zb, ob = li * width * cap, (li + 1) * width * cap
         linear = present[li, 10] == 1 and present[li, 0] == 1
+        fused = present[li, 10] == 0 and present[li, FUSED:10].sum() == 0  # mixed, all cheap: one pass
         lane_codes = ld(codes, li)
         for j in range(nout):
             b = ld(B, bo[li] + j) if bo[li] >= 0 else zero
@@ -87,7 +91,9 @@ def _forward(W, B, wo, bo, n_in, n_out, codes, present, x, order, r0, m, width, 
                 q = j * cap + s
                 st(zs, zb + q, acc)
                 st(outs, ob + q, acc)  # linear lanes keep it
-            if not linear:
+            if not linear and fused:
+                act_rows_fused(lane_codes, present[li], zs, zb + j * cap, outs, ob + j * cap, m)
+            elif not linear:
                 for c in range(1, 10):
                     if present[li, c]:
                         act_rows(c, lane_codes, zs, zb + j * cap, outs, ob + j * cap, m)
@@ -115,7 +121,13 @@ def _backward(W, wo, bo, n_in, n_out, codes, present, width, cap, m, zs, outs, d
         zb, ib, ob = li * width * cap, li * width * cap, (li + 1) * width * cap
         if not (present[li, 10] == 1 and present[li, 0]):
             lane_codes = ld(codes, li)
+            fused = present[li, 10] == 0 and present[li, FUSED:10].sum() == 0
             for j in range(nout):
+                if fused:
+                    grad_rows_fused(
+                        lane_codes, present[li], delta, j * cap, zs, zb + j * cap, outs, ob + j * cap, m
+                    )
+                    continue
                 for c in range(1, 10):  # linear lanes: times 1
                     if present[li, c]:
                         grad_rows(c, lane_codes, delta, j * cap, zs, zb + j * cap, outs, ob + j * cap, m)

@@ -308,6 +308,7 @@ for _c, _name in enumerate(_OPTIMIZERS):
             + ")"
         ],
         f"{_name} in every lane: (parameters, first state, second state).",
+        "always",
     )
 update_row = _gen_body(
     "update_row",
@@ -321,4 +322,54 @@ update_row = _gen_body(
     ]
     + ["return np_, na, nb"],
     "Every lane's own optimizer (codes oc; popt[c]: some lane uses c).",
+    "always",
 )
+
+
+# -- layers mixing cheap activations (slice t-lanes): linear, step, sigmoid, tanh,
+# relu and leaky relu (codes below FUSED) in one pass, sigmoid and tanh lanes
+# sharing one exp (each lane's own argument), each lane's result picked by select.
+# The same expressions as act{c} and grad{c}, so the same values.
+FUSED = 6
+tanh_e = _gen("tanh_e", "e", "1.0 - 2.0 / (e[{k}] + 1.0)", "tanh(z) from e = exp(2z).")
+sigmoid_e = _gen("sigmoid_e", "e", "1.0 / (1.0 + e[{k}])", "sigmoid(z) from e = exp(-z).")
+_step, _relu, _leaky = ACT[1], ACT[4], ACT[5]
+_d_sigmoid, _d_tanh, _d_relu, _d_leaky = GRAD[2], GRAD[3], GRAD[4], GRAD[5]
+
+
+@njit(nogil=True, boundscheck=False, error_model="numpy")
+def act_rows_fused(codes, p, Z, z0, Out, o0, n):
+    """Rows o0.. of Out = each lane's activation of rows z0.. of Z (p: a layer's row of
+    the kernel's present flags, codes below FUSED only)."""
+    exps, p1, p4, p5 = p[2] + p[3] > 0, p[1] > 0, p[4] > 0, p[5] > 0
+    for r in range(n):
+        z = ld(Z, z0 + r)
+        out = z
+        if exps:
+            e = vexp(sel_code(codes, 3, scale(z, 2.0), scale(z, -1.0)))
+            out = sel_code(codes, 3, tanh_e(e), sel_code(codes, 2, sigmoid_e(e), out))
+        if p1:
+            out = sel_code(codes, 1, _step(z), out)
+        if p4:
+            out = sel_code(codes, 4, _relu(z), out)
+        if p5:
+            out = sel_code(codes, 5, _leaky(z), out)
+        st(Out, o0 + r, out)
+
+
+@njit(nogil=True, boundscheck=False, error_model="numpy")
+def grad_rows_fused(codes, p, D, d0, Z, z0, Out, o0, n):
+    """Rows d0.. of D times each lane's activation's derivative (as act_rows_fused)."""
+    p2, p3, p4, p5 = p[2] > 0, p[3] > 0, p[4] > 0, p[5] > 0
+    for r in range(n):
+        d, z, a = ld(D, d0 + r), ld(Z, z0 + r), ld(Out, o0 + r)
+        out = d
+        if p2:
+            out = sel_code(codes, 2, _d_sigmoid(d, z, a), out)
+        if p3:
+            out = sel_code(codes, 3, _d_tanh(d, z, a), out)
+        if p4:
+            out = sel_code(codes, 4, _d_relu(d, z, a), out)
+        if p5:
+            out = sel_code(codes, 5, _d_leaky(d, z, a), out)
+        st(D, d0 + r, out)

@@ -210,3 +210,17 @@ def test_an_optimizer_state_carries_over_between_epochs_and_kernels(kernel):
     np.testing.assert_array_equal(steps, whole[3])
     np.testing.assert_allclose(out, whole[0], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(s2, whole[2], rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("cycle", [[3, 2, 4, 0], [0, 1, 2, 3, 4, 5], [2, 3]])
+def test_layers_mixing_cheap_activations_take_one_pass_and_train_alike(kernel, cycle):
+    """Sigmoid and tanh lanes sharing one exp, relu, step, leaky relu and linear lanes
+    picked by select: as the per-lane kernel trains each lane."""
+    k = 9
+    opt = np.arange(k, dtype=np.int64) % 2
+    flat, shape, data, acts, lr = _optimizer_problem(k, opt, cycle, sizes=(2, 5, 3, 1))
+    rate = np.zeros(k)
+    a = _train(False, flat, shape, data, acts, lr, opt, 0, rate)
+    b = _train(True, flat, shape, data, acts, lr, opt, 0, rate)
+    assert not np.array_equal(b[0], flat)
+    _same(a, b, exact=False)
