@@ -42,12 +42,12 @@ from engine.builder.losses import LOSS_KINDS, head_loss
 from engine.data import make_dataset
 from engine.errors import NodeplayError
 from engine.graph import validate
-from engine.probes.boundary import plane_grid
 from engine.project import Project
 from engine.train import compile_warmup
+from engine.train.compare_results import CompareResults
 from engine.train.compiled_compare import CompiledBatch, compiled_batch
 from engine.train.device import choose_device
-from engine.train.events import METRIC_NAMES, Metrics
+from engine.train.events import METRIC_NAMES
 from engine.train.kernels import FAST_ACTIVATIONS, OPTIMIZERS, FastBatch  # noqa: F401
 from engine.train.metrics import accuracy
 from engine.train.variants import VARIANT_KEYS, SteppedCompare, Variant, VariantTrainer, diverged_message  # noqa: F401 - VARIANT_KEYS: older imports
@@ -71,7 +71,7 @@ def make_compare(
         return SteppedCompare(project, variants, device)
 
 
-class CompareSession(VariantTrainer):
+class CompareSession(CompareResults, VariantTrainer):
     """K variants of the project's network, trained together as one batched computation."""
 
     def __init__(
@@ -349,67 +349,3 @@ class CompareSession(VariantTrainer):
             if self._fast is not None:
                 self._fast.freeze(k)
             self._active[k] = False
-
-    # -- results -------------------------------------------------------------------
-    @property
-    def history(self) -> list[Metrics]:
-        """Per variant, one row per finished epoch (NaN after it was frozen)."""
-        out = []
-        for rows in self._rows:
-            if not rows:
-                out.append(Metrics())
-                continue
-            cols = list(zip(*rows))
-            out.append(Metrics(np.array(cols[0], np.int64), *(np.array(c, np.float64) for c in cols[1:])))
-        return out
-
-    def _current(self) -> tuple[list, list]:
-        """Stacked weights and biases, frozen variants' lanes as they were when stopped."""
-        if bool(self._active.all()):
-            return self.weights_t, self.biases_t
-        keep = self._active
-        merged = iter(
-            [
-                torch.where(keep.view(-1, *[1] * (p.dim() - 1)), p.detach(), saved)
-                for p, saved in zip(self.params, self._frozen)
-            ]
-        )
-        weights, biases = [], []
-        for b in self.biases_t:
-            weights.append(next(merged))
-            biases.append(None if b is None else next(merged))
-        return weights, biases
-
-    def weights(self, k: int | None = None) -> dict[str, np.ndarray]:
-        """Variant k's weights keyed as ``Session.weights`` keys them (every variant's,
-        keyed "k/name", without k)."""
-        if k is None:
-            return {f"{i}/{key}": v for i in range(self.k) for key, v in self.weights(i).items()}
-        weights, biases = self._current()
-        out = {}
-        for name, w, b in zip(self.layer_names, weights, biases):
-            out[f"layers.{name}.weight"] = w[k].detach().t().cpu().numpy().copy()
-            if b is not None:
-                out[f"layers.{name}.bias"] = b[k, 0].detach().cpu().numpy().copy()
-        return {key: out[key] for key in self.state_keys}
-
-    @torch.no_grad()
-    def boundaries(self, size: int = 100) -> np.ndarray | None:
-        """(K, size, size) in [-1, 1] like ``engine.probes.boundary`` ((K, size, size, C)
-        for more than two classes); None when the data is not 2-D points."""
-        if not self.dataset.is_2d:
-            return None
-        if size not in self._grids:
-            self._grids[size] = plane_grid(self.dataset.extent, size, self.device)
-        weights, biases = self._current()
-        pred = self._forward(self._grids[size], weights, biases)
-        kind = self.loss_kind
-        if kind == "bce":
-            out = torch.sigmoid(pred[:, :, 0]) * 2 - 1
-        elif kind == "cross_entropy" and pred.shape[2] == 2:
-            out = torch.softmax(pred, 2)[:, :, 1] * 2 - 1
-        elif kind == "cross_entropy":
-            return torch.softmax(pred, 2).reshape(self.k, size, size, -1).float().cpu().numpy()
-        else:
-            out = pred[:, :, 0].clamp(-1, 1)
-        return out.reshape(self.k, size, size).float().cpu().numpy()

@@ -234,7 +234,7 @@ grad_rows = _gen_body(
 )
 
 
-# -- optimizers (slice t-lanes): each as ``engine.train.compiled._step_lane`` writes
+# -- optimizers (slice t-lanes): each as ``engine.train.compiled_optim.step_lane`` writes
 # it, operation for operation, so both kernels round alike. Scalars (parameter p,
 # its gradient g with the regularizer's term, state a and b, learning rate, h1 and
 # h2: adam's bias corrections, rprop's first-step flag) -> (p, a, b). math.sqrt of
