@@ -10,7 +10,8 @@ out) and per wall-second of the whole thing:
 * ``CompareSession`` with one variant, and with eight: eight learning rates (the
   SIMD kernel, ``engine.train.compiled_lanes``), eight mixing four activations and
   sgd/momentum (the same kernel, a select per distinct activation), eight with
-  adam (``make_compare``: not batched, eight sessions stepped in turn);
+  adam and eight mixing every optimizer, through ``make_compare`` as the app
+  builds them (the same kernel once compiled: a select per distinct optimizer);
 * eight separate ``Session`` runs one after the other (an "epoch" is one epoch of each).
 
 Rounds alternate so that machine noise hits every configuration; medians are shown,
@@ -40,6 +41,13 @@ MIXED = [
     for act in ("tanh", "relu", "sigmoid", "linear")
     for lr, opt in ((0.03, "sgd"), (0.01, "momentum"))
 ]
+OPTIMIZERS = [  # every optimizer, at rates that train
+    {"optimizer": opt, "learning_rate": lr}
+    for opt, lr in (
+        ("sgd", 0.03), ("momentum", 0.01), ("rmsprop", 0.003), ("adam", 0.01),
+        ("adagrad", 0.1), ("adadelta", 1.0), ("rprop", 0.01), ("adam", 0.001),
+    )
+]  # fmt: skip
 
 
 def rate(step, seconds: float) -> tuple[float, float]:
@@ -81,9 +89,10 @@ def make_runs():
         "CompareSession, 1 variant": lambda: compare([{"learning_rate": 0.03}]),
         "CompareSession, 8 rates": lambda: compare([{"learning_rate": lr} for lr in RATES]),
         "CompareSession, 8 mixed": lambda: compare(MIXED),
-        "compare, 8 adam (stepped)": lambda: compare(
+        "make_compare, 8 adam": lambda: compare(
             [{"optimizer": "adam", "learning_rate": lr / 10} for lr in RATES], False
         ),
+        "make_compare, 8 optimizers": lambda: compare(OPTIMIZERS, False),
         "8 separate Sessions": sequential,
     }
 
@@ -108,13 +117,13 @@ def main() -> None:
     )
     for name, v in results.items():
         cpu, wall = (statistics.median(x[i] for x in v) for i in (0, 1))
-        print(f"{name:27s}: {cpu:7.0f}/CPU-s ({wall:7.0f}/s)  rounds {[round(x[0]) for x in v]}")
+        print(f"{name:28s}: {cpu:7.0f}/CPU-s ({wall:7.0f}/s)  rounds {[round(x[0]) for x in v]}")
 
     def ratio(a: str, b: str, i: int = 0) -> float:
         return statistics.median(x[i] / y[i] for x, y in zip(results[a], results[b]))
 
-    one, c1, rates, mixed, adam, seq = runs  # the names, in order
-    for name in (rates, mixed, adam):
+    one, c1, rates, mixed, adam, optimizers, seq = runs  # the names, in order
+    for name in (rates, mixed, adam, optimizers):
         r, w = ratio(one, name), ratio(one, name, 1)
         print(
             f"{name} cost {r:.2f}x one variant per CPU-second ({w:.2f}x wall; target <= 3x)  "

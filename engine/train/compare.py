@@ -42,11 +42,12 @@ from engine.builder.losses import LOSS_KINDS, head_loss
 from engine.data import make_dataset
 from engine.errors import NodeplayError
 from engine.graph import validate
-from engine.probes.boundary import plane_grid
 from engine.project import Project
-from engine.train.compiled_compare import compiled_batch
+from engine.train import compile_warmup
+from engine.train.compare_results import CompareResults
+from engine.train.compiled_compare import CompiledBatch, compiled_batch
 from engine.train.device import choose_device
-from engine.train.events import METRIC_NAMES, Metrics
+from engine.train.events import METRIC_NAMES
 from engine.train.kernels import FAST_ACTIVATIONS, OPTIMIZERS, FastBatch  # noqa: F401
 from engine.train.metrics import accuracy
 from engine.train.variants import VARIANT_KEYS, SteppedCompare, Variant, VariantTrainer, diverged_message  # noqa: F401 - VARIANT_KEYS: older imports
@@ -70,7 +71,7 @@ def make_compare(
         return SteppedCompare(project, variants, device)
 
 
-class CompareSession(VariantTrainer):
+class CompareSession(CompareResults, VariantTrainer):
     """K variants of the project's network, trained together as one batched computation."""
 
     def __init__(
@@ -87,13 +88,12 @@ class CompareSession(VariantTrainer):
         check = validate(project.graph, self.dataset.spec)
         check.raise_if_invalid()
         self._check_supported(project.graph)
-        unbatched = next((v.optimizer for v in self.variants if v.optimizer not in OPTIMIZERS), None)
-        if unbatched is not None:
-            raise Unbatchable(
-                f"The batched compare kernel trains with {' or '.join(OPTIMIZERS)} only, not {unbatched!r}."
-            )
         sample = int(np.prod(self.dataset.spec.x_shape))
         self.device = choose_device(device or project.train.device, check.total_params * self.k, sample)
+        # adam & co: only the compiled lanes kernel batches them (CPU, once compiled)
+        self._adaptive = next((v.optimizer for v in self.variants if v.optimizer not in OPTIMIZERS), None)
+        if self._adaptive is not None and not (fast and self.device.type == "cpu" and compile_warmup.ready()):
+            self._unbatchable()
         d, ds = self.device, self.dataset
         self.x_train = torch.as_tensor(ds.x_train, device=d)
         self.y_train = torch.as_tensor(ds.y_train, device=d)
@@ -174,10 +174,11 @@ class CompareSession(VariantTrainer):
             self._plan(item) if kind == "act" else item for kind, item in self._chain
         ]
         lr = torch.tensor([v.learning_rate for v in self.variants], device=d)
-        mom = torch.tensor([OPTIMIZERS[v.optimizer] for v in self.variants], device=d)
+        # the torch and numpy paths' momentum factors (adam & co train on the compiled path only)
+        mom = torch.tensor([OPTIMIZERS.get(v.optimizer, 0.0) for v in self.variants], device=d)
         self._neg_lr = [(-lr).view(-1, *[1] * (p.dim() - 1)) for p in self.params]
         self._mom = [mom.view(-1, *[1] * (p.dim() - 1)) for p in self.params]
-        self._momentum = any(v.optimizer != "sgd" for v in self.variants)
+        self._momentum = any(v.optimizer == "momentum" for v in self.variants)
         self._bufs = [torch.zeros_like(p) for p in self.params] if self._momentum else None
         rates = [v.reg_rate for v in self.variants]
         self._reg = t.regularization if t.regularization != "none" and any(rates) else None
@@ -189,8 +190,19 @@ class CompareSession(VariantTrainer):
         self._active = torch.ones(self.k, dtype=torch.bool, device=d)
         self._frozen: list[torch.Tensor] = [p.detach().clone() for p in self.params]
         # the compiled kernel once ready (issue #13), else numpy
-        self._fast = (compiled_batch(self) or FastBatch.for_compare(self)) if self.fast else None
+        if self.fast:  # numpy: sgd and momentum only
+            self._fast = compiled_batch(self) or (None if self._adaptive else FastBatch.for_compare(self))
+        else:
+            self._fast = None
+        if self._adaptive is not None and not isinstance(self._fast, CompiledBatch):
+            self._unbatchable()
         self._start()
+
+    def _unbatchable(self) -> None:
+        raise Unbatchable(
+            f"The batched compare kernel trains with {' or '.join(OPTIMIZERS)} only, not {self._adaptive!r}, "
+            "unless the compiled kernel is ready on the CPU."
+        )
 
     def _plan(self, fns: list[str]) -> tuple[list[nn.Module], list[torch.Tensor] | None]:
         """An activation step: one module, or distinct modules with their lane masks."""
@@ -337,67 +349,3 @@ class CompareSession(VariantTrainer):
             if self._fast is not None:
                 self._fast.freeze(k)
             self._active[k] = False
-
-    # -- results -------------------------------------------------------------------
-    @property
-    def history(self) -> list[Metrics]:
-        """Per variant, one row per finished epoch (NaN after it was frozen)."""
-        out = []
-        for rows in self._rows:
-            if not rows:
-                out.append(Metrics())
-                continue
-            cols = list(zip(*rows))
-            out.append(Metrics(np.array(cols[0], np.int64), *(np.array(c, np.float64) for c in cols[1:])))
-        return out
-
-    def _current(self) -> tuple[list, list]:
-        """Stacked weights and biases, frozen variants' lanes as they were when stopped."""
-        if bool(self._active.all()):
-            return self.weights_t, self.biases_t
-        keep = self._active
-        merged = iter(
-            [
-                torch.where(keep.view(-1, *[1] * (p.dim() - 1)), p.detach(), saved)
-                for p, saved in zip(self.params, self._frozen)
-            ]
-        )
-        weights, biases = [], []
-        for b in self.biases_t:
-            weights.append(next(merged))
-            biases.append(None if b is None else next(merged))
-        return weights, biases
-
-    def weights(self, k: int | None = None) -> dict[str, np.ndarray]:
-        """Variant k's weights keyed as ``Session.weights`` keys them (every variant's,
-        keyed "k/name", without k)."""
-        if k is None:
-            return {f"{i}/{key}": v for i in range(self.k) for key, v in self.weights(i).items()}
-        weights, biases = self._current()
-        out = {}
-        for name, w, b in zip(self.layer_names, weights, biases):
-            out[f"layers.{name}.weight"] = w[k].detach().t().cpu().numpy().copy()
-            if b is not None:
-                out[f"layers.{name}.bias"] = b[k, 0].detach().cpu().numpy().copy()
-        return {key: out[key] for key in self.state_keys}
-
-    @torch.no_grad()
-    def boundaries(self, size: int = 100) -> np.ndarray | None:
-        """(K, size, size) in [-1, 1] like ``engine.probes.boundary`` ((K, size, size, C)
-        for more than two classes); None when the data is not 2-D points."""
-        if not self.dataset.is_2d:
-            return None
-        if size not in self._grids:
-            self._grids[size] = plane_grid(self.dataset.extent, size, self.device)
-        weights, biases = self._current()
-        pred = self._forward(self._grids[size], weights, biases)
-        kind = self.loss_kind
-        if kind == "bce":
-            out = torch.sigmoid(pred[:, :, 0]) * 2 - 1
-        elif kind == "cross_entropy" and pred.shape[2] == 2:
-            out = torch.softmax(pred, 2)[:, :, 1] * 2 - 1
-        elif kind == "cross_entropy":
-            return torch.softmax(pred, 2).reshape(self.k, size, size, -1).float().cpu().numpy()
-        else:
-            out = pred[:, :, 0].clamp(-1, 1)
-        return out.reshape(self.k, size, size).float().cpu().numpy()

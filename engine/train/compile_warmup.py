@@ -66,10 +66,10 @@ def warm() -> None:
         2,
     )
     (xa, ya, la), (xb, yb, lb) = lanes.data
-    lr2, zero2 = np.full(2, 0.01), np.zeros(2)
+    lr2, zero2, adam2 = np.full(2, 0.01), np.zeros(2), np.full(2, 3, np.int64)
     lanes_kernel.train_and_evaluate(
-        lanes.flat, lanes.s1, lanes.steps, *lanes._args(), xa, ya, la, xb, yb, lb,
-        order, 4, lanes.loss, 1.0, lr2, zero2, 0, zero2, lanes.active, lanes.metrics,
+        lanes.flat, lanes.s1, lanes.s2, lanes.steps, *lanes._args(), xa, ya, la, xb, yb, lb,
+        order, 4, lanes.loss, 1.0, lr2, adam2, 0, zero2, lanes.active, lanes.metrics,
     )  # fmt: skip
     state.seconds = time.perf_counter() - t0
     state.ready = True

@@ -34,9 +34,8 @@ class CompiledBatch:
         self.rate = np.array([v.reg_rate for v in cs.variants], np.float64)
         self.reg = REG_CODES[cs._reg or "none"]
         self.weight = cs.head.weight
-        # two or more lanes with sgd or momentum: SIMD across the lanes (compiled_lanes)
-        self.mu = np.array([compiled_lanes.OPTIMIZERS.get(v.optimizer, -1.0) for v in cs.variants])
-        self.simd = self.chain.k > 1 and bool((self.mu >= 0).all())
+        # two or more lanes: SIMD across the lanes (compiled_lanes), any optimizers
+        self.simd = self.chain.k > 1
 
     @classmethod
     def for_compare(cls, cs) -> CompiledBatch | None:
@@ -70,8 +69,8 @@ class CompiledBatch:
         if self.simd:
             (x, y, labels), (xt, yt, labels_t) = c.data
             lanes_kernel.train_and_evaluate(
-                c.flat, c.s1, c.steps, *c._args(), x, y, labels, xt, yt, labels_t,
-                order, batch, c.loss, float(self.weight), self.lr, self.mu, self.reg, self.rate,
+                c.flat, c.s1, c.s2, c.steps, *c._args(), x, y, labels, xt, yt, labels_t,
+                order, batch, c.loss, float(self.weight), self.lr, self.opt, self.reg, self.rate,
                 c.active, c.metrics,
             )  # fmt: skip
         else:

@@ -10,9 +10,11 @@ initializer) at no cost; where lanes' activations differ, each distinct function
 runs over the row and every lane keeps its own (a select).
 
 Arithmetic is float64 in the same order as the per-lane kernel, parameters and
-momentum buffers rounded to float32 after every update as torch stores them, so
-both kernels give the same weights. Optimizers: sgd and momentum (``OPTIMIZERS``);
-the per-lane kernel takes the others. ``train_and_evaluate`` packs each block of
+optimizer state rounded to float32 after every update as torch stores them, so
+both kernels give the same weights. Every optimizer of the per-lane kernel, one per
+lane (``OPTIMIZERS``): each one present runs over the row and every lane keeps its
+own, as with activations; adam's bias corrections and rprop's first step follow
+each lane's own step count. ``train_and_evaluate`` packs each block of
 eight lanes out of the flat buffer (the layout of ``engine.train.compiled``),
 trains an epoch, measures every lane, and unpacks, in one call without the GIL.
 numba leaves LLVM's SLP vectorizer off by default; ``compile`` turns it on for
@@ -29,9 +31,11 @@ from numba.core import config
 from numba.core.compiler_lock import global_compiler_lock
 
 from engine.train.lane_ops import (
+    FUSED,
     LANES,
     abs_err,
     act_rows,
+    act_rows_fused,
     add,
     bce_loss,
     bce_right,
@@ -39,11 +43,12 @@ from engine.train.lane_ops import (
     eq_label,
     fma,
     grad_rows,
+    grad_rows_fused,
     l1_delta,
     ld,
     ld1,
-    momentum,
     mse_delta,
+    reg_grad,
     scale,
     sel,
     sel_gt,
@@ -51,14 +56,14 @@ from engine.train.lane_ops import (
     splat,
     sq_err,
     st,
-    step,
     sub,
+    update_row,
     vexp,
     vlog,
     vmax,
 )
 
-OPTIMIZERS = {"sgd": 0.0, "momentum": 0.9}  # the optimizers this kernel runs: momentum factors
+OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam", "adagrad", "adadelta", "rprop")  # all of compiled's
 _OPTS: dict[str, Any] = dict(nogil=True, cache=True, boundscheck=False, error_model="numpy")
 
 
@@ -75,6 +80,7 @@ def _forward(W, B, wo, bo, n_in, n_out, codes, present, x, order, r0, m, width, 
         nin, nout = n_in[li], n_out[li]
         zb, ob = li * width * cap, (li + 1) * width * cap
         linear = present[li, 10] == 1 and present[li, 0] == 1
+        fused = present[li, 10] == 0 and present[li, FUSED:10].sum() == 0  # mixed, all cheap: one pass
         lane_codes = ld(codes, li)
         for j in range(nout):
             b = ld(B, bo[li] + j) if bo[li] >= 0 else zero
@@ -85,20 +91,25 @@ def _forward(W, B, wo, bo, n_in, n_out, codes, present, x, order, r0, m, width, 
                 q = j * cap + s
                 st(zs, zb + q, acc)
                 st(outs, ob + q, acc)  # linear lanes keep it
-            if not linear:
+            if not linear and fused:
+                act_rows_fused(lane_codes, present[li], zs, zb + j * cap, outs, ob + j * cap, m)
+            elif not linear:
                 for c in range(1, 10):
                     if present[li, c]:
                         act_rows(c, lane_codes, zs, zb + j * cap, outs, ob + j * cap, m)
 
 
-@njit(inline="always", **_OPTS)
-def _update(P, G, M, live, lr, mu, rate, r1, r2):
-    """sgd or momentum on every row of P from its gradient row in G (frozen lanes keep theirs)."""
+@njit(**_OPTS)  # a call, not inlined: seven optimizers' code once rather than twice
+def _update(P, G, A, S, live, oc, popt, lr, h1, h2, rate, r1, r2):
+    """Every lane's optimizer on every row of P from its gradient row in G, state rows
+    in A and S (frozen lanes keep theirs)."""
     for r in range(P.shape[0]):
-        p, m = ld(P, r), ld(M, r)
-        new_m = momentum(p, ld(G, r), m, mu, rate, r1, r2)
-        st(M, r, sel(live, new_m, m))
-        st(P, r, sel(live, step(p, new_m, lr), p))
+        p, a, b = ld(P, r), ld(A, r), ld(S, r)
+        g = reg_grad(p, ld(G, r), rate, r1, r2)
+        new_p, new_a, new_b = update_row(oc, popt, p, g, a, b, lr, h1, h2)
+        st(A, r, sel(live, new_a, a))
+        st(S, r, sel(live, new_b, b))
+        st(P, r, sel(live, new_p, p))
 
 
 @njit(inline="always", **_OPTS)
@@ -110,7 +121,13 @@ def _backward(W, wo, bo, n_in, n_out, codes, present, width, cap, m, zs, outs, d
         zb, ib, ob = li * width * cap, li * width * cap, (li + 1) * width * cap
         if not (present[li, 10] == 1 and present[li, 0]):
             lane_codes = ld(codes, li)
+            fused = present[li, 10] == 0 and present[li, FUSED:10].sum() == 0
             for j in range(nout):
+                if fused:
+                    grad_rows_fused(
+                        lane_codes, present[li], delta, j * cap, zs, zb + j * cap, outs, ob + j * cap, m
+                    )
+                    continue
                 for c in range(1, 10):  # linear lanes: times 1
                     if present[li, c]:
                         grad_rows(c, lane_codes, delta, j * cap, zs, zb + j * cap, outs, ob + j * cap, m)
@@ -252,15 +269,15 @@ def _rows(n_in, n_out, b_off):
 
 @njit(**_OPTS)
 def _kernel(
-    flat, s1, steps, acts, n_in, n_out, w_off, b_off, w_io, x, y, labels, xt, yt, labels_t,
-    order, batch, loss, weight, lr, mu, reg, rate, active, metrics,
+    flat, s1, s2, steps, acts, n_in, n_out, w_off, b_off, w_io, x, y, labels, xt, yt, labels_t,
+    order, batch, loss, weight, lr, opt, reg, rate, active, metrics,
 ):  # fmt: skip
     layers, k_lanes, n = len(n_in), acts.shape[0], len(order)
     width = max(np.max(n_in), np.max(n_out))
     last = n_out[layers - 1]
     wo, bo, w_rows, b_rows = _rows(n_in, n_out, b_off)
-    W, GW, MW = np.empty((w_rows, LANES)), np.empty((w_rows, LANES)), np.empty((w_rows, LANES))
-    B, GB, MB = np.empty((b_rows, LANES)), np.empty((b_rows, LANES)), np.empty((b_rows, LANES))
+    W, GW, AW, SW = np.empty((4, w_rows, LANES))
+    B, GB, AB, SB = np.empty((4, b_rows, LANES))
     zs, outs = np.empty((layers * width * batch, LANES)), np.empty(((layers + 1) * width * batch, LANES))
     delta, back = np.empty((width * batch, LANES)), np.empty((width * batch, LANES))
     cap = min(256, max(xt.shape[0], x.shape[0]))
@@ -268,38 +285,58 @@ def _kernel(
     measured = np.empty((2, LANES))
     codes = np.empty((layers, LANES), np.int64)
     present = np.zeros((layers, 11), np.int64)
-    hyper = np.zeros((4, LANES))  # learning rate, momentum factor, regularization rate, live
+    ocodes = np.zeros((1, LANES), np.int64)
+    popt = np.zeros(7, np.int64)  # the optimizers present
+    # learning rate, regularization rate, live, h1, h2 (adam's bias corrections, rprop's first step)
+    hyper = np.zeros((5, LANES))
     r1, r2 = (1.0 if reg == 1 else 0.0), (1.0 if reg == 2 else 0.0)
     ob = layers * width * batch
     done = 0
     for k0 in range(0, k_lanes, LANES):
         present[:] = 0
+        popt[:] = 0
         for kk in range(LANES):
             k = min(k0 + kk, k_lanes - 1)  # lanes past the last repeat it, frozen
             live_k = k0 + kk < k_lanes and active[k]
-            hyper[0, kk], hyper[1, kk], hyper[2, kk] = lr[k], mu[k], rate[k]
-            hyper[3, kk] = 1.0 if live_k else 0.0
+            hyper[0, kk], hyper[1, kk] = lr[k], rate[k]
+            hyper[2, kk] = 1.0 if live_k else 0.0
+            hyper[3, kk], hyper[4, kk] = 1.0, 1.0
+            ocodes[0, kk] = opt[k]
+            popt[opt[k]] = 1
             for li in range(layers):
                 codes[li, kk] = acts[k, li]
                 present[li, acts[k, li]] = 1
         for li in range(layers):
             present[li, 10] = 1 if present[li, :10].sum() == 1 else 0
-        lr8, mu8, rate8 = ld(hyper, 0), ld(hyper, 1), ld(hyper, 2)
-        live = ld1(hyper[3] > 0.5)
+        counted = popt[3] == 1 or popt[6] == 1  # adam and rprop read the step count
+        lr8, rate8 = ld(hyper, 0), ld(hyper, 1)
+        live = ld1(hyper[2] > 0.5)
+        oc = ld(ocodes, 0)
         _pack(flat, k0, k_lanes, n_in, n_out, w_off, b_off, w_io, wo, bo, W, B)
-        _pack(s1, k0, k_lanes, n_in, n_out, w_off, b_off, w_io, wo, bo, MW, MB)
+        _pack(s1, k0, k_lanes, n_in, n_out, w_off, b_off, w_io, wo, bo, AW, AB)
+        _pack(s2, k0, k_lanes, n_in, n_out, w_off, b_off, w_io, wo, bo, SW, SB)
         done = 0
+        h1, h2 = ld(hyper, 3), ld(hyper, 4)
         for start in range(0, n, batch):
             m = min(batch, n - start)
             sc = weight / m
             if loss >= 2:
                 sc /= last
+            if counted:
+                for kk in range(LANES):
+                    k = min(k0 + kk, k_lanes - 1)
+                    t = steps[k] + done + 1  # this lane's step, as the per-lane kernel counts
+                    if opt[k] == 3:
+                        hyper[3, kk], hyper[4, kk] = 1.0 - 0.9**t, 1.0 - 0.999**t
+                    elif opt[k] == 6:
+                        hyper[3, kk] = 1.0 if t == 1 else 0.0
+                h1, h2 = ld(hyper, 3), ld(hyper, 4)
             _forward(W, B, wo, bo, n_in, n_out, codes, present, x, order, start, m, width, batch, zs, outs)
             for s in range(m):
                 _head_delta(loss, outs, ob, batch, s, y, order[start + s], last, sc, delta)
             _backward(W, wo, bo, n_in, n_out, codes, present, width, batch, m, zs, outs, delta, back, GW, GB)
-            _update(W, GW, MW, live, lr8, mu8, rate8, r1, r2)
-            _update(B, GB, MB, live, lr8, mu8, rate8, 0.0, 0.0)
+            _update(W, GW, AW, SW, live, oc, popt, lr8, h1, h2, rate8, r1, r2)
+            _update(B, GB, AB, SB, live, oc, popt, lr8, h1, h2, rate8, 0.0, 0.0)
             done += 1
         for split in range(2):
             xs, ys, ls = (x, y, labels) if split == 0 else (xt, yt, labels_t)
@@ -307,44 +344,31 @@ def _kernel(
                 W, B, wo, bo, n_in, n_out, codes, present, loss, xs, ys, ls, width, zs_e, outs_e, measured
             )
             for kk in range(min(LANES, k_lanes - k0)):
-                ok = hyper[3, kk] > 0.5
+                ok = hyper[2, kk] > 0.5
                 metrics[k0 + kk, 2 * split] = weight * measured[0, kk] / xs.shape[0] if ok else np.nan
                 ok = ok and loss <= 1
                 metrics[k0 + kk, 2 * split + 1] = measured[1, kk] / xs.shape[0] if ok else np.nan
         for kk in range(min(LANES, k_lanes - k0)):
-            steps[k0 + kk] += done if hyper[3, kk] > 0.5 else 0
+            steps[k0 + kk] += done if hyper[2, kk] > 0.5 else 0
         _unpack(flat, k0, k_lanes, n_in, n_out, w_off, b_off, w_io, wo, bo, W, B, active)
-        _unpack(s1, k0, k_lanes, n_in, n_out, w_off, b_off, w_io, wo, bo, MW, MB, active)
+        _unpack(s1, k0, k_lanes, n_in, n_out, w_off, b_off, w_io, wo, bo, AW, AB, active)
+        _unpack(s2, k0, k_lanes, n_in, n_out, w_off, b_off, w_io, wo, bo, SW, SB, active)
     return done
 
 
 def train_and_evaluate(
-    flat, s1, steps, acts, n_in, n_out, w_off, b_off, w_io, x, y, labels, xt, yt, labels_t,
-    order, batch, loss, weight, lr, mu, reg, rate, active, metrics,
+    flat, s1, s2, steps, acts, n_in, n_out, w_off, b_off, w_io, x, y, labels, xt, yt, labels_t,
+    order, batch, loss, weight, lr, opt, reg, rate, active, metrics,
 ) -> int:  # fmt: skip
     """One epoch of mini-batch steps over x[order] for every active lane (K = acts'
-    rows; lr, mu (momentum factor), rate per lane; reg: 0 none, 1 L1, 2 L2), then
-    each lane's metrics into metrics (K, 4), columns as
-    ``engine.train.compiled.METRICS`` (NaN for inactive lanes). s1: the momentum
-    buffers, laid out as flat. Returns the number of steps."""
-    args: tuple[Any, ...] = (
-        flat,
-        s1,
-        steps,
-        acts,
-        n_in,
-        n_out,
-        w_off,
-        b_off,
-        w_io,
-        x,
-        y,
-        labels,
-        xt,
-        yt,
-        labels_t,
-    )
-    args += (order, batch, loss, weight, lr, mu, reg, rate, active, metrics)
+    rows; lr, opt (``engine.train.compiled.OPTIMIZER_CODES``), rate per lane; reg: 0
+    none, 1 L1, 2 L2), then each lane's metrics into metrics (K, 4), columns as
+    ``engine.train.compiled.METRICS`` (NaN for inactive lanes). s1, s2: the optimizer
+    state (``engine.train.compiled.STATE_KEYS``), laid out as flat; steps: each lane's
+    step count. The arguments of ``engine.train.compiled.train_and_evaluate`` less
+    max_steps. Returns the number of steps."""
+    args: tuple[Any, ...] = (flat, s1, s2, steps, acts, n_in, n_out, w_off, b_off, w_io)
+    args += (x, y, labels, xt, yt, labels_t, order, batch, loss, weight, lr, opt, reg, rate, active, metrics)
     if not _kernel.signatures:  # the first call: compiled here, with the vectorizer
         compile(args)
     return _kernel(*args)

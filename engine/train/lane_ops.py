@@ -232,3 +232,144 @@ grad_rows = _gen_body(
     [f"if c == {c}:\n        grad_rows{c}(codes, D, d0, Z, z0, O, o0, n)" for c in GRAD],
     "Activation c's derivative over n rows, for the lanes whose code is c.",
 )
+
+
+# -- optimizers (slice t-lanes): each as ``engine.train.compiled_optim.step_lane`` writes
+# it, operation for operation, so both kernels round alike. Scalars (parameter p,
+# its gradient g with the regularizer's term, state a and b, learning rate, h1 and
+# h2: adam's bias corrections, rprop's first-step flag) -> (p, a, b). math.sqrt of
+# a float32 buffer is float32 there: _f32 around it here.
+@njit(**_INLINE)
+def _o_sgd(p, g, a, b, lr, h1, h2):
+    return _f32(p - lr * g), a, b
+
+
+@njit(**_INLINE)
+def _o_momentum(p, g, a, b, lr, h1, h2):
+    m = _f32(0.9 * a + g)
+    return _f32(p - lr * m), m, b
+
+
+@njit(**_INLINE)
+def _o_rmsprop(p, g, a, b, lr, h1, h2):
+    sq = _f32(0.99 * a + 0.01 * g * g)
+    return _f32(p - lr * g / (_f32(math.sqrt(sq)) + 1e-8)), sq, b
+
+
+@njit(**_INLINE)
+def _o_adam(p, g, a, b, lr, h1, h2):
+    m = _f32(a + (g - a) * (1.0 - 0.9))
+    v = _f32(0.999 * b + (1.0 - 0.999) * g * g)
+    return _f32(p - (lr / h1) * m / (_f32(math.sqrt(v)) / math.sqrt(h2) + 1e-8)), m, v
+
+
+@njit(**_INLINE)
+def _o_adagrad(p, g, a, b, lr, h1, h2):
+    acc = _f32(a + g * g)
+    return _f32(p - lr * g / (_f32(math.sqrt(acc)) + 1e-10)), acc, b
+
+
+@njit(**_INLINE)
+def _o_adadelta(p, g, a, b, lr, h1, h2):
+    sq = _f32(0.9 * a + 0.1 * g * g)
+    d = math.sqrt(b + 1e-6) / math.sqrt(sq + 1e-6) * g
+    return _f32(p - lr * d), sq, _f32(0.9 * b + 0.1 * d * d)
+
+
+@njit(**_INLINE)
+def _o_rprop(p, g, a, b, lr, h1, h2):
+    size = _f32(lr) if h1 > 0.5 else b  # torch starts the step sizes at the learning rate
+    prod = g * a
+    size = min(size * 1.2, 50.0) if prod > 0 else (max(size * 0.5, 1e-6) if prod < 0 else size)
+    g = 0.0 if prod < 0 else g
+    size = _f32(size)
+    return _f32(p - _sign(g) * size), _f32(g), size
+
+
+# codes as ``engine.train.compiled.OPTIMIZER_CODES``
+_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam", "adagrad", "adadelta", "rprop")
+reg_grad = _gen(
+    "reg_grad",
+    "p, g, rate, r1, r2",
+    "_f32(_f32(g[{k}]) + rate[{k}] * (r1 * _sign(p[{k}]) + r2 * p[{k}]))",
+    "The gradient rounded to float32, with the regularizer's term (r1: L1, r2: L2, 0 or 1).",
+)
+for _c, _name in enumerate(_OPTIMIZERS):
+    globals()[f"opt{_c}"] = _gen_body(
+        f"opt{_c}",
+        "p, g, a, b, lr, h1, h2",
+        [
+            f"r{k} = _o_{_name}(p[{k}], g[{k}], a[{k}], b[{k}], lr[{k}], h1[{k}], h2[{k}])"
+            for k in range(LANES)
+        ]
+        + [
+            "return ("
+            + ", ".join("(" + ", ".join(f"r{k}[{i}]" for k in range(LANES)) + ",)" for i in range(3))
+            + ")"
+        ],
+        f"{_name} in every lane: (parameters, first state, second state).",
+        "always",
+    )
+update_row = _gen_body(
+    "update_row",
+    "oc, popt, p, g, a, b, lr, h1, h2",
+    ["np_, na, nb = p, a, b"]
+    + [
+        f"if popt[{c}]:\n        q, qa, qb = opt{c}(p, g, a, b, lr, h1, h2)\n"
+        f"        np_, na = sel_code(oc, {c}, q, np_), sel_code(oc, {c}, qa, na)\n"
+        f"        nb = sel_code(oc, {c}, qb, nb)"
+        for c in range(len(_OPTIMIZERS))
+    ]
+    + ["return np_, na, nb"],
+    "Every lane's own optimizer (codes oc; popt[c]: some lane uses c).",
+    "always",
+)
+
+
+# -- layers mixing cheap activations (slice t-lanes): linear, step, sigmoid, tanh,
+# relu and leaky relu (codes below FUSED) in one pass, sigmoid and tanh lanes
+# sharing one exp (each lane's own argument), each lane's result picked by select.
+# The same expressions as act{c} and grad{c}, so the same values.
+FUSED = 6
+tanh_e = _gen("tanh_e", "e", "1.0 - 2.0 / (e[{k}] + 1.0)", "tanh(z) from e = exp(2z).")
+sigmoid_e = _gen("sigmoid_e", "e", "1.0 / (1.0 + e[{k}])", "sigmoid(z) from e = exp(-z).")
+_step, _relu, _leaky = ACT[1], ACT[4], ACT[5]
+_d_sigmoid, _d_tanh, _d_relu, _d_leaky = GRAD[2], GRAD[3], GRAD[4], GRAD[5]
+
+
+@njit(nogil=True, boundscheck=False, error_model="numpy")
+def act_rows_fused(codes, p, Z, z0, Out, o0, n):
+    """Rows o0.. of Out = each lane's activation of rows z0.. of Z (p: a layer's row of
+    the kernel's present flags, codes below FUSED only)."""
+    exps, p1, p4, p5 = p[2] + p[3] > 0, p[1] > 0, p[4] > 0, p[5] > 0
+    for r in range(n):
+        z = ld(Z, z0 + r)
+        out = z
+        if exps:
+            e = vexp(sel_code(codes, 3, scale(z, 2.0), scale(z, -1.0)))
+            out = sel_code(codes, 3, tanh_e(e), sel_code(codes, 2, sigmoid_e(e), out))
+        if p1:
+            out = sel_code(codes, 1, _step(z), out)
+        if p4:
+            out = sel_code(codes, 4, _relu(z), out)
+        if p5:
+            out = sel_code(codes, 5, _leaky(z), out)
+        st(Out, o0 + r, out)
+
+
+@njit(nogil=True, boundscheck=False, error_model="numpy")
+def grad_rows_fused(codes, p, D, d0, Z, z0, Out, o0, n):
+    """Rows d0.. of D times each lane's activation's derivative (as act_rows_fused)."""
+    p2, p3, p4, p5 = p[2] > 0, p[3] > 0, p[4] > 0, p[5] > 0
+    for r in range(n):
+        d, z, a = ld(D, d0 + r), ld(Z, z0 + r), ld(Out, o0 + r)
+        out = d
+        if p2:
+            out = sel_code(codes, 2, _d_sigmoid(d, z, a), out)
+        if p3:
+            out = sel_code(codes, 3, _d_tanh(d, z, a), out)
+        if p4:
+            out = sel_code(codes, 4, _d_relu(d, z, a), out)
+        if p5:
+            out = sel_code(codes, 5, _d_leaky(d, z, a), out)
+        st(D, d0 + r, out)

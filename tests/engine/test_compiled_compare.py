@@ -8,8 +8,9 @@ from engine.presets import load_preset
 from engine.project import Project
 from engine.settings import DataSettings
 from engine.train import compile_warmup
-from engine.train.compare import CompareSession
+from engine.train.compare import CompareSession, make_compare
 from engine.train.compiled_compare import CompiledBatch
+from engine.train.variants import SteppedCompare
 from tests.engine.test_compare import EPOCHS, assert_matches, separate_run
 
 
@@ -51,3 +52,28 @@ def test_a_diverging_lane_freezes_and_the_others_go_on(kernel):
     assert np.isfinite(h[0].train_loss).all()
     assert cs.diverged[1] is not None and np.isnan(h[1].train_loss[-1])
     assert not cs._fast.chain.active[1]
+
+
+def test_adaptive_optimizers_batch_on_the_lanes_kernel_and_match_separate_runs(kernel):
+    """adam & co: one CompareSession on the compiled lanes, as their own runs train."""
+    variants = [
+        {"optimizer": "adam", "learning_rate": 0.01},
+        {"optimizer": "rmsprop", "learning_rate": 0.003, "seed": 5},
+        {"optimizer": "adagrad", "learning_rate": 0.1, "activation": "relu"},
+        {"optimizer": "adadelta", "learning_rate": 1.0},
+        {"optimizer": "rprop", "learning_rate": 0.01, "activation": "sigmoid"},
+        {"optimizer": "momentum", "learning_rate": 0.01},
+        {"learning_rate": 0.1},
+    ]
+    p = load_preset("circle")
+    cs = make_compare(p.copy(), variants, device="cpu")
+    assert isinstance(cs, CompareSession) and isinstance(cs._fast, CompiledBatch) and cs._fast.simd
+    cs.train(EPOCHS)
+    assert (cs._fast.chain.steps == cs.step).all()  # each lane's step count: adam's bias correction
+    compile_warmup.state.ready = False  # the references train on the numpy or torch path
+    for k, v in enumerate(variants):
+        assert_matches(cs, k, separate_run(p, v))
+    # with the kernel not ready, or told not to use it, they are stepped in turn
+    assert isinstance(make_compare(p.copy(), variants, device="cpu"), SteppedCompare)
+    compile_warmup.state.ready = True
+    assert isinstance(make_compare(p.copy(), variants, device="cpu", fast=False), SteppedCompare)
