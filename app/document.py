@@ -27,6 +27,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -147,6 +148,23 @@ def keep_checked(project: Project, dataset) -> None:
     entry = (project, project.graph.copy(), copy.deepcopy(project.data), project.points, dataset)
     with _checked_lock:
         _checked[:] = [entry] + [e for e in _checked if e[0] is not project][: CHECKED_KEPT - 1]
+
+
+BACKGROUND_POINTS = 50_000  # an edit of a larger set is checked off the GUI thread (~25 ms of data)
+
+
+def new_large_data(project: Project, base: Project) -> bool:
+    """Whether the edit ``base`` -> ``project`` gives a set of over BACKGROUND_POINTS points
+    new data (its settings or its points), which the window builds off the GUI thread."""
+    points = len(project.points[1]) if project.points is not None else int(project.data.samples)
+    if points <= BACKGROUND_POINTS:
+        return False
+    if project.data != base.data:
+        return True
+    a, b = project.points, base.points
+    if a is None or b is None:
+        return a is not b
+    return not (np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]))
 
 
 def project_problem(project: Project) -> str | None:
