@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import torch
 
-from engine.errors import NodeplayError
+from engine.errors import NodeplayError, OutOfMemory
 from engine.graph import validate
 
 FLOAT_BYTES = 4
@@ -101,7 +101,7 @@ def check_fits(
 
         check = validate(project.graph, dataset.spec)
         sample = math.prod(dataset.spec.x_shape)
-        device = choose_device(project.train.device, check.total_params, sample)
+        device = choose_device(project.train.device, check.total_params, sample, fallback=True)
     need = estimate(project, dataset, device)
     free = available_bytes(device) if available is None else available
     limit = int(free * USABLE_SHARE)
@@ -122,15 +122,17 @@ def check_fits(
     return need
 
 
-def out_of_memory(session, err: BaseException) -> NodeplayError:
+def out_of_memory(session, err: BaseException) -> OutOfMemory:
     """The sentence for an out-of-memory error in training, after freeing the cache;
-    on a GPU it offers the CPU."""
+    on a GPU it offers the CPU (the window's message bar adds "Continue on the CPU")."""
     if session.device.type == "cuda":
         torch.cuda.empty_cache()
-        return NodeplayError(
+        return OutOfMemory(
             "Training paused: the GPU ran out of memory. Set Device to CPU in the settings "
-            "(the weights so far are kept), or use a smaller batch or smaller layers."
+            "(the weights so far are kept), or use a smaller batch or smaller layers.",
+            "cuda",
         )
-    return NodeplayError(
-        "Training paused: the machine ran out of memory; use a smaller batch or smaller layers."
+    return OutOfMemory(
+        "Training paused: the machine ran out of memory; use a smaller batch or smaller layers.",
+        session.device.type,
     )

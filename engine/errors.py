@@ -24,3 +24,12 @@ class ProjectFileError(NodeplayError):
 
 class DataError(NodeplayError):
     """A dataset could not be made or loaded."""
+
+
+class OutOfMemory(NodeplayError):
+    """Training ran out of memory on ``device`` ("cuda" or "cpu"); nothing was lost
+    (issue #14, T-OOM: the window offers to continue on the CPU)."""
+
+    def __init__(self, message: str, device: str):
+        super().__init__(message)
+        self.device = device

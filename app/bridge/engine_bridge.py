@@ -23,7 +23,17 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from app.bridge.worker import FRAME_MS, LIVE_THREADS, Mailbox, WorkerHandle
 from engine.train import commands as cmd
 from engine.train.device import apply_thread_policy
-from engine.train.events import Answer, Diverged, Failed, Finished, Snapshot, StateCaptured, StateChanged
+from engine.train.events import (
+    Answer,
+    DeviceChanged,
+    Diverged,
+    Failed,
+    Finished,
+    OutOfMemory,
+    Snapshot,
+    StateCaptured,
+    StateChanged,
+)
 from engine.train.session import Session
 
 # Drawing a snapshot (and painting what changed) holds the GIL that the worker's
@@ -59,6 +69,9 @@ class EngineBridge(WorkerHandle):
     failed = Signal(str)
     captured = Signal(object)  # StateCaptured
     answered = Signal(int, str, object, object)  # request id, probe, value, error (str or None)
+    # T-OOM (issue #14): a GPU out of memory (sentence; not also ``failed``), and a move
+    outOfMemory = Signal(str)
+    deviceChanged = Signal(str, str)  # the device it trains on, the setting that chose it
 
     _event = Signal(object)  # worker -> GUI thread, queued
     thread_name = "nodeplay-session"
@@ -126,6 +139,11 @@ class EngineBridge(WorkerHandle):
         elif isinstance(event, Finished):
             self.playing = False
             self.finished.emit(event.epoch, event.message)
+        elif isinstance(event, OutOfMemory) and event.device == "cuda":  # T-OOM: a Failed too
+            self.playing = False
+            self.outOfMemory.emit(event.message)
+        elif isinstance(event, DeviceChanged):
+            self.deviceChanged.emit(event.device, event.requested)
         elif isinstance(event, Failed):
             if event.stopped:
                 self.playing = False
@@ -152,6 +170,11 @@ class EngineBridge(WorkerHandle):
 
     def set_weight(self, key: str, index: tuple, value: float) -> None:
         self._submit(cmd.SetWeight(key, tuple(index), float(value)))
+
+    def set_device(self, device: str) -> None:
+        """T-OOM: train on ``device`` ("auto", "cpu", "cuda") from now on, nothing lost;
+        ``deviceChanged`` follows, or ``failed`` with why not."""
+        self._submit(cmd.SetDevice(device))
 
     def capture(self) -> None:
         """Ask for the weights; answered by ``captured`` after earlier commands apply."""

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.playground.beta_control import BetaControl
+from app.playground.device_control import DeviceControl  # T-OOM
 from app.playground.layer_controls import LayerControls
 from app.playground.panel_edits import (
     FULL_BATCH,
@@ -66,7 +67,7 @@ GROUPS = ("data", "features", "layers", "training")
 MAX_BATCH = 64  # the slider's end; a larger batch from a file shows its own number
 
 
-class PlaygroundPanel(PanelEdits, LayerControls, BetaControl, QWidget):
+class PlaygroundPanel(PanelEdits, LayerControls, BetaControl, DeviceControl, QWidget):
     message = Signal(str, str)  # "error" | "info", one sentence
     speedChosen = Signal(object)  # epochs per second, None: as fast as possible
     reinitializeRequested = Signal()
@@ -265,6 +266,7 @@ class PlaygroundPanel(PanelEdits, LayerControls, BetaControl, QWidget):
         self.speed_label.setText(_speed_text(len(SPEEDS) - 1))
         self.speed_slider.valueChanged.connect(self._speed_chosen)
         form.addRow(self.speed_label, self.speed_slider)
+        self._build_device()  # T-OOM: Auto, CPU, GPU (CUDA)
         self._build_beta()  # G2: a VAE's β, shown only for one
 
     # -- showing a project -----------------------------------------------------------
@@ -318,6 +320,7 @@ class PlaygroundPanel(PanelEdits, LayerControls, BetaControl, QWidget):
             self.reg_rate_combo.setCurrentIndex(self.reg_rate_combo.findData(float(t.reg_rate)))
             self.reg_rate_combo.setEnabled(t.regularization != "none")
             self.stop_spin.setValue(t.stop_epochs or 0)
+            self.show_device(t.device)  # T-OOM
             self._load_shape(describe_mlp(project.graph), images)
             self._load_beta(project.graph)
         finally:

@@ -97,6 +97,10 @@ class MainWindow(
         doc.settingChanged.connect(self._setting_changed)
         doc.graphEdited.connect(self._graph_edited)
         doc.refused.connect(self._refused)
+        # T-OOM (issue #14): the Device setting moves the session; out of GPU memory offers the CPU
+        from app.shell.device_fallback import DeviceFallback
+
+        self.device_fallback = DeviceFallback(self)  # after _project_current: it sees the new bridge
         self.open_project(project or load_preset(DEFAULT), session=session)
 
     @property

@@ -157,17 +157,20 @@ class QtBoundaryView(SavingMenuMixin, QWidget):
         self.sample_note.setWordWrap(True)  # on a row of its own: the window must not grow (S-OPEN)
         self.sample_note.setContentsMargins(6, 0, 6, 0)
         self.key = QLabel("")
+        # a row of its own: beside the controls it wrapped to three lines at 1280x800
         self.key.setWordWrap(True)  # the plot may be narrow: the key wraps, the window need not grow
+        self.key.setContentsMargins(6, 0, 6, 0)
         top = QHBoxLayout()
         top.setContentsMargins(6, 0, 6, 0)
-        top.addWidget(self.key, 1)
         top.addWidget(self.resolution_combo)
         top.addWidget(self.discrete)
         top.addWidget(self.show_test)
+        top.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(top)
+        layout.addWidget(self.key)
         layout.addWidget(self.sample_note)
         layout.addWidget(self.plot, 1)
         self.extent = 6.0

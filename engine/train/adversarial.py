@@ -16,13 +16,13 @@ paced run pauses after each; ``StepPhase`` runs one phase ("d", "g" or "both").
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
+from engine.budget import out_of_memory
 from engine.builder.gan import GanNets, build_gan
 from engine.data.gan_real import gan_dataset
 from engine.errors import NodeplayError
@@ -33,15 +33,11 @@ from engine.train import commands as cmd
 from engine.train import gan_metrics, live_edit
 from engine.train.device import choose_device
 from engine.train.events import Metrics
+from engine.train.gan_steps import COLLAPSE_RATIO, GanSteps, spread  # noqa: F401 - older imports
 from engine.train.headless import run_until
 from engine.train.optim import make_optimizer
 from engine.train.runner import Runner
 from engine.train.served import Served
-
-SATURATED_ITERATIONS = 400  # iterations of D(x) > 0.99 and D(G(z)) < 0.01 that count as saturated
-COLLAPSED_ITERATIONS = 400  # iterations of a generated batch far narrower than the data
-COLLAPSE_RATIO = 0.03  # generated spread / real spread below this reads as one mode
-WARM_UP = 200  # iterations before either is judged: a fresh generator is narrow
 
 
 @dataclass(frozen=True)
@@ -59,20 +55,7 @@ class SetSlowMotion:
     on: bool = True
 
 
-def spread(x: torch.Tensor) -> float:
-    """Mean distance between the samples of a batch (its diversity)."""
-    flat = x.detach().reshape(len(x), -1)
-    return float(torch.pdist(flat).mean()) if len(flat) > 1 else 0.0
-
-
-def _clear(params: Sequence[torch.Tensor]) -> None:
-    """``zero_grad(set_to_none=True)`` without its profiler hooks (a tenth of a small
-    GAN's iteration)."""
-    for p in params:
-        p.grad = None
-
-
-class GanTrainer(Served):
+class GanTrainer(GanSteps, Served):
     def __init__(
         self, project: Project, device: str | None = None, *, snapshot_interval: float = 1 / 60, **_
     ):
@@ -93,7 +76,9 @@ class GanTrainer(Served):
         check.raise_if_invalid()
         self.project, self.dataset = project, dataset
         sample = int(np.prod(dataset.spec.x_shape))
-        self.device = choose_device(device or project.train.device, check.total_params, sample)
+        self.device = choose_device(
+            device or project.train.device, check.total_params, sample, fallback=device is None
+        )
         self.real = torch.as_tensor(dataset.x_train, device=self.device)
         self.real_test = torch.as_tensor(dataset.x_test, device=self.device)
         self.reset(project.train.seed, weights=project.weights, epoch=project.epoch)
@@ -146,10 +131,6 @@ class GanTrainer(Served):
         self.g_opt = make_optimizer(t.optimizer, self.nets.generator.parameters(), lr)
         self.d_opt = make_optimizer(t.optimizer, self.nets.discriminator.parameters(), lr)
 
-    @property
-    def settings(self) -> dict:
-        return self.nets.settings
-
     def weights(self) -> dict[str, np.ndarray]:
         """Both networks' state keyed ``layers.<node id>.<name>`` (node ids are unique)."""
         state = {**self.nets.generator.state_dict(), **self.nets.discriminator.state_dict()}
@@ -167,99 +148,41 @@ class GanTrainer(Served):
                 )
             net.load_state_dict({k: torch.as_tensor(v).reshape(own[k].shape) for k, v in mine.items()})
 
-    # -- one phase -----------------------------------------------------------------
-    def _batch_size(self) -> int:
-        return max(1, min(self.project.train.batch_size, len(self.real)))
-
-    def _real_batch(self) -> torch.Tensor:
-        idx = torch.randint(0, len(self.real), (self._batch_size(),), generator=self.generator)
-        return self.real[idx.to(self.device)]
-
-    def _noisy(self, x: torch.Tensor) -> torch.Tensor:
-        sigma = self.settings["instance_noise"]
-        return x + sigma * torch.randn_like(x) if sigma > 0 else x
-
-    def d_step(self) -> None:
-        """One discriminator step on a real and a generated batch."""
-        nets, bs = self.nets, self._batch_size()
-        real = self._real_batch()
-        with torch.no_grad():
-            fake = nets.generator(nets.noise(bs, self.generator, self.device))
-        lr, lf = nets.discriminator(self._noisy(torch.cat([real, fake]))).reshape(2, bs)
-        target = 1.0 - self.settings["label_smoothing"]
-        loss = F.binary_cross_entropy_with_logits(lr, torch.full_like(lr, target)) + F.softplus(lf).mean()
-        _clear(self._d_params)
-        loss.backward()
-        self.d_opt.step()
-        self.d_steps_done += 1
-        if self._measure:  # the figures cost a sync each: only for the rows' iterations
-            lr, lf = lr.detach(), lf.detach()
-            self._last.update(
-                d_loss=float(loss.detach()),
-                d_real=float(torch.sigmoid(lr).mean()),
-                d_fake=float(torch.sigmoid(lf).mean()),
-                d_acc=float(((lr > 0).float().mean() + (lf < 0).float().mean()) / 2),
-            )
-            self._last["real_spread"] = self._last.get("real_spread") or spread(real)
-
-    def g_step(self) -> None:
-        """One generator step: the discriminator's verdict on a fresh generated batch."""
-        nets = self.nets
-        fake = nets.generator(nets.noise(self._batch_size(), self.generator, self.device))
-        logit = nets.discriminator(self._noisy(fake)).reshape(-1)
-        if self.settings["loss"] == "minimax":
-            loss = -F.softplus(logit).mean()  # log(1 - D(G(z))), minimised
-        else:
-            loss = F.softplus(-logit).mean()  # -log D(G(z))
-        _clear(self._g_params)
-        loss.backward()
-        self.g_opt.step()
-        self.step += 1
-        if self._measure:
-            self._last.update(g_loss=float(loss.detach()), fake_spread=spread(fake))
-            self._judge()
-
-    def _judge(self) -> None:
-        """Count the iterations since the last look that looked saturated or collapsed
-        (``divergence`` reports them): a row's figures stand for the iterations before it."""
-        last, since = self._last, self.step - self._judged
-        self._judged = self.step
-        if self.step < WARM_UP:
-            return
-        saturated = last.get("d_real", 0.5) > 0.99 and last.get("d_fake", 0.5) < 0.01
-        self._saturated = self._saturated + since if saturated else 0
-        real = last.get("real_spread") or 0.0
-        collapsed = real > 0 and last.get("fake_spread", real) < COLLAPSE_RATIO * real
-        self._collapsed = self._collapsed + since if collapsed else 0
-
-    def iteration(self, measure: bool = True) -> None:
-        """k discriminator steps and a generator step; ``measure``: record their figures."""
-        k = self.settings["d_steps"]
-        for i in range(k):
-            self._measure = measure and i == k - 1
-            self.d_step()
-        self._measure = measure
-        self.g_step()
-        self._measure = True
-
     # -- the Trainer protocol ------------------------------------------------------
     def train_epoch(
         self, max_steps: int | None = None, *, between: Callable[[], None] | None = None
     ) -> dict[str, float]:
         """One pass over the real samples (len / (k * batch) iterations), or one phase
         in slow motion; ``max_steps`` caps the iterations."""
-        if self.slow_motion:
-            self._phase_step()
-            return self._record()
-        per = max(1, len(self.real) // (self._batch_size() * self.settings["d_steps"]))
-        n = per if max_steps is None else min(per, max_steps)
-        for i in range(n):
-            self.iteration(measure=i == n - 1)
-            if between is not None:
-                between()
+        try:
+            if self.slow_motion:
+                self._phase_step()
+                return self._record()
+            per = max(1, len(self.real) // (self._batch_size() * self.settings["d_steps"]))
+            n = per if max_steps is None else min(per, max_steps)
+            for i in range(n):
+                self.iteration(measure=i == n - 1)
+                if between is not None:
+                    between()
+        except torch.OutOfMemoryError as err:  # a pause with a sentence; Play goes on from here
+            raise out_of_memory(self, err) from None
         if n == per:
             self.epoch += 1
         return self._record()
+
+    def move_to(self, requested: str) -> torch.device:
+        """Train on ``requested`` ("auto", "cpu", "cuda") from now on, keeping both
+        networks, their optimizers' state, the iteration and the curves."""
+        params = sum(p.numel() for p in self.nets.parameters())
+        device = choose_device(requested, params, int(np.prod(self.dataset.spec.x_shape)))
+        if device != self.device:
+            self.nets.to(device)
+            for opt in (self.g_opt, self.d_opt):
+                opt.load_state_dict(opt.state_dict())  # each state tensor beside its parameter
+            self.real, self.real_test = self.real.to(device), self.real_test.to(device)
+            self.device = device
+        self.project.train.device = requested
+        return device
 
     def _phase_step(self) -> None:
         if self.phase == "g":
@@ -296,33 +219,6 @@ class GanTrainer(Served):
         self._pending = []
         self.history = self.history.then(new)
         return new
-
-    def divergence(self, m: dict[str, float]) -> str | None:
-        for k in ("d_loss", "g_loss"):
-            if k in self._last and not math.isfinite(self._last[k]):
-                who = "discriminator" if k == "d_loss" else "generator"
-                what = "NaN" if math.isnan(self._last[k]) else "infinite"
-                lr = self.g_opt.param_groups[0]["lr"]
-                return (
-                    f"The {who}'s loss became {what} at iteration {self.step}: "
-                    f"lower the learning rate ({lr:g}) and press Reset."
-                )
-        if self._saturated >= SATURATED_ITERATIONS:
-            self._saturated = 0
-            return (
-                f"The discriminator saturated: for {SATURATED_ITERATIONS} iterations it called every real "
-                "sample real and every generated one fake, so the generator learns nothing. Try the "
-                "non-saturating loss, label smoothing 0.1, instance noise, fewer discriminator steps or a "
-                "lower learning rate, then press Reset."
-            )
-        if self._collapsed >= COLLAPSED_ITERATIONS:
-            self._collapsed = 0
-            return (
-                f"The generator collapsed: for {COLLAPSED_ITERATIONS} iterations its samples were nearly all "
-                "the same point, one mode of the data. Try a lower learning rate, more discriminator steps, "
-                "instance noise or a larger noise size, then press Reset."
-            )
-        return None
 
     def stop_reason(self, m: dict[str, float]) -> str | None:
         t = self.project.train

@@ -136,6 +136,15 @@ class SetStop:
 
 
 @dataclass(frozen=True)
+class SetDevice:
+    """Train on another device from now on ("auto", "cpu" or "cuda"), keeping the
+    weights, the optimizer state, the epoch and the curves (``Session.move_to``);
+    answered by ``events.DeviceChanged``, or a Failed sentence that keeps the old one."""
+
+    device: str
+
+
+@dataclass(frozen=True)
 class Capture:
     pass
 

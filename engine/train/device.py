@@ -22,10 +22,17 @@ def cuda_available() -> bool:
     return torch.cuda.is_available()
 
 
-def choose_device(requested: str, param_count: int, sample_numel: int) -> torch.device:
+def choose_device(
+    requested: str, param_count: int, sample_numel: int, *, fallback: bool = False
+) -> torch.device:
+    """``fallback``: ``requested`` is a project's own setting, not the caller's demand;
+    "cuda" without a GPU then trains on the CPU (T-OOM: a project saved with Device
+    GPU on one machine opens on any other), where ``--device cuda`` is refused."""
     if requested == "cpu":
         return torch.device("cpu")
     if requested == "cuda":
+        if fallback and not cuda_available():
+            return torch.device("cpu")
         if not cuda_available():
             raise NodeplayError("CUDA was requested but PyTorch sees no CUDA GPU; use --device cpu or auto.")
         return torch.device("cuda")

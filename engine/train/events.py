@@ -177,6 +177,27 @@ class Failed:
 
 
 @dataclass(frozen=True)
+class OutOfMemory(Failed):
+    """Training ran out of memory on ``device`` ("cuda" or "cpu") during the epoch after
+    ``epoch`` and paused; the weights, optimizer state and curves are as they were after
+    the steps taken, and Play trains that epoch again (T-OOM: on "cuda" the window
+    offers to continue on the CPU). A Failed, so listeners that know only that still
+    see a pause with a sentence."""
+
+    device: str = "cpu"
+    epoch: int = 0
+
+
+@dataclass(frozen=True)
+class DeviceChanged:
+    """The trainer moved (``commands.SetDevice``): it trains on ``device`` ("cpu",
+    "cuda"), as the setting ``requested`` ("auto", "cpu", "cuda") chose."""
+
+    device: str
+    requested: str
+
+
+@dataclass(frozen=True)
 class StateCaptured:
     """Trained weights copied out on request (for saving)."""
 

@@ -19,11 +19,21 @@ import time
 from collections.abc import Callable
 
 import engine.probes.builtin  # noqa: F401 - registers today's probes
-from engine.errors import NodeplayError
+from engine.errors import NodeplayError, OutOfMemory
 from engine.probes.registry import PROBES, probe
 from engine.train import commands as cmd
 from engine.train.abandon import EpochAbandoned, interrupts
-from engine.train.events import Answer, Diverged, Failed, Finished, Snapshot, StateCaptured, StateChanged
+from engine.train.events import (
+    Answer,
+    DeviceChanged,
+    Diverged,
+    Failed,
+    Finished,
+    Snapshot,
+    StateCaptured,
+    StateChanged,
+)
+from engine.train.events import OutOfMemory as OutOfMemoryEvent
 
 PROBE_SHARE = 5  # snapshots wait at least this many times what the last one cost
 RATE_WINDOW_S = 0.5  # epochs per second are measured over this long
@@ -220,6 +230,8 @@ class Runner:
             self.publish(force=True)
         elif isinstance(c, cmd.Capture):
             self._emit(StateCaptured(self.trainer.epoch, self.trainer.weights()))
+        elif isinstance(c, cmd.SetDevice):
+            self._move(c.device)
         else:
             if isinstance(c, cmd.SetProject | cmd.SetStop):
                 self._stop_reported = False
@@ -246,6 +258,18 @@ class Runner:
         self.publish(force=True)
         return True
 
+    def _move(self, requested: str) -> None:
+        """T-OOM: the trainer on another device, nothing lost (``Session.move_to``)."""
+        move = getattr(self.trainer, "move_to", None)
+        if move is None:
+            raise NodeplayError(
+                "This kind of training cannot change its device while it runs; "
+                "the new Device applies when the project is opened again."
+            )
+        device = move(requested)
+        self._emit(DeviceChanged(device.type, requested))
+        self.publish(force=True)
+
     # -- training ------------------------------------------------------------------
     def _advance(self) -> bool:
         """Train one epoch; pause and report when it diverges or reaches the stop."""
@@ -257,7 +281,10 @@ class Runner:
         except NodeplayError as err:  # e.g. out of memory: pause with its sentence
             self._set_playing(False)
             self.publish(force=True)
-            self._emit(Failed(str(err)))
+            if isinstance(err, OutOfMemory):  # T-OOM: its own event; Play retries the epoch
+                self._emit(OutOfMemoryEvent(str(err), device=err.device, epoch=t.epoch))
+            else:
+                self._emit(Failed(str(err)))
             return False
         if (bad := t.divergence(m)) is not None:
             self._set_playing(False)
