@@ -64,6 +64,11 @@ def autosave_document(
     return data
 
 
+def autosave_text(project: Project, original: str | os.PathLike | None) -> str:
+    """The autosave file's text (the costly part: the weights and points serialized)."""
+    return json.dumps(autosave_document(project, original))
+
+
 def write_atomically(text: str, path: Path) -> None:
     """Write to a temporary file in the same folder, then rename it over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -154,13 +159,18 @@ class Autosaver:
         self.directory = Path(directory)
         self.token = token or f"{os.getpid()}-{int(time.time() * 1000) % 10**8}"
         self.current: Path | None = None  # the file last written
+        self.generation = 0  # one more at each discard: a text prepared before it is stale
 
     def file_for(self, original: str | os.PathLike | None) -> Path:
         return self.directory / autosave_name(original, self.token)
 
     def write(self, project: Project, original: str | os.PathLike | None) -> Path:
+        return self.write_text(autosave_text(project, original), original)
+
+    def write_text(self, text: str, original: str | os.PathLike | None) -> Path:
+        """Write ``text`` (``autosave_text``) as the autosave of ``original``."""
         target = self.file_for(original)
-        write_atomically(json.dumps(autosave_document(project, original)), target)
+        write_atomically(text, target)
         if self.current is not None and self.current != target:
             self.current.unlink(missing_ok=True)  # the project moved (Save As)
         self.current = target
@@ -171,6 +181,7 @@ class Autosaver:
         self.current = Path(file)
 
     def discard(self) -> None:
+        self.generation += 1
         if self.current is not None:
             self.current.unlink(missing_ok=True)
             self.current = None

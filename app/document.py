@@ -330,6 +330,23 @@ class Document(QObject):
             return f"Autosave failed ({err.strerror or err})."
         return None
 
+    def autosave_work(self, epoch: int, weights) -> tuple[Project, Path | None, int]:
+        """What an autosave prepared off the GUI thread writes: the project with the trained
+        state (``autosave_text`` of it there), its path, and the autosaver's generation
+        for ``autosave_prepared``."""
+        return self._with_state(epoch, weights), self.path, self.autosaver.generation
+
+    def autosave_prepared(self, text: str, original: Path | None, generation: int) -> str | None:
+        """Write an autosave's ``text`` unless the work was saved, discarded or closed since
+        it was prepared (or is no longer unsaved); the error as a sentence."""
+        if self.autosaver is None or self.autosaver.generation != generation or not self.modified:
+            return None
+        try:
+            self.autosaver.write_text(text, original)
+        except OSError as err:  # a full disk must not interrupt the user's work
+            return f"Autosave failed ({err.strerror or err})."
+        return None
+
     def recovered(self, file: Path, original: Path | None) -> None:
         """The autosave ``file`` was restored as the document: unsaved, and this
         session's autosave from now on."""
