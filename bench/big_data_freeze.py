@@ -4,7 +4,8 @@ Opens the window on circle (500 points), then, while a 1 ms precise QTimer recor
 when the GUI thread is free, (a) opens circle with 500 points again (the baseline),
 (b) opens a file of circle with 1,000,000 points (the largest legal set) as File › Open
 does and plays for ``--seconds`` once it is shown, (c) imports a 100,000-row CSV as the
-playground's Import CSV… button does, (d) opens a lesson on circle with 1,000,000 points
+playground's Import CSV… button does, then autosaves those points as the 30-second
+timer does, (d) opens a lesson on circle with 1,000,000 points
 as Help › Lessons does (its first step plays), (e) restores an autosave of circle with
 1,000,000 points as the recovery dialog's Restore does (the autosave folder read first).
 Each phase lasts until its load is done, then its settle time. Prints the longest gap
@@ -99,7 +100,7 @@ def main() -> int:
     results = []
 
     def loading() -> bool:
-        return window.loader.busy or background.pending(window.recovery_job)
+        return window.loader.busy or background.pending(window.recovery_job) or window._autosaving
 
     def phase(name, action, settle_s):
         def run():
@@ -155,6 +156,12 @@ def main() -> int:
         window.loader.finished.connect(play)
         open_file(big)
 
+    def autosave():
+        if not args.on_gui_thread:
+            window.autosave_now()  # what the autosave timer does
+            return
+        window._with_weights(lambda epoch, weights: window.document.autosave(epoch, weights))
+
     def open_lesson():
         if not args.on_gui_thread:
             window.open_lesson("features")  # what Help › Lessons › Features does
@@ -179,6 +186,7 @@ def main() -> int:
             lambda: import_csv(csv),  # what Import CSV… does once the dialog answers
             2.0,
         ),
+        phase("autosave the 100,000 imported points", autosave, 1.0),
         phase("open a lesson on 1,000,000 points (plays)", open_lesson, args.seconds),
         phase("restore an autosave of 1,000,000 points", recover, 2.0),
     ]

@@ -6,9 +6,11 @@ counts as unsaved work is described there), recent files and the autosave writes
 window fetches the trained weights (``_with_weights``) and the document writes them.
 
 Autosave serializes the work on a pool thread and writes the file on the GUI thread:
-1-3 ms in all for the circle, digits-cnn and vae presets (2-50 kB), but 343 ms to
-serialize a project of 100,000 drawn points (2 MB), once every AUTOSAVE_SECONDS while
-modified. A save or discard meanwhile drops the prepared text (``Autosaver.generation``).
+1-3 ms in all for the circle, digits-cnn and vae presets (2-50 kB), but ~110 ms of
+serializing for a project of 100,000 drawn points (2 MB), once every AUTOSAVE_SECONDS
+while modified; encoded in slices (app.autosave.json_in_slices) the GUI thread waits
+at most 28-40 ms for the GIL meanwhile, against 77-84 ms for one json.dumps. A save or
+discard meanwhile drops the prepared text (``Autosaver.generation``).
 
 The prompts and the recovery question are methods (``ask_unsaved``, ``ask_recovery``)
 that tests replace; ``prompts`` (on in the app, off by default) decides whether the

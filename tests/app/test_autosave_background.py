@@ -75,3 +75,20 @@ def test_a_close_while_it_is_prepared_leaves_no_autosave(drawn, qtbot, tmp_path)
     assert wait_for_jobs(60)
     qtbot.wait(50)
     assert w.threads == [False] and not list((tmp_path / "autosave").glob("*"))
+
+
+def test_json_in_slices_writes_what_json_dumps_writes():
+    import json
+
+    from app.autosave import SLICE, json_in_slices
+
+    rng = np.random.default_rng(1)
+    value = {
+        "points": {"x": rng.normal(size=(3 * SLICE + 7, 2)).round(4).tolist(), "y": [0, 1] * SLICE},
+        "näme": 'a "quoted" ünïcode\nline',
+        "nested": [{"a": None, "b": True, "c": 1e300}, [[]] * (SLICE + 1)],
+        "exact": list(range(SLICE)),
+        "empty": {},
+    }
+    assert json_in_slices(value) == json.dumps(value)
+    assert json.loads(json_in_slices(value)) == value
