@@ -217,7 +217,7 @@ class ProjectFilesMixin:
         self._autosaving = True
 
         def write(epoch: int, weights) -> None:
-            # serialized on a pool thread (100,000 drawn points: ~0.3 s), written here
+            # serialized on a pool thread (100,000 drawn points: ~0.1 s), written here
             project, original, generation = self.document.autosave_work(epoch, weights)
 
             def prepared(text, error) -> None:

@@ -122,6 +122,7 @@ def _click_each(*labels: str) -> None:
     """Click the buttons ``labels`` of the recovery dialogs as they come up, one per dialog,
     with the mouse."""
     todo, clicked = list(labels), []
+    deadline = time.monotonic() + 60  # a dialog that never comes stops the polling
 
     def poll() -> None:
         box = QApplication.activeModalWidget()
@@ -129,7 +130,7 @@ def _click_each(*labels: str) -> None:
             clicked.append(box)
             button = next(b for b in box.buttons() if b.text().replace("&", "") == todo.pop(0))
             QTest.mouseClick(button, Qt.MouseButton.LeftButton)
-        if todo:
+        if todo and time.monotonic() < deadline:
             QTimer.singleShot(20, poll)
 
     QTimer.singleShot(20, poll)
