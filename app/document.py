@@ -27,6 +27,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -147,6 +148,23 @@ def keep_checked(project: Project, dataset) -> None:
     entry = (project, project.graph.copy(), copy.deepcopy(project.data), project.points, dataset)
     with _checked_lock:
         _checked[:] = [entry] + [e for e in _checked if e[0] is not project][: CHECKED_KEPT - 1]
+
+
+BACKGROUND_POINTS = 50_000  # an edit of a larger set is checked off the GUI thread (~25 ms of data)
+
+
+def new_large_data(project: Project, base: Project) -> bool:
+    """Whether the edit ``base`` -> ``project`` gives a set of over BACKGROUND_POINTS points
+    new data (its settings or its points), which the window builds off the GUI thread."""
+    points = len(project.points[1]) if project.points is not None else int(project.data.samples)
+    if points <= BACKGROUND_POINTS:
+        return False
+    if project.data != base.data:
+        return True
+    a, b = project.points, base.points
+    if a is None or b is None:
+        return a is not b
+    return not (np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]))
 
 
 def project_problem(project: Project) -> str | None:
@@ -308,6 +326,23 @@ class Document(QObject):
             return None
         try:
             self.autosaver.write(self._with_state(epoch, weights), self.path)
+        except OSError as err:  # a full disk must not interrupt the user's work
+            return f"Autosave failed ({err.strerror or err})."
+        return None
+
+    def autosave_work(self, epoch: int, weights) -> tuple[Project, Path | None, int]:
+        """What an autosave prepared off the GUI thread writes: the project with the trained
+        state (``autosave_text`` of it there), its path, and the autosaver's generation
+        for ``autosave_prepared``."""
+        return self._with_state(epoch, weights), self.path, self.autosaver.generation
+
+    def autosave_prepared(self, text: str, original: Path | None, generation: int) -> str | None:
+        """Write an autosave's ``text`` unless the work was saved, discarded or closed since
+        it was prepared (or is no longer unsaved); the error as a sentence."""
+        if self.autosaver is None or self.autosaver.generation != generation or not self.modified:
+            return None
+        try:
+            self.autosaver.write_text(text, original)
         except OSError as err:  # a full disk must not interrupt the user's work
             return f"Autosave failed ({err.strerror or err})."
         return None

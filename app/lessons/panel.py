@@ -7,7 +7,9 @@ document's undoable commands, as the Playground's controls set them (an edit tha
 rebuild is one ``Document.replace``; the learning rate and the stop epochs are live
 settings), a view is asked for (``viewRequested``) and a training action too
 (``trainRequested``: the shell owns the worker). Back only moves; "Again" carries out the
-current step once more. While a step with a check is current, ``subscriptions()`` asks
+current step once more. A step that gives a large set new data has it built off the
+GUI thread (``edit_in_background``, the shell's loader); its view, training and check
+follow once the edit is made. While a step with a check is current, ``subscriptions()`` asks
 the worker for the ``lesson-check`` probe, and each snapshot's answer shows what was
 measured; a met check turns the step green.
 """
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.document import new_large_data
 from app.lessons.formulas import FormulaLabel
 from app.lessons.steps import StepCard
 from engine.errors import NodeplayError
@@ -42,6 +45,7 @@ class LessonPanel(QWidget):
     viewRequested = Signal(str)  # a registered view's name
     subscriptionsChanged = Signal()
     stepChanged = Signal(int)  # the current step (0-based)
+    edit_in_background = None  # callable(project, undo text, then): set by the shell
 
     def __init__(self, document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -148,10 +152,15 @@ class LessonPanel(QWidget):
         if self.lesson is None or not 0 <= index < len(self.cards):
             return
         self._move(index, announce=False)
-        self._carry_out(self.lesson.steps[index], index + 1)
-        # after the edits: the worker takes commands in order, so the check measures
-        # the project this step set up, never the one before
-        self.subscriptionsChanged.emit()
+        step, token = self.lesson.steps[index], self.token
+
+        def later() -> None:
+            if self.token == token:  # still this step (not moved, not again)
+                self._carry_on(step)
+
+        if step.set and self._set_controls(step.set, index + 1, later):
+            return  # its data is built off the GUI thread: the rest follows the edit
+        self._carry_on(step)
 
     def next(self) -> None:
         if self.lesson is not None and self.current + 1 < len(self.cards):
@@ -177,27 +186,36 @@ class LessonPanel(QWidget):
         if announce:
             self.subscriptionsChanged.emit()
 
-    def _carry_out(self, step, number: int) -> None:
-        if step.set:
-            self._set_controls(step.set, number)
+    def _carry_on(self, step) -> None:
+        """What a step does after its edits: a view, training, its check."""
         if step.view:
             self.viewRequested.emit(step.view)
         if step.train:
             self.trainRequested.emit(step.train)
+        # after the edits: the worker takes commands in order, so the check measures
+        # the project this step set up, never the one before
+        self.subscriptionsChanged.emit()
 
-    def _set_controls(self, values: dict, number: int) -> None:
+    def _set_controls(self, values: dict, number: int, then) -> bool:
+        """Make the step's edits; True when they go to ``edit_in_background``, which
+        calls ``then()`` once they are made (or refused)."""
         doc = self.document
         text = f"Lesson step {number}"
+        base = doc.base_project()
         try:
-            project = set_controls(doc.base_project(), values, f"Step {number}")
+            project = set_controls(base, values, f"Step {number}")
         except NodeplayError as err:
             doc.refused.emit(str(err))
-            return
+            return False
         if not is_live(values):
+            if self.edit_in_background is not None and new_large_data(project, base):
+                self.edit_in_background(project, text, then)
+                return True
             doc.replace(project, text)  # one undo step, as a Playground edit
-            return
+            return False
         for name in sorted(LIVE & set(values)):
             doc.set_setting(name, getattr(project.train, name), f"{text}: {name.replace('_', ' ')}")
+        return False
 
     # -- checks ------------------------------------------------------------------------
     def current_check(self):

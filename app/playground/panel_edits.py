@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import random
 
-import numpy as np
 from PySide6.QtWidgets import QFileDialog
 
+from app.document import new_large_data
 from engine.data.dataset import USER
 from engine.data.images import CLASSES as IMAGE_CLASSES
 from engine.data.user import add_point, erase_points, read_points_csv
@@ -25,7 +25,6 @@ from engine.graph.mlp import MLPShape, describe_mlp
 MAX_LAYERS, MAX_UNITS = 6, 8
 SPEEDS = (2, 5, 10, 30, 100, 300, 1000, None)  # epochs per second; None: as fast as possible
 FULL_BATCH = 1_000_000  # the session clamps a batch to the training set: every point
-BACKGROUND_POINTS = 50_000  # an edit of a larger set is checked off the GUI thread (~25 ms of data)
 
 
 class PanelEdits:
@@ -42,11 +41,7 @@ class PanelEdits:
         except NodeplayError as err:
             doc.refused.emit(str(err))
             return False
-        if (
-            self.edit_in_background is not None
-            and _points(project) > BACKGROUND_POINTS
-            and _new_data(project, base)
-        ):
+        if self.edit_in_background is not None and new_large_data(project, base):
             self.edit_in_background(
                 project, text
             )  # S-OPEN: new data for a large set, built off the GUI thread
@@ -224,18 +219,3 @@ def imported_points(base, path):
         p.data.name, p.points = USER, points
 
     return edited(base, mutate)
-
-
-def _points(project) -> int:
-    """How many points the project's data has (own points, else the generated samples)."""
-    return len(project.points[1]) if project.points is not None else int(project.data.samples)
-
-
-def _new_data(project, base) -> bool:
-    """Whether the edit changed the data (its settings or the points), not only the network."""
-    if project.data != base.data:
-        return True
-    a, b = project.points, base.points
-    if a is None or b is None:
-        return a is not b
-    return not (np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]))

@@ -33,6 +33,7 @@ class LessonsMixin:
         panel.trainRequested.connect(self._lesson_train)
         panel.viewRequested.connect(self.show_view)
         panel.subscriptionsChanged.connect(self._push_probes)
+        panel.edit_in_background = self._lesson_edit
         self.lesson_dock = dock = QDockWidget("Lesson", self)
         dock.setObjectName("lesson-dock")
         dock.setWidget(panel)
@@ -91,6 +92,22 @@ class LessonsMixin:
         self.lesson_dock.show()
         self.lesson_panel.go(0)
         self.lesson_panel.setFocus()
+
+    def _lesson_edit(self, project, text: str, then) -> None:
+        """A lesson step that gives a large set new data: built off the GUI thread, then one
+        undoable edit and the rest of the step (also when refused, as on the GUI thread).
+        Dropped when the project changed meanwhile: the step's check is asked for as it is."""
+        panel = self.lesson_panel
+
+        def refused(sentence: str) -> None:
+            self.document.refused.emit(sentence)
+            then()
+
+        def stale() -> None:
+            self.panel.load(self.document.base_project(), self.dataset)
+            panel.subscriptionsChanged.emit()
+
+        self.loader.replace(project, text, done=then, refused=refused, stale=stale)
 
     def lesson_subscriptions(self) -> dict[str, dict]:
         """The current lesson step's check while the panel is shown."""

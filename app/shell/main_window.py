@@ -54,7 +54,9 @@ class MainWindow(
     ProjectTrainingMixin, LessonsMixin, ProjectFilesMixin, EditorModeMixin, TransportMixin, QMainWindow
 ):
     saved = Signal(str)  # the path a project was saved to (after the weights came back)
-    recovery_offered = Signal(bool)  # the recovery questions ended: whether work was restored
+    # the recovery questions ended (whether work was restored); not when a restore on its
+    # way was superseded by another open
+    recovery_offered = Signal(bool)
 
     def __init__(
         self,

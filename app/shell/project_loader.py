@@ -1,5 +1,8 @@
-"""Opening a project (File › Open, Open Recent, New from preset, Paste setup string) and
-importing a CSV of points without freezing the window (issue #14, item 3).
+"""Opening a project (File › Open, Open Recent, New from preset, Paste setup string, a
+lesson, the restore of an autosave after a crash) and importing a CSV of points or
+checking the data of Get dataset / Import images without freezing the window (issue
+#14, item 3). ``open_with`` and ``replace`` take hooks for what follows (the lesson
+panel docked, the autosave adopted, a sentence of the caller's own).
 
 What grows with the data runs on a pool thread (app.bridge.background): reading and
 checking the file, building and checking the dataset (``checked_dataset``, whose

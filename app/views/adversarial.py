@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from app.look import theme
 from app.look.colours import TEST_LINE, signed_rgb
-from app.views.asking import OneAskMixin
+from app.views.asking import SampleAskMixin, classifies_images
 from app.views.saliency import Panels, image_rgb, qimage
 from app.views.saving import SavingMenuMixin
 from app.views.style import plot_widget, restyle_plot
@@ -25,7 +25,7 @@ from app.views.style import plot_widget, restyle_plot
 STEPS = 30  # slider positions: ε from 0 to 0.30 by 0.01
 
 
-class QtAdversarialView(OneAskMixin, SavingMenuMixin, QWidget):
+class QtAdversarialView(SampleAskMixin, SavingMenuMixin, QWidget):
     """The registry's "adversarial" view."""
 
     subscriptionsChanged = Signal()
@@ -66,9 +66,7 @@ class QtAdversarialView(OneAskMixin, SavingMenuMixin, QWidget):
         layout.addLayout(top, 1)
         layout.addWidget(self.status)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.sample = self.samples = 0
         self.curve_value: dict | None = None
-        self._range = (0.0, 1.0)
         self._forget_asks()
         self.answers = 0  # attacks drawn so far
         self.slider.valueChanged.connect(self._slid)
@@ -84,19 +82,14 @@ class QtAdversarialView(OneAskMixin, SavingMenuMixin, QWidget):
 
     # -- the registry's view protocol ----------------------------------------------
     def set_project(self, _project, dataset) -> None:
-        self.samples = len(dataset.x_test)
-        self._range = (float(dataset.x_train.min()), float(dataset.x_train.max()))
-        self.sample = min(self.sample, max(self.samples - 1, 0))
+        self._take_dataset(dataset)
         self.curve_value = None
-        self._forget_asks()
         self.panels.set_panels([])
         self.curve.setData([], [])
         self.status.setText("")
 
     def note_for(self, project, dataset) -> str | None:
-        x = getattr(dataset, "x_test", None)
-        heads = [n for n in project.graph.nodes.values() if n.type == "Output"]
-        if x is None or x.ndim != 4 or not any(h.params.get("loss") == "cross_entropy" for h in heads):
+        if not classifies_images(project, dataset):
             return (
                 "Adversarial examples fool a classifier of images; this project does not classify "
                 "images. Open one that does, such as digits-cnn."
@@ -123,11 +116,6 @@ class QtAdversarialView(OneAskMixin, SavingMenuMixin, QWidget):
             )
         return data
 
-    def set_selected_sample(self, index: int) -> None:
-        if index != self.sample:
-            self.sample = int(index)
-            self.request()
-
     # -- asking --------------------------------------------------------------------
     def _ask_args(self) -> dict:
         return {"sample": self.sample, "epsilon": self.epsilon()}
@@ -153,11 +141,3 @@ class QtAdversarialView(OneAskMixin, SavingMenuMixin, QWidget):
             f"after the attack: {verdict}. Blue pixels went up, orange down. ← → change "
             "the sample."
         )
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        step = {Qt.Key.Key_Right: 1, Qt.Key.Key_Left: -1}.get(event.key())
-        if step is None or not self.samples:
-            super().keyPressEvent(event)
-            return
-        self.set_selected_sample((self.sample + step) % self.samples)
-        self.sampleSelected.emit(self.sample)

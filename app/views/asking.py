@@ -5,11 +5,17 @@ One request is out at a time: settings changed while it is out are asked for whe
 answer comes, with their values of that moment, so a dragged slider never queues a
 backlog on the worker. While training runs, snapshots ask again at most every
 ``REFRESH`` seconds, and never twice for the same epoch and step.
+
+``SampleAskMixin`` adds what the views of one test image of a classifier share
+(saliency, adversarial): the selected sample, ← → to step through the samples, the
+data's range, and whether the project classifies images at all.
 """
 
 from __future__ import annotations
 
 import time
+
+from PySide6.QtCore import Qt
 
 
 class OneAskMixin:
@@ -62,3 +68,39 @@ class OneAskMixin:
         if snapshot.reset or not snapshot.playing or now - self._last_ask >= self.REFRESH:
             self._seen = seen
             self.request()
+
+
+def classifies_images(project, dataset) -> bool:
+    """Whether ``project`` classifies images: test data (N, C, H, W) and a cross-entropy head."""
+    x = getattr(dataset, "x_test", None)
+    heads = [n for n in project.graph.nodes.values() if n.type == "Output"]
+    return x is not None and x.ndim == 4 and any(h.params.get("loss") == "cross_entropy" for h in heads)
+
+
+class SampleAskMixin(OneAskMixin):
+    """A OneAskMixin view of test image ``sample`` of ``samples``, with ``sampleSelected``
+    (a Signal(int)): another sample is asked for at once; Left and Right step through them
+    (the view takes the focus)."""
+
+    sample = samples = 0
+    _range = (0.0, 1.0)  # the training data's minimum and maximum, for drawing images
+
+    def _take_dataset(self, dataset) -> None:
+        """A new project: its test samples and the data's range; nothing asked yet."""
+        self.samples = len(dataset.x_test)
+        self._range = (float(dataset.x_train.min()), float(dataset.x_train.max()))
+        self.sample = min(self.sample, max(self.samples - 1, 0))
+        self._forget_asks()
+
+    def set_selected_sample(self, index: int) -> None:
+        if index != self.sample:
+            self.sample = int(index)
+            self.request()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        step = {Qt.Key.Key_Right: 1, Qt.Key.Key_Left: -1}.get(event.key())
+        if step is None or not self.samples:
+            super().keyPressEvent(event)
+            return
+        self.set_selected_sample((self.sample + step) % self.samples)
+        self.sampleSelected.emit(self.sample)

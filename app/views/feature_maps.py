@@ -9,8 +9,9 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from app.views.choices import LayerChoiceMixin, SelectedSampleMixin
 from app.views.image_tiles import TileGrid, signed_image
-from app.views.sample_grid import label_text, picture
+from app.views.sample_grid import picture
 from app.views.saving import SavingMenuMixin
 from app.views.style import layer_bar
 
@@ -29,7 +30,7 @@ def image_layer_names(project, dataset) -> list[str]:
     ]
 
 
-class QtFeatureMapsView(SavingMenuMixin, QWidget):
+class QtFeatureMapsView(LayerChoiceMixin, SelectedSampleMixin, SavingMenuMixin, QWidget):
     subscriptionsChanged = Signal()
     view_name = "feature-maps"
 
@@ -48,18 +49,13 @@ class QtFeatureMapsView(SavingMenuMixin, QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addLayout(body, 1)
-        self.sample = 0
         self.maps: np.ndarray | None = None
         self.image: np.ndarray | None = None
-        self._labels = None
 
     # -- the registry's view protocol ---------------------------------------------------
     def set_project(self, project, dataset) -> None:
-        self.combo.blockSignals(True)
-        self.combo.clear()
-        self.combo.addItems(image_layer_names(project, dataset))
-        self.combo.blockSignals(False)
-        self._labels, self._dataset_name = dataset.y_test, dataset.name
+        self.fill_layers(image_layer_names(project, dataset))
+        self.keep_labels(dataset)
         self._clear()
         self.subscriptionsChanged.emit()
 
@@ -67,20 +63,6 @@ class QtFeatureMapsView(SavingMenuMixin, QWidget):
         if not image_layer_names(project, dataset):
             return "No layer of this network outputs images (channels × height × width) to show."
         return None
-
-    def layers(self) -> list[str]:
-        return [self.combo.itemText(i) for i in range(self.combo.count())]
-
-    def set_layer(self, layer: str) -> None:
-        self.combo.setCurrentText(layer)
-
-    def layer(self) -> str | None:
-        return self.combo.currentText() or None
-
-    def set_selected_sample(self, index: int) -> None:
-        if int(index) != self.sample:
-            self.sample = int(index)
-            self.subscriptionsChanged.emit()
 
     def subscriptions(self) -> dict[str, dict]:
         if not self.layer():
@@ -103,9 +85,8 @@ class QtFeatureMapsView(SavingMenuMixin, QWidget):
         self.maps, self.image = maps, image
         scale = float(np.abs(maps).max()) or 1.0
         self.grid.set_tiles([signed_image(m, scale) for m in maps], [f"{c}" for c in range(len(maps))])
-        label = ""
-        if self._labels is not None and 0 <= self.sample < len(self._labels):
-            label = f": {label_text(self._dataset_name, self._labels[self.sample])}"
+        label = self.sample_label()
+        label = f": {label}" if label is not None else ""
         self.input.set_tiles([picture(image)], [f"sample {self.sample}{label}"])
         c, h, w = maps.shape
         self.caption.setText(

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.look import theme
 from app.look.colours import signed_rgb
+from app.views.choices import LayerChoiceMixin
 from app.views.image_tiles import TileGrid, colour_tile, rgb_image, signed_image
 from app.views.saving import SavingMenuMixin
 from app.views.style import layer_bar
@@ -72,7 +73,7 @@ def mosaic(kernels: np.ndarray, scale: float | None = None, gap: int = 1) -> np.
     return pic
 
 
-class QtFiltersView(SavingMenuMixin, QWidget):
+class QtFiltersView(LayerChoiceMixin, SavingMenuMixin, QWidget):
     subscriptionsChanged = Signal()
     view_name = "filters"
 
@@ -97,10 +98,7 @@ class QtFiltersView(SavingMenuMixin, QWidget):
 
     # -- the registry's view protocol ---------------------------------------------------
     def set_project(self, project, _dataset) -> None:
-        self.combo.blockSignals(True)
-        self.combo.clear()
-        self.combo.addItems(conv_layer_names(project))
-        self.combo.blockSignals(False)
+        self.fill_layers(conv_layer_names(project))
         self._clear()
         self.subscriptionsChanged.emit()
 
@@ -108,15 +106,6 @@ class QtFiltersView(SavingMenuMixin, QWidget):
         if not conv_layer_names(project):
             return "This network has no convolution layer (Conv2d node), so it has no filters to show."
         return None
-
-    def layers(self) -> list[str]:
-        return [self.combo.itemText(i) for i in range(self.combo.count())]
-
-    def set_layer(self, layer: str) -> None:
-        self.combo.setCurrentText(layer)
-
-    def layer(self) -> str | None:
-        return self.combo.currentText() or None
 
     def subscriptions(self) -> dict[str, dict]:
         return {"kernels": {"layer": self.layer()}} if self.layer() else {}

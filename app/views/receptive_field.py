@@ -16,9 +16,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSpinBox, QVBoxL
 
 from app.look import theme
 from app.look.colours import BLUE
+from app.views.choices import LayerChoiceMixin, SelectedSampleMixin
 from app.views.feature_maps import image_layer_names
 from app.views.image_tiles import rgb_image, signed_image
-from app.views.sample_grid import label_text, picture
+from app.views.sample_grid import picture
 from app.views.saving import SavingMenuMixin
 from app.views.style import layer_bar
 
@@ -128,7 +129,7 @@ class PixelPanel(QWidget):
         p.end()
 
 
-class QtReceptiveFieldView(SavingMenuMixin, QWidget):
+class QtReceptiveFieldView(LayerChoiceMixin, SelectedSampleMixin, SavingMenuMixin, QWidget):
     subscriptionsChanged = Signal()
     view_name = "receptive-field"
 
@@ -159,25 +160,16 @@ class QtReceptiveFieldView(SavingMenuMixin, QWidget):
         layout.addLayout(top)
         layout.addLayout(body, 1)
         layout.addWidget(self.legend)
-        self.sample = 0
         self.position: tuple[int, int] | None = None  # None: the centre unit
         self.value: dict | None = None
-        self._labels = None
-        self._dataset_name = ""
 
     # -- the registry's view protocol ---------------------------------------------------
     def set_project(self, project, dataset) -> None:
-        self.combo.blockSignals(True)
-        before = self.layer()
-        self.combo.clear()
         names = image_layer_names(project, dataset)
         self.channels = _channel_counts(project, dataset, names)
-        self.combo.addItems(names)
-        if before in names:
-            self.combo.setCurrentText(before)
-        self.combo.blockSignals(False)
+        self.fill_layers(names, keep=True)
         self._fit_channel()
-        self._labels, self._dataset_name = dataset.y_test, dataset.name
+        self.keep_labels(dataset)
         self.position = None
         self._clear()
         self.subscriptionsChanged.emit()
@@ -188,20 +180,6 @@ class QtReceptiveFieldView(SavingMenuMixin, QWidget):
                 "No layer of this network outputs images (channels × height × width), so no unit has a field."
             )
         return None
-
-    def layers(self) -> list[str]:
-        return [self.combo.itemText(i) for i in range(self.combo.count())]
-
-    def set_layer(self, layer: str) -> None:
-        self.combo.setCurrentText(layer)
-
-    def layer(self) -> str | None:
-        return self.combo.currentText() or None
-
-    def set_selected_sample(self, index: int) -> None:
-        if int(index) != self.sample:
-            self.sample = int(index)
-            self.subscriptionsChanged.emit()
 
     def set_position(self, row: int, col: int) -> None:
         """Choose unit (row, col) of the feature map."""
@@ -243,9 +221,8 @@ class QtReceptiveFieldView(SavingMenuMixin, QWidget):
         self.input_panel.show_picture(
             picture(np.asarray(v["image"])), field_overlay(v["effective"]), (top, left, bottom, right)
         )
-        label = ""
-        if self._labels is not None and 0 <= self.sample < len(self._labels):
-            label = f" ({label_text(self._dataset_name, self._labels[self.sample])})"
+        label = self.sample_label()
+        label = f" ({label})" if label is not None else ""
         self.input_panel.title = f"Input: test sample {self.sample}{label}"
         rows, cols = (int(s) for s in v["size"])
         eff = v["effective_box"]

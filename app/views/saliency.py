@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePo
 
 from app.look import theme
 from app.look.colours import signed_rgb
-from app.views.asking import OneAskMixin
+from app.views.asking import SampleAskMixin, classifies_images
 from app.views.saving import SavingMenuMixin
 from engine.errors import NodeplayError
 
@@ -99,7 +99,7 @@ class Panels(QWidget):
         p.end()
 
 
-class QtSaliencyView(OneAskMixin, SavingMenuMixin, QWidget):
+class QtSaliencyView(SampleAskMixin, SavingMenuMixin, QWidget):
     """The registry's "saliency" view."""
 
     subscriptionsChanged = Signal()
@@ -138,9 +138,6 @@ class QtSaliencyView(OneAskMixin, SavingMenuMixin, QWidget):
         layout.addWidget(self.panels, 1)
         layout.addWidget(self.status)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.sample = 0
-        self.samples = 0
-        self._range = (0.0, 1.0)
         self._forget_asks()
         self.answers = 0  # maps drawn so far
         self.method.currentIndexChanged.connect(lambda _i: self.request())
@@ -149,24 +146,18 @@ class QtSaliencyView(OneAskMixin, SavingMenuMixin, QWidget):
 
     # -- the registry's view protocol ----------------------------------------------
     def set_project(self, _project, dataset) -> None:
-        x = dataset.x_test
-        self.samples = len(x)
-        self._range = (float(dataset.x_train.min()), float(dataset.x_train.max()))
+        self._take_dataset(dataset)
         self.target.blockSignals(True)
         self.target.clear()
         self.target.addItem("Predicted", None)
         for k in range(int(getattr(dataset, "classes", 0) or 0)):
             self.target.addItem(str(k), k)
         self.target.blockSignals(False)
-        self.sample = min(self.sample, max(self.samples - 1, 0))
-        self._forget_asks()
         self.panels.set_panels([])
         self.status.setText("")
 
     def note_for(self, project, dataset) -> str | None:
-        x = getattr(dataset, "x_test", None)
-        heads = [n for n in project.graph.nodes.values() if n.type == "Output"]
-        if x is None or x.ndim != 4 or not any(h.params.get("loss") == "cross_entropy" for h in heads):
+        if not classifies_images(project, dataset):
             return (
                 "Attribution maps show which pixels a classifier of images looks at; this "
                 "project does not classify images. Open one that does, such as digits-cnn."
@@ -184,11 +175,6 @@ class QtSaliencyView(OneAskMixin, SavingMenuMixin, QWidget):
             return {}
         keys = ("attribution", "image", "sample", "method", "target", "predicted", "label", "randomised")
         return {k: self.value[k] for k in keys if k in self.value}
-
-    def set_selected_sample(self, index: int) -> None:
-        if index != self.sample:
-            self.sample = int(index)
-            self.request()
 
     def set_method(self, method: str) -> None:
         """Show ``method`` (one of METHODS' names)."""
@@ -231,11 +217,3 @@ class QtSaliencyView(OneAskMixin, SavingMenuMixin, QWidget):
             f"({float(v['probabilities'][predicted]):.0%}). Blue raises class {target}'s "
             f"score, orange lowers it{delta}. ← → change the sample."
         )
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        step = {Qt.Key.Key_Right: 1, Qt.Key.Key_Left: -1}.get(event.key())
-        if step is None or not self.samples:
-            super().keyPressEvent(event)
-            return
-        self.set_selected_sample((self.sample + step) % self.samples)
-        self.sampleSelected.emit(self.sample)

@@ -122,6 +122,7 @@ def _click_each(*labels: str) -> None:
     """Click the buttons ``labels`` of the recovery dialogs as they come up, one per dialog,
     with the mouse."""
     todo, clicked = list(labels), []
+    deadline = time.monotonic() + 60  # a dialog that never comes stops the polling
 
     def poll() -> None:
         box = QApplication.activeModalWidget()
@@ -129,7 +130,7 @@ def _click_each(*labels: str) -> None:
             clicked.append(box)
             button = next(b for b in box.buttons() if b.text().replace("&", "") == todo.pop(0))
             QTest.mouseClick(button, Qt.MouseButton.LeftButton)
-        if todo:
+        if todo and time.monotonic() < deadline:
             QTimer.singleShot(20, poll)
 
     QTimer.singleShot(20, poll)
@@ -242,4 +243,58 @@ def test_imported_images_are_checked_off_the_gui_thread(qtbot, tmp_path, monkeyp
         window.import_folder_action.trigger()
     assert done.args == [False] and window.project is before
     assert "cannot use it" in window.message.text.text() and window.message.kind == "info"
+    window.close()
+
+
+# -- a lesson step that gives a large set new data ------------------------------------------
+
+BIG_LESSON = """title = "Noise on a large set"
+preset = "circle"
+order = 1
+text = "A large set, then noisier."
+
+[settings]
+samples = 60000
+
+[[steps]]
+text = "The circle, 60,000 points."
+
+[[steps]]
+text = "Noisier, and train."
+set = { noise = 20 }
+train = "play"
+"""
+
+
+def test_a_lesson_step_with_new_large_data_builds_it_off_the_gui_thread(qtbot, tmp_path, monkeypatch):
+    import app.document
+    import app.shell.lessons
+    from engine.lessons import load_lesson, load_lessons
+
+    (tmp_path / "big.toml").write_text(BIG_LESSON)
+    monkeypatch.setattr(app.shell.lessons, "load_lesson", lambda name: load_lesson(name, tmp_path))
+    monkeypatch.setattr(app.shell.lessons, "load_lessons", lambda: load_lessons(tmp_path))
+    window = shown_window(qtbot, "circle")
+    with qtbot.waitSignal(window.loader.finished, timeout=60_000) as opened:
+        _lesson_action(window.lessons_menu, "big").trigger()
+    assert opened.args == [True] and len(window.dataset.x_train) + len(window.dataset.x_test) == 60_000
+    on_gui: list[bool] = []
+    make = app.document.make_dataset
+    monkeypatch.setattr(
+        app.document,
+        "make_dataset",
+        lambda data, points: (
+            on_gui.append(threading.current_thread() is threading.main_thread()) or make(data, points)
+        ),
+    )
+    panel, before = window.lesson_panel, window.project
+    qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+    # on its way: the step is current, the project and the worker as they were
+    assert panel.current == 1 and window.loader.busy and "Lesson step 2" in window.loader.note.text()
+    assert window.project is before and not window.bridge.playing
+    with qtbot.waitSignal(window.loader.finished, timeout=60_000) as done:
+        pass
+    assert done.args == [True] and on_gui == [False]
+    assert window.project.data.noise == 20 and window.document.undo_stack.undoText() == "Lesson step 2"
+    qtbot.waitUntil(lambda: window.bridge.playing, timeout=10_000)  # the step's training, after its edit
     window.close()
