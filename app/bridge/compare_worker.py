@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from app.bridge.worker import Mailbox, WorkerHandle
 from engine.train import commands as cmd
-from engine.train.events import Diverged, Failed, Snapshot, StateChanged
+from engine.train.events import DeviceChanged, Diverged, Failed, OutOfMemory, Snapshot, StateChanged
 from engine.train.runner import Runner
 
 BOUNDARY_SIZE = 64  # resolution of each small boundary map
@@ -35,6 +35,8 @@ class CompareWorker(WorkerHandle):
     snapshot = Signal(object)  # Snapshot, at most every FRAME_MS
     stateChanged = Signal(bool)  # noqa: N815 - Qt's naming
     failed = Signal(str)
+    outOfMemory = Signal(str)  # noqa: N815 - the GPU ran out: the window offers the CPU
+    deviceChanged = Signal(str)  # noqa: N815 - the device the variants train on now
     _event = Signal(object)
     thread_name = "nodeplay-compare"
 
@@ -54,7 +56,7 @@ class CompareWorker(WorkerHandle):
     def _listen(self, event) -> None:  # on the worker
         if isinstance(event, Snapshot):
             self.mailbox.put(event)
-        elif isinstance(event, StateChanged | Diverged | Failed):
+        elif isinstance(event, StateChanged | Diverged | Failed | DeviceChanged):
             self._event.emit(event)
 
     @Slot()
@@ -73,6 +75,11 @@ class CompareWorker(WorkerHandle):
             self.stateChanged.emit(event.playing)
         elif isinstance(event, Diverged):
             self.failed.emit(event.message)
+        elif isinstance(event, DeviceChanged):
+            self.deviceChanged.emit(event.device)
+        elif isinstance(event, OutOfMemory):
+            self.playing = False
+            self.outOfMemory.emit(event.message)
         elif isinstance(event, Failed):
             if event.stopped:
                 self.playing = False
@@ -82,6 +89,10 @@ class CompareWorker(WorkerHandle):
         self.playing = False
         self._submit(cmd.Pause())
         self._submit(cmd.Reset())
+
+    def set_device(self, requested: str) -> None:
+        """Train on ``requested`` from now on (the runner answers DeviceChanged or Failed)."""
+        self._submit(cmd.SetDevice(requested))
 
     def set_session(self, trainer) -> None:
         self.playing = False

@@ -56,6 +56,7 @@ class CompareWindow(VariantChoice, QWidget):
         self.epoch = 0
         self.rate = 0.0
         self.training = False  # what the worker last reported
+        self._resume = False  # play once the variants have moved (Continue on the CPU)
         self.tiles: list[VariantTile] = []
         self.curves: list[pg.PlotDataItem] = []
         self._series: list[tuple[list, list]] = []
@@ -97,7 +98,13 @@ class CompareWindow(VariantChoice, QWidget):
         bottom.addWidget(self.rate_label)
         self.summary = QLabel()
         self.summary.setStyleSheet("color: #555;")
+        self.summary.setWordWrap(True)
         bottom.addWidget(self.summary, 1)
+        # issue #14: after the GPU ran out of memory, the variants go on on the CPU
+        self.cpu_button = QPushButton("Continue on the CPU")
+        self.cpu_button.setVisible(False)
+        self.cpu_button.clicked.connect(self.continue_on_cpu)
+        bottom.addWidget(self.cpu_button)
 
         self.grid = TileGrid()
         self.message = QLabel()
@@ -168,6 +175,8 @@ class CompareWindow(VariantChoice, QWidget):
             self.worker = CompareWorker(session, self)
             self.worker.snapshot.connect(self._show_snapshot)
             self.worker.failed.connect(self.summary.setText)
+            self.worker.outOfMemory.connect(self._out_of_memory)
+            self.worker.deviceChanged.connect(self._device_changed)
             self.worker.stateChanged.connect(lambda _playing: self._show_play())
             self.worker.start()
         else:
@@ -247,6 +256,25 @@ class CompareWindow(VariantChoice, QWidget):
         if self.worker is not None and self.error is None:
             self.worker.reset()
             self._show_play()
+
+    def _out_of_memory(self, text: str) -> None:
+        self.summary.setText(text)
+        self.cpu_button.setVisible(True)
+        self._show_play()
+
+    def continue_on_cpu(self) -> None:
+        """Every variant moves to the CPU as it is, then trains on (the failed epoch again)."""
+        self.cpu_button.setVisible(False)
+        self.project.train.device = "cpu"  # this window's copy: a new choice trains there too
+        if self.worker is not None:
+            self._resume = True
+            self.worker.set_device("cpu")
+
+    def _device_changed(self, device: str) -> None:
+        self.summary.setText(f"Training on the {'GPU' if device == 'cuda' else 'CPU'} now.")
+        if self._resume:
+            self._resume = False
+            self.play()
 
     def _show_play(self) -> None:
         self.play_button.setText("❚❚ Pause" if self.playing else "▶ Play")

@@ -36,6 +36,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from engine.budget import out_of_memory
 from engine.builder import build_model
 from engine.builder.layers import ACTIVATION_MODULES, FeatureMap
 from engine.builder.losses import LOSS_KINDS, head_loss
@@ -44,6 +45,7 @@ from engine.errors import NodeplayError
 from engine.graph import validate
 from engine.project import Project
 from engine.train import compile_warmup
+from engine.train.compare_device import move_compare
 from engine.train.compare_results import CompareResults
 from engine.train.compiled_compare import CompiledBatch, compiled_batch
 from engine.train.device import choose_device
@@ -264,6 +266,15 @@ class CompareSession(CompareResults, VariantTrainer):
 
     # -- training ------------------------------------------------------------------
     def train_epoch(self, max_steps: int | None = None, *, between=None) -> list[dict]:
+        try:
+            return self._train_epoch(max_steps, between=between)
+        except torch.OutOfMemoryError as err:  # pause with a sentence; the window offers the CPU
+            raise out_of_memory(self, err) from None
+
+    def move_to(self, requested: str) -> torch.device:
+        return move_compare(self, requested)
+
+    def _train_epoch(self, max_steps: int | None = None, *, between=None) -> list[dict]:
         """One pass over the training data for every variant, then their metrics.
         (``max_steps`` is not taken: every epoch is whole.)"""
         x, y = self.x_train, self.y_train

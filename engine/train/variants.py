@@ -251,6 +251,11 @@ class SteppedCompare(VariantTrainer):
         self._rows: list[list[dict]] = [[] for _ in range(self.k)]
         self._start()
 
+    def move_to(self, requested: str):
+        from engine.train.compare_device import move_stepped
+
+        return move_stepped(self, requested)
+
     def train_epoch(self, max_steps: int | None = None, *, between=None) -> list[dict]:
         for k, s in enumerate(self.sessions):
             if self.diverged[k] is None:

@@ -188,3 +188,42 @@ def test_main_window_opens_compare_on_its_project(window, qtbot):
     qtbot.waitUntil(lambda: compare.epoch >= 2, timeout=10_000)
     window.close()  # closing the main window closes its compare windows and their threads
     assert not compare.worker.running
+
+
+def test_a_gpu_out_of_memory_offers_the_cpu_and_the_variants_go_on(qtbot, open_window, monkeypatch):
+    """Issue #14: the trainer believes it trained on CUDA when the allocator fails (no
+    GPU here); the button moves every variant to the CPU and Play goes on."""
+    import torch
+
+    import app.shell.compare_window as cw
+    from engine.train.compare import CompareSession
+
+    made = []
+
+    def make_compare(project, variants):
+        c = CompareSession(project, variants, fast=False)  # the torch path, as on CUDA
+        real, calls = c._forward, []
+
+        def forward(x, *a):
+            calls.append(1)
+            if len(calls) == 60:
+                c.device = torch.device("cuda")
+                raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 8.00 GiB")
+            return real(x, *a)
+
+        c._forward = forward
+        made.append(c)
+        return c
+
+    monkeypatch.setattr(cw, "make_compare", make_compare)
+    w = open_window(load_preset("circle"))
+    assert not w.cpu_button.isVisible()
+    qtbot.mouseClick(w.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(w.cpu_button.isVisible, timeout=TIMEOUT)
+    assert "GPU ran out of memory" in w.summary.text() and not w.playing
+    stopped = w.epoch
+    qtbot.mouseClick(w.cpu_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.epoch >= stopped + 5, timeout=TIMEOUT)
+    assert w.playing and not w.cpu_button.isVisible()
+    assert made[-1].device.type == "cpu" and w.project.train.device == "cpu"
+    pause_and_settle(qtbot, w)
