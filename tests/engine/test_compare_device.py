@@ -5,19 +5,16 @@ No machine here has a GPU: a trainer is made to think it trains on CUDA (its
 ``device`` says so while its tensors stay on the CPU), which takes every step of a
 move but the copies themselves."""
 
-import threading
-
 import numpy as np
 import pytest
 import torch
 
 from engine.errors import NodeplayError
 from engine.presets import load_preset
-from engine.train import commands as cmd
 from engine.train.compare import CompareSession
-from engine.train.events import DeviceChanged, OutOfMemory
 from engine.train.runner import Runner
 from engine.train.variants import SteppedCompare
+from tests.engine.oom_run import out_of_memory_then_cpu
 
 CUDA = torch.device("cuda")
 RATES = [{"learning_rate": 0.03, "optimizer": "momentum"}, {"learning_rate": 0.3, "optimizer": "sgd"}]
@@ -72,29 +69,11 @@ def test_a_gpu_out_of_memory_in_compare_pauses_with_its_event_and_goes_on_on_the
 
     c._forward = forward
     runner = Runner(c, snapshot_interval=0.0)
-    events, paused, moved, later = [], threading.Event(), threading.Event(), threading.Event()
 
-    def listen(e):
-        events.append(e)
-        paused.set() if isinstance(e, OutOfMemory) else None
-        moved.set() if isinstance(e, DeviceChanged) else None
-        if moved.is_set() and c.epoch >= 3:
-            later.set()
-
-    runner.subscribe(listen)
-    worker = threading.Thread(target=runner.serve)
-    worker.start()
-    try:
-        runner.submit(cmd.Play())
-        assert paused.wait(30)
-        oom = next(e for e in events if isinstance(e, OutOfMemory))
+    def paused(oom, _events):
         assert oom.device == "cuda" and "Set Device to CPU" in oom.message
         assert c.epoch == 1 and not runner.playing
-        runner.submit(cmd.SetDevice("cpu"))
-        runner.submit(cmd.Play())
-        assert moved.wait(30) and later.wait(60)
-    finally:
-        runner.submit(cmd.Shutdown())
-        worker.join(30)
+
+    out_of_memory_then_cpu(runner, paused, lambda: c.epoch >= 3)
     assert c.device.type == "cpu"
     assert all(np.isfinite(p.detach().numpy()).all() for p in c.params)

@@ -6,8 +6,6 @@ No machine here has a GPU: the session is made to think it trains on CUDA (its
 real move but the copies themselves. The last test runs only where CUDA exists.
 """
 
-import threading
-
 import numpy as np
 import pytest
 import torch
@@ -18,8 +16,9 @@ from engine.project import load_project, save_project
 from engine.train import commands as cmd
 from engine.train import compile_warmup
 from engine.train.device import cuda_available
-from engine.train.events import DeviceChanged, Failed, OutOfMemory, StateChanged
+from engine.train.events import DeviceChanged, Failed, StateChanged
 from engine.train.session import Session
+from tests.engine.oom_run import out_of_memory_then_cpu
 
 CUDA = torch.device("cuda")
 
@@ -138,26 +137,10 @@ def gpu_out_of_memory_once(s: Session, at_call: int = 2):
 def test_out_of_memory_on_the_gpu_pauses_with_its_own_event_and_continues_on_the_cpu():
     s = Session(project("adam"), snapshot_interval=0.0, fast=False)
     s.train(epochs=2)
-    events, paused, moved, third = [], threading.Event(), threading.Event(), threading.Event()
-
-    def listen(e):
-        events.append(e)
-        if isinstance(e, OutOfMemory):
-            paused.set()
-        if isinstance(e, DeviceChanged):
-            moved.set()
-        if s.epoch >= 3:
-            third.set()
-
-    s.subscribe(listen)
     gpu_out_of_memory_once(s)
     weights = s.weights()
-    worker = threading.Thread(target=s.serve)
-    worker.start()
-    try:
-        s.submit(cmd.Play())
-        assert paused.wait(30)
-        oom = next(e for e in events if isinstance(e, OutOfMemory))
+
+    def paused(oom, events):
         assert isinstance(oom, Failed) and oom.stopped  # older listeners see a pause
         assert oom.device == "cuda" and oom.epoch == 2
         assert oom.message.startswith("Training paused: the GPU ran out of memory")
@@ -165,12 +148,8 @@ def test_out_of_memory_on_the_gpu_pauses_with_its_own_event_and_continues_on_the
         assert s.epoch == 2 and len(s.history) == 2  # the epoch that failed did not count
         assert any(not np.array_equal(weights[k], v) for k, v in s.weights().items())  # a step was taken
 
-        s.submit(cmd.SetDevice("cpu"))
-        s.submit(cmd.Play())
-        assert moved.wait(30) and third.wait(30)  # the failed epoch, trained again on the CPU
-    finally:
-        s.submit(cmd.Shutdown())
-        worker.join(30)
+    # the failed epoch, trained again on the CPU
+    events = out_of_memory_then_cpu(s, paused, lambda: s.epoch >= 3)
     changed = next(e for e in events if isinstance(e, DeviceChanged))
     assert (changed.device, changed.requested) == ("cpu", "cpu")
     assert s.device.type == "cpu" and s.project.train.device == "cpu"

@@ -5,16 +5,13 @@ No machine here has a GPU: the trainer is made to think it trains on CUDA (its
 ``device`` says so while its tensors stay on the CPU), which takes every step of a
 move but the copies themselves."""
 
-import threading
-
 import numpy as np
 import pytest
 import torch
 
 from engine.presets import load_preset
-from engine.train import commands as cmd
 from engine.train.adversarial import GanTrainer
-from engine.train.events import DeviceChanged, OutOfMemory
+from tests.engine.oom_run import out_of_memory_then_cpu
 
 CUDA = torch.device("cuda")
 
@@ -73,30 +70,12 @@ def test_out_of_memory_in_a_gan_pauses_with_its_event_and_goes_on_on_the_cpu():
         real_step()
 
     t.g_step = g_step
-    events, paused, moved, later = [], threading.Event(), threading.Event(), threading.Event()
 
-    def listen(e):
-        events.append(e)
-        paused.set() if isinstance(e, OutOfMemory) else None
-        moved.set() if isinstance(e, DeviceChanged) else None
-        if moved.is_set() and t.epoch >= 2:
-            later.set()
-
-    t.subscribe(listen)
-    worker = threading.Thread(target=t.serve)
-    worker.start()
-    try:
-        t.submit(cmd.Play())
-        assert paused.wait(30)
-        oom = next(e for e in events if isinstance(e, OutOfMemory))
+    def paused(oom, _events):
         assert oom.device == "cuda" and oom.message.startswith("Training paused: the GPU ran out of memory")
         assert not t.runner.playing and t.step == 2  # two iterations kept, nothing undone
-        t.submit(cmd.SetDevice("cpu"))
-        t.submit(cmd.Play())
-        assert moved.wait(30) and later.wait(60)
-    finally:
-        t.submit(cmd.Shutdown())
-        worker.join(30)
+
+    out_of_memory_then_cpu(t, paused, lambda: t.epoch >= 2)
     assert t.device.type == "cpu" and t.project.train.device == "cpu"
     assert all(np.isfinite(v).all() for v in t.weights().values())
 
