@@ -203,6 +203,9 @@ class Document(QObject):
         self._dirty = False
         self._modified = False
         self.undo_stack.cleanChanged.connect(self._changed)  # a bound slot: no call after deletion
+        # every edit, merged ones too (Qt merges an edit into the last without a new index)
+        self.revision = 0
+        self.undo_stack.indexChanged.connect(self._revised)
         with _checked_lock:  # data another window checked may since be gone (a download's folder)
             _checked.clear()
 
@@ -275,9 +278,13 @@ class Document(QObject):
     def modified(self) -> bool:
         return self._modified
 
+    def _revised(self, *_index) -> None:
+        self.revision += 1
+
     def mark_dirty(self) -> None:
         """A change outside the undo history (a weight set by hand, fresh random weights)."""
         self._dirty = True
+        self.revision += 1
         self._changed()
 
     def track_epoch(self, epoch: int) -> None:
@@ -319,6 +326,19 @@ class Document(QObject):
         if self.autosaver is not None:
             self.autosaver.discard()
         return None
+
+    def save_work(self, epoch: int, weights) -> tuple[Project, int]:
+        """What a save off the GUI thread writes (app.shell.saving): the project with the
+        trained state, and the revision it holds."""
+        return self._with_state(epoch, weights), self.revision
+
+    def written(self, path: str | Path, epoch: int, revision: int) -> None:
+        """A save of the work at ``revision`` is on disk; edits made since stay unsaved."""
+        self.set_path(Path(path))
+        if self.revision == revision:
+            self.mark_saved(epoch)
+            if self.autosaver is not None:
+                self.autosaver.discard()
 
     def autosave(self, epoch: int, weights) -> str | None:
         """Write the unsaved work to the autosave file (never the user's); the error."""
