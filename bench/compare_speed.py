@@ -107,6 +107,9 @@ def main() -> None:
     runs = make_runs()
     for make in runs.values():  # warm-up
         rate(make(), 0.2)
+    for name in ("make_compare, 8 adam", "make_compare, 8 optimizers"):
+        trainer = runs[name]().__self__  # type: ignore[attr-defined]  # the trainer the app gets
+        print(f"{name}: {type(trainer).__name__} on {type(getattr(trainer, '_fast', None)).__name__}")
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
     for _ in range(args.rounds):
         for name, make in runs.items():
