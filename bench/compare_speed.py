@@ -9,7 +9,7 @@ out) and per wall-second of the whole thing:
 * one variant through ``engine.train.Session`` (the per-lane kernel);
 * ``CompareSession`` with one variant, and with eight: eight learning rates (the
   SIMD kernel, ``engine.train.compiled_lanes``), eight mixing four activations and
-  sgd/momentum (the same kernel, a select per distinct activation), eight with
+  sgd/momentum (the same kernel: one pass, sigmoid and tanh sharing one exp), eight with
   adam and eight mixing every optimizer, through ``make_compare`` as the app
   builds them (the same kernel once compiled: a select per distinct optimizer);
 * eight separate ``Session`` runs one after the other (an "epoch" is one epoch of each).
@@ -107,6 +107,9 @@ def main() -> None:
     runs = make_runs()
     for make in runs.values():  # warm-up
         rate(make(), 0.2)
+    for name in ("make_compare, 8 adam", "make_compare, 8 optimizers"):
+        trainer = runs[name]().__self__  # type: ignore[attr-defined]  # the trainer the app gets
+        print(f"{name}: {type(trainer).__name__} on {type(getattr(trainer, '_fast', None)).__name__}")
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
     for _ in range(args.rounds):
         for name, make in runs.items():

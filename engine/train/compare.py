@@ -1,7 +1,8 @@
 """Compare mode: several variants of one network trained at once on the same data.
 
 ``make_compare`` picks the trainer: ``CompareSession`` below where the batched
-kernel allows (layered perceptrons, sgd or momentum), else
+kernel allows (layered perceptrons; sgd or momentum, or any optimizer on the CPU
+once the compiled kernel is ready: ``engine.train.compiled_compare``), else
 ``engine.train.variants.SteppedCompare``, for any graph and optimizer. In the
 batched one, the K variants are built with the ordinary builder, so that each starts
 from exactly the weights ``build_model`` gives for its seed and initializer, and
@@ -20,7 +21,10 @@ their parameters are then stacked along a leading variant axis:
 So a training step is one computation however many variants there are. On the
 CPU the same batched step runs in numpy (``FastBatch``, the batched sibling of
 ``engine.train.fast_mlp``), on arrays that share memory with the stacked torch
-parameters; the torch path serves CUDA, GELU and ``fast=False``. All
+parameters, and once compiled on the kernel of ``engine.train.compiled_lanes``,
+whose buffers hold every optimizer's state (s1, s2, per-lane step counts; a Reset
+starts them afresh; compare runs save and export weights, not optimizer state);
+the torch path serves CUDA, GELU and ``fast=False``. All
 variants see the same mini-batches: one shuffle per epoch from the project's train
 seed, as ``engine.train.session.Session`` draws it. A variant whose loss becomes NaN
 or infinite is frozen: its weights are kept as they were, its metrics read NaN from

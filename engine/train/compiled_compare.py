@@ -4,7 +4,9 @@ The sibling of ``engine.train.kernels.FastBatch``: the stacked (K, in, out)
 weights and (K, 1, out) biases of ``CompareSession`` move into the kernel's flat
 buffer (the torch tensors view it), each variant is a lane with its own learning
 rate, optimizer, regularization rate and activations, and one call per epoch
-trains every lane and measures its losses.
+trains every lane and measures its losses: two or more lanes on the SIMD kernel
+(``engine.train.compiled_lanes``, every optimizer), one on the per-lane kernel.
+The optimizers' state lives in the chain's s1, s2 and steps buffers only.
 """
 
 from __future__ import annotations

@@ -369,7 +369,7 @@ def train_and_evaluate(
     max_steps. Returns the number of steps."""
     args: tuple[Any, ...] = (flat, s1, s2, steps, acts, n_in, n_out, w_off, b_off, w_io)
     args += (x, y, labels, xt, yt, labels_t, order, batch, loss, weight, lr, opt, reg, rate, active, metrics)
-    if not _kernel.signatures:  # the first call: compiled here, with the vectorizer
+    if not _kernel.overloads:  # the first call: compiled here, with the vectorizer (a cheap test)
         compile(args)
     return _kernel(*args)
 
