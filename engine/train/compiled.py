@@ -396,3 +396,8 @@ def forward_all(flat, k, acts, n_in, n_out, w_off, b_off, w_io, x, zs_out, outs_
         zs_out,
         outs_out,
     )
+
+
+from engine.train.kernel_cache import key_on_sources  # noqa: E402 - the kernels inline compiled_optim
+
+key_on_sources(globals(), "engine.train.compiled_optim")

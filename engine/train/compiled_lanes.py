@@ -384,3 +384,8 @@ def compile(args) -> None:
             _kernel.compile(tuple(_kernel.typeof_pyval(a) for a in args))
         finally:
             setattr(config, "SLP_VECTORIZE", was)  # noqa: B010
+
+
+from engine.train.kernel_cache import key_on_sources  # noqa: E402 - the kernels inline lane_ops
+
+key_on_sources(globals(), "engine.train.lane_ops")

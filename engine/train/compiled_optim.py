@@ -4,8 +4,8 @@ update rules, as torch's optimizers at their defaults (``engine.train.optim``).
 Arithmetic is float64 on float32-stored values, every state buffer rounded to
 float32 when stored, as torch keeps it; ``engine.train.lane_ops`` writes the same
 rules for eight lanes at once. numba's on-disk cache of ``engine.train.compiled``
-holds this function compiled in and notices edits to that file only: after
-editing this one, delete engine/train/__pycache__/compiled.*.
+holds this function compiled in; ``engine.train.kernel_cache`` empties it when
+this file changes.
 """
 
 from __future__ import annotations

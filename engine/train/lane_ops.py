@@ -14,8 +14,7 @@ float64, far below float32's. ``_log1p`` on [0, 1] is 2 atanh(u / (2 + u)) as it
 series. GELU's erf and sine's sin and cos stay libm calls, once per lane.
 
 numba's on-disk cache of ``engine.train.compiled_lanes`` holds these functions
-compiled in, and notices edits to that file only: after editing this one, delete
-engine/train/__pycache__/compiled_lanes.* (touching the file was not enough here).
+compiled in; ``engine.train.kernel_cache`` empties it when this file changes.
 """
 
 from __future__ import annotations
