@@ -1,22 +1,12 @@
 """Compare mode's window with adam variants on the compiled lanes kernel (#13)."""
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
 
 from engine.presets import load_preset
-from engine.train import compile_warmup
 from engine.train.compare import CompareSession
 from engine.train.compiled_compare import CompiledBatch
 from tests.app.test_compare_window import TIMEOUT, open_window  # noqa: F401 - the fixture
-
-
-@pytest.fixture
-def kernel():
-    was = compile_warmup.state.ready
-    compile_warmup.warm()
-    yield
-    compile_warmup.state.ready = was
 
 
 def test_adam_variants_train_batched_on_the_kernel_in_the_window(qtbot, kernel, open_window):  # noqa: F811

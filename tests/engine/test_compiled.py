@@ -14,15 +14,6 @@ from engine.train.compiled_mlp import CompiledMLP
 from engine.train.fast_mlp import FastMLP
 
 
-@pytest.fixture
-def kernel():
-    """The kernel compiled (or loaded from numba's cache) for this test only."""
-    was = compile_warmup.state.ready
-    compile_warmup.warm()
-    yield
-    compile_warmup.state.ready = was
-
-
 def curves(project, epochs=6):
     out = []
     for fast in (False, True):

@@ -14,14 +14,6 @@ from engine.train.variants import SteppedCompare
 from tests.engine.test_compare import EPOCHS, assert_matches, separate_run
 
 
-@pytest.fixture
-def kernel():
-    was = compile_warmup.state.ready
-    compile_warmup.warm()
-    yield
-    compile_warmup.state.ready = was
-
-
 @pytest.mark.parametrize("reg", ["l1", "l2"])
 def test_mixed_variants_match_separate_torch_runs(kernel, reg):
     p = load_preset("circle")

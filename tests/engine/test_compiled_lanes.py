@@ -5,17 +5,9 @@ import numpy as np
 import pytest
 
 from engine.presets import load_preset
-from engine.train import compile_warmup, compiled, compiled_lanes
+from engine.train import compiled, compiled_lanes
 from engine.train.compare import CompareSession
 from engine.train.compiled import ACTIVATION_CODES, LOSS_CODES, OPTIMIZER_CODES
-
-
-@pytest.fixture
-def kernel():
-    was = compile_warmup.state.ready
-    compile_warmup.warm()
-    yield
-    compile_warmup.state.ready = was
 
 
 def _problem(k, sizes, loss, seed=0):

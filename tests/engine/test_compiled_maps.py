@@ -10,16 +10,8 @@ from engine.probes.neurons import neuron_maps
 from engine.probes.registry import PROBES
 from engine.project import Project
 from engine.settings import DataSettings
-from engine.train import Session, compile_warmup
+from engine.train import Session
 from engine.train.compiled_mlp import CompiledMLP
-
-
-@pytest.fixture
-def kernel():
-    was = compile_warmup.state.ready
-    compile_warmup.warm()
-    yield
-    compile_warmup.state.ready = was
 
 
 @pytest.mark.parametrize(

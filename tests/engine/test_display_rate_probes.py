@@ -4,25 +4,15 @@ never computed."""
 
 import dataclasses
 
-import pytest
-
 from engine.presets import load_preset
 from engine.probes.builtin import TAB_RATE
 from engine.probes.compiled_maps import on_kernel
 from engine.probes.registry import PROBES
-from engine.train import Session, compile_warmup
+from engine.train import Session
 from engine.train.compiled_mlp import CompiledMLP
 from engine.train.events import Snapshot
 
 FRAME = 1 / 64  # a fake display frame (a binary fraction: the clock's sums are exact)
-
-
-@pytest.fixture
-def kernel():
-    was = compile_warmup.state.ready
-    compile_warmup.warm()
-    yield
-    compile_warmup.state.ready = was
 
 
 def snapshots_over_one_second(session: Session, subscriptions: dict) -> list[Snapshot]:
